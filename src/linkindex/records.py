@@ -1,0 +1,45 @@
+"""The columnar link and page records that ingest writes and every build engine reads.
+
+One Arrow schema each; the embedded (DuckDB) and the distributed (Spark) build read the same Parquet.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+PAGE_SCHEMA = pa.schema(
+    [
+        ("crawl", pa.string()),
+        ("url", pa.string()),  # canonical URL with scheme (linkindex.urls.canonicalize)
+        ("page", pa.string()),  # canonical page key, no scheme
+        ("subdomain", pa.string()),
+        ("root_domain", pa.string()),
+        ("fetch_time", pa.timestamp("s", tz="UTC")),  # WARC-Date of the capture
+        ("http_status", pa.int16()),  # 0 when the record carried no HTTP status
+        ("title", pa.string()),  # null when the page has no <title> or is not HTML
+        ("content_bytes", pa.int32()),  # payload length as captured
+    ]
+)
+
+LINK_SCHEMA = pa.schema(
+    [
+        ("crawl", pa.string()),
+        ("source_url", pa.string()),
+        ("source_page", pa.string()),
+        ("source_subdomain", pa.string()),
+        ("source_root_domain", pa.string()),
+        ("target_url", pa.string()),
+        ("target_page", pa.string()),
+        ("target_subdomain", pa.string()),
+        ("target_root_domain", pa.string()),
+        ("anchor_text", pa.string()),  # whitespace-folded, capped at ANCHOR_TEXT_MAX_CHARS
+        ("nofollow", pa.bool_()),  # rel=nofollow on the link, or robots meta nofollow on the page
+        ("ugc", pa.bool_()),
+        ("sponsored", pa.bool_()),
+        ("redirect", pa.bool_()),  # an HTTP 3xx response of source_url pointing at target_url
+        ("rel_canonical", pa.bool_()),  # <link rel=canonical> of source_url
+        ("fetch_time", pa.timestamp("s", tz="UTC")),  # capture time of the source page
+    ]
+)
+
+ANCHOR_TEXT_MAX_CHARS = 256

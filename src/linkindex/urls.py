@@ -1,0 +1,153 @@
+"""The URL model: canonical URLs and their page, subdomain and root-domain keys.
+
+Every stage (ingest, build, API) canonicalizes through this module; docs/urls.md states each rule.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+from publicsuffixlist import PublicSuffixList
+
+Scope = Literal["page", "subdomain", "root_domain"]
+SCOPES: tuple[Scope, ...] = ("page", "subdomain", "root_domain")
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# RFC 3986 unreserved characters: percent-encodings of these are decoded, all others kept.
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+# Characters that must be percent-encoded when they appear raw in a path or query.
+_NEEDS_QUOTING = re.compile(r"[\x00-\x20\x7f-\U0010ffff\"<>\\^`{|}]")
+
+# The bundled Public Suffix List snapshot ships inside the publicsuffixlist wheel: no network.
+_PSL = PublicSuffixList()
+
+
+class BadURL(ValueError):
+    """A URL that cannot be made canonical (not http(s), no host, malformed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalURL:
+    url: str  # scheme://host[:port]/path[?query]
+    page: str  # host[:port]/path[?query] (the scheme is not part of a page's identity)
+    subdomain: str  # host
+    root_domain: str  # registered domain of host under the Public Suffix List
+
+    def key(self, scope: Scope) -> str:
+        if scope == "page":
+            return self.page
+        if scope == "subdomain":
+            return self.subdomain
+        return self.root_domain
+
+
+def _normalize_percent(match: re.Match[str]) -> str:
+    char = chr(int(match.group(1), 16))
+    return char if char in _UNRESERVED else "%" + match.group(1).upper()
+
+
+def _quote_raw(match: re.Match[str]) -> str:
+    return "".join(f"%{b:02X}" for b in match.group(0).encode("utf-8"))
+
+
+def _normalize_component(text: str) -> str:
+    return _NEEDS_QUOTING.sub(_quote_raw, _PERCENT.sub(_normalize_percent, text))
+
+
+def _remove_dot_segments(path: str) -> str:
+    # RFC 3986 section 5.2.4, on already-split segments.
+    out: list[str] = []
+    segments = path.split("/")
+    for i, seg in enumerate(segments):
+        last = i == len(segments) - 1
+        if seg == ".":
+            if last:
+                out.append("")
+        elif seg == "..":
+            if len(out) > 1:
+                out.pop()
+            if last:
+                out.append("")
+        else:
+            out.append(seg)
+    result = "/".join(out)
+    return result if result.startswith("/") else "/" + result
+
+
+@lru_cache(maxsize=65536)
+def normalize_host(host: str) -> str:
+    """Lowercase, IDNA-encode, strip a trailing dot; raise BadURL for an invalid host."""
+    host = host.strip().rstrip(".").lower()
+    if not host:
+        raise BadURL("URL has no host")
+    if ":" in host:
+        try:
+            return "[" + str(ipaddress.IPv6Address(host.strip("[]"))) + "]"
+        except ValueError as exc:
+            raise BadURL(f"invalid IPv6 host {host!r}") from exc
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise BadURL(f"invalid international host name {host!r}") from exc
+    if any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-._" for c in host) or ".." in host:
+        raise BadURL(f"invalid host {host!r}")
+    return host
+
+
+@lru_cache(maxsize=65536)
+def root_domain_of(host: str) -> str:
+    """Registered domain of a normalized host; an IP address or a bare public suffix is its own."""
+    if host.startswith("["):
+        return host
+    try:
+        ipaddress.IPv4Address(host)
+        return host
+    except ValueError:
+        pass
+    return _PSL.privatesuffix(host) or host
+
+
+def canonicalize(raw: str, base: str | None = None) -> CanonicalURL:
+    """Resolve ``raw`` against ``base`` and apply every rule of docs/urls.md."""
+    raw = raw.strip()
+    if base is not None:
+        try:
+            raw = urljoin(base, raw)
+        except ValueError as exc:
+            raise BadURL(f"cannot resolve {raw!r}") from exc
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+    except ValueError as exc:
+        raise BadURL(f"malformed URL {raw!r}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        raise BadURL(f"not an http(s) URL: {raw[:80]!r}")
+    host = normalize_host(parts.hostname or "")
+    netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
+    path = _remove_dot_segments(_normalize_component(parts.path or "/"))
+    query = _normalize_component(parts.query)
+    page = netloc + path + ("?" + query if query else "")
+    return CanonicalURL(
+        url=f"{scheme}://{page}",
+        page=page,
+        subdomain=host,
+        root_domain=root_domain_of(host),
+    )
+
+
+def parse_target(target: str) -> CanonicalURL:
+    """Canonicalize an API target such as ``moz.com/blog`` (scheme optional, http assumed)."""
+    target = target.strip()
+    if not target:
+        raise BadURL("target is empty")
+    if "://" not in target:
+        target = "http://" + target.lstrip("/")
+    return canonicalize(target)
