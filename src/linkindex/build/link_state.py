@@ -1,0 +1,103 @@
+"""The state of every link across crawls: live or deleted, first seen, lost, followed or not.
+
+Reads the ingested page and link records into DuckDB tables that the aggregates build on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+
+def load_inputs(
+    con: duckdb.DuckDBPyConnection, page_files: list[Path], link_files: list[Path]
+) -> None:
+    """Create views ``raw_pages`` and ``raw_links`` over the ingested Parquet parts."""
+    # A view cannot take bind parameters, so the file list is spelled as quoted SQL literals.
+    for view, files in (("raw_pages", page_files), ("raw_links", link_files)):
+        listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+        con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{listing}])")
+
+
+# One row per capture of a page. Two records of one page in the same second are one capture.
+CAPTURES = """
+CREATE TABLE captures AS
+SELECT page,
+       any_value(subdomain) AS subdomain,
+       any_value(root_domain) AS root_domain,
+       fetch_time,
+       max(http_status) AS http_status,
+       max(title) AS title
+FROM raw_pages
+GROUP BY page, fetch_time
+"""
+
+# The newest capture of each page decides whether its links are live.
+PAGE_LATEST = """
+CREATE TABLE page_latest AS
+SELECT page,
+       any_value(subdomain) AS subdomain,
+       any_value(root_domain) AS root_domain,
+       max(fetch_time) AS latest_time,
+       arg_max(http_status, fetch_time) AS http_status,
+       arg_max(title, fetch_time) AS title
+FROM captures
+GROUP BY page
+"""
+
+# A link is the pair (source page, target page); a page linking to itself is no link.
+# Follow/redirect/canonical flags come from the newest capture that still had the link.
+# ugc and sponsored are treated as nofollow: search engines take all three as "do not vouch".
+LINKS = """
+CREATE TABLE link_caps AS
+SELECT source_page, target_page, fetch_time,
+       any_value(source_subdomain) AS source_subdomain,
+       any_value(source_root_domain) AS source_root_domain,
+       any_value(target_subdomain) AS target_subdomain,
+       any_value(target_root_domain) AS target_root_domain,
+       bool_or(NOT (nofollow OR ugc OR sponsored)) AS followed,
+       bool_or(redirect) AS redirect,
+       bool_or(rel_canonical) AS rel_canonical
+FROM raw_links
+WHERE source_page <> target_page
+GROUP BY source_page, target_page, fetch_time;
+
+CREATE TABLE link_spans AS
+SELECT source_page, target_page,
+       any_value(source_subdomain) AS source_subdomain,
+       any_value(source_root_domain) AS source_root_domain,
+       any_value(target_subdomain) AS target_subdomain,
+       any_value(target_root_domain) AS target_root_domain,
+       min(fetch_time) AS first_seen,
+       max(fetch_time) AS last_seen,
+       arg_max(followed, fetch_time) AS followed,
+       arg_max(redirect, fetch_time) AS redirect,
+       arg_max(rel_canonical, fetch_time) AS rel_canonical
+FROM link_caps
+GROUP BY source_page, target_page;
+
+DROP TABLE link_caps;
+
+-- Lost on the first later capture of the source page that no longer had the link
+-- (a 404 capture has no links, so a page that disappears loses all of them).
+CREATE TABLE links AS
+SELECT s.source_page, s.source_subdomain, s.source_root_domain,
+       s.target_page, s.target_subdomain, s.target_root_domain,
+       s.followed, s.redirect, s.rel_canonical,
+       s.last_seen >= coalesce(p.latest_time, s.last_seen) AS live,
+       CAST(s.first_seen AS DATE) AS date_gained,
+       CASE WHEN s.last_seen >= coalesce(p.latest_time, s.last_seen) THEN NULL
+            ELSE CAST(nxt.fetch_time AS DATE) END AS date_lost
+FROM link_spans s
+LEFT JOIN page_latest p ON p.page = s.source_page
+ASOF LEFT JOIN captures nxt ON nxt.page = s.source_page AND nxt.fetch_time > s.last_seen;
+
+DROP TABLE link_spans;
+"""
+
+
+def build_link_state(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(CAPTURES)
+    con.execute(PAGE_LATEST)
+    con.execute(LINKS)

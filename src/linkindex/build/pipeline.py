@@ -1,0 +1,173 @@
+"""The embedded build: ingested crawls in, one published index snapshot out, on DuckDB.
+
+Computes the content-derived index_id first, so an identical rebuild publishes nothing new.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from linkindex.build.aggregates import build_aggregates
+from linkindex.build.link_state import build_link_state, load_inputs
+from linkindex.build.outputs import ROOT_DOMAINS, table_queries
+from linkindex.build.scores import build_scores
+from linkindex.home import Home
+from linkindex.index.layout import SnapshotLayout
+from linkindex.index.writer import SnapshotWriter
+
+# Bump when a metric definition changes: the same crawls then give a new index_id.
+ALGORITHM_VERSION = "linkindex-build-1"
+BATCH_ROWS = 65536
+
+
+class NothingToBuild(RuntimeError):
+    pass
+
+
+@dataclass
+class BuildResult:
+    index_id: str
+    snapshot: str
+    reused: bool
+    index_date: str
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def snapshot_name(index_id: str) -> str:
+    """A file-system-safe name for a snapshot folder (index ids are standard base64)."""
+    return base64.b16encode(base64.b64decode(index_id)).decode("ascii").lower()
+
+
+def _input_files(home: Home) -> tuple[list[Path], list[Path]]:
+    pages = sorted(home.crawls.glob("*/pages-*.parquet"))
+    links = sorted(home.crawls.glob("*/links-*.parquet"))
+    if not pages and not links:
+        raise NothingToBuild(
+            f"no ingested crawls under {home.crawls}; run `linkindex ingest` first"
+        )
+    return pages, links
+
+
+def _content_index_id(con: duckdb.DuckDBPyConnection) -> str:
+    # Order-independent digest of every input record: the same records in any file layout
+    # give the same id, and any added, removed or changed record gives another.
+    links = con.execute(
+        "SELECT count(*), coalesce(sum(hash(crawl, source_url, target_url, anchor_text, nofollow,"
+        " ugc, sponsored, redirect, rel_canonical, fetch_time)::HUGEINT), 0) FROM raw_links"
+    ).fetchone()
+    pages = con.execute(
+        "SELECT count(*), coalesce(sum(hash(crawl, url, fetch_time, http_status, title,"
+        " content_bytes)::HUGEINT), 0) FROM raw_pages"
+    ).fetchone()
+    digest = hashlib.sha256(f"{ALGORITHM_VERSION}|{links}|{pages}".encode()).digest()[:16]
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _connect(work: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
+    # An on-disk database in the build folder lets DuckDB spill instead of running out of RAM.
+    con = duckdb.connect(str(work / "build.duckdb"))
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = '{work / 'spill'}'")
+    if memory_limit:
+        con.execute("SET memory_limit = ?", [memory_limit])
+    return con
+
+
+def build_index(
+    home: Home,
+    *,
+    force: bool = False,
+    memory_limit: str | None = None,
+    keep: int = 3,
+    on_step: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build a snapshot from every ingested crawl and publish it as current."""
+    started = time.monotonic()
+    step = on_step or (lambda _name: None)
+    home.ensure()
+    page_files, link_files = _input_files(home)
+    layout = SnapshotLayout(home.snapshots)
+    with layout.building() as work:
+        con = _connect(work, memory_limit)
+        try:
+            load_inputs(con, page_files, link_files)
+            step("hashing input records")
+            index_id = _content_index_id(con)
+            name = snapshot_name(index_id)
+            if not force and layout.current_name() == name:
+                meta = _read_existing_meta(layout.path_of(name))
+                return BuildResult(
+                    index_id, name, True, str(meta.get("index_date", "")),
+                    time.monotonic() - started, dict(meta.get("counts", {})),
+                )  # fmt: skip
+            step("tracking links across crawls")
+            build_link_state(con)
+            step("counting links at every scope")
+            build_aggregates(con)
+            step("ranking pages and root domains")
+            build_scores(con)
+            con.execute(ROOT_DOMAINS)
+            folder = work / "snapshot"
+            folder.mkdir()
+            writer = SnapshotWriter(folder)
+            counts: dict[str, int] = {}
+            for table, columns, sql in table_queries():
+                step(f"writing {table}")
+                reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
+                counts[table] = writer.write(table, columns, reader)
+            counts["links"] = con.execute("SELECT count(*) FROM links").fetchone()[0]
+            counts["live_links"] = con.execute("SELECT count(*) FROM links WHERE live").fetchone()[
+                0
+            ]
+            index_date = con.execute(
+                "SELECT coalesce(strftime(max(latest_time), '%Y-%m-%d'), '') FROM page_latest"
+            ).fetchone()[0]
+            crawls = [
+                r[0]
+                for r in con.execute("SELECT DISTINCT crawl FROM raw_pages ORDER BY 1").fetchall()
+            ]
+            meta = {
+                "index_id": index_id,
+                "index_date": index_date,
+                "built_at": int(time.time()),
+                "algorithm": ALGORITHM_VERSION,
+                "crawls": crawls,
+                # Dates on which spam scores were computed: none until the spam model exists.
+                "spam_score_update_days": [],
+                "counts": counts,
+            }
+            writer.set_meta(meta)
+            step("indexing")
+            writer.finish()
+            _write_meta_file(folder, meta)
+        finally:
+            con.close()
+        step("publishing")
+        layout.publish(folder, name, keep=keep)
+    return BuildResult(index_id, name, False, index_date, time.monotonic() - started, counts)
+
+
+def _write_meta_file(folder: Path, meta: dict[str, object]) -> None:
+    tmp = folder / "manifest.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=2, sort_keys=True))
+    os.replace(tmp, folder / "manifest.json")
+
+
+def _read_existing_meta(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return {}

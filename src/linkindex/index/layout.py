@@ -1,0 +1,108 @@
+"""Where snapshots live, how a finished one is published, and which one is current.
+
+A snapshot is built in a private folder, renamed into place, then the CURRENT pointer is swapped
+with one atomic rename: readers see the old snapshot or the new one, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+POINTER = "CURRENT"
+BUILDING_PREFIX = ".building-"
+DEFAULT_KEEP = 3
+
+
+class BuildInProgress(RuntimeError):
+    pass
+
+
+class SnapshotLayout:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def pointer(self) -> Path:
+        return self.folder / POINTER
+
+    def current_name(self) -> str | None:
+        try:
+            name = self.pointer.read_text().strip()
+        except FileNotFoundError:
+            return None
+        return name or None
+
+    def path_of(self, name: str) -> Path:
+        return self.folder / name
+
+    @contextmanager
+    def building(self) -> Iterator[Path]:
+        """A private folder to build in, removed on any failure; one build at a time."""
+        lock = open(self.folder / ".build.lock", "w")  # noqa: SIM115 - held for the whole build
+        try:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise BuildInProgress(f"another build is running in {self.folder}") from exc
+            for stale in self.folder.glob(BUILDING_PREFIX + "*"):
+                shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
+            work = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=self.folder))
+            try:
+                yield work
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+        finally:
+            lock.close()
+
+    def publish(self, built: Path, name: str, keep: int = DEFAULT_KEEP) -> Path:
+        """Move a finished snapshot into place and make it current."""
+        final = self.path_of(name)
+        if final.exists():
+            shutil.rmtree(built)  # an identical rebuild: the published copy is the same content
+        else:
+            for item in built.iterdir():
+                _fsync(item)
+            os.rename(built, final)
+        self._point_to(name)
+        self.prune(keep)
+        return final
+
+    def _point_to(self, name: str) -> None:
+        tmp = self.folder / f".{POINTER}.{os.getpid()}"
+        tmp.write_text(name + "\n")
+        _fsync(tmp)
+        os.replace(tmp, self.pointer)
+        _fsync(self.folder)
+
+    def published(self) -> list[Path]:
+        """Published snapshots, newest first."""
+        found = [
+            p for p in self.folder.iterdir()
+            if p.is_dir() and not p.name.startswith(".")
+        ]  # fmt: skip
+        return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def prune(self, keep: int) -> None:
+        """Delete all but the newest ``keep`` snapshots; the current one is always kept.
+
+        A server still reading a deleted snapshot keeps its open file until it switches.
+        """
+        current = self.current_name()
+        others = [p for p in self.published() if p.name != current]
+        for old in others[max(keep - 1, 0) :]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

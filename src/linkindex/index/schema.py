@@ -1,0 +1,130 @@
+"""The serving store of one snapshot: SQLite tables clustered in the order the API reads them.
+
+Each linking-root-domain table is keyed (target, negated sort value, source root domain), so a
+page of results in any documented sort order is one ordered range scan (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+# The 52 URL-metrics keys in the order Moz returns them (spec §1.3).
+URL_METRIC_FIELDS: tuple[str, ...] = (
+    "page", "subdomain", "root_domain", "title", "last_crawled", "http_code",
+    "pages_to_page", "nofollow_pages_to_page", "redirect_pages_to_page",
+    "external_pages_to_page", "external_nofollow_pages_to_page",
+    "external_redirect_pages_to_page", "deleted_pages_to_page", "root_domains_to_page",
+    "indirect_root_domains_to_page", "deleted_root_domains_to_page",
+    "nofollow_root_domains_to_page", "pages_to_subdomain", "nofollow_pages_to_subdomain",
+    "redirect_pages_to_subdomain", "external_pages_to_subdomain",
+    "external_nofollow_pages_to_subdomain", "external_redirect_pages_to_subdomain",
+    "deleted_pages_to_subdomain", "root_domains_to_subdomain",
+    "deleted_root_domains_to_subdomain", "nofollow_root_domains_to_subdomain",
+    "pages_to_root_domain", "nofollow_pages_to_root_domain", "redirect_pages_to_root_domain",
+    "external_pages_to_root_domain", "external_indirect_pages_to_root_domain",
+    "external_nofollow_pages_to_root_domain", "external_redirect_pages_to_root_domain",
+    "deleted_pages_to_root_domain", "root_domains_to_root_domain",
+    "indirect_root_domains_to_root_domain", "deleted_root_domains_to_root_domain",
+    "nofollow_root_domains_to_root_domain", "page_authority", "domain_authority",
+    "link_propensity", "spam_score", "root_domains_from_page",
+    "nofollow_root_domains_from_page", "pages_from_page", "nofollow_pages_from_page",
+    "root_domains_from_root_domain", "nofollow_root_domains_from_root_domain",
+    "pages_from_root_domain", "nofollow_pages_from_root_domain",
+    "pages_crawled_from_root_domain",
+)  # fmt: skip
+
+PAGE_COLUMNS: tuple[str, ...] = (
+    "page", "subdomain", "root_domain", "title", "last_crawled", "http_code",
+    "pages_to_page", "nofollow_pages_to_page", "redirect_pages_to_page",
+    "external_pages_to_page", "external_nofollow_pages_to_page",
+    "external_redirect_pages_to_page", "deleted_pages_to_page", "root_domains_to_page",
+    "indirect_root_domains_to_page", "deleted_root_domains_to_page",
+    "nofollow_root_domains_to_page", "page_authority", "root_domains_from_page",
+    "nofollow_root_domains_from_page", "pages_from_page", "nofollow_pages_from_page",
+)  # fmt: skip
+
+SUBDOMAIN_COLUMNS: tuple[str, ...] = (
+    "subdomain", "pages_to_subdomain", "nofollow_pages_to_subdomain",
+    "redirect_pages_to_subdomain", "external_pages_to_subdomain",
+    "external_nofollow_pages_to_subdomain", "external_redirect_pages_to_subdomain",
+    "deleted_pages_to_subdomain", "root_domains_to_subdomain",
+    "deleted_root_domains_to_subdomain", "nofollow_root_domains_to_subdomain",
+)  # fmt: skip
+
+ROOT_DOMAIN_COLUMNS: tuple[str, ...] = (
+    "root_domain", "pages_to_root_domain", "nofollow_pages_to_root_domain",
+    "redirect_pages_to_root_domain", "external_pages_to_root_domain",
+    "external_indirect_pages_to_root_domain", "external_nofollow_pages_to_root_domain",
+    "external_redirect_pages_to_root_domain", "deleted_pages_to_root_domain",
+    "root_domains_to_root_domain", "indirect_root_domains_to_root_domain",
+    "deleted_root_domains_to_root_domain", "nofollow_root_domains_to_root_domain",
+    "domain_authority", "link_propensity", "spam_score", "root_domains_from_root_domain",
+    "nofollow_root_domains_from_root_domain", "pages_from_root_domain",
+    "nofollow_pages_from_root_domain", "pages_crawled_from_root_domain",
+)  # fmt: skip
+
+# Sort values are stored negated so every documented sort (all descending) is an ascending
+# key range, which SQLite answers with a row-value comparison on the index.
+LINKING_ROOT_COLUMNS: tuple[str, ...] = (
+    "target", "neg_domain_authority", "source", "neg_link_propensity", "neg_spam_score",
+    "root_domains_to_root_domain", "pages", "nofollow_pages", "redirect_pages",
+    "deleted_pages", "has_follow", "neg_gained_day", "neg_lost_day",
+)  # fmt: skip
+
+LINKING_ROOT_SCOPES = ("page", "subdomain", "root_domain")
+
+# The secondary sort orders (the primary key covers source_domain_authority).
+LINKING_ROOT_SORT_KEYS = {
+    "source_domain_authority": "neg_domain_authority",
+    "source_link_propensity": "neg_link_propensity",
+    "source_spam_score": "neg_spam_score",
+    "date_gained": "neg_gained_day",
+    "date_lost": "neg_lost_day",
+}
+
+
+def _table_ddl(name: str, columns: tuple[str, ...], key: str) -> str:
+    text_columns = {"page", "subdomain", "root_domain", "title", "last_crawled", "target", "source"}
+    real_columns = {"link_propensity", "neg_link_propensity"}
+
+    def col_type(col: str) -> str:
+        if col in text_columns:
+            return "TEXT"
+        return "REAL" if col in real_columns else "INTEGER"
+
+    body = ",\n  ".join(f"{c} {col_type(c)}" for c in columns)
+    return f"CREATE TABLE {name} (\n  {body},\n  PRIMARY KEY ({key})\n) WITHOUT ROWID"
+
+
+def linking_root_table(scope: str) -> str:
+    return f"linking_roots_{scope}"
+
+
+def create_statements() -> list[str]:
+    statements = [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID",
+        _table_ddl("pages", PAGE_COLUMNS, "page"),
+        _table_ddl("subdomains", SUBDOMAIN_COLUMNS, "subdomain"),
+        _table_ddl("root_domains", ROOT_DOMAIN_COLUMNS, "root_domain"),
+    ]
+    for scope in LINKING_ROOT_SCOPES:
+        statements.append(
+            _table_ddl(
+                linking_root_table(scope),
+                LINKING_ROOT_COLUMNS,
+                "target, neg_domain_authority, source",
+            )
+        )
+    return statements
+
+
+def index_statements() -> list[str]:
+    """Secondary indexes, created after the bulk load (cheaper than maintaining them per row)."""
+    statements = []
+    for scope in LINKING_ROOT_SCOPES:
+        table = linking_root_table(scope)
+        for sort, column in LINKING_ROOT_SORT_KEYS.items():
+            if column == "neg_domain_authority":
+                continue
+            statements.append(
+                f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, source)"
+            )
+    return statements
