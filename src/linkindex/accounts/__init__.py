@@ -1,0 +1,1 @@
+"""API credentials and (later) quotas: the server state that belongs to people, not to the index."""

@@ -1,0 +1,134 @@
+"""API credentials: Links API access_id/secret_key pairs and Moz API tokens, stored hashed.
+
+Secrets are 192-bit random strings, so one SHA-256 makes them infeasible to recover from the
+store; a deliberately slow password hash would cost milliseconds on every API request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS api_keys (
+    access_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+)
+"""
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Credential:
+    """What `keys create` shows once: the clear secrets are never stored."""
+
+    access_id: str
+    secret_key: str
+    token: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    access_id: str
+    name: str
+    created_at: int
+    revoked_at: int | None
+
+
+class KeyStore:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        self._cache_version: int | None = None
+        self._by_access_id: dict[str, tuple[str, ApiKey]] = {}
+        self._by_token_hash: dict[str, ApiKey] = {}
+        self._cache_lock = threading.Lock()
+        # One connection watches for changes: data_version is counted per connection.
+        self._watcher = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        con = self._con()
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute(SCHEMA)
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._local.con = con
+        return con
+
+    def create(self, name: str = "default") -> Credential:
+        credential = Credential(
+            access_id="linkindex-" + secrets.token_hex(6),
+            secret_key=secrets.token_urlsafe(24),
+            token=secrets.token_urlsafe(32),
+            name=name,
+        )
+        self._con().execute(
+            "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
+            (
+                credential.access_id,
+                name,
+                _digest(credential.secret_key),
+                _digest(credential.token),
+                int(time.time()),
+            ),
+        )
+        return credential
+
+    def list(self) -> list[ApiKey]:
+        rows = self._con().execute(
+            "SELECT access_id, name, created_at, revoked_at FROM api_keys ORDER BY created_at"
+        )
+        return [ApiKey(*row) for row in rows]
+
+    def revoke(self, access_id: str) -> bool:
+        cursor = self._con().execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE access_id = ? AND revoked_at IS NULL",
+            (int(time.time()), access_id),
+        )
+        return cursor.rowcount == 1
+
+    def _refresh(self) -> None:
+        # data_version changes whenever another connection commits, so a key created or
+        # revoked by the CLI is seen by a running server on its next request.
+        with self._cache_lock:
+            version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._cache_version:
+                return
+            rows = self._watcher.execute(
+                "SELECT access_id, name, secret_hash, token_hash, created_at, revoked_at"
+                " FROM api_keys WHERE revoked_at IS NULL"
+            ).fetchall()
+            self._by_access_id = {
+                r[0]: (r[2], ApiKey(r[0], r[1], r[4], r[5])) for r in rows
+            }  # fmt: skip
+            self._by_token_hash = {r[3]: ApiKey(r[0], r[1], r[4], r[5]) for r in rows}
+            self._cache_version = version
+
+    def verify_basic(self, access_id: str, secret_key: str) -> ApiKey | None:
+        self._refresh()
+        found = self._by_access_id.get(access_id)
+        # Compare even when the id is unknown, so timing does not tell which part was wrong.
+        expected = found[0] if found else _digest("")
+        if hmac.compare_digest(expected, _digest(secret_key)) and found:
+            return found[1]
+        return None
+
+    def verify_token(self, token: str) -> ApiKey | None:
+        self._refresh()
+        return self._by_token_hash.get(_digest(token))

@@ -1,0 +1,1 @@
+"""The HTTP layer: the Moz Links API V2 over the current index snapshot."""

@@ -1,0 +1,46 @@
+"""Who is calling: HTTP Basic access_id:secret_key, or the Moz API token in x-moz-token.
+
+A guard, so a request without valid credentials is refused before its body is even read.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from linkindex.accounts.keys import ApiKey, KeyStore
+from linkindex.api.errors import UNAUTHORIZED, ApiError
+
+CHALLENGE = {"WWW-Authenticate": 'Basic realm="linkindex"'}
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    access_id, sep, secret = decoded.partition(":")
+    return (access_id, secret) if sep else None
+
+
+def identify(keys: KeyStore, headers) -> ApiKey | None:
+    authorization = headers.get("authorization")
+    if authorization:
+        pair = _basic_credentials(authorization)
+        return keys.verify_basic(*pair) if pair else None
+    token = headers.get("x-moz-token")
+    return keys.verify_token(token) if token else None
+
+
+async def require_key(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    keys: KeyStore = connection.app.state.key_store
+    key = identify(keys, connection.headers)
+    if key is None:
+        raise ApiError(401, UNAUTHORIZED, CHALLENGE)
+    connection.scope["state"]["api_key"] = key

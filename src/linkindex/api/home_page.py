@@ -1,0 +1,41 @@
+"""The server's front page: what index is loaded and how to call the API, for a person."""
+
+from __future__ import annotations
+
+import html
+
+from litestar import MediaType, get
+from litestar.datastructures import State
+
+from linkindex.index.snapshot import NoSnapshot
+
+
+@get("/", include_in_schema=False, media_type=MediaType.HTML)
+async def home_page(state: State) -> str:
+    try:
+        snapshot = state.snapshots.get()
+        counts = snapshot.meta.get("counts", {})
+        facts = [
+            ("index_id", snapshot.index_id),
+            ("index date", snapshot.meta.get("index_date", "")),
+            ("crawls", ", ".join(snapshot.meta.get("crawls", []))),
+            ("pages", counts.get("pages", 0)),
+            ("root domains", counts.get("root_domains", 0)),
+            ("links", counts.get("links", 0)),
+        ]
+    except NoSnapshot:
+        facts = [("index", "none built yet: run linkindex build")]
+    rows = "".join(
+        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts
+    )
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>linkindex</title>"
+        "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}"
+        "th{text-align:left;padding-right:1rem}</style></head><body>"
+        "<h1>linkindex</h1><p>A backlink index speaking the Moz Links API V2.</p>"
+        f"<table>{rows}</table>"
+        "<p>Endpoints: <code>POST /v2/index_metadata</code>, "
+        "<code>POST /v2/linking_root_domains</code>, <code>POST /v2/url_metrics</code>. "
+        "<a href='/docs'>Interactive API docs</a> · <a href='/openapi.json'>OpenAPI</a></p>"
+        "</body></html>"
+    )

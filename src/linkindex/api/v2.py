@@ -1,0 +1,188 @@
+"""The Links API V2 endpoints: request bodies, their rules, and responses shaped as Moz's.
+
+Handlers ask the current snapshot; they never see how it is stored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import post
+from litestar.datastructures import State
+
+from linkindex.api.auth import require_key
+from linkindex.api.errors import ENUM_VALUES, NO_INDEX, TOKEN_EXPIRED, ApiError
+from linkindex.api.params import (
+    LRD_SORTS,
+    RESULT_CAP,
+    bad_request,
+    check_linking_root_domains,
+    parse_target_param,
+)
+from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.index.snapshot import NoSnapshot, RootDomainQuery, Snapshot
+from linkindex.urls import SCOPES
+
+TargetScope = Literal["page", "subdomain", "root_domain"]
+LrdSort = Literal[
+    "source_domain_authority",
+    "source_link_propensity",
+    "source_spam_score",
+    "date_gained",
+    "date_lost",
+]
+assert set(LrdSort.__args__) == set(LRD_SORTS)  # type: ignore[attr-defined]
+ENUM_VALUES.update({"target_scope": SCOPES, "sort": LRD_SORTS})
+
+Limit = Annotated[int, msgspec.Meta(ge=1, le=50, description="Results per page, 1-50.")]
+Target = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+
+
+class IndexMetadataRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """An empty object: index_metadata takes no parameters."""
+
+
+class IndexMetadataResponse(msgspec.Struct):
+    index_id: str
+    spam_score_update_days: list[str]
+
+
+class LinkingRootDomainsRequest(msgspec.Struct, forbid_unknown_fields=True):
+    target: Target
+    target_scope: TargetScope = "page"
+    sort: LrdSort = "source_domain_authority"
+    filter: str = "external"
+    begin_date: str | None = None
+    end_date: str | None = None
+    limit: Limit = 25
+    next_token: str | None = None
+
+
+class ToTarget(msgspec.Struct):
+    pages: int
+    nofollow_pages: int
+    redirect_pages: int
+    deleted_pages: int
+
+
+class LinkingRootDomain(msgspec.Struct, omit_defaults=True):
+    root_domain: str
+    root_domains_to_root_domain: int
+    domain_authority: int
+    link_propensity: float
+    spam_score: int
+    to_target: ToTarget
+    date_gained: str | None = None
+    date_lost: str | None = None
+
+
+class LinkingRootDomainsResponse(msgspec.Struct):
+    results: list[LinkingRootDomain]
+    next_token: str
+
+
+class UrlMetricsRequest(msgspec.Struct, forbid_unknown_fields=True):
+    targets: Annotated[list[Target], msgspec.Meta(min_length=1, max_length=50)]
+
+
+def current_snapshot(state: State) -> Snapshot:
+    try:
+        return state.snapshots.get()
+    except NoSnapshot as exc:
+        raise ApiError(503, NO_INDEX) from exc
+
+
+@post("/v2/index_metadata", guards=[require_key], status_code=200, tags=["Links API V2"])
+async def index_metadata(
+    state: State, data: IndexMetadataRequest | None = None
+) -> IndexMetadataResponse:
+    """The opaque index_id, which changes whenever the index changes (seed 000)."""
+    snapshot = current_snapshot(state)
+    return IndexMetadataResponse(
+        index_id=snapshot.index_id,
+        spam_score_update_days=list(snapshot.meta.get("spam_score_update_days", [])),
+    )
+
+
+@post("/v2/url_metrics", guards=[require_key], status_code=200, tags=["Links API V2"])
+async def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
+    """All 52 metrics for each of up to 50 targets, one result per target, in request order."""
+    targets = [parse_target_param(target, f"targets[{i}]") for i, target in enumerate(data.targets)]
+    snapshot = current_snapshot(state)
+    return {"results": [snapshot.url_metrics(target) for target in targets]}
+
+
+@post("/v2/linking_root_domains", guards=[require_key], status_code=200, tags=["Links API V2"])
+async def linking_root_domains(
+    state: State, data: LinkingRootDomainsRequest
+) -> LinkingRootDomainsResponse:
+    """Root domains linking to a target, with seed 002's sorts, filters, dates and pagination."""
+    rules = check_linking_root_domains(data.sort, data.filter, data.begin_date, data.end_date)
+    target = parse_target_param(data.target)
+    snapshot = current_snapshot(state)
+    target_key = target.key(data.target_scope)
+    fingerprint = request_fingerprint(
+        "linking_root_domains", target_key, data.target_scope, data.sort,
+        sorted(rules.filters), data.begin_date, data.end_date,
+    )  # fmt: skip
+    after, served = None, 0
+    if data.next_token:
+        try:
+            continuation = state.tokens.open(data.next_token, snapshot.index_id, fingerprint)
+        except TokenExpired as exc:
+            raise ApiError(410, TOKEN_EXPIRED) from exc
+        except TokenInvalid as exc:
+            raise bad_request(str(exc)) from exc
+        after, served = continuation.cursor, continuation.served
+    page_size = min(data.limit, RESULT_CAP - served) if rules.capped else data.limit
+    if page_size <= 0:
+        return LinkingRootDomainsResponse(results=[], next_token="")
+    filters = rules.filters
+    query = RootDomainQuery(
+        scope=data.target_scope,
+        target=target_key,
+        sort=data.sort,
+        require_follow="follow" in filters,
+        require_all_nofollow="nofollow" in filters,
+        require_deleted="deleted" in filters,
+        require_not_deleted="not_deleted" in filters,
+        gained_since=snapshot.recent_since if "gained_last_60_days" in filters else None,
+        lost_since=snapshot.recent_since if "lost_last_60_days" in filters else None,
+        begin_date=rules.begin_date,
+        end_date=rules.end_date,
+        after=after,
+        limit=page_size + 1,
+    )
+    rows = snapshot.linking_root_domains(query)
+    more = len(rows) > page_size and not (rules.capped and served + page_size >= RESULT_CAP)
+    rows = rows[:page_size]
+    with_gained = "gained_last_60_days" in filters
+    with_lost = "lost_last_60_days" in filters
+    results = [
+        LinkingRootDomain(
+            root_domain=row.root_domain,
+            root_domains_to_root_domain=row.root_domains_to_root_domain,
+            domain_authority=row.domain_authority,
+            link_propensity=row.link_propensity,
+            spam_score=row.spam_score,
+            to_target=ToTarget(
+                pages=row.pages,
+                nofollow_pages=row.nofollow_pages,
+                redirect_pages=row.redirect_pages,
+                deleted_pages=row.deleted_pages,
+            ),
+            date_gained=row.date_gained if with_gained else None,
+            date_lost=row.date_lost if with_lost else None,
+        )
+        for row in rows
+    ]
+    next_token = (
+        state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, served + len(rows))
+        if more
+        else ""
+    )
+    return LinkingRootDomainsResponse(results=results, next_token=next_token)
+
+
+ROUTES = [index_metadata, url_metrics, linking_root_domains]

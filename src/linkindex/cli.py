@@ -1,0 +1,186 @@
+"""The `linkindex` command: one thin verb per stage, wired to the stage's own entry point.
+
+Every verb takes --home (default: $LINKINDEX_HOME, else ./.linkindex).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from linkindex.home import HOME_ENV, Home
+
+app = typer.Typer(
+    help="A self-hosted backlink index built from WARC/WAT crawl files, speaking the Moz APIs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+keys_app = typer.Typer(help="Manage API credentials.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+console = Console(stderr=True)
+out = Console()
+
+HomeOption = Annotated[
+    str | None,
+    typer.Option("--home", help=f"Home folder (default: ${HOME_ENV}, else ./.linkindex)."),
+]
+
+
+def _home(home: str | None) -> Home:
+    return Home.resolve(home).ensure()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="WARC/WAT files or folders of them.")],
+    crawl: Annotated[str | None, typer.Option(help="Crawl name (default: from the files).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Parallel worker processes.")] = 1,
+    home: HomeOption = None,
+) -> None:
+    """Extract links and pages from crawl files into columnar records."""
+    from linkindex.ingest import print_summary, run_ingest
+
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        console.print(f"[red]No such file or folder: {missing[0]}[/red]")
+        raise typer.Exit(2)
+    summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
+    print_summary(summary, console)
+
+
+@app.command()
+def build(
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    force: Annotated[bool, typer.Option(help="Rebuild even if the content is unchanged.")] = False,
+    memory_limit: Annotated[
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: DuckDB's).")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Aggregate every ingested crawl into a new index snapshot and publish it."""
+    from linkindex.build.pipeline import NothingToBuild, build_index
+    from linkindex.index.layout import BuildInProgress
+
+    try:
+        if json_output:
+            result = build_index(_home(home), force=force, memory_limit=memory_limit)
+        else:
+            with console.status("building") as status:
+                result = build_index(
+                    _home(home),
+                    force=force,
+                    memory_limit=memory_limit,
+                    on_step=lambda step: status.update(f"build: {step}"),
+                )
+    except (NothingToBuild, BuildInProgress) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    if json_output:
+        out.print_json(json.dumps(result.as_dict()))
+        return
+    state = "unchanged content, current snapshot kept" if result.reused else "published"
+    console.print(
+        f"{state} in {result.seconds:.1f}s: {result.counts.get('pages', 0)} pages,"
+        f" {result.counts.get('root_domains', 0)} root domains,"
+        f" {result.counts.get('links', 0)} links; index date {result.index_date}"
+    )
+    out.print(result.index_id, highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server worker processes.")] = 1,
+    home: HomeOption = None,
+) -> None:
+    """Serve the current index snapshot over HTTP (Moz Links API V2)."""
+    import uvicorn
+
+    resolved = _home(home)
+    os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it
+    console.print(f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(
+        "linkindex.api.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="A label for this credential.")] = "default",
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Create a credential; its secrets are shown once and stored only hashed."""
+    from linkindex.accounts.keys import KeyStore
+
+    credential = KeyStore(_home(home).state / "keys.sqlite").create(name)
+    fields = {
+        "access_id": credential.access_id,
+        "secret_key": credential.secret_key,
+        "token": credential.token,
+    }
+    if json_output:
+        out.print_json(json.dumps(fields))
+        return
+    for key, value in fields.items():
+        out.print(f"{key}: {value}", highlight=False)
+    console.print("Store these now: the secret key and token cannot be shown again.")
+
+
+@keys_app.command("list")
+def keys_list(home: HomeOption = None) -> None:
+    """List credentials (never their secrets)."""
+    from linkindex.accounts.keys import KeyStore
+
+    for key in KeyStore(_home(home).state / "keys.sqlite").list():
+        state = "revoked" if key.revoked_at else "active"
+        out.print(f"{key.access_id}\t{key.name}\t{state}", highlight=False)
+
+
+@keys_app.command("revoke")
+def keys_revoke(access_id: str, home: HomeOption = None) -> None:
+    """Revoke a credential; a running server refuses it on the next request."""
+    from linkindex.accounts.keys import KeyStore
+
+    if not KeyStore(_home(home).state / "keys.sqlite").revoke(access_id):
+        console.print(f"[red]No active credential {access_id}[/red]")
+        raise typer.Exit(1)
+    console.print(f"revoked {access_id}")
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_serve: Annotated[bool, typer.Option(help="Build and print, but do not serve.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Ingest the bundled sample crawl, build, create a demo key, print a curl command, serve."""
+    from linkindex.demo import prepare_demo
+
+    resolved = _home(home)
+    credential, curl = prepare_demo(resolved, console, host, port)
+    out.print(f"access_id: {credential.access_id}", highlight=False)
+    out.print(f"secret_key: {credential.secret_key}", highlight=False)
+    out.print("Try it:", highlight=False)
+    out.print(curl, highlight=False, soft_wrap=True)
+    sys.stdout.flush()
+    if not no_serve:
+        serve(host=host, port=port, workers=1, home=str(resolved.root))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,220 @@
+"""Reads one published snapshot, and follows the CURRENT pointer to the newest one.
+
+The API asks questions in Moz's terms (a target at a scope, a sort, a cursor); only this module
+turns them into queries on the serving store.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from linkindex.index.layout import SnapshotLayout
+from linkindex.index.schema import (
+    LINKING_ROOT_COLUMNS,
+    LINKING_ROOT_SORT_KEYS,
+    PAGE_COLUMNS,
+    ROOT_DOMAIN_COLUMNS,
+    SUBDOMAIN_COLUMNS,
+    URL_METRIC_FIELDS,
+    linking_root_table,
+)
+from linkindex.index.writer import STORE_FILE
+from linkindex.urls import CanonicalURL, Scope
+
+EPOCH = date(1970, 1, 1)
+RECENT_DAYS = 60  # the window of the gained_last_60_days / lost_last_60_days filters
+
+
+class NoSnapshot(RuntimeError):
+    """No index has been built and published yet."""
+
+
+@dataclass(frozen=True)
+class RootDomainQuery:
+    """One page of a linking-root-domains list, in the index's own terms."""
+
+    scope: Scope
+    target: str  # the target's key at that scope
+    sort: str
+    require_follow: bool = False
+    require_all_nofollow: bool = False
+    require_deleted: bool = False
+    require_not_deleted: bool = False
+    gained_since: date | None = None
+    lost_since: date | None = None
+    begin_date: date | None = None
+    end_date: date | None = None
+    after: tuple[float, str] | None = None  # keyset cursor: (stored sort value, source)
+    limit: int = 25
+
+
+@dataclass(frozen=True)
+class LinkingRootRow:
+    root_domain: str
+    root_domains_to_root_domain: int
+    domain_authority: int
+    link_propensity: float
+    spam_score: int
+    pages: int
+    nofollow_pages: int
+    redirect_pages: int
+    deleted_pages: int
+    date_gained: str
+    date_lost: str
+    cursor: tuple[float, str]
+
+
+def _day_number(day: date) -> int:
+    return (day - EPOCH).days
+
+
+def _iso_day(number: int | None) -> str:
+    return "" if number is None else (EPOCH + timedelta(days=number)).isoformat()
+
+
+class Snapshot:
+    """A read-only view of one immutable snapshot; safe to share between threads."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.path = folder / STORE_FILE
+        if not self.path.exists():
+            raise NoSnapshot(f"snapshot store missing: {self.path}")
+        self._local = threading.local()
+        meta = dict(self._con().execute("SELECT key, value FROM meta").fetchall())
+        self.meta = {k: json.loads(v) for k, v in meta.items()}
+        self.index_id: str = self.meta["index_id"]
+        index_date = self.meta.get("index_date") or EPOCH.isoformat()
+        self.index_date: date = date.fromisoformat(index_date)
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            # immutable=1: the file never changes once published, so SQLite skips all locking.
+            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+            con.execute("PRAGMA cache_size = -65536")
+            self._local.con = con
+        return con
+
+    @property
+    def recent_since(self) -> date:
+        return self.index_date - timedelta(days=RECENT_DAYS)
+
+    def url_metrics(self, target: CanonicalURL) -> dict[str, object]:
+        """All 52 URL metrics of a target, zeros (and -1 spam) for what the index has not seen."""
+        con = self._con()
+        values: dict[str, object] = {
+            "page": target.page,
+            "subdomain": target.subdomain,
+            "root_domain": target.root_domain,
+            "title": "",
+            "last_crawled": "",
+            "http_code": 0,
+            "page_authority": 1,
+            "domain_authority": 1,
+            "link_propensity": 0.0,
+            "spam_score": -1,
+        }
+        for table, columns, key in (
+            ("pages", PAGE_COLUMNS, target.page),
+            ("subdomains", SUBDOMAIN_COLUMNS, target.subdomain),
+            ("root_domains", ROOT_DOMAIN_COLUMNS, target.root_domain),
+        ):
+            row = con.execute(f"SELECT * FROM {table} WHERE {columns[0]} = ?", (key,)).fetchone()
+            if row is not None:
+                values.update(zip(columns, row, strict=True))
+        return {field: values.get(field, 0) for field in URL_METRIC_FIELDS}
+
+    def linking_root_domains(self, query: RootDomainQuery) -> list[LinkingRootRow]:
+        sort_column = LINKING_ROOT_SORT_KEYS[query.sort]
+        conditions = ["target = ?"]
+        params: list[object] = [query.target]
+        if query.require_deleted:
+            conditions.append("deleted_pages > 0")
+        elif query.gained_since is None and query.lost_since is None:
+            conditions.append("pages > 0")  # by default only root domains linking now
+        if query.require_follow:
+            conditions.append("has_follow = 1")
+        if query.require_all_nofollow:
+            conditions.append("has_follow = 0")
+        if query.require_not_deleted:
+            conditions.append("deleted_pages = 0")
+        for column, since in (
+            ("neg_gained_day", query.gained_since),
+            ("neg_lost_day", query.lost_since),
+        ):
+            if since is None:
+                continue
+            conditions.append(f"{column} <= ?")
+            params.append(-_day_number(max(since, query.begin_date or since)))
+            if query.end_date is not None:
+                conditions.append(f"{column} >= ?")
+                params.append(-_day_number(query.end_date))
+        if query.after is not None:
+            conditions.append(f"({sort_column}, source) > (?, ?)")
+            params.extend(query.after)
+        params.append(query.limit)
+        sql = (
+            f"SELECT * FROM {linking_root_table(query.scope)} WHERE {' AND '.join(conditions)}"
+            f" ORDER BY {sort_column}, source LIMIT ?"
+        )
+        rows = []
+        sort_index = LINKING_ROOT_COLUMNS.index(sort_column)
+        for row in self._con().execute(sql, params):
+            record = dict(zip(LINKING_ROOT_COLUMNS, row, strict=True))
+            rows.append(
+                LinkingRootRow(
+                    root_domain=record["source"],
+                    root_domains_to_root_domain=record["root_domains_to_root_domain"],
+                    domain_authority=-record["neg_domain_authority"],
+                    link_propensity=-record["neg_link_propensity"] + 0.0,
+                    spam_score=-record["neg_spam_score"],
+                    pages=record["pages"],
+                    nofollow_pages=record["nofollow_pages"],
+                    redirect_pages=record["redirect_pages"],
+                    deleted_pages=record["deleted_pages"],
+                    date_gained=_iso_day(_negate(record["neg_gained_day"])),
+                    date_lost=_iso_day(_negate(record["neg_lost_day"])),
+                    cursor=(row[sort_index], record["source"]),
+                )
+            )
+        return rows
+
+
+def _negate(value: int | None) -> int | None:
+    return None if value is None else -value
+
+
+class CurrentSnapshot:
+    """Follows the CURRENT pointer; a caller keeps the Snapshot it got for a whole request."""
+
+    def __init__(self, snapshots_folder: Path, recheck_seconds: float = 0.5) -> None:
+        self.layout = SnapshotLayout(snapshots_folder)
+        self.recheck_seconds = recheck_seconds
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._name: str | None = None
+        self._checked_at = float("-inf")
+
+    def get(self) -> Snapshot:
+        now = time.monotonic()
+        if now - self._checked_at >= self.recheck_seconds or self._snapshot is None:
+            with self._lock:
+                self._refresh(now)
+        if self._snapshot is None:
+            raise NoSnapshot("no index has been built yet: run `linkindex build`")
+        return self._snapshot
+
+    def _refresh(self, now: float) -> None:
+        self._checked_at = now
+        name = self.layout.current_name()
+        if name is None or name == self._name:
+            return
+        self._snapshot = Snapshot(self.layout.path_of(name))
+        self._name = name

@@ -1,0 +1,113 @@
+"""Links across crawls: live, deleted, gained and lost, as docs/metrics.md defines them."""
+
+from __future__ import annotations
+
+from records_factory import Crawl
+
+from linkindex.index.snapshot import RootDomainQuery, Snapshot
+from linkindex.urls import parse_target
+
+
+def _snapshot(home, result) -> Snapshot:
+    return Snapshot(home.snapshots / result.snapshot)
+
+
+def _metrics(snapshot: Snapshot, target: str) -> dict:
+    return snapshot.url_metrics(parse_target(target))
+
+
+def _rows(snapshot: Snapshot, target: str, scope="page", **kwargs):
+    key = parse_target(target).key(scope)
+    return snapshot.linking_root_domains(
+        RootDomainQuery(scope=scope, target=key, sort=kwargs.pop("sort", "source_domain_authority"),
+                        **kwargs)
+    )  # fmt: skip
+
+
+def test_link_in_newest_capture_of_its_source_is_live(home, build_home):
+    first = Crawl("c1", "2026-01-10")
+    first.page("http://a.com/")
+    first.link("http://a.com/", "http://t.com/x")
+    snapshot = _snapshot(home, build_home(first))
+    assert _metrics(snapshot, "t.com/x")["pages_to_page"] == 1
+    assert _metrics(snapshot, "t.com/x")["deleted_pages_to_page"] == 0
+
+
+def test_link_missing_from_a_newer_capture_is_deleted_on_that_date(home, build_home):
+    first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-03-01")
+    first.page("http://a.com/")
+    first.link("http://a.com/", "http://t.com/x")
+    second.page("http://a.com/")
+    snapshot = _snapshot(home, build_home(first, second))
+    metrics = _metrics(snapshot, "t.com/x")
+    assert metrics["pages_to_page"] == 0
+    assert metrics["deleted_pages_to_page"] == 1
+    assert metrics["deleted_root_domains_to_page"] == 1
+    [row] = _rows(snapshot, "t.com/x", sort="date_lost", lost_since=snapshot.recent_since)
+    assert row.date_lost == "2026-03-01"
+    assert row.date_gained == "2026-01-10"
+
+
+def test_page_that_turns_404_loses_all_its_links(home, build_home):
+    first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
+    first.page("http://a.com/p")
+    first.link("http://a.com/p", "http://t.com/")
+    first.link("http://a.com/p", "http://u.com/")
+    second.page("http://a.com/p", status=404)
+    snapshot = _snapshot(home, build_home(first, second))
+    for target in ("t.com/", "u.com/"):
+        assert _metrics(snapshot, target)["pages_to_page"] == 0
+        assert _metrics(snapshot, target)["deleted_pages_to_page"] == 1
+
+
+def test_source_not_recrawled_keeps_its_links_live(home, build_home):
+    first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
+    first.page("http://a.com/")
+    first.link("http://a.com/", "http://t.com/")
+    second.page("http://b.com/")
+    snapshot = _snapshot(home, build_home(first, second))
+    assert _metrics(snapshot, "t.com/")["pages_to_page"] == 1
+
+
+def test_link_gained_on_the_first_capture_that_has_it(home, build_home):
+    first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
+    first.page("http://a.com/")
+    second.page("http://a.com/")
+    second.link("http://a.com/", "http://t.com/")
+    snapshot = _snapshot(home, build_home(first, second))
+    [row] = _rows(snapshot, "t.com/", sort="date_gained", gained_since=snapshot.recent_since)
+    assert row.date_gained == "2026-02-10"
+
+
+def test_gained_filter_keeps_only_the_60_days_before_the_index_date(home, build_home):
+    old, new = Crawl("c1", "2025-10-01"), Crawl("c2", "2026-02-10")
+    old.page("http://old.com/")
+    old.link("http://old.com/", "http://t.com/")
+    new.page("http://new.com/")
+    new.link("http://new.com/", "http://t.com/")
+    snapshot = _snapshot(home, build_home(old, new))
+    rows = _rows(snapshot, "t.com/", sort="date_gained", gained_since=snapshot.recent_since)
+    assert [r.root_domain for r in rows] == ["new.com"]
+
+
+def test_self_links_are_not_links(home, build_home):
+    crawl = Crawl("c1", "2026-01-10")
+    crawl.page("http://a.com/")
+    crawl.link("http://a.com/", "http://a.com/")
+    snapshot = _snapshot(home, build_home(crawl))
+    metrics = _metrics(snapshot, "a.com/")
+    assert metrics["pages_to_page"] == 0
+    assert metrics["pages_from_page"] == 0
+
+
+def test_ugc_and_sponsored_count_as_nofollow(home, build_home):
+    crawl = Crawl("c1", "2026-01-10")
+    for source, flag in (("http://a.com/", "nofollow"), ("http://b.com/", "ugc"),
+                         ("http://c.com/", "sponsored"), ("http://d.com/", None)):  # fmt: skip
+        crawl.page(source)
+        crawl.link(source, "http://t.com/", **({flag: True} if flag else {}))
+    snapshot = _snapshot(home, build_home(crawl))
+    metrics = _metrics(snapshot, "t.com/")
+    assert metrics["pages_to_page"] == 4
+    assert metrics["nofollow_pages_to_page"] == 3
+    assert metrics["nofollow_root_domains_to_page"] == 3

@@ -1,0 +1,59 @@
+"""The index_id and atomic publishing: identical rebuilds, changed content, failed builds."""
+
+from __future__ import annotations
+
+import pytest
+from records_factory import Crawl
+
+from linkindex.build import pipeline
+from linkindex.build.pipeline import build_index
+from linkindex.index.layout import SnapshotLayout
+
+
+def _crawl(name="c1", target="http://t.com/") -> Crawl:
+    crawl = Crawl(name, "2026-01-10")
+    crawl.page("http://a.com/")
+    crawl.link("http://a.com/", target)
+    return crawl
+
+
+def test_identical_rebuild_gives_the_same_index_id(home, build_home):
+    first = build_home(_crawl())
+    again = build_index(home)
+    assert again.index_id == first.index_id
+    assert again.reused
+
+
+def test_forced_identical_rebuild_still_gives_the_same_index_id(home, build_home):
+    first = build_home(_crawl())
+    assert build_index(home, force=True).index_id == first.index_id
+
+
+def test_changed_content_gives_a_new_index_id(home, build_home):
+    first = build_home(_crawl())
+    second = build_home(_crawl("c2", "http://u.com/"))
+    assert second.index_id != first.index_id
+    assert SnapshotLayout(home.snapshots).current_name() == second.snapshot
+
+
+def test_failed_build_leaves_the_previous_snapshot_current(home, build_home, monkeypatch):
+    first = build_home(_crawl())
+    _crawl("c2", "http://u.com/").write(home.crawls)
+
+    def explode(_con):
+        raise RuntimeError("killed mid-build")
+
+    monkeypatch.setattr(pipeline, "build_scores", explode)
+    with pytest.raises(RuntimeError):
+        build_index(home)
+    layout = SnapshotLayout(home.snapshots)
+    assert layout.current_name() == first.snapshot
+    assert not list(home.snapshots.glob(".building-*"))
+
+
+def test_old_snapshots_beyond_the_kept_count_are_deleted(home, build_home):
+    names = []
+    for i in range(4):
+        names.append(build_home(_crawl(f"c{i}", f"http://u{i}.com/")).snapshot)
+    kept = {p.name for p in SnapshotLayout(home.snapshots).published()}
+    assert names[-1] in kept and len(kept) == 3
