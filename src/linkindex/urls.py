@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
+import idna
 from publicsuffixlist import PublicSuffixList
 
 Scope = Literal["page", "subdomain", "root_domain"]
@@ -21,6 +22,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # RFC 3986 unreserved characters: percent-encodings of these are decoded, all others kept.
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+# A '%' that starts no escape is itself encoded first, so canonicalizing twice changes nothing.
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 # Characters that must be percent-encoded when they appear raw in a path or query.
 _NEEDS_QUOTING = re.compile(r"[\x00-\x20\x7f-\U0010ffff\"<>\\^`{|}]")
 
@@ -57,6 +61,7 @@ def _quote_raw(match: re.Match[str]) -> str:
 
 
 def _normalize_component(text: str) -> str:
+    text = _LONE_PERCENT.sub("%25", text)
     return _NEEDS_QUOTING.sub(_quote_raw, _PERCENT.sub(_normalize_percent, text))
 
 
@@ -93,8 +98,9 @@ def normalize_host(host: str) -> str:
             raise BadURL(f"invalid IPv6 host {host!r}") from exc
     if not host.isascii():
         try:
-            host = host.encode("idna").decode("ascii")
-        except UnicodeError as exc:
+            # UTS #46 / IDNA 2008, as browsers do (the stdlib codec is IDNA 2003: ß -> ss).
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError) as exc:
             raise BadURL(f"invalid international host name {host!r}") from exc
     if any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-._" for c in host) or ".." in host:
         raise BadURL(f"invalid host {host!r}")
@@ -148,6 +154,6 @@ def parse_target(target: str) -> CanonicalURL:
     target = target.strip()
     if not target:
         raise BadURL("target is empty")
-    if "://" not in target:
+    if not _HAS_SCHEME.match(target):
         target = "http://" + target.lstrip("/")
     return canonicalize(target)
