@@ -1,6 +1,6 @@
 """The columnar link and page records that ingest writes and every build engine reads.
 
-One Arrow schema each; the embedded (DuckDB) and the distributed (Spark) build read the same Parquet.
+One Arrow schema each: the embedded (DuckDB) and distributed (Spark) builds read the same files.
 """
 
 from __future__ import annotations

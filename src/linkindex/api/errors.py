@@ -39,6 +39,13 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 ENUM_VALUES: dict[str, tuple[str, ...]] = {}
 
 
+def field_problem(key: str | None, text: str) -> str:
+    """One sentence naming the field and, for an enumeration, the values it accepts."""
+    if key in ENUM_VALUES and text.startswith("Invalid enum value"):
+        text += ". Valid values: " + ", ".join(ENUM_VALUES[key])
+    return f"{key}: {text}" if key else text
+
+
 def _describe_validation(exc: ValidationException) -> str:
     # Litestar reports msgspec's message and the offending key; say both in one sentence.
     problems = []
@@ -46,9 +53,7 @@ def _describe_validation(exc: ValidationException) -> str:
         if isinstance(item, dict):
             key = item.get("key")
             text = str(item.get("message", "invalid value"))
-            if key in ENUM_VALUES and text.startswith("Invalid enum value"):
-                text += ". Valid values: " + ", ".join(ENUM_VALUES[key])
-            problems.append(f"{key}: {text}" if key and key != "data" else text)
+            problems.append(field_problem(key if key != "data" else None, text))
     if problems:
         return "Invalid request body: " + "; ".join(problems)
     detail = str(exc.detail)

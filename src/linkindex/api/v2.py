@@ -20,6 +20,7 @@ from linkindex.api.params import (
     check_linking_root_domains,
     parse_target_param,
 )
+from linkindex.api.strict_body import BODY_TYPE, check_body_types
 from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
 from linkindex.index.snapshot import NoSnapshot, RootDomainQuery, Snapshot
 from linkindex.urls import SCOPES
@@ -86,6 +87,15 @@ class UrlMetricsRequest(msgspec.Struct, forbid_unknown_fields=True):
     targets: Annotated[list[Target], msgspec.Meta(min_length=1, max_length=50)]
 
 
+# Every V2 endpoint: credentials first, then a strict check of the body's types.
+V2: dict = {
+    "guards": [require_key],
+    "before_request": check_body_types,
+    "status_code": 200,
+    "tags": ["Links API V2"],
+}
+
+
 def current_snapshot(state: State) -> Snapshot:
     try:
         return state.snapshots.get()
@@ -93,7 +103,7 @@ def current_snapshot(state: State) -> Snapshot:
         raise ApiError(503, NO_INDEX) from exc
 
 
-@post("/v2/index_metadata", guards=[require_key], status_code=200, tags=["Links API V2"])
+@post("/v2/index_metadata", opt={BODY_TYPE: IndexMetadataRequest}, **V2)
 async def index_metadata(
     state: State, data: IndexMetadataRequest | None = None
 ) -> IndexMetadataResponse:
@@ -105,7 +115,7 @@ async def index_metadata(
     )
 
 
-@post("/v2/url_metrics", guards=[require_key], status_code=200, tags=["Links API V2"])
+@post("/v2/url_metrics", opt={BODY_TYPE: UrlMetricsRequest}, **V2)
 async def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
     """All 52 metrics for each of up to 50 targets, one result per target, in request order."""
     targets = [parse_target_param(target, f"targets[{i}]") for i, target in enumerate(data.targets)]
@@ -113,7 +123,7 @@ async def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
     return {"results": [snapshot.url_metrics(target) for target in targets]}
 
 
-@post("/v2/linking_root_domains", guards=[require_key], status_code=200, tags=["Links API V2"])
+@post("/v2/linking_root_domains", opt={BODY_TYPE: LinkingRootDomainsRequest}, **V2)
 async def linking_root_domains(
     state: State, data: LinkingRootDomainsRequest
 ) -> LinkingRootDomainsResponse:
