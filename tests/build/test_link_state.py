@@ -111,3 +111,14 @@ def test_ugc_and_sponsored_count_as_nofollow(home, build_home):
     assert metrics["pages_to_page"] == 4
     assert metrics["nofollow_pages_to_page"] == 3
     assert metrics["nofollow_root_domains_to_page"] == 3
+
+
+def test_redirect_to_the_same_page_on_the_other_scheme_is_no_capture(home, build_home):
+    crawl = Crawl("c1", "2026-01-10")
+    crawl.page("https://a.com/doc", title="Doc")
+    crawl.page("http://a.com/doc", status=301, day="2026-01-11")
+    crawl.link("http://a.com/doc", "https://a.com/doc", redirect=True, day="2026-01-11")
+    snapshot = _snapshot(home, build_home(crawl))
+    metrics = _metrics(snapshot, "a.com/doc")
+    assert (metrics["http_code"], metrics["title"]) == (200, "Doc")
+    assert metrics["pages_crawled_from_root_domain"] == 1

@@ -17,20 +17,31 @@ def load_inputs(
     # A view cannot take bind parameters, so the file list is spelled as quoted SQL literals.
     for view, files in (("raw_pages", page_files), ("raw_links", link_files)):
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet([{listing}])")
+        # Parquet has no second-resolution timestamps, so writers differ (ms, us): normalize.
+        con.execute(
+            f"CREATE VIEW {view} AS SELECT * REPLACE (CAST(fetch_time AS TIMESTAMP) AS fetch_time)"
+            f" FROM read_parquet([{listing}], union_by_name = true)"
+        )
 
 
 # One row per capture of a page. Two records of one page in the same second are one capture.
+# A response redirecting to the same page under the other scheme (http -> https) says nothing
+# about the page itself (the scheme is not part of a page's identity), so it is no capture.
 CAPTURES = """
 CREATE TABLE captures AS
-SELECT page,
-       any_value(subdomain) AS subdomain,
-       any_value(root_domain) AS root_domain,
-       fetch_time,
-       max(http_status) AS http_status,
-       max(title) AS title
-FROM raw_pages
-GROUP BY page, fetch_time
+WITH self_redirects AS (
+    SELECT DISTINCT source_page AS page, fetch_time
+    FROM raw_links WHERE redirect AND source_page = target_page
+)
+SELECT p.page,
+       any_value(p.subdomain) AS subdomain,
+       any_value(p.root_domain) AS root_domain,
+       p.fetch_time,
+       max(p.http_status) AS http_status,
+       max(p.title) AS title
+FROM raw_pages p
+ANTI JOIN self_redirects s ON s.page = p.page AND s.fetch_time = p.fetch_time
+GROUP BY p.page, p.fetch_time
 """
 
 # The newest capture of each page decides whether its links are live.

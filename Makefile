@@ -1,0 +1,34 @@
+# Set-up and everyday commands; each installs what it needs into .venv first.
+VENV ?= .venv
+PYTHON ?= python3
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench-ingest bench-build bench-serve clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/linkindex demo
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests scripts bench
+	$(VENV)/bin/ruff format --check src tests scripts bench
+
+test: lint
+	$(VENV)/bin/pytest
+
+bench-ingest: $(STAMP)
+	$(VENV)/bin/python bench/bench_ingest.py
+
+bench-build: $(STAMP)
+	$(VENV)/bin/python bench/bench_build.py
+
+bench-serve: $(STAMP)
+	$(VENV)/bin/python bench/bench_serve.py
+
+clean:
+	rm -rf $(VENV) .linkindex bench/work

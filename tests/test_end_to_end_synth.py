@@ -1,0 +1,118 @@
+"""End to end on a generated multi-crawl web: WARC files -> ingest -> build -> HTTP API.
+
+Every expected value comes from the generator's own ground truth (docs/synth.md), computed from
+its model without any linkindex code, so these tests check the whole pipeline independently.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from live_server import start_server, stop_server
+
+from linkindex.build.pipeline import build_index
+from linkindex.home import Home
+from linkindex.ingest import run_ingest
+from linkindex.synth import generate
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    root = tmp_path_factory.mktemp("synth")
+    web = generate(root / "web", seed=11, fmt="warc")
+    truth = json.loads((web / "ground_truth.json").read_text())
+    home = Home(root / "home").ensure()
+    for crawl in truth["crawls"]:
+        run_ingest([web / crawl["name"]], home, crawl=crawl["name"], progress=False)
+    build_index(home)
+    server = start_server(home)
+    yield server, truth
+    stop_server(server)
+
+
+def all_rows(server, target: str, scope: str, **body) -> list[dict]:
+    rows, token = [], None
+    while True:
+        request = {"target": target, "target_scope": scope, "limit": 50, **body}
+        if token:
+            request["next_token"] = token
+        response = server.post("linking_root_domains", request)
+        assert response.status_code == 200, response.text
+        payload = response.json()
+        rows += payload["results"]
+        token = payload["next_token"]
+        if not token:
+            return rows
+
+
+def truth_targets(truth):
+    return [(t["target"], t["scope"], t["linking_root_domains"]) for t in truth["targets"]]
+
+
+def test_currently_linking_root_domains_and_their_page_counts_match_the_truth(world):
+    server, truth = world
+    for target, scope, expected in truth_targets(truth):
+        got = {r["root_domain"]: r["to_target"] for r in all_rows(server, target, scope)}
+        want = {
+            e["root_domain"]: {k: e[k] for k in
+                               ("pages", "nofollow_pages", "redirect_pages", "deleted_pages")}
+            for e in expected if e["pages"] > 0
+        }  # fmt: skip
+        assert got == want, (target, scope)
+
+
+def test_deleted_filter_matches_root_domains_with_lost_pages(world):
+    server, truth = world
+    for target, scope, expected in truth_targets(truth):
+        got = {r["root_domain"] for r in all_rows(server, target, scope, filter="external+deleted")}
+        assert got == {e["root_domain"] for e in expected if e["deleted_pages"] > 0}, target
+
+
+def test_recently_gained_and_lost_dates_match_the_truth(world):
+    server, truth = world
+    index_date = date.fromisoformat(truth["crawls"][-1]["date"])
+    since = (index_date - timedelta(days=60)).isoformat()
+    for target, scope, expected in truth_targets(truth):
+        gained = all_rows(
+            server, target, scope, sort="date_gained", filter="external+gained_last_60_days"
+        )
+        assert {(r["root_domain"], r["date_gained"]) for r in gained} == {
+            (e["root_domain"], e["date_gained"]) for e in expected if e["date_gained"] >= since
+        }, target
+        lost = all_rows(
+            server, target, scope, sort="date_lost", filter="external+lost_last_60_days"
+        )
+        assert {(r["root_domain"], r["date_lost"]) for r in lost} == {
+            (e["root_domain"], e["date_lost"])
+            for e in expected
+            if e["date_lost"] and e["date_lost"] >= since
+        }, target
+
+
+def test_root_domain_metrics_match_the_truth(world):
+    server, truth = world
+    names = sorted(truth["root_domains"])
+    for start in range(0, len(names), 50):
+        batch = names[start : start + 50]
+        results = server.post("url_metrics", {"targets": batch}).json()["results"]
+        for name, metrics in zip(batch, results, strict=True):
+            want = truth["root_domains"][name]
+            assert metrics["root_domain"] == name
+            for field in ("root_domains_to_root_domain", "root_domains_from_root_domain",
+                          "pages_crawled_from_root_domain"):  # fmt: skip
+                assert metrics[field] == want[field], (name, field)
+            assert metrics["link_propensity"] == pytest.approx(want["link_propensity"])
+
+
+def test_hubs_have_higher_domain_authority_than_the_median(world):
+    server, truth = world
+    hubs = {
+        t["target"] for t in truth["targets"] if "hub" in t["why"] and t["scope"] == "root_domain"
+    }
+    names = sorted(truth["root_domains"])[:50]
+    everyone = server.post("url_metrics", {"targets": names}).json()["results"]
+    median = sorted(m["domain_authority"] for m in everyone)[len(everyone) // 2]
+    for hub in server.post("url_metrics", {"targets": sorted(hubs)}).json()["results"]:
+        assert hub["domain_authority"] > median
