@@ -257,3 +257,12 @@ def test_empty_api_target_is_rejected() -> None:
 
 def test_api_target_without_a_scheme_may_hold_a_url_in_its_query() -> None:
     assert parse_target("moz.com/r?to=https://x.com").url == "http://moz.com/r?to=https://x.com"
+
+
+def test_api_target_with_a_non_http_scheme_and_no_slashes_is_rejected() -> None:
+    with pytest.raises(BadURL):
+        parse_target("mailto:someone@example.com")
+
+
+def test_api_target_with_a_port_and_no_scheme_is_a_host_and_port() -> None:
+    assert parse_target("moz.com:8080/x").page == "moz.com:8080/x"

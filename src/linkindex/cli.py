@@ -162,6 +162,29 @@ def keys_revoke(access_id: str, home: HomeOption = None) -> None:
 
 
 @app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="Folder to write the generated crawls into.")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same web.")] = 7,
+    root_domains: Annotated[int, typer.Option(min=2, help="Number of root domains.")] = 60,
+    pages_per_domain: Annotated[int, typer.Option(min=1, help="Pages per root domain.")] = 12,
+    crawls: Annotated[int, typer.Option(min=1, help="Number of crawls, two months apart.")] = 3,
+    fmt: Annotated[
+        str, typer.Option("--format", help="warc (input for ingest) or parquet (ingested form).")
+    ] = "warc",
+    links: Annotated[int | None, typer.Option(help="Total link rows over all crawls.")] = None,
+) -> None:
+    """Generate a seeded synthetic web with planted spam and its ground truth (docs/synth.md)."""
+    from linkindex.synth import generate
+
+    if fmt not in ("warc", "parquet"):
+        console.print("[red]--format must be warc or parquet[/red]")
+        raise typer.Exit(2)
+    folder = generate(out, seed=seed, root_domains=root_domains, pages_per_domain=pages_per_domain,
+                      crawls=crawls, fmt=fmt, links=links)  # type: ignore[arg-type]  # fmt: skip
+    console.print(f"wrote a synthetic web to {folder}")
+
+
+@app.command()
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

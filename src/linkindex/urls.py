@@ -25,6 +25,8 @@ _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 # A '%' that starts no escape is itself encoded first, so canonicalizing twice changes nothing.
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HAS_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+# "mailto:x@y.z" names a scheme without "//"; "moz.com:8080/x" is a host and a port.
+_OPAQUE_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d)")
 # Characters that must be percent-encoded when they appear raw in a path or query.
 _NEEDS_QUOTING = re.compile(r"[\x00-\x20\x7f-\U0010ffff\"<>\\^`{|}]")
 
@@ -155,5 +157,7 @@ def parse_target(target: str) -> CanonicalURL:
     if not target:
         raise BadURL("target is empty")
     if not _HAS_SCHEME.match(target):
+        if _OPAQUE_SCHEME.match(target):
+            raise BadURL(f"not an http(s) URL: {target[:80]!r}")
         target = "http://" + target.lstrip("/")
     return canonicalize(target)

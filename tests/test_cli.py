@@ -1,0 +1,50 @@
+"""The `linkindex` command as users and scripts call it: exit codes and --json outputs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from linkindex.demo import sample_folder
+
+
+def linkindex(*args: str, home) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "linkindex.cli", *args, "--home", str(home.root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_ingest_build_and_keys_as_a_script_would(home):
+    sample = sample_folder() / "docs-sphinx.warc.gz"
+    ingest = linkindex("ingest", str(sample), "--crawl", "sphinx", home=home)
+    assert ingest.returncode == 0, ingest.stderr
+    built = linkindex("build", "--json", home=home)
+    assert built.returncode == 0, built.stderr
+    result = json.loads(built.stdout)
+    assert len(result["index_id"]) == 24 and result["counts"]["pages"] > 0
+    again = json.loads(linkindex("build", "--json", home=home).stdout)
+    assert again["index_id"] == result["index_id"] and again["reused"]
+    keys = json.loads(linkindex("keys", "create", "--json", home=home).stdout)
+    assert sorted(keys) == ["access_id", "secret_key", "token"]
+    listed = linkindex("keys", "list", home=home).stdout
+    assert keys["access_id"] in listed and keys["secret_key"] not in listed
+
+
+def test_build_with_nothing_ingested_fails_with_a_clear_message(home):
+    built = linkindex("build", home=home)
+    assert built.returncode == 1
+    assert "linkindex ingest" in built.stderr
+
+
+def test_ingest_of_a_missing_path_fails(home):
+    ingest = linkindex("ingest", "/no/such/file.warc.gz", home=home)
+    assert ingest.returncode == 2
+    assert "No such file" in ingest.stderr
+
+
+def test_revoking_an_unknown_key_fails(home):
+    assert linkindex("keys", "revoke", "linkindex-nope", home=home).returncode == 1
