@@ -1,0 +1,165 @@
+"""The on-disk layout of an ingested crawl: Parquet parts named by input hash, and the manifest.
+
+Parts appear under their final name only when complete; docs/ingest.md describes the layout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
+
+MANIFEST = "manifest.json"
+ROWS_PER_GROUP = 50_000  # rows held in memory before they go to disk
+ROWS_PER_PART = 2_000_000  # a part is closed and a new one started past this many rows
+
+
+def part_name(kind: str, stem: str, seq: int) -> str:
+    return f"{kind}-{stem}-{seq:04d}.parquet"
+
+
+def parts_of(crawl_dir: Path, stem: str) -> list[Path]:
+    """Every finished part written from the input whose hash stem is ``stem``."""
+    return sorted(
+        p for kind in ("links", "pages") for p in crawl_dir.glob(f"{kind}-{stem}-*.parquet")
+    )
+
+
+def remove_temporaries(crawl_dir: Path) -> None:
+    """Delete the hidden half-written parts a killed run left behind."""
+    for path in crawl_dir.glob(".*.parquet.*.tmp"):
+        path.unlink(missing_ok=True)
+
+
+def remove_parts(crawl_dir: Path, stem: str) -> None:
+    for path in parts_of(crawl_dir, stem):
+        path.unlink(missing_ok=True)
+
+
+class PartWriter:
+    """Writes rows of one kind from one input file in bounded row groups and parts.
+
+    Rows are tuples in schema order without the leading ``crawl`` column.
+    """
+
+    def __init__(
+        self,
+        crawl_dir: Path,
+        kind: str,
+        stem: str,
+        crawl: str,
+        rows_per_group: int = ROWS_PER_GROUP,
+        rows_per_part: int = ROWS_PER_PART,
+    ) -> None:
+        self.crawl_dir = crawl_dir
+        self.kind = kind
+        self.stem = stem
+        self.crawl = crawl
+        self.schema = LINK_SCHEMA if kind == "links" else PAGE_SCHEMA
+        self.rows_per_group = rows_per_group
+        self.rows_per_part = rows_per_part
+        self.finished: list[Path] = []
+        self.rows = 0
+        self._buffer: list[Sequence[Any]] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._temp: Path | None = None
+        self._part_rows = 0
+        self._row_type = pa.struct(list(self.schema)[1:])
+
+    def add(self, rows: list[Any]) -> None:
+        self._buffer.extend(rows)
+        if len(self._buffer) >= self.rows_per_group:
+            self._flush()
+
+    def add_one(self, row: Any) -> None:
+        self._buffer.append(row)
+        if len(self._buffer) >= self.rows_per_group:
+            self._flush()
+
+    def _table(self, rows: list[Sequence[Any]]) -> pa.Table:
+        # One C++ conversion of the row tuples to a struct array, then its columns: several
+        # times faster than transposing in Python and converting column by column.
+        struct = pa.array(rows, type=self._row_type)
+        columns = [pa.repeat(pa.scalar(self.crawl, pa.string()), len(rows)), *struct.flatten()]
+        return pa.Table.from_arrays(columns, schema=self.schema)
+
+    def _flush(self) -> None:
+        if not self._buffer:
+            return
+        if self._writer is None:
+            name = part_name(self.kind, self.stem, len(self.finished))
+            # A dot name with a pid never matches the build's links-*.parquet glob and never
+            # collides with another worker writing the same input.
+            self._temp = self.crawl_dir / f".{name}.{os.getpid()}.tmp"
+            self._writer = pq.ParquetWriter(self._temp, self.schema, compression="zstd")
+        self._writer.write_table(self._table(self._buffer), row_group_size=len(self._buffer))
+        self.rows += len(self._buffer)
+        self._part_rows += len(self._buffer)
+        self._buffer = []
+        if self._part_rows >= self.rows_per_part:
+            self._finish_part()
+
+    def _finish_part(self) -> None:
+        if self._writer is None or self._temp is None:
+            return
+        self._writer.close()
+        final = self.crawl_dir / part_name(self.kind, self.stem, len(self.finished))
+        os.replace(self._temp, final)
+        self.finished.append(final)
+        self._writer = None
+        self._temp = None
+        self._part_rows = 0
+
+    def close(self) -> list[Path]:
+        """Write what is buffered and publish the last part; return every finished part."""
+        self._flush()
+        self._finish_part()
+        return self.finished
+
+    def abort(self) -> None:
+        """Drop the part being written (finished parts stay: the caller decides)."""
+        if self._writer is not None:
+            self._writer.close()
+        if self._temp is not None:
+            self._temp.unlink(missing_ok=True)
+        self._writer = None
+        self._temp = None
+        self._buffer = []
+
+
+class Manifest:
+    """The inputs already ingested into one crawl, keyed by content hash (manifest.json)."""
+
+    def __init__(self, crawl_dir: Path) -> None:
+        self.path = crawl_dir / MANIFEST
+        self.files: dict[str, dict[str, Any]] = {}
+        if self.path.exists():
+            self.files = json.loads(self.path.read_text(encoding="utf-8")).get("files", {})
+
+    def __contains__(self, sha256: str) -> bool:
+        return sha256 in self.files
+
+    def add(self, sha256: str, entry: dict[str, Any]) -> None:
+        self.files[sha256] = {
+            **entry,
+            "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+
+    def remove(self, sha256: str) -> None:
+        self.files.pop(sha256, None)
+
+    def save(self) -> None:
+        temp = self.path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
+        temp.write_text(
+            json.dumps({"version": 1, "files": self.files}, indent=1, sort_keys=True),
+            encoding="utf-8",
+        )
+        os.replace(temp, self.path)

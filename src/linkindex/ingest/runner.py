@@ -1,0 +1,398 @@
+"""The embedded runner: input discovery, crawl naming, one task per file, workers, progress.
+
+Owns the files-to-parts loop around ``extract``; a Spark runner would replace only this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import re
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+from fastwarc.warc import ArchiveIterator
+
+from linkindex.home import Home
+from linkindex.ingest.extract import extract
+from linkindex.ingest.parts import Manifest, PartWriter, remove_parts, remove_temporaries
+from linkindex.ingest.reader import read_records
+from linkindex.ingest.summary import IngestSummary
+
+INPUT_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz")
+_CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}(?!\d)")
+_CRAWL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_REPORT_EVERY = 256  # records between two progress reports from a worker
+
+NO_INPUT = "no such file or folder"
+BAD_CRAWL_NAME = (
+    "crawl name {name!r} is not usable as a folder name: use letters, digits, '.', '_' and '-', "
+    "starting with a letter or digit (for example CC-MAIN-2024-10)"
+)
+TRUNCATED_FILE = "file is damaged or truncated ({error}); the records before the damage were kept"
+
+Reporter = Callable[[int, int, int, int], None]  # records, pages, links, bytes (deltas)
+
+
+@dataclass
+class FileResult:
+    path: str
+    sha256: str = ""
+    status: str = "done"  # done | unchanged | failed
+    complete: bool = True  # False when the file was damaged (what came before was kept)
+    records: int = 0
+    pages: int = 0
+    links: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    parts: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Input files, folders searched recursively for WARC/WAT files; plus paths that are missing.
+
+    A file named explicitly is read whatever its suffix; folder contents are sorted by path.
+    """
+    found: list[Path] = []
+    missing: list[tuple[str, str]] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            candidates = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.name.endswith(INPUT_SUFFIXES)
+            )
+        elif path.is_file():
+            candidates = [path]
+        else:
+            missing.append((str(path), NO_INPUT))
+            continue
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found, missing
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".warc", ".wat", ".arc"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _peek_crawl_id(path: Path) -> str | None:
+    # Common Crawl names its crawl in the warcinfo record (isPartOf: CC-MAIN-2014-35) and, in
+    # WAT files, in the JSON of the first metadata record.
+    try:
+        for i, record in enumerate(ArchiveIterator(str(path), parse_http=False)):
+            match = _CC_CRAWL.search(record.reader.read(65536).decode("utf-8", "replace"))
+            if match or i >= 2:
+                return match.group(0) if match else None
+    except OSError:
+        return None
+    return None
+
+
+def derive_crawl_name(inputs: list[Path], files: list[Path]) -> str:
+    """A Common Crawl id found in the paths or the first file's header, else the first stem."""
+    for path in [*inputs, *files]:
+        match = _CC_CRAWL.search(path.resolve().as_posix())
+        if match:
+            return match.group(0)
+    if files:
+        crawl_id = _peek_crawl_id(files[0])
+        if crawl_id:
+            return crawl_id
+    first = inputs[0] if inputs else Path("crawl")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", _stem(first.resolve())).strip(".-_")
+    return name or "crawl"
+
+
+def check_crawl_name(name: str) -> str:
+    if not _CRAWL_NAME.fullmatch(name):
+        raise ValueError(BAD_CRAWL_NAME.format(name=name))
+    return name
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    path: Path, crawl: str, crawl_dir: Path, known: frozenset[str], report: Reporter | None = None
+) -> FileResult:
+    """Read one input file into its own parts under ``crawl_dir``; never raises."""
+    result = FileResult(str(path))
+    try:
+        result.sha256 = file_sha256(path)
+    except OSError as exc:
+        return FileResult(str(path), status="failed", complete=False, error=str(exc))
+    if result.sha256 in known:
+        result.status = "unchanged"
+        return result
+    stem = result.sha256[:16]
+    # Parts with this stem and no manifest entry are the leftovers of a killed run.
+    remove_parts(crawl_dir, stem)
+    pages = PartWriter(crawl_dir, "pages", stem, crawl)
+    links = PartWriter(crawl_dir, "links", stem, crawl)
+    skipped = result.skipped
+    pending = [0, 0, 0]
+    last_pos = 0
+    records = read_records(path)
+    try:
+        while True:
+            try:
+                record, pos = next(records)
+            except StopIteration:
+                break
+            except Exception as exc:
+                # Whatever the reader raises is damage in the file: keep what came before it.
+                result.complete = False
+                result.error = TRUNCATED_FILE.format(error=exc)
+                break
+            page, rows, skip, dropped = extract(record)
+            if page is not None:
+                pages.add_one(page)
+                pending[1] += 1
+            if rows:
+                links.add(rows)
+                pending[2] += len(rows)
+            if skip is not None:
+                skipped[skip] = skipped.get(skip, 0) + 1
+            for reason, n in dropped.items():
+                skipped[reason] = skipped.get(reason, 0) + n
+            pending[0] += 1
+            if report is not None and pending[0] >= _REPORT_EVERY:
+                report(pending[0], pending[1], pending[2], pos - last_pos)
+                last_pos = pos
+                result.records += pending[0]
+                pending = [0, 0, 0]
+        result.parts = [p.name for p in pages.close() + links.close()]
+    except Exception as exc:  # the writer failed (disk full, ...): this file only
+        pages.abort()
+        links.abort()
+        remove_parts(crawl_dir, stem)
+        return FileResult(
+            str(path), result.sha256, "failed", False, error=f"{type(exc).__name__}: {exc}"
+        )
+    result.records += pending[0]
+    result.pages = pages.rows
+    result.links = links.rows
+    if report is not None:
+        report(pending[0], pending[1], pending[2], max(0, _size(path) - last_pos))
+    return result
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _worker(path: str, crawl: str, crawl_dir: str, known: frozenset[str], queue: Any) -> FileResult:
+    def report(records: int, pages: int, links: int, nbytes: int) -> None:
+        queue.put((records, pages, links, nbytes))
+
+    return ingest_file(Path(path), crawl, Path(crawl_dir), known, report)
+
+
+class _Progress:
+    """The rich progress bar: bytes read drive the bar; files, records and links are shown."""
+
+    def __init__(self, enabled: bool, crawl: str, total_files: int, total_bytes: int) -> None:
+        self.bar: Any = None
+        if not enabled:
+            return
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("[bold]ingest[/bold] {task.description}"),
+            BarColumn(),
+            TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
+            TextColumn("{task.fields[records]:>10,} records"),
+            TextColumn("{task.fields[links]:>12,} links"),
+            TimeElapsedColumn(),
+        )
+        self.task = self.bar.add_task(
+            crawl, total=max(total_bytes, 1), files=0, total_files=total_files, records=0, links=0
+        )
+        self.records = 0
+        self.links = 0
+        self.files = 0
+        self.bar.start()
+
+    def advance(self, records: int, pages: int, links: int, nbytes: int) -> None:
+        if self.bar is None:
+            return
+        self.records += records
+        self.links += links
+        self.bar.update(self.task, advance=nbytes, records=self.records, links=self.links)
+
+    def file_done(self) -> None:
+        if self.bar is None:
+            return
+        self.files += 1
+        self.bar.update(self.task, files=self.files)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def _record(
+    summary: IngestSummary,
+    manifest: Manifest,
+    result: FileResult,
+    crawl_dir: Path,
+    done_in_run: set[str],
+) -> None:
+    if result.status == "unchanged" or (result.status == "done" and result.sha256 in done_in_run):
+        summary.unchanged_files.append(result.path)
+        return
+    if result.status == "failed":
+        summary.failed_files.append((result.path, result.error or "failed"))
+        return
+    summary.files += 1
+    summary.records += result.records
+    summary.pages += result.pages
+    summary.links += result.links
+    for reason, n in result.skipped.items():
+        summary.count(reason, n)
+    if not result.complete:
+        summary.failed_files.append((result.path, result.error or "damaged"))
+    name = Path(result.path).name
+    if result.complete:
+        # A complete copy of a file that was ingested damaged before replaces its records.
+        for sha, entry in list(manifest.files.items()):
+            if (
+                entry.get("name") == name
+                and not entry.get("complete", True)
+                and sha != result.sha256
+            ):
+                remove_parts(crawl_dir, sha[:16])
+                manifest.remove(sha)
+    done_in_run.add(result.sha256)
+    manifest.add(
+        result.sha256,
+        {
+            "name": name,
+            "path": result.path,
+            "complete": result.complete,
+            "error": result.error,
+            "records": result.records,
+            "pages": result.pages,
+            "links": result.links,
+            "parts": result.parts,
+            "skipped": result.skipped,
+        },
+    )
+    manifest.save()
+
+
+def run_ingest(
+    paths: list[Path], home: Home, crawl: str | None = None, workers: int = 1, progress: bool = True
+) -> IngestSummary:
+    """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home``.
+
+    Writes pages-*.parquet and links-*.parquet under ``home.crawls / crawl``; files already
+    ingested (same content) are not read again. Raises ValueError for an unusable crawl name.
+    With ``workers`` > 1 the workers are spawned, so a script calling this must do it under
+    ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
+    """
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    files, missing = discover(paths)
+    name = check_crawl_name(crawl if crawl else derive_crawl_name(paths, files))
+    summary = IngestSummary(crawl=name, failed_files=list(missing))
+    crawl_dir = home.crawls / name
+    if files:
+        crawl_dir.mkdir(parents=True, exist_ok=True)
+        remove_temporaries(crawl_dir)
+    manifest = Manifest(crawl_dir)
+    known = frozenset(manifest.files)
+    done_in_run: set[str] = set()
+    bar = _Progress(progress, name, len(files), sum(_size(p) for p in files))
+    try:
+        if workers <= 1 or len(files) <= 1:
+            for path in files:
+                result = ingest_file(path, name, crawl_dir, known, bar.advance)
+                _record(summary, manifest, result, crawl_dir, done_in_run)
+                bar.file_done()
+        else:
+            _run_pool(
+                files,
+                name,
+                crawl_dir,
+                known,
+                workers,
+                bar,
+                lambda r: _record(summary, manifest, r, crawl_dir, done_in_run),
+            )
+    finally:
+        bar.stop()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_pool(
+    files: list[Path],
+    crawl: str,
+    crawl_dir: Path,
+    known: frozenset[str],
+    workers: int,
+    bar: _Progress,
+    on_result: Callable[[FileResult], None],
+) -> None:
+    # spawn, not fork: the parent holds a live progress display and possibly other threads.
+    context = multiprocessing.get_context("spawn")
+    with (
+        context.Manager() as manager,
+        ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool,
+    ):
+        queue = manager.Queue()
+        futures: dict[Future[FileResult], Path] = {
+            pool.submit(_worker, str(p), crawl, str(crawl_dir), known, queue): p for p in files
+        }
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            _drain(queue, bar)
+            for future in done:
+                try:
+                    result = future.result()
+                except Exception as exc:  # a dead worker fails its file, not the run
+                    result = FileResult(
+                        str(futures[future]),
+                        status="failed",
+                        complete=False,
+                        error=f"worker failed: {exc}",
+                    )
+                on_result(result)
+                bar.file_done()
+        _drain(queue, bar)
+
+
+def _drain(queue: Any, bar: _Progress) -> None:
+    while True:
+        try:
+            bar.advance(*queue.get_nowait())
+        except Empty:
+            return
