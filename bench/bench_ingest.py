@@ -44,7 +44,11 @@ def fetch_iana(folder: Path) -> Path:
 
 
 def bare_loop(files: list[Path]) -> tuple[int, int]:
-    """The floor: iterate response records, parse HTML, collect a[href]. Nothing else."""
+    """The floor: iterate response records, parse HTML, collect a[href]. Nothing else.
+
+    It collects with tree.tags("a"), selectolax's fastest walk (about twice as fast as
+    css("a[href]")), so the floor is as low as the library allows.
+    """
     pages = links = 0
     for path in files:
         with open(path, "rb") as stream:
@@ -52,7 +56,7 @@ def bare_loop(files: list[Path]) -> tuple[int, int]:
                 if record.http_content_type not in HTML:
                     continue
                 tree = LexborHTMLParser(record.reader.read())
-                hrefs = [node.attributes.get("href") for node in tree.css("a[href]")]
+                hrefs = [href for node in tree.tags("a") if (href := node.attributes.get("href"))]
                 pages += 1
                 links += len(hrefs)
     return pages, links

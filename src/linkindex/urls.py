@@ -67,7 +67,7 @@ def _normalize_component(text: str) -> str:
     return _NEEDS_QUOTING.sub(_quote_raw, _PERCENT.sub(_normalize_percent, text))
 
 
-def _remove_dot_segments(path: str) -> str:
+def remove_dot_segments(path: str) -> str:
     # RFC 3986 section 5.2.4, on already-split segments.
     out: list[str] = []
     segments = path.split("/")
@@ -140,7 +140,7 @@ def canonicalize(raw: str, base: str | None = None) -> CanonicalURL:
         raise BadURL(f"not an http(s) URL: {raw[:80]!r}")
     host = normalize_host(parts.hostname or "")
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
-    path = _remove_dot_segments(_normalize_component(parts.path or "/"))
+    path = remove_dot_segments(_normalize_component(parts.path or "/"))
     query = _normalize_component(parts.query)
     page = netloc + path + ("?" + query if query else "")
     return CanonicalURL(

@@ -10,8 +10,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from linkindex.urls import BadURL, normalize_host, root_domain_of
-from linkindex.urls import _remove_dot_segments as remove_dot_segments  # one RFC 3986 5.2.4
+from linkindex.urls import BadURL, normalize_host, remove_dot_segments, root_domain_of
 
 # A plain absolute URL in one pass: scheme, host, port, then path and query made only of the
 # characters canonicalize() leaves as they are ('%' excluded: it normalizes percent-escapes).

@@ -13,7 +13,6 @@ from selectolax.lexbor import LexborHTMLParser
 from linkindex.records import ANCHOR_TEXT_MAX_CHARS
 
 TITLE_MAX_CHARS = 1024
-_SELECTOR = "a[href], area[href], link[rel][href], base[href], meta[name], title"
 _UTF8 = codecs.lookup("utf-8").name
 _NO_FLAGS = (False, False, False)
 _new = tuple.__new__  # builds a RawLink at C speed: this runs once per link
@@ -79,41 +78,52 @@ def parse_document(body: bytes, charset: str | None) -> HtmlPage:
     robots_nofollow = False
     links: list[RawLink] = []
     append = links.append
-    # One selector pass over the whole document: every extra pass costs as much as the
-    # first. The whole document, not just <head>: a parser without scripting (like a
-    # crawler's) ends <head> at a <noscript><img> tracking pixel, and what follows lands in
-    # <body>.
-    for node in tree.css(_SELECTOR):
-        tag = node.tag
+    # tree.tags(name) walks the tree natively and is about twice as fast as a CSS selector
+    # (measured in bench/bench_ingest.py's history); the whole document is searched, not just
+    # <head>: a parser without scripting (like a crawler's) ends <head> at a <noscript><img>
+    # tracking pixel, and what follows lands in <body>.
+    for node in tree.tags("a"):
         attrs = node.attributes
-        if tag == "a":
-            rel = attrs.get("rel")
-            text = node.text_lexbor().strip()
-            if text:
-                # fold() inlined: this runs once per link.
-                if not text.isprintable() or "  " in text:
-                    text = " ".join(text.split())
-                text = text[:ANCHOR_TEXT_MAX_CHARS]
-            else:
-                # An image link's anchor text is its image's alt text.
-                img = node.css_first("img[alt]")
-                text = fold(img.attributes.get("alt") or "", ANCHOR_TEXT_MAX_CHARS) if img else ""
-            flags = _tokens(rel) if rel else _NO_FLAGS
-            append(_new(RawLink, (attrs["href"] or "", text, *flags, False)))
-        elif tag == "area":
+        href = attrs.get("href")
+        if href is None:
+            continue
+        text = node.text_lexbor().strip()
+        if text:
+            # fold() inlined: this runs once per link.
+            if not text.isprintable() or "  " in text:
+                text = " ".join(text.split())
+            text = text[:ANCHOR_TEXT_MAX_CHARS]
+        else:
+            # An image link's anchor text is its image's alt text.
+            img = node.css_first("img[alt]")
+            text = fold(img.attributes.get("alt") or "", ANCHOR_TEXT_MAX_CHARS) if img else ""
+        rel = attrs.get("rel")
+        flags = _tokens(rel) if rel else _NO_FLAGS
+        append(_new(RawLink, (href, text, *flags, False)))
+    for node in tree.tags("area"):
+        attrs = node.attributes
+        if attrs.get("href") is not None:
             alt = fold(attrs.get("alt") or "", ANCHOR_TEXT_MAX_CHARS)
             append(RawLink(attrs["href"] or "", alt, *_tokens(attrs.get("rel")), False))
-        elif tag == "link":
-            if "canonical" in (attrs.get("rel") or "").lower().split():
-                append(RawLink(attrs["href"] or "", "", False, False, False, True))
-        elif tag == "meta":
-            if (attrs.get("name") or "").strip().lower() == "robots":
-                content = (attrs.get("content") or "").lower().replace(",", " ").split()
-                robots_nofollow = robots_nofollow or "nofollow" in content or "none" in content
-        elif tag == "base":
-            # The first <base href> of the document is the one that counts.
-            if base_href is None:
-                base_href = attrs["href"] or ""
-        elif title is None:
-            title = fold(node.text_lexbor(), TITLE_MAX_CHARS) or None
+    for node in tree.tags("link"):
+        attrs = node.attributes
+        if (
+            attrs.get("href") is not None
+            and "canonical" in (attrs.get("rel") or "").lower().split()
+        ):
+            append(RawLink(attrs["href"] or "", "", False, False, False, True))
+    for node in tree.tags("meta"):
+        attrs = node.attributes
+        if (attrs.get("name") or "").strip().lower() == "robots":
+            content = (attrs.get("content") or "").lower().replace(",", " ").split()
+            robots_nofollow = robots_nofollow or "nofollow" in content or "none" in content
+    for node in tree.tags("base"):
+        # The first <base href> of the document is the one that counts.
+        href = node.attributes.get("href")
+        if href is not None:
+            base_href = href
+            break
+    for node in tree.tags("title"):
+        title = fold(node.text_lexbor(), TITLE_MAX_CHARS) or None
+        break
     return HtmlPage(title, base_href, robots_nofollow, links)
