@@ -1,6 +1,6 @@
 """Who is calling: HTTP Basic access_id:secret_key, or the Moz API token in x-moz-token.
 
-A guard, so a request without valid credentials is refused before its body is even read.
+Runs before the body is read, so a request without valid credentials costs no parsing.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ import base64
 import binascii
 
 from litestar.connection import ASGIConnection
-from litestar.handlers.base import BaseRouteHandler
 
 from linkindex.accounts.keys import ApiKey, KeyStore
 from linkindex.api.errors import UNAUTHORIZED, ApiError
@@ -38,7 +37,8 @@ def identify(keys: KeyStore, headers) -> ApiKey | None:
     return keys.verify_token(token) if token else None
 
 
-async def require_key(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+def authenticate(connection: ASGIConnection) -> None:
+    """Raise the 401 unless the request carries a valid credential; remember whose it is."""
     keys: KeyStore = connection.app.state.key_store
     key = identify(keys, connection.headers)
     if key is None:

@@ -13,10 +13,10 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import (
-    LINKING_ROOT_COLUMNS,
     LINKING_ROOT_SORT_KEYS,
     PAGE_COLUMNS,
     ROOT_DOMAIN_COLUMNS,
@@ -54,8 +54,9 @@ class RootDomainQuery:
     limit: int = 25
 
 
-@dataclass(frozen=True)
-class LinkingRootRow:
+class LinkingRootRow(NamedTuple):
+    """One linking root domain, columns in the order _LINKING_ROOT_SELECT produces them."""
+
     root_domain: str
     root_domains_to_root_domain: int
     domain_authority: int
@@ -65,9 +66,29 @@ class LinkingRootRow:
     nofollow_pages: int
     redirect_pages: int
     deleted_pages: int
-    date_gained: str
-    date_lost: str
-    cursor: tuple[float, str]
+    gained_day: int
+    lost_day: int | None
+    cursor_value: float
+
+    @property
+    def date_gained(self) -> str:
+        return _iso_day(self.gained_day)
+
+    @property
+    def date_lost(self) -> str:
+        return _iso_day(self.lost_day)
+
+    @property
+    def cursor(self) -> tuple[float, str]:
+        return (self.cursor_value, self.root_domain)
+
+
+# Undo the stored negations in SQL: rows then map straight onto LinkingRootRow.
+_LINKING_ROOT_SELECT = (
+    "SELECT source, root_domains_to_root_domain, -neg_domain_authority,"
+    " -neg_link_propensity + 0.0, -neg_spam_score, pages, nofollow_pages, redirect_pages,"
+    " deleted_pages, -neg_gained_day, -neg_lost_day, {sort_column}"
+)
 
 
 def _day_number(day: date) -> int:
@@ -161,34 +182,11 @@ class Snapshot:
             params.extend(query.after)
         params.append(query.limit)
         sql = (
-            f"SELECT * FROM {linking_root_table(query.scope)} WHERE {' AND '.join(conditions)}"
-            f" ORDER BY {sort_column}, source LIMIT ?"
+            _LINKING_ROOT_SELECT.format(sort_column=sort_column)
+            + f" FROM {linking_root_table(query.scope)} WHERE {' AND '.join(conditions)}"
+            + f" ORDER BY {sort_column}, source LIMIT ?"
         )
-        rows = []
-        sort_index = LINKING_ROOT_COLUMNS.index(sort_column)
-        for row in self._con().execute(sql, params):
-            record = dict(zip(LINKING_ROOT_COLUMNS, row, strict=True))
-            rows.append(
-                LinkingRootRow(
-                    root_domain=record["source"],
-                    root_domains_to_root_domain=record["root_domains_to_root_domain"],
-                    domain_authority=-record["neg_domain_authority"],
-                    link_propensity=-record["neg_link_propensity"] + 0.0,
-                    spam_score=-record["neg_spam_score"],
-                    pages=record["pages"],
-                    nofollow_pages=record["nofollow_pages"],
-                    redirect_pages=record["redirect_pages"],
-                    deleted_pages=record["deleted_pages"],
-                    date_gained=_iso_day(_negate(record["neg_gained_day"])),
-                    date_lost=_iso_day(_negate(record["neg_lost_day"])),
-                    cursor=(row[sort_index], record["source"]),
-                )
-            )
-        return rows
-
-
-def _negate(value: int | None) -> int | None:
-    return None if value is None else -value
+        return list(map(LinkingRootRow._make, self._con().execute(sql, params)))
 
 
 class CurrentSnapshot:
