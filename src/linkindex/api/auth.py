@@ -1,6 +1,6 @@
 """Who is calling: HTTP Basic access_id:secret_key, or the Moz API token in x-moz-token.
 
-Runs before the body is read, so a request without valid credentials costs no parsing.
+Checked before the body is read, so a request without valid credentials costs no parsing.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from litestar.connection import ASGIConnection
+from starlette.datastructures import Headers
 
 from linkindex.accounts.keys import ApiKey, KeyStore
 from linkindex.api.errors import UNAUTHORIZED, ApiError
@@ -28,7 +28,7 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     return (access_id, secret) if sep else None
 
 
-def identify(keys: KeyStore, headers) -> ApiKey | None:
+def identify(keys: KeyStore, headers: Headers) -> ApiKey | None:
     authorization = headers.get("authorization")
     if authorization:
         pair = _basic_credentials(authorization)
@@ -37,10 +37,9 @@ def identify(keys: KeyStore, headers) -> ApiKey | None:
     return keys.verify_token(token) if token else None
 
 
-def authenticate(connection: ASGIConnection) -> None:
-    """Raise the 401 unless the request carries a valid credential; remember whose it is."""
-    keys: KeyStore = connection.app.state.key_store
-    key = identify(keys, connection.headers)
+def authenticate(keys: KeyStore, headers: Headers) -> ApiKey:
+    """The caller's key, or the 401 (which never says which part was wrong)."""
+    key = identify(keys, headers)
     if key is None:
         raise ApiError(401, UNAUTHORIZED, CHALLENGE)
-    connection.scope["state"]["api_key"] = key
+    return key

@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 
-from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+import msgspec
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
 
 log = logging.getLogger("linkindex.api")
 
@@ -17,6 +19,11 @@ UNAUTHORIZED = "Missing or invalid credentials: send HTTP Basic access_id:secret
 TOKEN_EXPIRED = "The next token has expired"
 NO_INDEX = "No index has been built yet: run `linkindex build` on the server"
 INTERNAL = "An unexpected error occurred; the server log has the details"
+NOT_FOUND = "No such endpoint: see /openapi.json for the endpoints this server has"
+NOT_ALLOWED = "Method not allowed: Links API endpoints take POST with a JSON body"
+
+# Valid values named in the message when a client sends a value outside an enumeration.
+ENUM_VALUES: dict[str, tuple[str, ...]] = {}
 
 
 class ApiError(Exception):
@@ -28,15 +35,10 @@ class ApiError(Exception):
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = {"status": status, "name": HTTPStatus(status).phrase, "message": message}
     return Response(
-        {"status": status, "name": HTTPStatus(status).phrase, "message": message},
-        status_code=status,
-        headers=headers,
+        msgspec.json.encode(body), status, headers=headers, media_type="application/json"
     )
-
-
-# Valid values named in the message when a client sends a value outside an enumeration.
-ENUM_VALUES: dict[str, tuple[str, ...]] = {}
 
 
 def field_problem(key: str | None, text: str) -> str:
@@ -46,51 +48,32 @@ def field_problem(key: str | None, text: str) -> str:
     return f"{key}: {text}" if key else text
 
 
-def _describe_validation(exc: ValidationException) -> str:
-    # Litestar reports msgspec's message and the offending key; say both in one sentence.
-    problems = []
-    for item in exc.extra or []:
-        if isinstance(item, dict):
-            key = item.get("key")
-            text = str(item.get("message", "invalid value"))
-            problems.append(field_problem(key if key != "data" else None, text))
-    if problems:
-        return "Invalid request body: " + "; ".join(problems)
-    detail = str(exc.detail)
-    if "JSON" in detail or "decode" in detail.lower():
-        return "Request body is not valid JSON"
-    return f"Invalid request: {detail}"
+def describe_validation(message: str) -> str:
+    """msgspec says "... - at `$.limit`"; name the field first, as the other errors do."""
+    text, sep, where = message.rpartition(" - at `$.")
+    return "Invalid request body: " + (field_problem(where.rstrip("`"), text) if sep else message)
 
 
-def handle_api_error(_: Request, exc: ApiError) -> Response:
+async def handle_api_error(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
     return error_response(exc.status, exc.message, exc.headers)
 
 
-def handle_validation(_: Request, exc: ValidationException) -> Response:
-    return error_response(400, _describe_validation(exc))
+async def handle_http(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: NOT_FOUND, 405: NOT_ALLOWED}
+    return error_response(
+        exc.status_code, messages.get(exc.status_code, str(exc.detail)), dict(exc.headers or {})
+    )
 
 
-def handle_http(_: Request, exc: HTTPException) -> Response:
-    status = exc.status_code
-    if status == 404:
-        message = "No such endpoint: see /openapi.json for the endpoints this server has"
-    elif status == 405:
-        message = "Method not allowed: Links API endpoints take POST with a JSON body"
-    elif status == 413:
-        message = "Request body too large"
-    else:
-        message = str(exc.detail)
-    return error_response(status, message, dict(exc.headers or {}))
-
-
-def handle_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+async def handle_unexpected(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, INTERNAL)
 
 
 EXCEPTION_HANDLERS = {
     ApiError: handle_api_error,
-    ValidationException: handle_validation,
     HTTPException: handle_http,
     Exception: handle_unexpected,
 }

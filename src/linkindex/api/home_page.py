@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import html
 
-from litestar import MediaType, get
-from litestar.datastructures import State
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
 
 from linkindex.index.snapshot import NoSnapshot
 
 
-@get("/", include_in_schema=False, media_type=MediaType.HTML)
-async def home_page(state: State) -> str:
+async def home_page(request: Request) -> HTMLResponse:
     try:
-        snapshot = state.snapshots.get()
+        snapshot = request.app.state.snapshots.get()
         counts = snapshot.meta.get("counts", {})
         facts = [
             ("index_id", snapshot.index_id),
@@ -28,7 +27,7 @@ async def home_page(state: State) -> str:
     rows = "".join(
         f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts
     )
-    return (
+    return HTMLResponse(
         "<!doctype html><html><head><meta charset='utf-8'><title>linkindex</title>"
         "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}"
         "th{text-align:left;padding-right:1rem}</style></head><body>"

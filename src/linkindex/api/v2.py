@@ -5,14 +5,23 @@ Handlers ask the current snapshot; they never see how it is stored.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Request, post
-from litestar.datastructures import State
+from starlette.datastructures import State
+from starlette.requests import Request
+from starlette.responses import Response
 
 from linkindex.api.auth import authenticate
-from linkindex.api.errors import ENUM_VALUES, NO_INDEX, TOKEN_EXPIRED, ApiError
+from linkindex.api.errors import (
+    ENUM_VALUES,
+    NO_INDEX,
+    TOKEN_EXPIRED,
+    ApiError,
+    describe_validation,
+)
 from linkindex.api.params import (
     LRD_SORTS,
     RESULT_CAP,
@@ -20,10 +29,12 @@ from linkindex.api.params import (
     check_linking_root_domains,
     parse_target_param,
 )
-from linkindex.api.strict_body import BODY_TYPE, check_body_types
 from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.index.schema import URL_METRIC_FIELDS
 from linkindex.index.snapshot import NoSnapshot, RootDomainQuery, Snapshot
 from linkindex.urls import SCOPES
+
+MAX_BODY_BYTES = 64 * 1024  # the largest valid request (50 long targets) is far below this
 
 TargetScope = Literal["page", "subdomain", "root_domain"]
 LrdSort = Literal[
@@ -87,21 +98,20 @@ class UrlMetricsRequest(msgspec.Struct, forbid_unknown_fields=True):
     targets: Annotated[list[Target], msgspec.Meta(min_length=1, max_length=50)]
 
 
-async def admit(request: Request) -> None:
-    """Credentials first, then the body's types, before Litestar parses anything.
-
-    A before_request hook rather than a guard: Litestar copies the handler for every guard
-    call, which cost about 100 µs a request (bench/results/serve-*.json, components_us).
-    """
-    authenticate(request)
-    await check_body_types(request)
+def _metric_type(field: str) -> type:
+    if field in ("page", "subdomain", "root_domain", "title", "last_crawled"):
+        return str
+    return float if field == "link_propensity" else int
 
 
-V2: dict = {
-    "before_request": admit,
-    "status_code": 200,
-    "tags": ["Links API V2"],
-}
+# The 52 URL metrics as a type, for the OpenAPI document (docs/metrics.md defines each).
+UrlMetrics = msgspec.defstruct(
+    "UrlMetrics", [(field, _metric_type(field)) for field in URL_METRIC_FIELDS]
+)
+
+
+class UrlMetricsResponse(msgspec.Struct):
+    results: list[UrlMetrics]  # type: ignore[valid-type]
 
 
 def current_snapshot(state: State) -> Snapshot:
@@ -111,10 +121,7 @@ def current_snapshot(state: State) -> Snapshot:
         raise ApiError(503, NO_INDEX) from exc
 
 
-@post("/v2/index_metadata", opt={BODY_TYPE: IndexMetadataRequest}, **V2)
-async def index_metadata(
-    state: State, data: IndexMetadataRequest | None = None
-) -> IndexMetadataResponse:
+def index_metadata(state: State, data: IndexMetadataRequest) -> IndexMetadataResponse:
     """The opaque index_id, which changes whenever the index changes (seed 000)."""
     snapshot = current_snapshot(state)
     return IndexMetadataResponse(
@@ -123,16 +130,14 @@ async def index_metadata(
     )
 
 
-@post("/v2/url_metrics", opt={BODY_TYPE: UrlMetricsRequest}, **V2)
-async def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
+def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
     """All 52 metrics for each of up to 50 targets, one result per target, in request order."""
     targets = [parse_target_param(target, f"targets[{i}]") for i, target in enumerate(data.targets)]
     snapshot = current_snapshot(state)
     return {"results": [snapshot.url_metrics(target) for target in targets]}
 
 
-@post("/v2/linking_root_domains", opt={BODY_TYPE: LinkingRootDomainsRequest}, **V2)
-async def linking_root_domains(
+def linking_root_domains(
     state: State, data: LinkingRootDomainsRequest
 ) -> LinkingRootDomainsResponse:
     """Root domains linking to a target, with seed 002's sorts, filters, dates and pagination."""
@@ -203,4 +208,70 @@ async def linking_root_domains(
     return LinkingRootDomainsResponse(results=results, next_token=next_token)
 
 
-ROUTES = [index_metadata, url_metrics, linking_root_domains]
+async def read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One V2 endpoint: its path, body and result types (which also make its OpenAPI entry)."""
+
+    path: str
+    request_type: type
+    response_type: Any
+    handler: Callable[[State, Any], Any]
+    empty_body_allowed: bool = False
+
+    @property
+    def summary(self) -> str:
+        return (self.handler.__doc__ or "").strip().splitlines()[0]
+
+    def asgi(self) -> Callable[[Request], Awaitable[Response]]:
+        decoder = msgspec.json.Decoder(self.request_type, strict=True)
+        encode = msgspec.json.Encoder().encode
+
+        async def endpoint(request: Request) -> Response:
+            state = request.app.state
+            # Credentials first: a caller without them learns nothing about its body.
+            request.scope.setdefault("state", {})["api_key"] = authenticate(
+                state.key_store, request.headers
+            )
+            body = await read_body(request)
+            if not body.strip() and self.empty_body_allowed:
+                body = b"{}"
+            try:
+                data = decoder.decode(body)
+            except msgspec.ValidationError as exc:
+                raise bad_request(describe_validation(str(exc))) from exc
+            except msgspec.DecodeError as exc:
+                raise bad_request(f"Request body is not valid JSON: {exc}") from exc
+            return Response(encode(self.handler(state, data)), media_type="application/json")
+
+        return endpoint
+
+
+ENDPOINTS = [
+    Endpoint(
+        "/v2/index_metadata",
+        IndexMetadataRequest,
+        IndexMetadataResponse,
+        index_metadata,
+        empty_body_allowed=True,
+    ),
+    Endpoint("/v2/url_metrics", UrlMetricsRequest, UrlMetricsResponse, url_metrics),
+    Endpoint(
+        "/v2/linking_root_domains",
+        LinkingRootDomainsRequest,
+        LinkingRootDomainsResponse,
+        linking_root_domains,
+    ),
+]
