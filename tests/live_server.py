@@ -36,6 +36,19 @@ class Server:
         kwargs.setdefault("auth", self.auth)
         return requests.post(f"{self.base_url}/v2/{endpoint}", json=body, timeout=30, **kwargs)
 
+    def all_pages(self, endpoint: str, **body: object) -> list[dict]:
+        """Every result of a paginated request, following next_token to the end."""
+        results: list[dict] = []
+        token = None
+        while True:
+            response = self.post(endpoint, {**body, **({"next_token": token} if token else {})})
+            assert response.status_code == 200, response.text
+            payload = response.json()
+            results += payload["results"]
+            token = payload["next_token"]
+            if not token:
+                return results
+
 
 def start_server(home: Home, env: dict[str, str] | None = None) -> Server:
     credential = KeyStore(home.ensure().state / "keys.sqlite").create("test")

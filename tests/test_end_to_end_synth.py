@@ -33,18 +33,9 @@ def world(tmp_path_factory):
 
 
 def all_rows(server, target: str, scope: str, **body) -> list[dict]:
-    rows, token = [], None
-    while True:
-        request = {"target": target, "target_scope": scope, "limit": 50, **body}
-        if token:
-            request["next_token"] = token
-        response = server.post("linking_root_domains", request)
-        assert response.status_code == 200, response.text
-        payload = response.json()
-        rows += payload["results"]
-        token = payload["next_token"]
-        if not token:
-            return rows
+    return server.all_pages(
+        "linking_root_domains", target=target, target_scope=scope, limit=50, **body
+    )
 
 
 def truth_targets(truth):

@@ -26,15 +26,7 @@ def lrd(server, **body):
 
 
 def all_pages(server, **body) -> list[dict]:
-    results, token = [], None
-    while True:
-        response = lrd(server, **body, **({"next_token": token} if token else {}))
-        assert response.status_code == 200, response.text
-        payload = response.json()
-        results += payload["results"]
-        token = payload["next_token"]
-        if not token:
-            return results
+    return server.all_pages("linking_root_domains", **body)
 
 
 def test_response_has_the_seed_fields_in_order(server):
