@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from records_factory import Crawl
 
 from linkindex.index.snapshot import RootDomainQuery, Snapshot
@@ -122,3 +123,29 @@ def test_redirect_to_the_same_page_on_the_other_scheme_is_no_capture(home, build
     metrics = _metrics(snapshot, "a.com/doc")
     assert (metrics["http_code"], metrics["title"]) == (200, "Doc")
     assert metrics["pages_crawled_from_root_domain"] == 1
+
+
+def test_self_redirect_in_the_same_second_keeps_the_real_capture(home, build_home):
+    crawl = Crawl("c1", "2026-01-10")
+    crawl.page("https://a.com/", title="Home")
+    crawl.page("http://a.com/", status=301)
+    crawl.link("http://a.com/", "https://a.com/", redirect=True)
+    metrics = _metrics(_snapshot(home, build_home(crawl)), "a.com/")
+    assert (metrics["http_code"], metrics["title"]) == (200, "Home")
+
+
+@pytest.mark.parametrize("status", [0, 429, 500, 503])
+def test_a_failed_newer_capture_does_not_make_links_lost(home, build_home, status):
+    first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
+    first.page("http://a.com/")
+    first.link("http://a.com/", "http://t.com/")
+    second.page("http://a.com/", status=status)
+    metrics = _metrics(_snapshot(home, build_home(first, second)), "t.com/")
+    assert (metrics["pages_to_page"], metrics["deleted_pages_to_page"]) == (1, 0)
+
+
+def test_a_crawl_with_pages_and_no_links_builds(home, build_home):
+    crawl = Crawl("c1", "2026-01-10")
+    crawl.page("http://a.com/", title="Alone")
+    metrics = _metrics(_snapshot(home, build_home(crawl)), "a.com/")
+    assert metrics["title"] == "Alone" and metrics["pages_from_page"] == 0

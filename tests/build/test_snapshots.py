@@ -57,3 +57,33 @@ def test_old_snapshots_beyond_the_kept_count_are_deleted(home, build_home):
         names.append(build_home(_crawl(f"c{i}", f"http://u{i}.com/")).snapshot)
     kept = {p.name for p in SnapshotLayout(home.snapshots).published()}
     assert names[-1] in kept and len(kept) == 3
+
+
+def test_forced_rebuild_publishes_a_fresh_copy_beside_the_old(home, build_home):
+    first = build_home(_crawl())
+    (home.snapshots / first.snapshot / "index.sqlite").write_bytes(b"damaged")
+    forced = build_index(home, force=True)
+    assert forced.index_id == first.index_id and forced.snapshot != first.snapshot
+    assert SnapshotLayout(home.snapshots).current_name() == forced.snapshot
+    assert (home.snapshots / forced.snapshot / "index.sqlite").stat().st_size > 1000
+
+
+def test_build_does_not_depend_on_the_machine_time_zone(home, build_home):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    crawl = Crawl("c1", "2026-01-10")
+    crawl.page("http://a.com/", day="2026-01-10T03:00:00")
+    crawl.link("http://a.com/", "http://t.com/", day="2026-01-10T03:00:00")
+    utc = build_home(crawl)
+    built = subprocess.run(
+        [sys.executable, "-m", "linkindex.cli", "build", "--json", "--force",
+         "--home", str(home.root)],
+        env={**os.environ, "TZ": "America/Los_Angeles"}, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    elsewhere = json.loads(built.stdout)
+    assert elsewhere["index_id"] == utc.index_id
+    assert elsewhere["index_date"] == utc.index_date == "2026-01-10"

@@ -9,24 +9,36 @@ from pathlib import Path
 
 import duckdb
 
+from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
+
 
 def load_inputs(
     con: duckdb.DuckDBPyConnection, page_files: list[Path], link_files: list[Path]
 ) -> None:
     """Create views ``raw_pages`` and ``raw_links`` over the ingested Parquet parts."""
-    # A view cannot take bind parameters, so the file list is spelled as quoted SQL literals.
-    for view, files in (("raw_pages", page_files), ("raw_links", link_files)):
+    for view, files, schema in (
+        ("raw_pages", page_files, PAGE_SCHEMA),
+        ("raw_links", link_files, LINK_SCHEMA),
+    ):
+        if not files:  # a crawl of pages without links (or the reverse) is still a crawl
+            con.register(f"{view}_empty", schema.empty_table())
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {view}_empty")
+            continue
+        # A view cannot take bind parameters, so the file list is spelled as quoted literals.
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         # Parquet has no second-resolution timestamps, so writers differ (ms, us): normalize.
+        # A record without a capture time cannot be placed in history and is left out.
         con.execute(
             f"CREATE VIEW {view} AS SELECT * REPLACE (CAST(fetch_time AS TIMESTAMP) AS fetch_time)"
-            f" FROM read_parquet([{listing}], union_by_name = true)"
+            f" FROM read_parquet([{listing}], union_by_name = true) WHERE fetch_time IS NOT NULL"
         )
 
 
 # One row per capture of a page. Two records of one page in the same second are one capture.
-# A response redirecting to the same page under the other scheme (http -> https) says nothing
-# about the page itself (the scheme is not part of a page's identity), so it is no capture.
+# Not captures: a 3xx redirecting to the same page under the other scheme (http -> https),
+# which says nothing about the page (the scheme is not part of a page's identity); and a
+# response that failed for now (no HTTP status, 429, 5xx), which says nothing about the links
+# the page has, so it must not make them look lost.
 CAPTURES = """
 CREATE TABLE captures AS
 WITH self_redirects AS (
@@ -39,8 +51,12 @@ SELECT p.page,
        p.fetch_time,
        max(p.http_status) AS http_status,
        max(p.title) AS title
-FROM raw_pages p
-ANTI JOIN self_redirects s ON s.page = p.page AND s.fetch_time = p.fetch_time
+FROM (
+    SELECT * FROM raw_pages
+    WHERE http_status BETWEEN 100 AND 499 AND http_status <> 429
+) p
+ANTI JOIN self_redirects s
+    ON s.page = p.page AND s.fetch_time = p.fetch_time AND p.http_status BETWEEN 300 AND 399
 GROUP BY p.page, p.fetch_time
 """
 

@@ -65,12 +65,10 @@ def _content_index_id(con: duckdb.DuckDBPyConnection) -> str:
     # Order-independent digest of every input record: the same records in any file layout
     # give the same id, and any added, removed or changed record gives another.
     links = con.execute(
-        "SELECT count(*), coalesce(sum(hash(crawl, source_url, target_url, anchor_text, nofollow,"
-        " ugc, sponsored, redirect, rel_canonical, fetch_time)::HUGEINT), 0) FROM raw_links"
+        "SELECT count(*), coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) FROM raw_links"
     ).fetchone()
     pages = con.execute(
-        "SELECT count(*), coalesce(sum(hash(crawl, url, fetch_time, http_status, title,"
-        " content_bytes)::HUGEINT), 0) FROM raw_pages"
+        "SELECT count(*), coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) FROM raw_pages"
     ).fetchone()
     digest = hashlib.sha256(f"{ALGORITHM_VERSION}|{links}|{pages}".encode()).digest()[:16]
     return base64.b64encode(digest).decode("ascii")
@@ -79,8 +77,12 @@ def _content_index_id(con: duckdb.DuckDBPyConnection) -> str:
 def _connect(work: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
     # An on-disk database in the build folder lets DuckDB spill instead of running out of RAM.
     con = duckdb.connect(str(work / "build.duckdb"))
+    # Capture times are UTC; without this DuckDB shows them in the machine's zone, and dates,
+    # the order of captures around a DST change and the index_id would depend on it.
+    con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET temp_directory = '{work / 'spill'}'")
+    spill = str(work / "spill").replace("'", "''")
+    con.execute(f"SET temp_directory = '{spill}'")
     if memory_limit:
         con.execute("SET memory_limit = ?", [memory_limit])
     return con
@@ -107,10 +109,11 @@ def build_index(
             step("hashing input records")
             index_id = _content_index_id(con)
             name = snapshot_name(index_id)
-            if not force and layout.current_name() == name:
-                meta = _read_existing_meta(layout.path_of(name))
+            current = layout.current_name() or ""
+            if not force and current.split("-")[0] == name:
+                meta = _read_existing_meta(layout.path_of(current))
                 return BuildResult(
-                    index_id, name, True, str(meta.get("index_date", "")),
+                    index_id, current, True, str(meta.get("index_date", "")),
                     time.monotonic() - started, dict(meta.get("counts", {})),
                 )  # fmt: skip
             step("tracking links across crawls")
@@ -156,8 +159,8 @@ def build_index(
         finally:
             con.close()
         step("publishing")
-        layout.publish(folder, name, keep=keep)
-    return BuildResult(index_id, name, False, index_date, time.monotonic() - started, counts)
+        published = layout.publish(folder, name, keep=keep, replace=force)
+    return BuildResult(index_id, published, False, index_date, time.monotonic() - started, counts)
 
 
 def _write_meta_file(folder: Path, meta: dict[str, object]) -> None:

@@ -61,9 +61,22 @@ class SnapshotLayout:
         finally:
             lock.close()
 
-    def publish(self, built: Path, name: str, keep: int = DEFAULT_KEEP) -> Path:
-        """Move a finished snapshot into place and make it current."""
+    def publish(
+        self, built: Path, name: str, keep: int = DEFAULT_KEEP, replace: bool = False
+    ) -> str:
+        """Move a finished snapshot into place, make it current, and return its folder name.
+
+        An identical rebuild reuses the published folder, unless ``replace`` (a forced build):
+        then the new copy gets a folder of its own (``name-1``, ``name-2``...), so readers of
+        the old one are never disturbed and CURRENT still changes in one atomic rename.
+        """
         final = self.path_of(name)
+        if final.exists() and replace:
+            suffix = 1
+            while self.path_of(f"{name}-{suffix}").exists():
+                suffix += 1
+            name = f"{name}-{suffix}"
+            final = self.path_of(name)
         if final.exists():
             shutil.rmtree(built)  # an identical rebuild: the published copy is the same content
         else:
@@ -72,7 +85,7 @@ class SnapshotLayout:
             os.rename(built, final)
         self._point_to(name)
         self.prune(keep)
-        return final
+        return name
 
     def _point_to(self, name: str) -> None:
         tmp = self.folder / f".{POINTER}.{os.getpid()}"

@@ -118,7 +118,7 @@ class Snapshot:
         con = getattr(self._local, "con", None)
         if con is None:
             # immutable=1: the file never changes once published, so SQLite skips all locking.
-            con = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
+            con = sqlite3.connect(self.path.as_uri() + "?mode=ro&immutable=1", uri=True)
             con.execute("PRAGMA cache_size = -65536")
             self._local.con = con
         return con
