@@ -237,18 +237,30 @@ def test_parts_are_written_in_bounded_batches(tmp_path):
     assert [p.name for p in parts] == [f"pages-0123456789abcdef-000{i}.parquet" for i in range(3)]
 
 
-def test_a_complete_copy_replaces_a_damaged_earlier_ingest(home, tmp_path):
+def test_a_complete_copy_at_the_same_path_replaces_a_damaged_earlier_ingest(home, tmp_path):
     full = write_warc(tmp_path / "full.warc.gz", site(10))
     data = full.read_bytes()
     ends = record_ends(full)
-    partial_dir, complete_dir = tmp_path / "partial", tmp_path / "complete"
-    partial_dir.mkdir()
-    complete_dir.mkdir()
-    (partial_dir / "seg.warc.gz").write_bytes(data[: (ends[4][1] + ends[5][1]) // 2])
-    (complete_dir / "seg.warc.gz").write_bytes(data)
-    run_ingest([partial_dir / "seg.warc.gz"], home, crawl="c", progress=False)
-    run_ingest([complete_dir / "seg.warc.gz"], home, crawl="c", progress=False)
+    segment = tmp_path / "seg.warc.gz"
+    segment.write_bytes(data[: (ends[4][1] + ends[5][1]) // 2])  # a download cut short
+    run_ingest([segment], home, crawl="c", progress=False)
+    segment.write_bytes(data)  # the download finished
+    run_ingest([segment], home, crawl="c", progress=False)
     assert len(rows(home, "pages")) == 10
+
+
+def test_a_different_file_with_the_same_name_keeps_the_damaged_ones_records(home, tmp_path):
+    first = write_warc(tmp_path / "a.warc.gz", site(10))
+    data = first.read_bytes()
+    ends = record_ends(first)
+    (tmp_path / "runA").mkdir()
+    (tmp_path / "runB").mkdir()
+    (tmp_path / "runA" / "site.warc.gz").write_bytes(data[: (ends[4][1] + ends[5][1]) // 2])
+    other = write_warc(tmp_path / "runB" / "site.warc.gz", site(3, "http://other.example/"))
+    run_ingest([tmp_path / "runA" / "site.warc.gz"], home, crawl="c", progress=False)
+    kept = len(rows(home, "pages"))
+    run_ingest([other], home, crawl="c", progress=False)
+    assert kept > 0 and len(rows(home, "pages")) == kept + 3
 
 
 def test_workers_give_the_same_rows_as_one_worker(tmp_path):

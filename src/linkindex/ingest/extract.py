@@ -158,8 +158,9 @@ def _from_capture(record: HttpCapture) -> Extraction:
     try:
         body = decode_content(body, record.content_encoding)
     except DecodeError:
-        page = _page_row(src, record.fetch_time, status, None, record.content_bytes)
-        return Extraction(page, [], reasons.DECODE_ERROR, {})
+        # No page row: a capture whose links we could not read must not count as a newer
+        # capture without them (the build would mark every link of the page lost).
+        return Extraction(None, [], reasons.DECODE_ERROR, {})
     doc = parse_document(body, record.charset)
     page = _page_row(src, record.fetch_time, status, doc.title, record.content_bytes)
     links, dropped = _links(src, record.url, doc, record.fetch_time)

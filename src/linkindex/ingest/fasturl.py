@@ -1,6 +1,7 @@
 """A fast path for resolving and canonicalizing the plain URLs that make up most links.
 
-Gives exactly what urljoin + linkindex.urls.canonicalize give, or None to ask them instead.
+Gives what linkindex.urls.canonicalize gives after resolving (RFC 3986, not urljoin's quirks:
+`href="?"` clears the query), or None to ask the full path instead.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def _host(scheme: str, host: str, port: str | None) -> tuple[str, str, str] | No
     if port is None:
         return host, host, root_domain_of(host)
     number = int(port)
-    if number > 65535:
+    if number == 0 or number > 65535:
         return None
     host_port = host if number == _DEFAULT_PORT[scheme] else f"{host}:{number}"
     return host_port, host, root_domain_of(host)

@@ -280,10 +280,13 @@ def _record(
         summary.failed_files.append((result.path, result.error or "damaged"))
     name = Path(result.path).name
     if result.complete:
-        # A complete copy of a file that was ingested damaged before replaces its records.
+        # A complete copy of a file that was ingested damaged before, from the same path (a
+        # download that has since finished), replaces its records. A name alone proves nothing:
+        # two crawlers' "site.warc.gz" are different files.
+        here = Path(result.path).resolve()
         for sha, entry in list(manifest.files.items()):
             if (
-                entry.get("name") == name
+                Path(entry.get("path", "")).resolve() == here
                 and not entry.get("complete", True)
                 and sha != result.sha256
             ):
