@@ -266,3 +266,18 @@ def test_api_target_with_a_non_http_scheme_and_no_slashes_is_rejected() -> None:
 
 def test_api_target_with_a_port_and_no_scheme_is_a_host_and_port() -> None:
     assert parse_target("moz.com:8080/x").page == "moz.com:8080/x"
+
+
+def test_backslash_before_the_query_is_a_slash_as_in_browsers() -> None:
+    assert canonicalize("http://t.com\\@evil.com/").subdomain == "t.com"
+    assert url("x\\y", base="http://a.com/b/c") == "http://a.com/b/x/y"
+    assert url("http://a.com/p?q=a\\b") == "http://a.com/p?q=a%5Cb"
+
+
+def test_port_0_is_rejected() -> None:
+    with pytest.raises(BadURL):
+        canonicalize("http://a.com:0/")
+
+
+def test_full_width_trailing_dot_is_stripped_like_a_dot() -> None:
+    assert parse_target("t.com\u3002").page == "t.com/"

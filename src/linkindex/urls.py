@@ -101,9 +101,12 @@ def normalize_host(host: str) -> str:
     if not host.isascii():
         try:
             # UTS #46 / IDNA 2008, as browsers do (the stdlib codec is IDNA 2003: ß -> ss).
-            host = idna.encode(host, uts46=True).decode("ascii")
+            # UTS #46 maps full-width dots (U+3002, U+FF0E) to '.', so strip again after.
+            host = idna.encode(host, uts46=True).decode("ascii").rstrip(".")
         except (idna.IDNAError, UnicodeError) as exc:
             raise BadURL(f"invalid international host name {host!r}") from exc
+        if not host:
+            raise BadURL("URL has no host")
     if any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-._" for c in host) or ".." in host:
         raise BadURL(f"invalid host {host!r}")
     return host
@@ -122,9 +125,19 @@ def root_domain_of(host: str) -> str:
     return _PSL.privatesuffix(host) or host
 
 
+def _backslashes_as_slashes(raw: str) -> str:
+    # Browsers (WHATWG URL) read a backslash as '/' before the query of an http(s) URL or
+    # reference, so the link "http://t.com<backslash>@evil.com/" goes to t.com, where
+    # urlsplit alone would say evil.com.
+    if "\\" not in raw:
+        return raw
+    cut = min((i for i in (raw.find("?"), raw.find("#")) if i >= 0), default=len(raw))
+    return raw[:cut].replace("\\", "/") + raw[cut:]
+
+
 def canonicalize(raw: str, base: str | None = None) -> CanonicalURL:
     """Resolve ``raw`` against ``base`` and apply every rule of docs/urls.md."""
-    raw = raw.strip()
+    raw = _backslashes_as_slashes(raw.strip())
     if base is not None:
         try:
             raw = urljoin(base, raw)
@@ -138,6 +151,8 @@ def canonicalize(raw: str, base: str | None = None) -> CanonicalURL:
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         raise BadURL(f"not an http(s) URL: {raw[:80]!r}")
+    if port == 0:
+        raise BadURL(f"port 0 is not a port: {raw[:80]!r}")
     host = normalize_host(parts.hostname or "")
     netloc = host if port is None or port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"
     path = remove_dot_segments(_normalize_component(parts.path or "/"))
