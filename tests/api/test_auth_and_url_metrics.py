@@ -119,3 +119,8 @@ def test_openapi_document_describes_every_endpoint(server):
     for endpoint in ("index_metadata", "url_metrics", "linking_root_domains"):
         assert f"/v2/{endpoint}" in paths
     assert requests.get(f"{server.base_url}/docs", timeout=10).status_code == 200
+
+
+def test_the_largest_valid_url_metrics_request_fits_the_body_limit(server):
+    targets = ["a.com/" + "x" * 2040] * 50
+    assert server.post("url_metrics", {"targets": targets}).status_code == 200

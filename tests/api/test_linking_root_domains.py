@@ -197,7 +197,7 @@ def test_bad_json_is_a_400(server):
 
 
 def test_oversized_body_is_a_413(server):
-    response = server.post("linking_root_domains", {"target": "t.com/" + "a" * 100_000})
+    response = server.post("linking_root_domains", {"target": "t.com/" + "a" * 200_000})
     assert response.status_code == 413
 
 

@@ -14,10 +14,9 @@ async def home_page(request: Request) -> HTMLResponse:
     try:
         snapshot = request.app.state.snapshots.get()
         counts = snapshot.meta.get("counts", {})
+        # Public page: sizes and the date only; index_id is for authenticated clients.
         facts = [
-            ("index_id", snapshot.index_id),
             ("index date", snapshot.meta.get("index_date", "")),
-            ("crawls", ", ".join(snapshot.meta.get("crawls", []))),
             ("pages", counts.get("pages", 0)),
             ("root domains", counts.get("root_domains", 0)),
             ("links", counts.get("links", 0)),

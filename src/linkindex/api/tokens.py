@@ -84,11 +84,11 @@ class TokenCodec:
         payload, mac = raw[:-MAC_BYTES], raw[-MAC_BYTES:]
         if len(raw) <= MAC_BYTES or not hmac.compare_digest(mac, self._mac(payload)):
             raise TokenInvalid("next_token is not a token issued by this server")
-        version, issued_at, token_index, token_fingerprint, cursor, served = msgspec.msgpack.decode(
-            payload
-        )
-        if version != TOKEN_VERSION:
+        fields = msgspec.msgpack.decode(payload)
+        # A signed token of another format version is ours but from before an upgrade.
+        if not isinstance(fields, list) or len(fields) != 6 or fields[0] != TOKEN_VERSION:
             raise TokenExpired("The next token has expired")
+        _, issued_at, token_index, token_fingerprint, cursor, served = fields
         if token_index != index_id or time.time() - issued_at > self.ttl_seconds:
             raise TokenExpired("The next token has expired")
         if token_fingerprint != fingerprint:
