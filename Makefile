@@ -28,6 +28,8 @@ bench-build: $(STAMP)
 	$(VENV)/bin/python bench/bench_build.py
 
 bench-serve: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
+		echo "wrk not installed: bench_serve falls back to its Python load generator"
 	$(VENV)/bin/python bench/bench_serve.py
 
 clean:
