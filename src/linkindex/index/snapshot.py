@@ -91,6 +91,42 @@ _LINKING_ROOT_SELECT = (
 )
 
 
+# What a target the index has not seen gets (the three keys come from the target itself).
+_UNSEEN_DEFAULTS: dict[str, str] = {
+    "title": "''",
+    "last_crawled": "''",
+    "page_authority": "1",
+    "domain_authority": "1",
+    "link_propensity": "0.0",
+    "spam_score": "-1",
+}
+
+
+def _url_metrics_sql() -> str:
+    """One statement for all 52 metrics: three primary-key lookups joined on the target."""
+    sources = {
+        **{c: "p" for c in PAGE_COLUMNS},
+        **{c: "s" for c in SUBDOMAIN_COLUMNS},
+        **{c: "r" for c in ROOT_DOMAIN_COLUMNS},
+    }
+    keys = ("page", "subdomain", "root_domain")
+    columns = [
+        f"q.{field}" if field in keys
+        else f"coalesce({sources[field]}.{field}, {_UNSEEN_DEFAULTS.get(field, '0')})"
+        for field in URL_METRIC_FIELDS
+    ]  # fmt: skip
+    return (
+        f"SELECT {', '.join(columns)}"
+        " FROM (SELECT ? AS page, ? AS subdomain, ? AS root_domain) q"
+        " LEFT JOIN pages p ON p.page = q.page"
+        " LEFT JOIN subdomains s ON s.subdomain = q.subdomain"
+        " LEFT JOIN root_domains r ON r.root_domain = q.root_domain"
+    )
+
+
+_URL_METRICS_SQL = _url_metrics_sql()
+
+
 def _day_number(day: date) -> int:
     return (day - EPOCH).days
 
@@ -118,7 +154,7 @@ class Snapshot:
         con = getattr(self._local, "con", None)
         if con is None:
             # immutable=1: the file never changes once published, so SQLite skips all locking.
-            con = sqlite3.connect(self.path.as_uri() + "?mode=ro&immutable=1", uri=True)
+            con = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
             con.execute("PRAGMA cache_size = -65536")
             self._local.con = con
         return con
@@ -129,28 +165,12 @@ class Snapshot:
 
     def url_metrics(self, target: CanonicalURL) -> dict[str, object]:
         """All 52 URL metrics of a target, zeros (and -1 spam) for what the index has not seen."""
-        con = self._con()
-        values: dict[str, object] = {
-            "page": target.page,
-            "subdomain": target.subdomain,
-            "root_domain": target.root_domain,
-            "title": "",
-            "last_crawled": "",
-            "http_code": 0,
-            "page_authority": 1,
-            "domain_authority": 1,
-            "link_propensity": 0.0,
-            "spam_score": -1,
-        }
-        for table, columns, key in (
-            ("pages", PAGE_COLUMNS, target.page),
-            ("subdomains", SUBDOMAIN_COLUMNS, target.subdomain),
-            ("root_domains", ROOT_DOMAIN_COLUMNS, target.root_domain),
-        ):
-            row = con.execute(f"SELECT * FROM {table} WHERE {columns[0]} = ?", (key,)).fetchone()
-            if row is not None:
-                values.update(zip(columns, row, strict=True))
-        return {field: values.get(field, 0) for field in URL_METRIC_FIELDS}
+        row = (
+            self._con()
+            .execute(_URL_METRICS_SQL, (target.page, target.subdomain, target.root_domain))
+            .fetchone()
+        )
+        return dict(zip(URL_METRIC_FIELDS, row, strict=True))
 
     def linking_root_domains(self, query: RootDomainQuery) -> list[LinkingRootRow]:
         sort_column = LINKING_ROOT_SORT_KEYS[query.sort]
