@@ -57,5 +57,6 @@ class SnapshotWriter:
     def finish(self) -> None:
         for statement in index_statements():
             self._con.execute(statement)
+        self._con.execute("PRAGMA analysis_limit = 1000")  # sampled statistics suffice here
         self._con.execute("ANALYZE")
         self._con.close()
