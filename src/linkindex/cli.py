@@ -62,6 +62,7 @@ def build(
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: DuckDB's).")
     ] = None,
+    keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
     home: HomeOption = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
@@ -70,13 +71,14 @@ def build(
 
     try:
         if json_output:
-            result = build_index(_home(home), force=force, memory_limit=memory_limit)
+            result = build_index(_home(home), force=force, memory_limit=memory_limit, keep=keep)
         else:
             with console.status("building") as status:
                 result = build_index(
                     _home(home),
                     force=force,
                     memory_limit=memory_limit,
+                    keep=keep,
                     on_step=lambda step: status.update(f"build: {step}"),
                 )
     except (NothingToBuild, BuildInProgress) as exc:
