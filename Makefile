@@ -11,8 +11,10 @@ $(STAMP): pyproject.toml
 	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
 	touch $(STAMP)
 
+# `make demo PORT=8001` serves on another port.
+PORT ?= 8000
 demo: $(STAMP)
-	$(VENV)/bin/linkindex demo
+	$(VENV)/bin/linkindex demo --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts bench

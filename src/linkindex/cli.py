@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -39,7 +40,10 @@ def _home(home: str | None) -> Home:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="WARC/WAT files or folders of them.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="WARC/WAT files or folders of them; one command makes one crawl."),
+    ],
     crawl: Annotated[str | None, typer.Option(help="Crawl name (default: from the files).")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Parallel worker processes.")] = 1,
     home: HomeOption = None,
@@ -96,6 +100,16 @@ def build(
     out.print(result.index_id, highlight=False)
 
 
+def _check_port_free(host: str, port: int) -> None:
+    # Say so before minutes of work, not after: uvicorn would only fail at the end.
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        console.print(f"[red]Cannot listen on {host}:{port}: {exc.strerror}. Use --port.[/red]")
+        raise typer.Exit(2) from exc
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -107,6 +121,7 @@ def serve(
     import uvicorn
 
     resolved = _home(home)
+    _check_port_free(host, port)
     os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it
     console.print(f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(
@@ -183,20 +198,27 @@ def synth(
         raise typer.Exit(2)
     folder = generate(out, seed=seed, root_domains=root_domains, pages_per_domain=pages_per_domain,
                       crawls=crawls, fmt=fmt, links=links)  # type: ignore[arg-type]  # fmt: skip
-    console.print(f"wrote a synthetic web to {folder}")
+    console.print(
+        f"wrote a synthetic web to {folder}; ingest each crawl folder as its own crawl, e.g."
+        f" linkindex ingest {folder}/<crawl> --crawl <crawl>"
+    )
 
 
 @app.command()
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    no_serve: Annotated[bool, typer.Option(help="Build and print, but do not serve.")] = False,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build and print, but do not serve.")
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Ingest the bundled sample crawl, build, create a demo key, print a curl command, serve."""
     from linkindex.demo import prepare_demo
 
     resolved = _home(home)
+    if not no_serve:
+        _check_port_free(host, port)
     credential, curl = prepare_demo(resolved, console, host, port)
     out.print(f"access_id: {credential.access_id}", highlight=False)
     out.print(f"secret_key: {credential.secret_key}", highlight=False)
