@@ -281,3 +281,10 @@ def test_port_0_is_rejected() -> None:
 
 def test_full_width_trailing_dot_is_stripped_like_a_dot() -> None:
     assert parse_target("t.com\u3002").page == "t.com/"
+
+
+def test_host_longer_than_dns_allows_is_rejected() -> None:
+    with pytest.raises(BadURL):
+        canonicalize("http://" + "a" * 64 + ".com/")
+    with pytest.raises(BadURL):
+        canonicalize("http://" + ".".join(["a" * 60] * 5) + "/")

@@ -109,6 +109,9 @@ def normalize_host(host: str) -> str:
             raise BadURL("URL has no host")
     if any(c not in "abcdefghijklmnopqrstuvwxyz0123456789-._" for c in host) or ".." in host:
         raise BadURL(f"invalid host {host!r}")
+    # DNS limits (RFC 1035): no real host is longer, so such a name is garbage, not a site.
+    if len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
+        raise BadURL(f"host name too long: {host[:80]!r}")
     return host
 
 

@@ -124,3 +124,9 @@ def test_openapi_document_describes_every_endpoint(server):
 def test_the_largest_valid_url_metrics_request_fits_the_body_limit(server):
     targets = ["a.com/" + "x" * 2040] * 50
     assert server.post("url_metrics", {"targets": targets}).status_code == 200
+
+
+def test_invalid_utf8_inside_a_json_string_is_a_400(server):
+    body = b'{"targets": ["a.com/\xff"]}'
+    response = server.post("url_metrics", data=body)
+    assert response.status_code == 400 and "UTF-8" in response.json()["message"]

@@ -255,6 +255,8 @@ class Endpoint:
                 raise bad_request(describe_validation(str(exc))) from exc
             except msgspec.DecodeError as exc:
                 raise bad_request(f"Request body is not valid JSON: {exc}") from exc
+            except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
+                raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
             return Response(encode(self.handler(state, data)), media_type="application/json")
 
         return endpoint
