@@ -149,3 +149,18 @@ def test_a_crawl_with_pages_and_no_links_builds(home, build_home):
     crawl.page("http://a.com/", title="Alone")
     metrics = _metrics(_snapshot(home, build_home(crawl)), "a.com/")
     assert metrics["title"] == "Alone" and metrics["pages_from_page"] == 0
+
+
+def test_follow_state_comes_from_the_newest_capture_that_has_the_link(home, build_home):
+    first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
+    for crawl in (first, second):
+        crawl.page("http://a.com/")
+        crawl.page("http://b.com/")
+    first.link("http://a.com/", "http://t.com/")  # followed, then only nofollow
+    second.link("http://a.com/", "http://t.com/", nofollow=True)
+    first.link("http://b.com/", "http://t.com/", nofollow=True)  # nofollow, then one followed
+    second.link("http://b.com/", "http://t.com/", nofollow=True)
+    second.link("http://b.com/", "http://t.com/")
+    metrics = _metrics(_snapshot(home, build_home(first, second)), "t.com/")
+    assert (metrics["pages_to_page"], metrics["nofollow_pages_to_page"]) == (2, 1)
+    assert metrics["nofollow_root_domains_to_page"] == 1
