@@ -13,6 +13,44 @@ TOLERANCE = 1e-10
 MAX_ITERATIONS = 100
 
 
+def transition_matrix(
+    sources: np.ndarray, targets: np.ndarray, node_count: int
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """The column-stochastic CSR matrix of unweighted edges, and the mask of dangling nodes.
+
+    Duplicate edges count once (a repeated edge is still one vote). Built in one CSR with the
+    1/out-degree weights already in place, so memory stays near the edge arrays' own size.
+    """
+    keys = np.unique(sources.astype(np.int64) * node_count + targets.astype(np.int64))
+    unique_sources = (keys // node_count).astype(np.int32)
+    unique_targets = (keys % node_count).astype(np.int32)
+    del keys
+    out_degree = np.bincount(unique_sources, minlength=node_count)
+    weights = 1.0 / out_degree[unique_sources]
+    transition = sp.csr_matrix(
+        (weights, (unique_targets, unique_sources)), shape=(node_count, node_count)
+    )
+    return transition, out_degree == 0
+
+
+def power_iterate(transition: sp.csr_matrix, dangling: np.ndarray) -> tuple[np.ndarray, int]:
+    """Power iteration to TOLERANCE (L1); returns the ranks and the iterations it took."""
+    node_count = transition.shape[0]
+    rank = np.full(node_count, 1.0 / node_count)
+    teleport = (1.0 - DAMPING) / node_count
+    dangling_nodes = np.flatnonzero(dangling)
+    for iteration in range(1, MAX_ITERATIONS + 1):
+        dangling_share = DAMPING * rank[dangling_nodes].sum() / node_count
+        updated = transition @ rank
+        updated *= DAMPING
+        updated += teleport + dangling_share
+        change = np.abs(updated - rank).sum()
+        rank = updated
+        if change < TOLERANCE:
+            return rank, iteration
+    return rank, MAX_ITERATIONS
+
+
 def pagerank(sources: np.ndarray, targets: np.ndarray, node_count: int) -> np.ndarray:
     """PageRank of ``node_count`` nodes over unweighted edges ``sources[i] -> targets[i]``.
 
@@ -21,28 +59,8 @@ def pagerank(sources: np.ndarray, targets: np.ndarray, node_count: int) -> np.nd
     """
     if node_count == 0:
         return np.zeros(0, dtype=np.float64)
-    adjacency = sp.csr_matrix(
-        (np.ones(len(sources), dtype=np.float64), (targets, sources)),
-        shape=(node_count, node_count),
-    )
-    adjacency.sum_duplicates()
-    adjacency.data[:] = 1.0  # a repeated edge is still one vote
-    out_degree = np.asarray(adjacency.sum(axis=0)).ravel()
-    dangling = out_degree == 0
-    inverse_degree = np.divide(1.0, out_degree, out=np.zeros_like(out_degree), where=~dangling)
-    # Column-normalise once so each iteration is a single CSR mat-vec.
-    transition = adjacency @ sp.diags(inverse_degree)
-    transition = sp.csr_matrix(transition)
-    rank = np.full(node_count, 1.0 / node_count)
-    teleport = (1.0 - DAMPING) / node_count
-    for _ in range(MAX_ITERATIONS):
-        dangling_share = DAMPING * rank[dangling].sum() / node_count
-        updated = DAMPING * (transition @ rank) + teleport + dangling_share
-        if np.abs(updated - rank).sum() < TOLERANCE:
-            rank = updated
-            break
-        rank = updated
-    return rank
+    transition, dangling = transition_matrix(sources, targets, node_count)
+    return power_iterate(transition, dangling)[0]
 
 
 def scale_1_100(rank: np.ndarray) -> np.ndarray:
