@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-ingest bench-build bench-serve clean
+.PHONY: demo test lint bench-ingest bench-build bench-rank bench-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ bench-ingest: $(STAMP)
 
 bench-build: $(STAMP)
 	$(VENV)/bin/python bench/bench_build.py
+
+bench-rank: $(STAMP)
+	cd bench && ../$(VENV)/bin/python bench_rank.py
 
 bench-serve: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
