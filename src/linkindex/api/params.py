@@ -100,7 +100,7 @@ def check_linking_root_domains(
         extra = sorted(filters - {"external"})
         if len(extra) > 1:
             raise bad_request(
-                "filter combines at most one of follow, nofollow, deleted, not_deleted with"
+                f"filter combines at most one of {', '.join(LINK_STATE_FILTERS)} with"
                 f" 'external'; got {'+'.join(['external', *extra])!r}"
             )
     if begin is not None and end is not None and begin > end:
