@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
-import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -22,6 +21,7 @@ from linkindex.build.outputs import ROOT_DOMAINS, table_queries
 from linkindex.build.scores import build_scores
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
+from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
@@ -155,7 +155,6 @@ def build_index(
             writer.set_meta(meta)
             step("indexing")
             writer.finish()
-            _write_meta_file(folder, meta)
         finally:
             con.close()
         step("publishing")
@@ -163,14 +162,9 @@ def build_index(
     return BuildResult(index_id, published, False, index_date, time.monotonic() - started, counts)
 
 
-def _write_meta_file(folder: Path, meta: dict[str, object]) -> None:
-    tmp = folder / "manifest.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=2, sort_keys=True))
-    os.replace(tmp, folder / "manifest.json")
-
-
 def _read_existing_meta(folder: Path) -> dict:
+    """The published snapshot's own metadata (its store keeps it; nothing else does)."""
     try:
-        return json.loads((folder / "manifest.json").read_text())
-    except (FileNotFoundError, ValueError):
+        return Snapshot(folder).meta
+    except (NoSnapshot, sqlite3.DatabaseError):
         return {}
