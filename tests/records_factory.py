@@ -26,13 +26,24 @@ class Crawl:
     pages: list[dict] = field(default_factory=list)
     links: list[dict] = field(default_factory=list)
 
-    def page(self, url: str, status: int = 200, title: str = "", day: str | None = None) -> str:
+    def page(
+        self,
+        url: str,
+        status: int = 200,
+        title: str = "",
+        day: str | None = None,
+        *,
+        text_chars: int | None = 2000,
+        contact_links: int | None = 1,
+        content_bytes: int = 10000,
+    ) -> str:
         c = canonicalize(url)
         self.pages.append(
             {
                 "crawl": self.name, "url": c.url, "page": c.page, "subdomain": c.subdomain,
                 "root_domain": c.root_domain, "fetch_time": _time(day or self.day),
-                "http_status": status, "title": title or None, "content_bytes": 1000,
+                "http_status": status, "title": title or None, "content_bytes": content_bytes,
+                "text_chars": text_chars, "contact_links": contact_links,
             }
         )  # fmt: skip
         return c.url
@@ -48,6 +59,7 @@ class Crawl:
         sponsored: bool = False,
         redirect: bool = False,
         rel_canonical: bool = False,
+        in_nav: bool = False,
         day: str | None = None,
     ) -> None:
         s, t = canonicalize(source), canonicalize(target)
@@ -58,7 +70,8 @@ class Crawl:
                 "target_url": t.url, "target_page": t.page, "target_subdomain": t.subdomain,
                 "target_root_domain": t.root_domain, "anchor_text": anchor,
                 "nofollow": nofollow, "ugc": ugc, "sponsored": sponsored, "redirect": redirect,
-                "rel_canonical": rel_canonical, "fetch_time": _time(day or self.day),
+                "rel_canonical": rel_canonical, "in_nav": in_nav,
+                "fetch_time": _time(day or self.day),
             }
         )  # fmt: skip
 

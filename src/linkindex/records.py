@@ -18,6 +18,11 @@ PAGE_SCHEMA = pa.schema(
         ("http_status", pa.int16()),  # 0 when the record carried no HTTP status
         ("title", pa.string()),  # null when the page has no <title> or is not HTML
         ("content_bytes", pa.int32()),  # payload length as captured
+        # Characters of the visible text (no <script>, <style>, <noscript>, <template>),
+        # whitespace-folded; null when the capture was not parsed as HTML.
+        ("text_chars", pa.int32()),
+        # <a>/<area> hrefs with a mailto: or tel: scheme (never link rows); null when not parsed.
+        ("contact_links", pa.int16()),
     ]
 )
 
@@ -38,6 +43,9 @@ LINK_SCHEMA = pa.schema(
         ("sponsored", pa.bool_()),
         ("redirect", pa.bool_()),  # an HTTP 3xx response of source_url pointing at target_url
         ("rel_canonical", pa.bool_()),  # <link rel=canonical> of source_url
+        # Inside <nav>, <header>, <footer>, <menu> or role=navigation; false for redirects,
+        # canonicals and WAT links (WAT keeps no ancestry).
+        ("in_nav", pa.bool_()),
         ("fetch_time", pa.timestamp("s", tz="UTC")),  # capture time of the source page
     ]
 )

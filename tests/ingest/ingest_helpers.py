@@ -12,7 +12,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 TESTS = Path(__file__).resolve().parent.parent
-SAMPLE_IANA = TESTS.parent / "src" / "linkindex" / "data" / "sample" / "iana.warc.gz"
+SAMPLE_DIR = TESTS.parent / "src" / "linkindex" / "data" / "sample"
+SAMPLE_IANA = SAMPLE_DIR / "iana.warc.gz"
 CC_DIR = TESTS / "data" / "cc"
 CC_WARC = CC_DIR / "CC-MAIN-20140820021334-00006-ip-10-180-136-8.ec2.internal.warc"
 CC_WAT = CC_DIR / "CC-MAIN-20140820021334-00006-ip-10-180-136-8.ec2.internal.warc.wat"

@@ -283,3 +283,8 @@ def test_an_unusable_http_charset_falls_back_to_detection(extract_one, label):
     body = page('<a href="/a">Caf\xe9</a>', '<meta charset="utf-8">').encode()
     out = extract_one(headers=[("Content-Type", f"text/html; charset={label}")], body=body)
     assert [(x.target_url, x.anchor_text) for x in out.links] == [("http://example.com/a", "Café")]
+
+
+def test_the_first_title_counts_even_when_empty(extract_one):
+    out = extract_one(body=page("<svg><title>Icon</title></svg>", "<title> </title>"))
+    assert out.page.title is None

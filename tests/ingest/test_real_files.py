@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 import pytest
-from ingest_helpers import CC_WARC
+from ingest_helpers import CC_WARC, SAMPLE_DIR
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 
 from linkindex.home import Home
@@ -19,23 +20,65 @@ from linkindex.ingest import extract, read_records, run_ingest
 from linkindex.ingest.reader import HttpCapture
 from linkindex.urls import BadURL, canonicalize
 
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr", "param", "keygen"}  # fmt: skip
+_NAV = {"nav", "header", "footer", "menu"}
+_HIDDEN = {"script", "style", "noscript", "template"}
+
 
 class _Links(HTMLParser):
+    """hrefs (with whether they sit in a navigation container), base, visible text."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
+        self.hrefs: list[tuple[str, bool]] = []
         self.base: str | None = None
+        self.contact_links = 0
+        self.text: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # open elements: (tag, is a navigation container)
+        self.after_pre = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         first: dict[str, str] = {}
         for name, value in attrs:
             first.setdefault(name, value or "")
+        is_nav = tag in _NAV or "navigation" in first.get("role", "").lower().split()
+        in_nav = is_nav or any(nav for _, nav in self.open)
         if tag in ("a", "area") and "href" in first:
-            self.hrefs.append(first["href"])
+            href = first["href"]
+            if href.lstrip().lower().startswith(("mailto:", "tel:")):
+                self.contact_links += 1
+            self.hrefs.append((href, in_nav))
         elif tag == "link" and "canonical" in first.get("rel", "").lower().split():
-            self.hrefs.append(first.get("href", ""))
+            self.hrefs.append((first.get("href", ""), False))
         elif tag == "base" and "href" in first and self.base is None:
             self.base = first["href"]
+        if tag not in _VOID:
+            self.open.append((tag, is_nav))
+        # The HTML Standard drops a newline right after <pre>, <listing> and <textarea>.
+        self.after_pre = tag in ("pre", "listing", "textarea")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in _VOID and self.open and self.open[-1][0] == tag:
+            self.open.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        # Closes the innermost open element of that name and everything opened inside it.
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i][0] == tag:
+                del self.open[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if self.after_pre and data.startswith("\n"):
+            data = data[1:]
+        self.after_pre = False
+        if not any(tag in _HIDDEN for tag, _ in self.open):
+            self.text.append(data)
+
+    def text_chars(self) -> int:
+        return len(" ".join("".join(self.text).split()))
 
 
 def _target(href: str, base: str) -> str | None:
@@ -49,11 +92,19 @@ def _target(href: str, base: str) -> str | None:
         return None
 
 
-Captures = list[tuple[str, Counter[str]]]
+class Capture(NamedTuple):
+    page: str
+    links: Counter[tuple[str, bool]]  # (canonical target, in_nav)
+    contact_links: int | None
+    text_chars: int | None
+
+
+Captures = list[Capture]
 
 
 def reference(path: Path) -> Captures:
-    """(canonical page URL, multiset of canonical link targets) per capture, in file order.
+    """Per capture, in file order: canonical page URL, multiset of (canonical link target,
+    in_nav), contact links and visible text length.
 
     Read without linkindex.ingest.
     """
@@ -72,16 +123,24 @@ def reference(path: Path) -> Captures:
             body = record.content_stream().read()
             if 300 <= status < 400 and location:
                 target = _target(location, url)
-                pages.append((page, Counter([target] if target else [])))
+                pages.append(
+                    Capture(page, Counter([(target, False)] if target else []), None, None)
+                )
                 continue
             content_type = (record.http_headers.get_header("Content-Type") or "").lower()
             if "html" not in content_type:
-                pages.append((page, Counter()))
+                pages.append(Capture(page, Counter(), None, None))
                 continue
             parser = _Links()
             parser.feed(body.decode("utf-8", errors="replace"))
+            parser.close()
             base = urljoin(url, parser.base) if parser.base else url
-            pages.append((page, Counter(t for t in (_target(h, base) for h in parser.hrefs) if t)))
+            links = Counter(
+                (target, in_nav)
+                for target, in_nav in ((_target(h, base), in_nav) for h, in_nav in parser.hrefs)
+                if target
+            )
+            pages.append(Capture(page, links, parser.contact_links, parser.text_chars()))
     return pages
 
 
@@ -91,18 +150,33 @@ def ours(path: Path) -> Captures:
         if isinstance(record, HttpCapture):
             out = extract(record)
             if out.page is not None:
-                pages.append((out.page.url, Counter(link.target_url for link in out.links)))
+                links = Counter((link.target_url, link.in_nav) for link in out.links)
+                pages.append(
+                    Capture(out.page.url, links, out.page.contact_links, out.page.text_chars)
+                )
     return pages
 
 
-@pytest.mark.parametrize("which", ["cc", "iana"])
+def _path(which: str, request: pytest.FixtureRequest) -> Path:
+    if which == "cc":
+        return CC_WARC
+    if which == "iana":
+        return request.getfixturevalue("iana_warc")
+    return SAMPLE_DIR / f"{which}.warc.gz"
+
+
+# The bundled docs-sphinx and docs-postgresql add modern layouts (<header>, <nav>,
+# role=navigation), mailto: links and <pre> blocks; the other sample files match too (slower).
+@pytest.mark.parametrize("which", ["cc", "iana", "docs-sphinx", "docs-postgresql"])
 def test_links_of_real_crawls_match_an_independent_reading(which, request):
-    path = CC_WARC if which == "cc" else request.getfixturevalue("iana_warc")
+    path = _path(which, request)
     expected, got = reference(path), ours(path)
-    assert [page for page, _ in got] == [page for page, _ in expected]
-    for (page, targets), (_, expected_targets) in zip(got, expected, strict=True):
-        assert targets == expected_targets, page
-    assert sum(sum(targets.values()) for _, targets in got) > 0
+    assert [c.page for c in got] == [c.page for c in expected]
+    for ours_, theirs in zip(got, expected, strict=True):
+        assert ours_.links == theirs.links, ours_.page
+        assert ours_.contact_links == theirs.contact_links, ours_.page
+        assert ours_.text_chars == theirs.text_chars, ours_.page
+    assert sum(sum(c.links.values()) for c in got) > 0
 
 
 def test_iana_counts_match_an_independent_count(iana_warc, tmp_path):
@@ -114,6 +188,6 @@ def test_iana_counts_match_an_independent_count(iana_warc, tmp_path):
     summary = run_ingest([iana_warc], Home(tmp_path), progress=False)
     assert summary.records == sum(records.values()) == 343
     assert summary.pages == len(expected) == records["response"] == 48
-    assert summary.links == sum(sum(targets.values()) for _, targets in expected)
+    assert summary.links == sum(sum(c.links.values()) for c in expected)
     assert summary.skipped["revisit"] == records["revisit"]
     assert summary.failed_files == []

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -15,7 +17,7 @@ from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 
 from linkindex.home import Home
 from linkindex.ingest import print_summary, reasons, run_ingest
-from linkindex.ingest.parts import PartWriter
+from linkindex.ingest.parts import RECORDS_VERSION, PartWriter
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 from linkindex.urls import canonicalize
 
@@ -195,7 +197,7 @@ def test_folders_are_searched_recursively_for_warc_and_wat_files(home, tmp_path)
 def test_a_killed_ingest_leaves_no_part_the_build_would_read(tmp_path):
     writer = PartWriter(tmp_path, "links", "0123456789abcdef", "c", rows_per_group=1)
     row = ("http://a/", "a/", "a", "a", "http://b/", "b/", "b", "b", "", False, False, False,
-           False, False, 0)  # fmt: skip
+           False, False, False, 0)  # fmt: skip
     writer.add([row])  # a row group is on disk, the part is not finished: then the kill
     assert list(tmp_path.glob("links-*.parquet")) == []
     assert len(list(tmp_path.iterdir())) == 1
@@ -206,7 +208,7 @@ def test_the_next_run_removes_what_a_killed_run_half_wrote(home, tmp_path):
     crawl_dir.mkdir(parents=True)
     PartWriter(crawl_dir, "links", "0123456789abcdef", "c", rows_per_group=1).add(
         [("http://a/", "a/", "a", "a", "http://b/", "b/", "b", "b", "", False, False, False,
-          False, False, 0)]
+          False, False, False, 0)]
     )  # fmt: skip
     run_ingest([write_warc(tmp_path / "a.warc.gz", site(2))], home, crawl="c", progress=False)
     assert [p for p in crawl_dir.iterdir() if p.name.startswith(".")] == []
@@ -227,7 +229,7 @@ def test_leftovers_of_a_killed_run_are_replaced_on_the_next_run(home, tmp_path):
 def test_parts_are_written_in_bounded_batches(tmp_path):
     writer = PartWriter(tmp_path, "pages", "0123456789abcdef", "c", rows_per_group=10,
                         rows_per_part=25)  # fmt: skip
-    page = ("http://a/", "a/", "a", "a", 0, 200, None, 10)
+    page = ("http://a/", "a/", "a", "a", 0, 200, None, 10, None, None)
     for _ in range(7):
         writer.add([page] * 10)
         assert len(writer._buffer) < 10  # never more than one row group held in memory
@@ -301,3 +303,74 @@ def test_capture_dates_survive_the_round_trip_through_parquet(home):
                 )
     run_ingest([CC_WARC], home, crawl="c", progress=False)
     assert {r["url"]: r["fetch_time"] for r in rows(home, "pages")} == expected
+
+
+def featured_site() -> list[dict]:
+    """A page with a navigation link, a body link, a mailto: link and a script; and an image."""
+    body = (
+        '<html><body><nav><a href="/home">Home</a></nav><p>Some  text <a href="/b">here</a>'
+        '</p><a href="mailto:me@site.example">mail</a><script>var hidden;</script></body></html>'
+    )
+    return [
+        {"url": "http://site.example/p", "body": body.encode()},
+        {"url": "http://site.example/i.png", "body": b"\x89PNG",
+         "headers": [("Content-Type", "image/png")]},
+    ]  # fmt: skip
+
+
+def test_page_features_reach_the_parquet_parts(home, tmp_path):
+    run_ingest([write_warc(tmp_path / "f.warc.gz", featured_site())], home, progress=False)
+    pages = {r["url"]: (r["text_chars"], r["contact_links"]) for r in rows(home, "pages")}
+    assert pages == {
+        "http://site.example/p": (len("HomeSome text heremail"), 1),
+        "http://site.example/i.png": (None, None),
+    }
+    links = {r["target_url"]: r["in_nav"] for r in rows(home, "links")}
+    assert links == {"http://site.example/home": True, "http://site.example/b": False}
+
+
+def _as_version_1(crawl_dir: Path) -> None:
+    """Rewrite a crawl as ingest wrote it before text_chars, contact_links and in_nav."""
+    for part in crawl_dir.glob("*.parquet"):
+        t = pq.read_table(part)
+        new = [c for c in ("text_chars", "contact_links", "in_nav") if c in t.column_names]
+        pq.write_table(t.drop_columns(new), part)
+    manifest = json.loads((crawl_dir / "manifest.json").read_text())
+    for entry in manifest["files"].values():
+        del entry["records_version"]
+    (crawl_dir / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_file_ingested_by_an_older_version_is_read_again(home, tmp_path):
+    path = write_warc(tmp_path / "f.warc.gz", featured_site())
+    run_ingest([path], home, crawl="c", progress=False)
+    crawl_dir = home.crawls / "c"
+    names = sorted(p.name for p in crawl_dir.glob("*.parquet"))
+    _as_version_1(crawl_dir)
+    assert "in_nav" not in pq.read_schema(next(crawl_dir.glob("links-*.parquet"))).names
+    again = run_ingest([path], home, crawl="c", progress=False)
+    assert (again.files, again.unchanged_files) == (1, [])
+    assert sorted(p.name for p in crawl_dir.glob("*.parquet")) == names  # replaced, not added
+    assert len(rows(home, "links")) == 2
+    assert {r["in_nav"] for r in rows(home, "links")} == {True, False}
+    [entry] = json.loads((crawl_dir / "manifest.json").read_text())["files"].values()
+    assert entry["records_version"] == RECORDS_VERSION
+    third = run_ingest([path], home, crawl="c", progress=False)
+    assert third.unchanged_files == [str(path)]
+
+
+def test_parts_without_the_new_columns_still_read_by_name(home, tmp_path):
+    # The build reads parts with union_by_name: an old part's missing columns read as null.
+    run_ingest([write_warc(tmp_path / "old.warc.gz", site(1))], home, crawl="c", progress=False)
+    _as_version_1(home.crawls / "c")
+    run_ingest([write_warc(tmp_path / "f.warc.gz", featured_site())], home, crawl="c",
+               progress=False)  # fmt: skip
+    glob = str(home.crawls / "c" / "pages-*.parquet")
+    got = duckdb.sql(
+        f"SELECT url, text_chars, contact_links FROM read_parquet('{glob}', union_by_name=true)"
+    ).fetchall()
+    assert sorted(got, key=repr) == sorted(
+        [("http://site.example/p0", None, None),
+         ("http://site.example/p", len("HomeSome text heremail"), 1),
+         ("http://site.example/i.png", None, None)], key=repr,
+    )  # fmt: skip

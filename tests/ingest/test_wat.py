@@ -30,6 +30,7 @@ def test_wat_links_match_warc_links_for_the_same_page():
     assert link_set(from_warc) == link_set(from_wat)
     assert (from_wat.page.title, from_wat.page.http_status) == (from_warc.page.title, 200)
     assert from_wat.page.fetch_time == from_warc.page.fetch_time
+    assert from_wat.page.contact_links == from_warc.page.contact_links == 0
 
 
 def test_wat_entity_escaped_urls_are_unescaped():
@@ -104,3 +105,56 @@ def test_wat_request_and_metadata_envelopes_are_not_pages(tmp_path):
 def test_unreadable_wat_json_is_counted(tmp_path):
     out = wat_extract(tmp_path, b'{"Envelope": {broken')
     assert (out.page, out.skip) == (None, reasons.BAD_WAT_JSON)
+
+
+def test_wat_pages_have_no_text_chars(tmp_path):
+    # A WAT carries links and head facts, not the page's text (that is the WET file).
+    links = [{"path": "A@/href", "url": "/a", "text": "a"}]
+    out = wat_extract(tmp_path, wat_json("http://example.com/page", links))
+    assert out.page.text_chars is None
+
+
+def test_wat_mailto_and_tel_links_are_counted_in_contact_links(tmp_path):
+    links = [
+        {"path": "A@/href", "url": "mailto:x@example.com", "text": "mail"},
+        {"path": "A@/href", "url": " TEL:+123", "text": "call"},
+        {"path": "AREA@/href", "url": "tel:456", "alt": "area"},
+        {"path": "FORM@/action", "url": "mailto:form@example.com"},  # not a link
+        {"path": "A@/href", "url": "/a", "text": "a"},
+    ]
+    out = wat_extract(tmp_path, wat_json("http://example.com/page", links))
+    assert out.page.contact_links == 3
+    assert [x.target_url for x in out.links] == ["http://example.com/a"]
+
+
+def test_a_wat_html_page_without_links_has_zero_contact_links(tmp_path):
+    out = wat_extract(tmp_path, wat_json("http://example.com/page", []))
+    assert out.page.contact_links == 0
+
+
+def test_wat_non_html_pages_and_redirects_have_null_contact_links(tmp_path):
+    image = wat_extract(tmp_path, wat_json("http://example.com/i.png", [], html=False))
+    moved = wat_extract(
+        tmp_path,
+        wat_json("http://example.com/old", [], status=301, headers={"Location": "/new"}),
+        url="http://example.com/old",
+    )
+    for out in (image, moved):
+        assert (out.page.contact_links, out.page.text_chars) == (None, None)
+
+
+def test_wat_links_are_never_in_nav(tmp_path):
+    # A WAT link's path (A@/href) says which attribute it came from, not where the element sits.
+    head = {"Link": [{"path": "LINK@/href", "rel": "canonical", "url": "/canon"}]}
+    links = [
+        {"path": "A@/href", "url": "/a", "text": "Home"},
+        {"path": "AREA@/href", "url": "/b", "alt": "b"},
+    ]
+    out = wat_extract(tmp_path, wat_json("http://example.com/page", links, head=head))
+    assert [x.in_nav for x in out.links] == [False, False, False]
+    redirect = wat_extract(
+        tmp_path,
+        wat_json("http://example.com/old", [], status=302, headers={"Location": "/new"}),
+        url="http://example.com/old",
+    )
+    assert [(x.redirect, x.in_nav) for x in redirect.links] == [(True, False)]

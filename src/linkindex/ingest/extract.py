@@ -22,6 +22,8 @@ from linkindex.urls import BadURL, canonicalize
 _log = logging.getLogger(__name__)
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 _INT32_MAX = 2**31 - 1
+_INT16_MAX = 2**15 - 1
+_NON_HTTP = reasons.LINK_NON_HTTP
 _new_link = tuple.__new__  # builds a LinkRow from a tuple at C speed: this runs once per link
 
 
@@ -79,15 +81,29 @@ def _base_url(page_url: str, base_href: str | None) -> str:
 
 
 def _page_row(
-    src: UrlKeys, fetch_time: int | None, status: int, title: str | None, content_bytes: int
+    src: UrlKeys,
+    fetch_time: int | None,
+    status: int,
+    title: str | None,
+    content_bytes: int,
+    text_chars: int | None = None,
+    contact_links: int | None = None,
 ) -> PageRow:
     return PageRow(
         *src,
         fetch_time=fetch_time,
-        http_status=max(0, min(status, 32767)),
+        http_status=max(0, min(status, _INT16_MAX)),
         title=title,
         content_bytes=max(0, min(content_bytes, _INT32_MAX)),
+        text_chars=None if text_chars is None else min(text_chars, _INT32_MAX),
+        contact_links=None if contact_links is None else min(contact_links, _INT16_MAX),
     )
+
+
+def _is_contact(href: str) -> bool:
+    """A mailto: or tel: href (case-insensitive, leading whitespace ignored)."""
+    scheme = href.lstrip()[:7].lower()
+    return scheme == "mailto:" or scheme[:4] == "tel:"
 
 
 def _redirect(
@@ -105,6 +121,7 @@ def _redirect(
         sponsored=False,
         redirect=True,
         rel_canonical=False,
+        in_nav=False,
         fetch_time=fetch_time,
     )
     return [link], {}
@@ -112,7 +129,8 @@ def _redirect(
 
 def _links(
     src: UrlKeys, page_url: str, doc: HtmlPage, fetch_time: int | None
-) -> tuple[list[LinkRow], dict[str, int]]:
+) -> tuple[list[LinkRow], dict[str, int], int]:
+    """The link rows of a page, dropped links by reason, and its count of contact links."""
     base = Base(_base_url(page_url, doc.base_href))
     page_nofollow = doc.robots_nofollow
     s_url, s_page, s_sub, s_root = src
@@ -120,22 +138,27 @@ def _links(
     append = rows.append
     dropped: dict[str, int] = {}
     seen: dict[str, UrlKeys | str] = {}
-    for href, text, nofollow, ugc, sponsored, rel_canonical in doc.links:
+    contacts = 0
+    for href, text, nofollow, ugc, sponsored, rel_canonical, in_nav in doc.links:
         target = seen.get(href)
         if target is None:
             target = seen[href] = _resolve(href, base)
         if type(target) is str:
             dropped[target] = dropped.get(target, 0) + 1
+            # Only a non-http href can be mailto: or tel:, so the check costs nothing per link.
+            if target == _NON_HTTP and not rel_canonical and _is_contact(href):
+                contacts += 1
             continue
         t_url, t_page, t_sub, t_root = target
         append(
             _new_link(
                 LinkRow,
                 (s_url, s_page, s_sub, s_root, t_url, t_page, t_sub, t_root, text,
-                 nofollow or page_nofollow, ugc, sponsored, False, rel_canonical, fetch_time),
+                 nofollow or page_nofollow, ugc, sponsored, False, rel_canonical, in_nav,
+                 fetch_time),
             )
         )  # fmt: skip
-    return rows, dropped
+    return rows, dropped, contacts
 
 
 def _from_capture(record: HttpCapture) -> Extraction:
@@ -162,8 +185,10 @@ def _from_capture(record: HttpCapture) -> Extraction:
         # capture without them (the build would mark every link of the page lost).
         return Extraction(None, [], reasons.DECODE_ERROR, {})
     doc = parse_document(body, record.charset)
-    page = _page_row(src, record.fetch_time, status, doc.title, record.content_bytes)
-    links, dropped = _links(src, record.url, doc, record.fetch_time)
+    links, dropped, contacts = _links(src, record.url, doc, record.fetch_time)
+    page = _page_row(
+        src, record.fetch_time, status, doc.title, record.content_bytes, doc.text_chars, contacts
+    )
     return Extraction(page, links, None, dropped)
 
 
@@ -177,13 +202,18 @@ def _from_wat(record: WatEnvelope) -> Extraction:
     if src is None:
         return Extraction(None, [], reasons.BAD_URL, {})
     title = wat.html.title if wat.html is not None else None
-    page = _page_row(src, wat.fetch_time, wat.status, title, wat.content_bytes)
     if 300 <= wat.status < 400 and wat.location:
+        page = _page_row(src, wat.fetch_time, wat.status, title, wat.content_bytes)
         links, dropped = _redirect(src, wat.location, wat.url, wat.fetch_time)
         return Extraction(page, links, None, dropped)
     if wat.html is None:
+        page = _page_row(src, wat.fetch_time, wat.status, title, wat.content_bytes)
         return Extraction(page, [], reasons.NOT_HTML, {})
-    links, dropped = _links(src, wat.url, wat.html, wat.fetch_time)
+    links, dropped, contacts = _links(src, wat.url, wat.html, wat.fetch_time)
+    # A WAT has no page text: text_chars stays null (wat.html.text_chars is None).
+    page = _page_row(
+        src, wat.fetch_time, wat.status, title, wat.content_bytes, wat.html.text_chars, contacts
+    )
     return Extraction(page, links, None, dropped)
 
 

@@ -18,6 +18,10 @@ import pyarrow.parquet as pq
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 
 MANIFEST = "manifest.json"
+# What an input's parts hold: bump it when ingest writes other rows for the same input (a new
+# column, a changed rule), so that inputs ingested before are read again. Manifest entries
+# without one were written at version 1. 2: text_chars, contact_links and in_nav.
+RECORDS_VERSION = 2
 ROWS_PER_GROUP = 50_000  # rows held in memory before they go to disk
 ROWS_PER_PART = 2_000_000  # a part is closed and a new one started past this many rows
 
@@ -147,9 +151,18 @@ class Manifest:
     def __contains__(self, sha256: str) -> bool:
         return sha256 in self.files
 
+    def current(self) -> frozenset[str]:
+        """The inputs whose parts this version of ingest would write again unchanged."""
+        return frozenset(
+            sha
+            for sha, entry in self.files.items()
+            if entry.get("records_version", 1) == RECORDS_VERSION
+        )
+
     def add(self, sha256: str, entry: dict[str, Any]) -> None:
         self.files[sha256] = {
             **entry,
+            "records_version": RECORDS_VERSION,
             "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
 

@@ -17,6 +17,8 @@ class PageRow(NamedTuple):
     http_status: int
     title: str | None
     content_bytes: int
+    text_chars: int | None  # None when the capture was not parsed as HTML
+    contact_links: int | None  # None when the capture was not parsed as HTML
 
 
 class LinkRow(NamedTuple):
@@ -34,6 +36,7 @@ class LinkRow(NamedTuple):
     sponsored: bool
     redirect: bool
     rel_canonical: bool
+    in_nav: bool
     fetch_time: int | None
 
 

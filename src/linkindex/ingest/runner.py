@@ -141,7 +141,8 @@ def ingest_file(
         result.status = "unchanged"
         return result
     stem = result.sha256[:16]
-    # Parts with this stem and no manifest entry are the leftovers of a killed run.
+    # Parts with this stem and no current manifest entry are the leftovers of a killed run, or
+    # the parts of an older ingest version: both are written again.
     remove_parts(crawl_dir, stem)
     pages = PartWriter(crawl_dir, "pages", stem, crawl)
     links = PartWriter(crawl_dir, "links", stem, crawl)
@@ -330,7 +331,9 @@ def run_ingest(
         crawl_dir.mkdir(parents=True, exist_ok=True)
         remove_temporaries(crawl_dir)
     manifest = Manifest(crawl_dir)
-    known = frozenset(manifest.files)
+    # An input ingested by an older version (see parts.RECORDS_VERSION) is read again: its
+    # parts are replaced (same names) and its manifest entry is rewritten.
+    known = manifest.current()
     done_in_run: set[str] = set()
     bar = _Progress(progress, name, len(files), sum(_size(p) for p in files))
     try:

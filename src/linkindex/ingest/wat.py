@@ -65,11 +65,12 @@ def _links(meta: dict[str, Any]) -> list[RawLink]:
                 "ugc" in tokens,
                 "sponsored" in tokens,
                 False,
+                False,  # WAT paths (A@/href) keep no ancestry: in_nav cannot be known
             )
         )
     for entry in (meta.get("Head") or {}).get("Link") or ():
         if "canonical" in _rel_tokens(entry) and "url" in entry:
-            links.append(RawLink(_url(entry["url"]), "", False, False, False, True))
+            links.append(RawLink(_url(entry["url"]), "", False, False, False, True, False))
     return links
 
 
@@ -112,6 +113,7 @@ def read_envelope(data: dict[str, Any]) -> WatPage | str:
             _url(base) if isinstance(base, str) else None,
             _robots_nofollow(head),
             _links(meta),
+            None,  # a WAT carries no page text
         )
     return WatPage(
         url=target_uri(warc.get("WARC-Target-URI")),
