@@ -8,8 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+import pytest
 
 from linkindex.synth import SynthParams, Web, build_web
+from linkindex.synth.model import NORMAL
 from linkindex.urls import canonicalize
 
 
@@ -39,7 +41,7 @@ def test_multi_label_suffixes_and_subdomains(web: Web) -> None:
 
 
 def test_in_degree_is_heavy_tailed(web: Web) -> None:
-    # Inbound root domains per page from live rows: the top 1 % of pages hold a large share.
+    # Inbound root domains per normal page from live rows: the top 1 % hold a large share.
     inbound: dict[int, set[int]] = defaultdict(set)
     for p in range(web.n_pages):
         caps = web.captured[p].nonzero()[0]
@@ -47,22 +49,23 @@ def test_in_degree_is_heavy_tailed(web: Web) -> None:
             for dst, _, _ in web.rows(p, int(caps[-1])):
                 if web.page_domain[dst] != web.page_domain[p]:
                     inbound[dst].add(int(web.page_domain[p]))
-    counts = sorted((len(v) for v in inbound.values()), reverse=True)
+    normal = web.domain_kind[web.page_domain] == NORMAL
+    counts = sorted((len(v) for p, v in inbound.items() if normal[p]), reverse=True)
     top = max(1, web.n_pages // 100)
     assert sum(counts[:top]) / sum(counts) > 0.10  # 10x the share of a uniform web
     assert counts[0] > 20 * np.median(counts)
 
 
 def test_planted_link_farm(web: Web) -> None:
-    spam = [d for d in range(len(web.domain_names)) if web.domain_spam[d]]
+    spam = [d for d in range(len(web.domain_names)) if web.domain_farm[d]]
     assert len(spam) == SynthParams().spam_domains
     for d in spam:
         name = web.domain_names[d]
         assert name.count("-") >= 3 and any(ch.isdigit() for ch in name)
-    spam_pages = np.flatnonzero(web.domain_spam[web.page_domain])
+    spam_pages = np.flatnonzero(web.domain_farm[web.page_domain])
     farm_links = np.isin(web.link_src, spam_pages)
     dst_dom = web.page_domain[web.link_dst[farm_links]]
-    assert web.domain_spam[dst_dom].mean() > 0.5  # they mostly link to each other
+    assert web.domain_farm[dst_dom].mean() > 0.5  # they mostly link to each other
     assert np.isin(web.link_dst[farm_links], web.farm_targets).sum() > 0
 
 
@@ -81,3 +84,8 @@ def test_links_parameter_is_met() -> None:
     w = build_web(SynthParams(root_domains=200, links=50_000))
     rows = sum(int(w.visible_slots(k).sum()) + len(w.redirect_pages(k)) for k in range(3))
     assert rows == 50_000
+
+
+def test_too_few_links_for_the_menus_is_an_error() -> None:
+    with pytest.raises(ValueError, match="ask for more links or fewer root_domains"):
+        build_web(SynthParams(root_domains=200, links=1_000))

@@ -15,7 +15,7 @@ from linkindex.synth import Web, generate, write_warcs
 from linkindex.synth.warcs import href_for, render
 from linkindex.urls import canonicalize
 
-_A = re.compile(r'<a href="([^"]*)"')
+_A = re.compile(r'<a href="(?!mailto:|tel:)([^"]*)"')
 _BASE = re.compile(r'<base href="([^"]*)">')
 
 

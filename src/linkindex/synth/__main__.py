@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pages-per-domain", type=int, default=12, help="mean pages per domain")
     ap.add_argument("--crawls", type=int, default=3)
     ap.add_argument("--format", dest="fmt", choices=["warc", "parquet"], default="warc")
-    ap.add_argument("--links", type=int, default=None, help="approximate total link rows")
+    ap.add_argument("--links", type=int, default=None, help="total link rows over all crawls")
+    ap.add_argument("--spam-domains", type=int, default=None, help="link farm size (default 8)")
+    ap.add_argument("--spam-sites", type=int, default=None, help="penalized spam sites (12)")
     args = ap.parse_args(argv)
     print(generate(**vars(args)))
 

@@ -1,37 +1,46 @@
 """The synthetic web itself: domains, hosts, pages, link slots and how they change across crawls.
 
-All draws come from one numpy Generator seeded by SynthParams.seed: a seed fixes the whole web.
+Three kinds of root domain, each drawn from its own numpy stream of SynthParams.seed: the normal
+web ([seed, 0], link slots from [seed, 3, block]), the link farm ([seed, 1], linkindex.synth.spam)
+and the penalized spam sites ([seed, 2]). Normal domains, pages and normal-to-normal links are
+therefore the same whatever spam_domains and spam_sites are (with links=None).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
+
+from linkindex.synth import text
 
 # Bits of Web.link_rel; a link counts as "nofollow" in ground truth when any bit is set.
 REL_NOFOLLOW = 1
 REL_UGC = 2
 REL_SPONSORED = 4
 
-# Multi-label suffixes are here on purpose: the root domain of blog.x.co.uk is x.co.uk, not co.uk.
-_TLDS = ("com", "org", "net", "io", "de", "fr", "co.uk", "org.uk", "com.au", "co.jp")
-_TLD_WEIGHTS = (0.42, 0.09, 0.08, 0.05, 0.08, 0.04, 0.12, 0.03, 0.06, 0.03)
-_SPAM_TLDS = ("com", "net", "info", "xyz")
+# Web.domain_kind
+NORMAL, FARM, SPAM_SITE = 0, 1, 2
+
+# Web.domain_contact bits: an email (mailto:) and a phone (tel:) link in the footer.
+CONTACT_EMAIL = 1
+CONTACT_PHONE = 2
+
+# Web.domain_nav_style: the element that holds a site's navigation links.
+NAV_STYLES = ("nav", "header", "role", "footer", "menu")
+
+# Web.domain_html bits: extra markup that holds no visible text.
+HTML_STYLE = 1  # a <style> in <head>
+HTML_TEMPLATE = 2  # a <template> in <main>
+HTML_NOSCRIPT = 4  # a <noscript> paragraph before the <script>
+
+WORDS = text.WORDS
 _SUB_LABELS = ("blog", "shop", "news", "docs", "m", "forum", "help", "shop2")
-_SYLLABLES = tuple(c + v for c in "bdfgklmnprstvz" for v in "aeiou") + ("ex", "on", "ar", "is")
-_SPAM_WORDS = (
-    "best", "cheap", "loans", "casino", "pills", "seo", "backlinks", "free", "win", "cash",
-    "deals", "top", "online", "bonus", "fast", "crypto", "viagra", "replica", "outlet", "guru",
-)  # fmt: skip
-WORDS = (
-    "alpha", "river", "garden", "market", "travel", "recipe", "guide", "review", "photo", "music",
-    "health", "sport", "science", "history", "design", "energy", "finance", "city", "school",
-    "data", "cloud", "green", "ocean", "mountain", "coffee", "book", "movie", "game", "family",
-    "code",
-)  # fmt: skip
+# TLDs spam sites draw from, and the ones among them some normal sites use too.
+SPAM_TLDS = ("xyz", "top", "info", "biz", "click", "online", "site", "icu", "buzz", "club")
+NOISE_TLDS = ("info", "biz", "online", "club", "site")
 _SECTIONS = ("blog", "news", "products", "about", "docs", "2025", "tags", "wiki")
 
 
@@ -46,23 +55,25 @@ def crawl_dates(first: date, crawls: int, months_apart: int) -> list[date]:
 
 @dataclass(frozen=True)
 class SynthParams:
-    """Knobs of the generator; the defaults make a web of roughly 700 pages and 6k link rows."""
+    """Knobs of the generator; the defaults make a web of about 950 pages and 30k link rows."""
 
     seed: int = 7
     root_domains: int = 60  # normal (non-spam) registered domains
     pages_per_domain: int = 12  # mean; the count per domain is geometric, so a few are big
     crawls: int = 3
     links: int | None = None  # target total link rows over all crawls; None: out_degree per page
-    out_degree: float = 8.0  # mean link slots per normal page when links is None
+    out_degree: float = 8.0  # mean random link slots per normal page when links is None
     spam_domains: int = 8  # size of the planted link farm (0 disables it)
     farm_targets: int = 2  # normal pages the farm pushes
+    spam_sites: int = 12  # penalized spam root domains with drawn traits (0: none)
     first_crawl: date = date(2026, 1, 15)
     months_apart: int = 2
     zipf_exponent: float = 1.1  # domain popularity ~ 1 / rank**s: a few hubs get most links
-    internal_share: float = 0.5  # share of link slots that stay on the source root domain
+    internal_share: float = 0.5  # share of random link slots that stay on the source root domain
     nofollow_share: float = 0.08
     ugc_share: float = 0.03
     sponsored_share: float = 0.02
+    brand_share: float = 0.25  # mean share of external normal links whose anchor is the brand
     redirect_share: float = 0.04  # share of non-home pages that answer 301/302
     lost_rate: float = 0.12  # chance per link and crawl interval that the link is removed
     gained_rate: float = 0.15  # share of link slots first added after the first crawl
@@ -77,19 +88,99 @@ class SynthParams:
 
 
 @dataclass
+class Slots:
+    """Link slots (one <a href> each) in global page indices; nav: inside the navigation."""
+
+    src: np.ndarray  # int32
+    dst: np.ndarray  # int32
+    rel: np.ndarray  # uint8, REL_* bits
+    anchor: np.ndarray  # int32, index into Web.anchors
+    added: np.ndarray  # int8
+    removed: np.ndarray  # int8
+    nav: np.ndarray  # bool
+
+    @staticmethod
+    def stable(
+        src: np.ndarray,
+        dst: np.ndarray,
+        anchor: np.ndarray,
+        added: np.ndarray,
+        crawls: int,
+        nav: bool | np.ndarray = False,
+        rel: np.ndarray | None = None,
+    ) -> Slots:
+        """Slots present from `added` on and never removed (menus, farm and spam links)."""
+        n = len(src)
+        return Slots(
+            src.astype(np.int32),
+            dst.astype(np.int32),
+            np.zeros(n, np.uint8) if rel is None else rel.astype(np.uint8),
+            anchor.astype(np.int32),
+            added.astype(np.int8),
+            np.full(n, crawls, np.int8),
+            np.broadcast_to(np.asarray(nav, bool), (n,)).copy(),
+        )
+
+    def take(self, mask: np.ndarray) -> Slots:
+        return Slots(*(getattr(self, f)[mask] for f in Slots.__dataclass_fields__))
+
+    @staticmethod
+    def concat(parts: list[Slots]) -> Slots:
+        return Slots(
+            *(np.concatenate([getattr(p, f) for p in parts]) for f in Slots.__dataclass_fields__)
+        )
+
+
+@dataclass
+class Part:
+    """Root domains of one kind with their hosts, pages and fixed link slots, in global indices."""
+
+    kind: int
+    names: list[str]
+    traits: list[tuple[str, ...]]
+    n_pages_dom: np.ndarray  # int64[d]
+    host_names: list[str]
+    host_domain: np.ndarray  # int32[h], global domain index
+    host_scheme: list[str]
+    page_host: np.ndarray  # int32[p], global host index
+    page_path: list[str]
+    birth: np.ndarray  # int8[p]
+    death: np.ndarray  # int8[p]
+    redirect: np.ndarray  # int32[p], global page index or -1
+    redirect_status: np.ndarray  # int16[p]
+    captured: np.ndarray  # bool[p, C]
+    title_words: np.ndarray  # int32[p, 2], indices into text.TITLE_VOCAB
+    words: np.ndarray  # int32[p], prose words
+    text_offset: np.ndarray  # int32[p], into text.TOKENS
+    contact: np.ndarray  # int8[d], CONTACT_* bits
+    contact_home_only: np.ndarray  # bool[d]
+    nav_style: np.ndarray  # int8[d], index into NAV_STYLES
+    script_bytes: np.ndarray  # int32[d], inline <script> size per page (0: none)
+    html: np.ndarray  # int8[d], HTML_* bits
+    slots: list[Slots] = field(default_factory=list)
+
+
+@dataclass
 class Web:
     """A generated web: page-level and link-slot-level numpy arrays plus the names they index.
 
     A link slot is one <a href> on one page; it is in the page's HTML at crawl k when
-    link_added <= k < link_removed and the page answers 200 at k. Slots are sorted by source page.
+    link_added <= k < link_removed and the page answers 200 at k. Slots are sorted by source
+    page, and within a page in document order (navigation first unless it sits in the footer).
     """
 
     params: SynthParams
     crawl_names: list[str]
     crawl_dates: list[date]
     domain_names: list[str]
-    domain_spam: np.ndarray  # bool[D]
+    domain_kind: np.ndarray  # int8[D]: NORMAL, FARM or SPAM_SITE
+    domain_traits: list[tuple[str, ...]]  # planted traits (names as in NORMAL_TRAITS/SPAM_TRAITS)
     domain_first_page: np.ndarray  # int64[D + 1], pages of domain d are [first[d], first[d + 1])
+    domain_contact: np.ndarray  # int8[D], CONTACT_* bits of the footer
+    domain_contact_home_only: np.ndarray  # bool[D], contact links only on home pages
+    domain_nav_style: np.ndarray  # int8[D], index into NAV_STYLES
+    domain_script_bytes: np.ndarray  # int32[D]
+    domain_html: np.ndarray  # int8[D], HTML_* bits
     host_names: list[str]
     host_domain: np.ndarray  # int32[H]
     host_scheme: list[str]  # "http" or "https", one per host so a page key has one URL
@@ -100,6 +191,9 @@ class Web:
     page_death: np.ndarray  # int8[P], first crawl it answers 404 (== crawls: never)
     page_redirect: np.ndarray  # int32[P], redirect target page or -1
     page_redirect_status: np.ndarray  # int16[P], 301/302 or 0
+    page_title_words: np.ndarray  # int32[P, 2], indices into text.TITLE_VOCAB
+    page_words: np.ndarray  # int32[P], words of prose in <main>
+    page_text_offset: np.ndarray  # int32[P], where the prose starts in text.TOKENS
     captured: np.ndarray  # bool[P, C], the page was fetched in crawl k
     link_src: np.ndarray  # int32[N]
     link_dst: np.ndarray  # int32[N]
@@ -107,8 +201,8 @@ class Web:
     link_anchor: np.ndarray  # int32[N], index into anchors
     link_added: np.ndarray  # int8[N]
     link_removed: np.ndarray  # int8[N] (== crawls: never removed)
-    anchors: list[str]
-    page_title_words: np.ndarray  # int32[P, 2], indices into WORDS
+    link_nav: np.ndarray  # bool[N], inside the page's navigation element
+    anchors: list[str]  # text.base_anchors(), then one brand anchor per root domain
     farm_targets: np.ndarray  # int32[F], normal pages the farm links to
 
     @property
@@ -118,6 +212,15 @@ class Web:
     @property
     def n_crawls(self) -> int:
         return len(self.crawl_names)
+
+    @property
+    def domain_spam(self) -> np.ndarray:
+        """bool[D]: farm domains and spam sites."""
+        return self.domain_kind != NORMAL
+
+    @property
+    def domain_farm(self) -> np.ndarray:
+        return self.domain_kind == FARM
 
     @cached_property
     def page_urls(self) -> list[str]:
@@ -135,6 +238,10 @@ class Web:
         ]
 
     @cached_property
+    def page_is_home(self) -> np.ndarray:
+        return np.array([p == "/" for p in self.page_path], dtype=bool)
+
+    @cached_property
     def link_offsets(self) -> np.ndarray:
         """CSR offsets: slots of page p are [offsets[p], offsets[p + 1])."""
         return np.searchsorted(self.link_src, np.arange(self.n_pages + 1)).astype(np.int64)
@@ -147,7 +254,69 @@ class Web:
 
     def title(self, page: int) -> str:
         a, b = self.page_title_words[page]
-        return f"{WORDS[a].title()} {WORDS[b]} | {self.subdomain(page)}"
+        vocab = text.TITLE_VOCAB
+        return f"{vocab[a].title()} {vocab[b]} | {self.subdomain(page)}"
+
+    def contact_count(self, page: int) -> int:
+        """mailto:/tel: links in the page's footer when it answers 200."""
+        d = int(self.page_domain[page])
+        if self.domain_contact_home_only[d] and self.page_path[page] != "/":
+            return 0
+        return bin(int(self.domain_contact[d])).count("1")
+
+    @cached_property
+    def page_contact_links(self) -> np.ndarray:
+        """int16[P]: mailto:/tel: links on the page when it answers 200."""
+        d = self.page_domain
+        shown = ~self.domain_contact_home_only[d] | self.page_is_home
+        bits = np.where(shown, self.domain_contact[d], 0)
+        return ((bits & CONTACT_EMAIL) > 0).astype(np.int16) + ((bits & CONTACT_PHONE) > 0)
+
+    @cached_property
+    def anchor_chars(self) -> np.ndarray:
+        return text.str_lengths(self.anchors)
+
+    @cached_property
+    def _static_text(self) -> tuple[np.ndarray, np.ndarray]:
+        """(characters, pieces) of a 200 page's visible text apart from its links: the title
+        (in <title> and <h1>), the prose, the copyright line and the contact links."""
+        vocab = text.str_lengths(list(text.TITLE_VOCAB))
+        tw = self.page_title_words
+        title = (
+            vocab[tw[:, 0]]
+            + 1
+            + vocab[tw[:, 1]]
+            + 3
+            + text.str_lengths(self.host_names)[self.page_host]
+        )
+        names = text.str_lengths(self.domain_names)
+        labels = text.str_lengths([text.label(n) for n in self.domain_names])
+        d = self.page_domain
+        shown = ~self.domain_contact_home_only[d] | self.page_is_home
+        bits = np.where(shown, self.domain_contact[d], 0)
+        email, phone = (bits & CONTACT_EMAIL) > 0, (bits & CONTACT_PHONE) > 0
+        year = len(text.copyright_line(self.crawl_dates[0].year, ""))
+        chars = (
+            2 * title
+            + text.prose_chars(self.page_text_offset, self.page_words)
+            + year + labels[d]
+            + email * (len(text.email("")) + names[d])
+            + phone * text.PHONE_CHARS
+        )  # fmt: skip
+        pieces = 3 + (self.page_words > 0) + email + phone
+        return chars.astype(np.int64), pieces.astype(np.int64)
+
+    def text_chars(self, crawl: int, slots: np.ndarray | None = None) -> np.ndarray:
+        """int64[P]: the folded visible text length of each page's HTML as of crawl k, for the
+        pages that answer 200 then (see linkindex.synth.text). slots: visible_slots(crawl)."""
+        vis = self.visible_slots(crawl) if slots is None else slots
+        src = self.link_src[vis]
+        live = np.bincount(src, minlength=self.n_pages)
+        chars = np.bincount(
+            src, weights=self.anchor_chars[self.link_anchor[vis]], minlength=self.n_pages
+        ).astype(np.int64)
+        static, pieces = self._static_text
+        return static + chars + pieces + live - 1
 
     def fetch_time(self, page: int, crawl: int) -> datetime:
         # Spread captures over the crawl's day, never past it: a capture's date is its crawl's.
@@ -199,19 +368,26 @@ class Web:
         return (lo + np.flatnonzero((added <= crawl) & (crawl < removed))).tolist()
 
 
-def _domain_name(rng: np.random.Generator, index: int, tld: str) -> str:
-    n = int(rng.integers(2, 4))
-    stem = "".join(_SYLLABLES[int(i)] for i in rng.integers(0, len(_SYLLABLES), n))
-    # The index suffix on a share of names keeps them unique without a retry loop.
-    return f"{stem}{index}.{tld}" if rng.random() < 0.5 else f"{stem}.{tld}"
-
-
-def _spam_name(rng: np.random.Generator, index: int) -> str:
-    words = [
-        _SPAM_WORDS[int(i)] for i in rng.integers(0, len(_SPAM_WORDS), int(rng.integers(3, 6)))
-    ]
-    tld = _SPAM_TLDS[int(rng.integers(0, len(_SPAM_TLDS)))]
-    return f"{'-'.join(words)}-{int(rng.integers(100, 99999))}-{index}.{tld}"
+def name_traits(root_domain: str) -> list[str]:
+    """Name traits as the spam signals measure them, read off the name itself."""
+    label = text.label(root_domain)
+    suffix = root_domain[len(label) + 1 :]
+    out = []
+    if suffix in SPAM_TLDS:
+        out.append("spam_tld")
+    if len(label) >= 16:
+        out.append("long_name")
+    if "-" in label:
+        out.append("hyphens")
+    if sum(ch.isdigit() for ch in label) >= 2:
+        out.append("numerals")
+    run = best = 0
+    for ch in label:
+        run = run + 1 if ch in "bcdfghjklmnpqrstvwxz" else 0
+        best = max(best, run)
+    if best >= 5:
+        out.append("consonant_run")
+    return out
 
 
 def _path(rng_vals: tuple[int, int, int], j: int) -> str:
@@ -226,285 +402,181 @@ def _path(rng_vals: tuple[int, int, int], j: int) -> str:
     return f"/index.php?p={j}"
 
 
-def _pick(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Weighted draw by inverse CDF: cum is the cumulative weight, u uniform in [0, 1)."""
-    return np.searchsorted(cum, u * cum[-1], side="right").astype(np.int32)
+def layout(
+    rng: np.random.Generator,
+    names: list[str],
+    n_pages_dom: np.ndarray,
+    n_hosts: np.ndarray,
+    https: np.ndarray,
+    dom0: int,
+    host0: int,
+) -> tuple[list[str], np.ndarray, list[str], np.ndarray, list[str]]:
+    """Hosts and page paths, domain by domain; each host's first page is its home page "/".
 
-
-ANCHORS = [f"{a} {b}" for a in WORDS for b in WORDS] + ["best cheap deals", "click here"]
-
-
-@dataclass
-class _SlotContext:
-    params: SynthParams
-    first_page: np.ndarray
-    n_pages_dom: np.ndarray
-    page_domain: np.ndarray
-    birth: np.ndarray
-    redirect: np.ndarray
-    visible: np.ndarray  # bool[P, C], captured and answering 200
-    pop_dom_cum: np.ndarray  # where external links point, by domain
-    src_dom_cum: np.ndarray  # where links come from, by domain
-    decay_cum: np.ndarray  # within a domain, earlier pages (home first) are more popular
-
-
-@dataclass
-class _Slots:
-    src: np.ndarray
-    dst: np.ndarray
-    rel: np.ndarray
-    anchor: np.ndarray
-    added: np.ndarray
-    removed: np.ndarray
-    valid: np.ndarray
-    vis: np.ndarray  # how many crawls' link rows the slot appears in
-
-
-def _draw_slots(rng: np.random.Generator, n: int, ctx: _SlotContext) -> _Slots:
-    """n i.i.d. normal link slots; picks go domain first, then page, to stay in cache at scale."""
-    p, C = ctx.params, ctx.params.crawls
-    sdom = _pick(ctx.src_dom_cum, rng.random(n))
-    lo, cnt = ctx.first_page[sdom], ctx.n_pages_dom[sdom]
-    src = (lo + (rng.random(n) * cnt).astype(np.int64)).astype(np.int32)
-    internal = rng.random(n) < p.internal_share
-    off = np.where(rng.random(n) < 0.25, 0, (rng.random(n) * cnt).astype(np.int64))
-    idst = lo + off
-    idst = np.where(idst == src, lo + (off + 1) % cnt, idst)
-    edom = _pick(ctx.pop_dom_cum, rng.random(n))
-    ecnt = ctx.n_pages_dom[edom]
-    eoff = np.searchsorted(ctx.decay_cum, rng.random(n) * ctx.decay_cum[ecnt - 1], side="right")
-    edst = ctx.first_page[edom] + np.minimum(eoff, ecnt - 1)
-    dst = np.where(internal, idst, edst).astype(np.int32)
-    u = rng.random(n)
-    t1 = p.nofollow_share
-    t2 = t1 + p.ugc_share
-    t3 = t2 + p.sponsored_share
-    rel = np.select(
-        [u < t1, u < t2, u < t3, u < t3 + 0.01],
-        [REL_NOFOLLOW, REL_UGC, REL_SPONSORED, REL_UGC | REL_NOFOLLOW],
-        0,
-    ).astype(np.uint8)
-    anchor = rng.integers(0, len(WORDS) ** 2, n).astype(np.int32)
-    added = np.zeros(n, dtype=np.int8)
-    if C > 1:
-        gained = rng.random(n) < p.gained_rate
-        added[gained] = rng.integers(1, C, int(gained.sum()))
-    removed = np.full(n, C, dtype=np.int8)
-    for k in range(1, C):
-        lost = (removed == C) & (added < k) & (rng.random(n) < p.lost_rate)
-        removed[lost] = k
-    added = np.maximum(added, ctx.birth[src])
-    # Redirect pages carry no HTML links; a slot drawn on one is simply dropped.
-    valid = (dst != src) & (added < removed) & (ctx.redirect[src] < 0)
-    vis = np.zeros(n, dtype=np.int8)
-    for k in range(C):
-        vis += (added <= k) & (k < removed) & ctx.visible[src, k]
-    vis[~valid] = 0
-    return _Slots(src, dst, rel, anchor, added, removed, valid, vis)
-
-
-def build_web(params: SynthParams) -> Web:
-    """Draw a whole web from params; the same params always give the same web."""
-    rng = np.random.default_rng(params.seed)
-    C = params.crawls
-    dates = crawl_dates(params.first_crawl, C, params.months_apart)
-
-    # Domains: normal ones first, then the farm, so a domain index says which kind it is.
-    n_norm, n_spam = params.root_domains, params.spam_domains
-    tld_idx = rng.choice(len(_TLDS), size=n_norm, p=np.array(_TLD_WEIGHTS) / sum(_TLD_WEIGHTS))
-    names: list[str] = []
-    seen: set[str] = set()
-    for d in range(n_norm):
-        name = _domain_name(rng, d, _TLDS[int(tld_idx[d])])
-        if name in seen:
-            name = name.replace(".", f"{d}.", 1)
-        seen.add(name)
-        names.append(name)
-    names += [_spam_name(rng, d) for d in range(n_spam)]
-    D = n_norm + n_spam
-    spam = np.zeros(D, dtype=bool)
-    spam[n_norm:] = True
-    n_pages_dom = np.empty(D, dtype=np.int64)
-    n_pages_dom[:n_norm] = np.minimum(
-        rng.geometric(1 / max(params.pages_per_domain, 1), n_norm), 20 * params.pages_per_domain
-    )
-    n_pages_dom[n_norm:] = rng.integers(3, 7, n_spam)
-
-    # Hosts and pages, domain by domain; each host's first page is its home page "/".
+    Returns host names, host domains, host schemes, page hosts and page paths (global indices).
+    """
     host_names: list[str] = []
     host_domain: list[int] = []
     host_scheme: list[str] = []
-    page_host_l: list[np.ndarray] = []
+    page_host: list[np.ndarray] = []
     page_path: list[str] = []
-    for d in range(D):
-        npg = int(n_pages_dom[d])
-        n_hosts = min(npg, 1 + int(rng.binomial(3, 0.3)) if not spam[d] else 1)
+    for d, name in enumerate(names):
+        npg, nh = int(n_pages_dom[d]), int(n_hosts[d])
         labels = ["www" if rng.random() < 0.7 else ""]
-        extra = rng.permutation(len(_SUB_LABELS))[: n_hosts - 1]
-        labels += [_SUB_LABELS[int(i)] for i in extra]
-        h0 = len(host_names)
-        https = rng.random() < 0.85
+        labels += [_SUB_LABELS[int(i)] for i in rng.permutation(len(_SUB_LABELS))[: nh - 1]]
+        h0 = host0 + len(host_names)
         for lab in labels:
-            host_names.append(f"{lab}.{names[d]}" if lab else names[d])
-            host_domain.append(d)
-            host_scheme.append("https" if https else "http")
-        rest = npg - n_hosts
-        weights = np.array([3.0] + [1.0] * (n_hosts - 1))
+            host_names.append(f"{lab}.{name}" if lab else name)
+            host_domain.append(dom0 + d)
+            host_scheme.append("https" if https[d] else "http")
+        rest = npg - nh
+        weights = np.array([3.0] + [1.0] * (nh - 1))
         hosts = np.concatenate(
-            [np.arange(n_hosts), rng.choice(n_hosts, size=rest, p=weights / weights.sum())]
+            [np.arange(nh), rng.choice(nh, size=rest, p=weights / weights.sum())]
         )
-        page_host_l.append(h0 + hosts)
+        page_host.append(h0 + hosts)
         vals = np.stack(
             [rng.integers(0, 4, rest), rng.integers(0, len(_SECTIONS), rest),
              rng.integers(0, len(WORDS), rest)], axis=1
         ).tolist()  # fmt: skip
-        page_path += ["/"] * n_hosts + [_path(tuple(v), j) for j, v in enumerate(vals, n_hosts)]
-    page_host = np.concatenate(page_host_l).astype(np.int32)
-    host_domain_a = np.array(host_domain, dtype=np.int32)
-    page_domain = host_domain_a[page_host]
-    P = len(page_path)
-    first_page = np.zeros(D + 1, dtype=np.int64)
-    first_page[1:] = np.cumsum(n_pages_dom)
-    is_home = np.zeros(P, dtype=bool)
-    is_home[first_page[:-1]] = True
-    page_is_spam = spam[page_domain]
+        page_path += ["/"] * nh + [_path(tuple(v), j) for j, v in enumerate(vals, nh)]
+    ph = np.concatenate(page_host) if page_host else np.empty(0, np.int64)
+    return host_names, np.array(host_domain, np.int32), host_scheme, ph.astype(np.int32), page_path
 
-    # Page life: late births, 404 deaths and redirects only touch normal non-home pages.
-    mortal = ~is_home & ~page_is_spam
-    birth = np.zeros(P, dtype=np.int8)
-    if C > 1:
-        late = mortal & (rng.random(P) < params.late_birth_rate)
-        birth[late] = rng.integers(1, C, int(late.sum()))
-    death = np.full(P, C, dtype=np.int8)
-    for k in range(1, C):
-        dies = mortal & (death == C) & (birth < k) & (rng.random(P) < params.death_rate)
-        death[dies] = k
 
-    # External popularity: Zipf over a random ranking of domains, then a decay over a
-    # domain's pages, so a few home pages of a few domains become the hubs.
-    rank = rng.permutation(n_norm) + 1
-    dom_w = np.zeros(D)
-    dom_w[:n_norm] = 1.0 / rank.astype(float) ** params.zipf_exponent
-    within = np.arange(P) - first_page[page_domain]
-    page_w = dom_w[page_domain] / (within + 1.0) ** 1.2
-    pop_cum = np.cumsum(page_w)  # only for the few redirect targets
-
-    redirect = np.full(P, -1, dtype=np.int32)
-    is_redir = mortal & (rng.random(P) < params.redirect_share)
-    r_idx = np.flatnonzero(is_redir)
-    cross = rng.random(len(r_idx)) < 0.5
-    dom = page_domain[r_idx]
-    lo, cnt = first_page[dom], n_pages_dom[dom]
-    same = (lo + (within[r_idx] + 1 + rng.integers(0, np.maximum(cnt - 1, 1))) % cnt).astype(
-        np.int32
-    )
-    tgt = np.where(cross, _pick(pop_cum, rng.random(len(r_idx))), same)
-    # No chains and no self-redirects: a target that is itself a redirect becomes its home page.
-    bad = is_redir[tgt] | (tgt == r_idx)
-    tgt[bad] = first_page[page_domain[tgt[bad]]]
-    redirect[r_idx] = tgt
-    redirect_status = np.where(redirect >= 0, np.where(rng.random(P) < 0.7, 301, 302), 0)
-
+def recrawls(rng: np.random.Generator, birth: np.ndarray, params: SynthParams) -> np.ndarray:
+    """bool[P, C]: crawl 1 captures every existing page, later crawls recapture a share."""
+    P, C = len(birth), params.crawls
     captured = np.zeros((P, C), dtype=bool)
     for k in range(C):
         exists = birth <= k
         again = rng.random(P) < (1.0 if k == 0 else params.recrawl_rate)
         captured[:, k] = exists & (again | (birth == k))
+    return captured
 
-    alive200 = np.stack([(birth <= k) & (k < death) & (redirect < 0) for k in range(C)], axis=1)
-    ctx = _SlotContext(
-        params=params,
-        first_page=first_page,
-        n_pages_dom=n_pages_dom,
-        page_domain=page_domain,
-        birth=birth,
-        redirect=redirect,
-        visible=captured & alive200,
-        pop_dom_cum=np.cumsum(dom_w),
-        src_dom_cum=np.cumsum(np.where(spam, 0.0, n_pages_dom * rng.lognormal(0.0, 0.8, D))),
-        decay_cum=np.cumsum(1.0 / (np.arange(int(n_pages_dom.max())) + 1.0) ** 1.2),
-    )
 
-    # Farm: every spam page links to other spam domains and to the farm targets, stable over time.
-    farm_targets = np.empty(0, dtype=np.int32)
-    f_src = np.empty(0, dtype=np.int32)
-    f_dst = np.empty(0, dtype=np.int32)
-    if n_spam:
-        candidates = np.flatnonzero(~is_home & ~page_is_spam & (redirect < 0) & (birth == 0))
-        candidates = candidates[death[candidates] == C]
-        farm_targets = rng.choice(
-            candidates, size=min(params.farm_targets, len(candidates)), replace=False
-        ).astype(np.int32)
-        spam_pages = np.flatnonzero(page_is_spam)
-        per = 12
-        f_src = np.repeat(spam_pages, per + 2 * len(farm_targets)).astype(np.int32)
-        peers = rng.choice(spam_pages, size=(len(spam_pages), per))
-        tg = np.tile(np.repeat(farm_targets, 2), (len(spam_pages), 1))
-        f_dst = np.concatenate([peers, tg], axis=1).ravel().astype(np.int32)
-        keep = page_domain[f_src] != page_domain[f_dst]
-        keep |= ~spam[page_domain[f_dst]]
-        f_src, f_dst = f_src[keep], f_dst[keep]
+def pick(cum: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Weighted draw by inverse CDF: cum is the cumulative weight, u uniform in [0, 1)."""
+    return np.searchsorted(cum, u * cum[-1], side="right").astype(np.int32)
 
-    # Normal slots: how many to draw so the link rows land near params.links.
-    redirect_rows = sum(
-        int(((redirect >= 0) & (birth <= k) & (k < death) & captured[:, k]).sum()) for k in range(C)
-    )
-    farm_rows = int(captured[f_src].sum()) if len(f_src) else 0
-    if params.links is None:
-        n_slots = int(round(params.out_degree * int((~page_is_spam & (redirect < 0)).sum())))
-        slots = _draw_slots(rng, n_slots, ctx)
-    else:
-        target_rows = max(params.links - redirect_rows - farm_rows, 0)
-        # A pilot draw from a side stream measures rows per slot; over-draw a little, then cut:
-        # slots are i.i.d., so a prefix is an unbiased sample and the total is exact.
-        pilot = _draw_slots(np.random.default_rng([params.seed, 1]), 100_000, ctx)
-        per_slot = max(float(pilot.vis.mean()), 0.05)
-        slots = _draw_slots(rng, int(target_rows / per_slot * 1.02) + 1000, ctx)
-        total = np.cumsum(slots.vis, dtype=np.int64)
-        cut = int(np.searchsorted(total, target_rows, side="right"))
-        short = target_rows - (int(total[cut - 1]) if cut else 0)
-        # A slot can be in up to C crawls, so the prefix may fall short by < C rows: top up
-        # with the next slot that fills the gap exactly.
-        extra = np.flatnonzero(slots.vis[cut:] == short)[:1] + cut if short else []
-        keep = np.zeros(len(slots.vis), dtype=bool)
-        keep[:cut] = True
-        keep[extra] = True
-        slots.valid &= keep
-    valid = slots.valid
-    src, dst, rel, anchor = slots.src, slots.dst, slots.rel, slots.anchor
-    added, removed = slots.added, slots.removed
 
-    n_f = len(f_src)
-    src_all = np.concatenate([src[valid], f_src])
-    order = np.argsort(src_all, kind="stable")
-    cat = lambda a, b: np.concatenate([a[valid], b])[order]  # noqa: E731
-    word_pairs = rng.integers(0, len(WORDS), (P, 2)).astype(np.int32)
-    anchors = ANCHORS
+def repeat_each(counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i repeated counts[i] times, 0..counts[i]-1 within each i): the pairs of a ragged list."""
+    rep = np.repeat(np.arange(len(counts)), counts)
+    return rep, np.arange(len(rep)) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def visible_rows(s: Slots, visible: np.ndarray) -> np.ndarray:
+    """int8[N]: in how many crawls' link rows each slot appears (visible: bool[P, C])."""
+    vis = np.zeros(len(s.src), dtype=np.int8)
+    for k in range(visible.shape[1]):
+        vis += (s.added <= k) & (k < s.removed) & visible[s.src, k]
+    return vis
+
+
+def brand(root_domain: str, index: int) -> str:
+    """The anchor other sites use to name a root domain: its name, or its label in words."""
+    if index % 2:
+        return root_domain
+    return text.label(root_domain).replace("-", " ").title()
+
+
+def build_web(params: SynthParams) -> Web:
+    """Draw a whole web from params; the same params always give the same web."""
+    from linkindex.synth import normal, spam  # both build on this module's parts
+
+    C = params.crawls
+    dates = crawl_dates(params.first_crawl, C, params.months_apart)
+    nw = normal.normal_web(params)
+    parts = [nw.part]
+
+    def offsets() -> tuple[int, int, int]:
+        return (
+            sum(len(p.names) for p in parts),
+            sum(len(p.host_names) for p in parts),
+            sum(len(p.page_path) for p in parts),
+        )
+
+    farm_part, farm_targets = spam.farm(params, nw, *offsets())
+    parts.append(farm_part)
+    parts.append(spam.spam_sites(params, nw, *offsets()))
+
+    def cat(name: str) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts])
+
+    names = [n for p in parts for n in p.names]
+    kind = np.concatenate([np.full(len(p.names), p.kind, np.int8) for p in parts])
+    n_pages_dom = cat("n_pages_dom")
+    first_page = np.zeros(len(names) + 1, dtype=np.int64)
+    first_page[1:] = np.cumsum(n_pages_dom)
+    host_domain = cat("host_domain").astype(np.int32)
+    page_host = cat("page_host").astype(np.int32)
+    page_domain = host_domain[page_host]
+    birth, death, redirect = cat("birth"), cat("death"), cat("redirect")
+    captured = np.concatenate([p.captured for p in parts], axis=0)
+    ks = np.arange(C)
+    visible = captured & ((birth[:, None] <= ks) & (ks < death[:, None]) & (redirect[:, None] < 0))
+
+    # Random normal slots fill what menus, partners, farm and spam leave of params.links.
+    fixed = Slots.concat([s for p in parts for s in p.slots])
+    target_rows = None
+    if params.links is not None:
+        redirect_rows = int(
+            (
+                (redirect[:, None] >= 0) & (birth[:, None] <= ks) & (ks < death[:, None]) & captured
+            ).sum()
+        )
+        fixed_rows = int(visible_rows(fixed, visible).sum(dtype=np.int64))
+        target_rows = params.links - redirect_rows - fixed_rows
+        if target_rows < 0:
+            raise ValueError(
+                f"links={params.links:,} is fewer than the {redirect_rows + fixed_rows:,} rows of"
+                " this web's redirects, menus and spam alone; ask for more links or fewer"
+                " root_domains (about 12+ link rows per page over 3 crawls)"
+            )
+    slots = Slots.concat([normal.random_slots(nw, params, target_rows), fixed])
+
+    # Document order: navigation first (last when it sits in the footer), then the body links.
+    nav_style = cat("nav_style")
+    in_footer = nav_style[page_domain[slots.src]] == NAV_STYLES.index("footer")
+    pos = np.where(slots.nav, np.where(in_footer, 2, 0), 1)
+    order = np.argsort(slots.src.astype(np.int64) * 3 + pos, kind="stable")
+    slots = slots.take(order)
+    anchors = text.base_anchors() + [brand(n, d) for d, n in enumerate(names)]
     return Web(
         params=params,
         crawl_names=[f"synth-{d.isoformat()}" for d in dates],
         crawl_dates=dates,
         domain_names=names,
-        domain_spam=spam,
+        domain_kind=kind,
+        domain_traits=[t for p in parts for t in p.traits],
         domain_first_page=first_page,
-        host_names=host_names,
-        host_domain=host_domain_a,
-        host_scheme=host_scheme,
+        domain_contact=cat("contact").astype(np.int8),
+        domain_contact_home_only=cat("contact_home_only").astype(bool),
+        domain_nav_style=nav_style.astype(np.int8),
+        domain_script_bytes=cat("script_bytes").astype(np.int32),
+        domain_html=cat("html").astype(np.int8),
+        host_names=[h for p in parts for h in p.host_names],
+        host_domain=host_domain,
+        host_scheme=[s for p in parts for s in p.host_scheme],
         page_host=page_host,
         page_domain=page_domain.astype(np.int32),
-        page_path=page_path,
-        page_birth=birth,
-        page_death=death,
-        page_redirect=redirect,
-        page_redirect_status=redirect_status.astype(np.int16),
+        page_path=[x for p in parts for x in p.page_path],
+        page_birth=birth.astype(np.int8),
+        page_death=death.astype(np.int8),
+        page_redirect=redirect.astype(np.int32),
+        page_redirect_status=cat("redirect_status").astype(np.int16),
+        page_title_words=np.concatenate([p.title_words for p in parts], axis=0).astype(np.int32),
+        page_words=cat("words").astype(np.int32),
+        page_text_offset=cat("text_offset").astype(np.int32),
         captured=captured,
-        link_src=src_all[order].astype(np.int32),
-        link_dst=cat(dst, f_dst).astype(np.int32),
-        link_rel=cat(rel, np.zeros(n_f, np.uint8)),
-        link_anchor=cat(anchor, np.full(n_f, len(anchors) - 2, np.int32)),
-        link_added=cat(added, np.zeros(n_f, np.int8)),
-        link_removed=cat(removed, np.full(n_f, C, np.int8)),
+        link_src=slots.src.astype(np.int32),
+        link_dst=slots.dst.astype(np.int32),
+        link_rel=slots.rel.astype(np.uint8),
+        link_anchor=slots.anchor.astype(np.int32),
+        link_added=slots.added.astype(np.int8),
+        link_removed=slots.removed.astype(np.int8),
+        link_nav=slots.nav.astype(bool),
         anchors=anchors,
-        page_title_words=word_pairs,
-        farm_targets=farm_targets,
+        farm_targets=farm_targets.astype(np.int32),
     )

@@ -11,9 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from linkindex.synth.model import Web
+import numpy as np
+
+from linkindex.synth.model import FARM, NORMAL, SPAM_SITE, Web
 
 Row = tuple[int, int, bool]  # (target page, rel bits, is redirect)
+HUBS = 5  # normal root domains listed under "hubs"
 
 
 @dataclass
@@ -151,7 +154,9 @@ def _choose_targets(web: Web, hist: _History) -> dict[str, list[str]]:
                 if redirect:
                     redirected.append(dst)
     reasons: dict[str, list[str]] = defaultdict(list)
-    hubs = sorted(ext_roots, key=lambda d: (-len(ext_roots[d]), d))[:3]
+    # Hub pages are normal pages: comment spam can give a spam home page many linking roots.
+    normal = [d for d in ext_roots if web.domain_kind[web.page_domain[d]] == NORMAL]
+    hubs = sorted(normal, key=lambda d: (-len(ext_roots[d]), d))[:3]
     for d in hubs:
         reasons[web.page_keys[d]].append("hub")
     for d in web.farm_targets.tolist():
@@ -186,17 +191,28 @@ def compute_truth(web: Web) -> dict:
         }
         for (key, scope), why in why_of.items()
     ]
-    spam = [n for n, s in zip(web.domain_names, web.domain_spam.tolist(), strict=True) if s]
+
+    def of_kind(kind: int) -> list[str]:
+        return sorted(web.domain_names[d] for d in np.flatnonzero(web.domain_kind == kind))
+
+    metrics = root_domain_metrics(web, hist)
+    traits = dict(zip(web.domain_names, web.domain_traits, strict=True))
+    normal = of_kind(NORMAL)
+    hubs = sorted(normal, key=lambda r: (-metrics[r]["root_domains_to_root_domain"], r))
     return {
         "params": web.params.to_json(),
         "crawls": [
             {"name": n, "date": d.isoformat()}
             for n, d in zip(web.crawl_names, web.crawl_dates, strict=True)
         ],
-        "spam_root_domains": sorted(spam),
+        "spam_root_domains": of_kind(FARM),
         "link_farm_targets": [web.page_keys[p] for p in web.farm_targets.tolist()],
+        "spam_sites": of_kind(SPAM_SITE),
+        "spam_traits": {r: list(traits[r]) for r in sorted(of_kind(FARM) + of_kind(SPAM_SITE))},
+        "normal_traits": {r: list(traits[r]) for r in normal if traits[r]},
+        "hubs": hubs[:HUBS],
         "lost_link_example": _lost_link_example(web, hist),
-        "root_domains": root_domain_metrics(web, hist),
+        "root_domains": metrics,
         "targets": targets,
     }
 
