@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkindex.build.rank import pagerank, scale_1_100
+from linkindex.build.rank import pagerank
 
 
 def dense_pagerank(sources: np.ndarray, targets: np.ndarray, n: int) -> np.ndarray:
@@ -50,6 +50,41 @@ def test_edge_order_does_not_matter():
                        pagerank(sources[order], targets[order], 100))  # fmt: skip
 
 
-def test_scale_maps_the_weakest_to_1_and_the_strongest_to_100_on_a_log_scale():
-    scores = scale_1_100(np.array([1e-6, 1e-5, 1e-2]))
-    assert scores.tolist() == [1, 26, 100]  # 1 + 99 * ln(10) / ln(10^4) = 25.75
+def dense_weighted_pagerank(
+    sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, n: int
+) -> np.ndarray:
+    """Each node passes weight/out-degree of its rank per edge; what it keeps back goes to all."""
+    degree = np.bincount(sources, minlength=n)
+    passing = np.zeros((n, n))
+    passing[targets, sources] = weights / degree[sources]
+    leak = 1.0 - passing.sum(axis=0)
+    google = 0.85 * (passing + np.outer(np.ones(n), leak) / n) + 0.15 / n
+    rank = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        rank = google @ rank
+    return rank
+
+
+def unique_edges(sources: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    pairs = np.unique(np.column_stack([sources, targets]), axis=0)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def test_weighted_pagerank_equals_the_dense_computation():
+    sources, targets = unique_edges(*random_graph(4, 150, 1200))
+    weights = np.random.default_rng(2).uniform(0.0, 1.0, len(sources))
+    expected = dense_weighted_pagerank(sources, targets, weights, 150)
+    assert np.allclose(pagerank(sources, targets, 150, weights), expected, atol=1e-9)
+
+
+def test_weights_of_one_are_plain_pagerank():
+    sources, targets = unique_edges(*random_graph(6, 100, 500))
+    assert np.allclose(pagerank(sources, targets, 100, np.ones(len(sources))),
+                       pagerank(sources, targets, 100), atol=1e-12)  # fmt: skip
+
+
+def test_a_zero_weight_edge_passes_nothing():
+    # 0 -> 2 carries weight 0: node 2 ranks like node 3, which nobody links to.
+    rank = pagerank(np.array([0, 1]), np.array([2, 4]), 5, np.array([0.0, 1.0]))
+    assert abs(rank[2] - rank[3]) < 1e-12
+    assert abs(rank.sum() - 1.0) < 1e-12

@@ -40,10 +40,10 @@ def test_failed_build_leaves_the_previous_snapshot_current(home, build_home, mon
     first = build_home(_crawl())
     _crawl("c2", "http://u.com/").write(home.crawls)
 
-    def explode(_con):
+    def explode(*_args):
         raise RuntimeError("killed mid-build")
 
-    monkeypatch.setattr(pipeline, "build_scores", explode)
+    monkeypatch.setattr(pipeline, "build_authority", explode)
     with pytest.raises(RuntimeError):
         build_index(home)
     layout = SnapshotLayout(home.snapshots)

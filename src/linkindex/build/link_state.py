@@ -11,6 +11,8 @@ import duckdb
 
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 
+_SQL_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "bool": "BOOLEAN"}
+
 
 def load_inputs(
     con: duckdb.DuckDBPyConnection, page_files: list[Path], link_files: list[Path]
@@ -28,9 +30,17 @@ def load_inputs(
         listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
         # Parquet has no second-resolution timestamps, so writers differ (ms, us): normalize.
         # A record without a capture time cannot be placed in history and is left out.
+        source = f"read_parquet([{listing}], union_by_name = true)"
+        present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        # Parts written before a column existed lack it: it reads as NULL ("not measured").
+        missing = "".join(
+            f", NULL::{_SQL_TYPES[str(f.type)]} AS {f.name}"
+            for f in schema
+            if f.name not in present
+        )
         con.execute(
             f"CREATE VIEW {view} AS SELECT * REPLACE (CAST(fetch_time AS TIMESTAMP) AS fetch_time)"
-            f" FROM read_parquet([{listing}], union_by_name = true) WHERE fetch_time IS NOT NULL"
+            f"{missing} FROM {source} WHERE fetch_time IS NOT NULL"
         )
 
 
@@ -50,7 +60,11 @@ SELECT p.page,
        any_value(p.root_domain) AS root_domain,
        p.fetch_time,
        max(p.http_status) AS http_status,
-       max(p.title) AS title
+       max(p.title) AS title,
+       max(p.content_bytes) AS content_bytes,
+       max(p.text_chars) AS text_chars,
+       max(p.contact_links) AS contact_links,
+       bool_or(starts_with(p.url, 'https:')) AS https
 FROM (
     SELECT * FROM raw_pages
     WHERE http_status BETWEEN 100 AND 499 AND http_status <> 429
@@ -60,7 +74,8 @@ ANTI JOIN self_redirects s
 GROUP BY p.page, p.fetch_time
 """
 
-# The newest capture of each page decides whether its links are live.
+# The newest capture of each page decides whether its links are live. arg_max_null: a
+# newest capture without a title has none (arg_max would skip it and take an older one).
 PAGE_LATEST = """
 CREATE TABLE page_latest AS
 SELECT page,
@@ -68,7 +83,11 @@ SELECT page,
        any_value(root_domain) AS root_domain,
        max(fetch_time) AS latest_time,
        arg_max(http_status, fetch_time) AS http_status,
-       arg_max(title, fetch_time) AS title
+       arg_max_null(title, fetch_time) AS title,
+       arg_max_null(content_bytes, fetch_time) AS content_bytes,
+       arg_max_null(text_chars, fetch_time) AS text_chars,
+       arg_max_null(contact_links, fetch_time) AS contact_links,
+       arg_max_null(https, fetch_time) AS https
 FROM captures
 GROUP BY page
 """

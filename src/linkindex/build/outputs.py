@@ -57,7 +57,7 @@ ORDER BY d.subdomain
 """
 
 # Link Propensity is seed 002's ratio, not clamped; a root domain with no crawled page has 0.
-# Spam Score is -1 ("does not exist") until the spam model is built.
+# Spam Score is -1 ("does not exist") for root domains without a page that answered 200.
 ROOT_DOMAINS = """
 CREATE TABLE out_root_domains AS
 SELECT n.root_domain,
@@ -76,7 +76,7 @@ SELECT n.root_domain,
        s.domain_authority::INTEGER AS domain_authority,
        CASE WHEN coalesce(cr.pages_crawled, 0) = 0 THEN 0.0
             ELSE coalesce(f.root_domains_from, 0) / cr.pages_crawled END AS link_propensity,
-       -1 AS spam_score,
+       coalesce(sp.spam_score, -1)::INTEGER AS spam_score,
        coalesce(f.root_domains_from, 0) AS root_domains_from_root_domain,
        coalesce(f.nofollow_root_domains_from, 0) AS nofollow_root_domains_from_root_domain,
        coalesce(f.pages_from, 0) AS pages_from_root_domain,
@@ -88,6 +88,15 @@ LEFT JOIN indirect_to_root_domain i ON i.target = n.root_domain
 LEFT JOIN root_scores s ON s.root_domain = n.root_domain
 LEFT JOIN counts_from_root_domain f ON f.root_domain = n.root_domain
 LEFT JOIN crawled_per_root_domain cr ON cr.root_domain = n.root_domain
+LEFT JOIN spam_scores sp ON sp.root_domain = n.root_domain
+"""
+
+ROOT_DOMAIN_SCORES = """
+SELECT s.root_domain, s.domain_rank, s.trust, s.followed_roots_out, s.independent_linkers,
+       s.brand_authority, s.branded_linkers, coalesce(sp.spam_flags, 0) AS spam_flags,
+       coalesce(sp.spam_signals, '{}') AS spam_signals
+FROM root_scores s LEFT JOIN spam_scores sp USING (root_domain)
+ORDER BY s.root_domain
 """
 
 
@@ -120,6 +129,12 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
             "root_domains",
             schema.ROOT_DOMAIN_COLUMNS,
             "SELECT * FROM out_root_domains ORDER BY root_domain",
+        ),
+        ("root_domain_scores", schema.ROOT_DOMAIN_SCORE_COLUMNS, ROOT_DOMAIN_SCORES),
+        (
+            "authority_sources",
+            schema.AUTHORITY_SOURCE_COLUMNS,
+            "SELECT scope, target, source, share FROM authority_sources ORDER BY ALL",
         ),
     ]
     for scope in schema.LINKING_ROOT_SCOPES:

@@ -16,16 +16,19 @@ from pathlib import Path
 import duckdb
 
 from linkindex.build.aggregates import build_aggregates
+from linkindex.build.authority import build_authority
+from linkindex.build.calibration import Calibration
 from linkindex.build.link_state import build_link_state, load_inputs
 from linkindex.build.outputs import ROOT_DOMAINS, table_queries
-from linkindex.build.scores import build_scores
+from linkindex.build.spam_model import build_spam_scores, load_model
+from linkindex.build.spam_signals import SIGNAL_NAMES
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
-ALGORITHM_VERSION = "linkindex-build-1"
+ALGORITHM_VERSION = "linkindex-build-2"
 BATCH_ROWS = 65536
 
 
@@ -94,9 +97,15 @@ def build_index(
     force: bool = False,
     memory_limit: str | None = None,
     keep: int = 3,
+    recalibrate: bool = False,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Build a snapshot from every ingested crawl and publish it as current."""
+    """Build a snapshot from every ingested crawl and publish it as current.
+
+    ``recalibrate`` fits the score calibrations afresh instead of reusing the current
+    snapshot's (and so rebuilds even unchanged content).
+    """
+    force = force or recalibrate
     started = time.monotonic()
     step = on_step or (lambda _name: None)
     home.ensure()
@@ -120,8 +129,13 @@ def build_index(
             build_link_state(con)
             step("counting links at every scope")
             build_aggregates(con)
+            step("scoring spam signals")
+            model = load_model()
+            build_spam_scores(con, model)
             step("ranking pages and root domains")
-            build_scores(con)
+            previous = _read_existing_meta(layout.path_of(current)) if current else {}
+            stored = {} if recalibrate else _stored_calibrations(previous)
+            authority = build_authority(con, stored, index_id)
             con.execute(ROOT_DOMAINS)
             folder = work / "snapshot"
             folder.mkdir()
@@ -148,8 +162,10 @@ def build_index(
                 "built_at": int(time.time()),
                 "algorithm": ALGORITHM_VERSION,
                 "crawls": crawls,
-                # Dates on which spam scores were computed: none until the spam model exists.
-                "spam_score_update_days": [],
+                "spam_score_update_days": _spam_update_days(previous, index_date),
+                "spam_signals": list(SIGNAL_NAMES),
+                "spam_model": model.fitted_on,
+                "calibration": {k: c.to_json() for k, c in authority.calibrations.items()},
                 "counts": counts,
             }
             writer.set_meta(meta)
@@ -168,3 +184,16 @@ def _read_existing_meta(folder: Path) -> dict:
         return Snapshot(folder).meta
     except (NoSnapshot, sqlite3.DatabaseError):
         return {}
+
+
+def _stored_calibrations(meta: dict) -> dict[str, Calibration]:
+    """The current snapshot's calibrations, if the same algorithm made them."""
+    if meta.get("algorithm") != ALGORITHM_VERSION:
+        return {}
+    return {k: Calibration.from_json(v) for k, v in meta.get("calibration", {}).items()}
+
+
+def _spam_update_days(meta: dict, index_date: str) -> list[str]:
+    """Every index date on which spam scores were computed, oldest first (this build's too)."""
+    days = [d for d in meta.get("spam_score_update_days", []) if d < index_date]
+    return [*days, index_date] if index_date else days

@@ -14,36 +14,44 @@ MAX_ITERATIONS = 100
 
 
 def transition_matrix(
-    sources: np.ndarray, targets: np.ndarray, node_count: int
+    sources: np.ndarray,
+    targets: np.ndarray,
+    node_count: int,
+    weights: np.ndarray | None = None,
 ) -> tuple[sp.csr_matrix, np.ndarray]:
-    """The column-stochastic CSR matrix of unweighted edges, and the mask of dangling nodes.
+    """The column-(sub)stochastic CSR matrix of the edges, and each node's leaked share.
 
-    Duplicate edges count once (a repeated edge is still one vote). Built in one CSR with the
-    1/out-degree weights already in place, so memory stays near the edge arrays' own size.
+    A node splits its vote evenly over its distinct out-links; ``weights`` (one per edge, in
+    [0, 1]) scales the share an edge passes on, and what it does not pass (1 - weight) leaks,
+    like the whole vote of a node without out-links, to every node evenly. Without weights a
+    repeated edge still counts once; with weights the caller passes each edge once. Built in
+    one CSR with the final values in place, so memory stays near the edge arrays' own size.
     """
     # COO -> CSR conversion sorts by row in C++; sum_duplicates then merges repeated edges
     # (np.unique on packed int64 keys was 7x slower here).
-    transition = sp.csr_matrix(
-        (np.ones(len(sources)), (targets, sources)), shape=(node_count, node_count)
-    )
+    data = np.ones(len(sources)) if weights is None else np.asarray(weights, dtype=np.float64)
+    transition = sp.csr_matrix((data, (targets, sources)), shape=(node_count, node_count))
     transition.sum_duplicates()
-    # Column j's entries are node j's out-links: weight each 1/out-degree, in place.
+    # Column j's entries are node j's out-links: each passes weight / out-degree of j.
     out_degree = np.bincount(transition.indices, minlength=node_count)
-    transition.data = 1.0 / out_degree[transition.indices]
-    return transition, out_degree == 0
+    if weights is None:
+        transition.data = 1.0 / out_degree[transition.indices]
+        return transition, (out_degree == 0).astype(np.float64)
+    transition.data /= out_degree[transition.indices]
+    passed = np.bincount(transition.indices, weights=transition.data, minlength=node_count)
+    return transition, np.clip(1.0 - passed, 0.0, 1.0)
 
 
-def power_iterate(transition: sp.csr_matrix, dangling: np.ndarray) -> tuple[np.ndarray, int]:
+def power_iterate(transition: sp.csr_matrix, leak: np.ndarray) -> tuple[np.ndarray, int]:
     """Power iteration to TOLERANCE (L1); returns the ranks and the iterations it took."""
     node_count = transition.shape[0]
     rank = np.full(node_count, 1.0 / node_count)
     teleport = (1.0 - DAMPING) / node_count
-    dangling_nodes = np.flatnonzero(dangling)
     for iteration in range(1, MAX_ITERATIONS + 1):
-        dangling_share = DAMPING * rank[dangling_nodes].sum() / node_count
+        leaked_share = DAMPING * float(rank @ leak) / node_count
         updated = transition @ rank
         updated *= DAMPING
-        updated += teleport + dangling_share
+        updated += teleport + leaked_share
         change = np.abs(updated - rank).sum()
         rank = updated
         if change < TOLERANCE:
@@ -51,29 +59,18 @@ def power_iterate(transition: sp.csr_matrix, dangling: np.ndarray) -> tuple[np.n
     return rank, MAX_ITERATIONS
 
 
-def pagerank(sources: np.ndarray, targets: np.ndarray, node_count: int) -> np.ndarray:
-    """PageRank of ``node_count`` nodes over unweighted edges ``sources[i] -> targets[i]``.
+def pagerank(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    node_count: int,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """PageRank of ``node_count`` nodes over edges ``sources[i] -> targets[i]``.
 
-    Duplicate edges count once; the mass of nodes without out-links is spread evenly, so
-    the result sums to 1 and does not depend on edge order.
+    Leaked mass (nodes without out-links, edges weighted below 1) is spread evenly, so the
+    result sums to 1 and does not depend on edge order.
     """
     if node_count == 0:
         return np.zeros(0, dtype=np.float64)
-    transition, dangling = transition_matrix(sources, targets, node_count)
-    return power_iterate(transition, dangling)[0]
-
-
-def scale_1_100(rank: np.ndarray) -> np.ndarray:
-    """Log-scale ranks onto integer scores 1..100 (the floor of the graph maps to 1).
-
-    Moz describes its scores as log-transformed inputs rescaled linearly to 1-100, which makes
-    a step from 70 to 80 much harder than one from 20 to 30; this keeps that shape.
-    """
-    if rank.size == 0:
-        return np.zeros(0, dtype=np.int16)
-    logs = np.log(rank)
-    low, high = logs.min(), logs.max()
-    if high - low < 1e-12:
-        return np.ones(rank.size, dtype=np.int16)
-    scores = 1.0 + 99.0 * (logs - low) / (high - low)
-    return np.clip(np.rint(scores), 1, 100).astype(np.int16)
+    transition, leak = transition_matrix(sources, targets, node_count, weights)
+    return power_iterate(transition, leak)[0]

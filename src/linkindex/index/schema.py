@@ -71,6 +71,17 @@ LINKING_ROOT_COLUMNS: tuple[str, ...] = (
 
 LINKING_ROOT_SCOPES = ("page", "subdomain", "root_domain")
 
+# Why each root domain scores what it does (read by `linkindex explain`): its rank, trust,
+# Brand Authority, and the Spam Score's flags (bit i = meta "spam_signals"[i]) and measures.
+ROOT_DOMAIN_SCORE_COLUMNS: tuple[str, ...] = (
+    "root_domain", "domain_rank", "trust", "followed_roots_out", "independent_linkers",
+    "brand_authority", "branded_linkers", "spam_flags", "spam_signals",
+)  # fmt: skip
+
+# The strongest linking root domains of each page (scope "page") and root domain, with the
+# share of the target's rank each one contributes.
+AUTHORITY_SOURCE_COLUMNS: tuple[str, ...] = ("scope", "target", "source", "share")
+
 # The secondary sort orders (the primary key covers source_domain_authority).
 LINKING_ROOT_SORT_KEYS = {
     "source_domain_authority": "neg_domain_authority",
@@ -82,8 +93,11 @@ LINKING_ROOT_SORT_KEYS = {
 
 
 def _table_ddl(name: str, columns: tuple[str, ...], key: str) -> str:
-    text_columns = {"page", "subdomain", "root_domain", "title", "last_crawled", "target", "source"}
-    real_columns = {"link_propensity", "neg_link_propensity"}
+    text_columns = {
+        "page", "subdomain", "root_domain", "title", "last_crawled", "target", "source",
+        "scope", "spam_signals",
+    }  # fmt: skip
+    real_columns = {"link_propensity", "neg_link_propensity", "domain_rank", "trust", "share"}
 
     def col_type(col: str) -> str:
         if col in text_columns:
@@ -104,6 +118,8 @@ def create_statements() -> list[str]:
         _table_ddl("pages", PAGE_COLUMNS, "page"),
         _table_ddl("subdomains", SUBDOMAIN_COLUMNS, "subdomain"),
         _table_ddl("root_domains", ROOT_DOMAIN_COLUMNS, "root_domain"),
+        _table_ddl("root_domain_scores", ROOT_DOMAIN_SCORE_COLUMNS, "root_domain"),
+        _table_ddl("authority_sources", AUTHORITY_SOURCE_COLUMNS, "scope, target, source"),
     ]
     for scope in LINKING_ROOT_SCOPES:
         statements.append(

@@ -20,6 +20,7 @@ from linkindex.index.schema import (
     LINKING_ROOT_SORT_KEYS,
     PAGE_COLUMNS,
     ROOT_DOMAIN_COLUMNS,
+    ROOT_DOMAIN_SCORE_COLUMNS,
     SUBDOMAIN_COLUMNS,
     URL_METRIC_FIELDS,
     linking_root_table,
@@ -171,6 +172,65 @@ class Snapshot:
             .fetchone()
         )
         return dict(zip(URL_METRIC_FIELDS, row, strict=True))
+
+    def root_domain_scores(self, root_domain: str) -> dict[str, object] | None:
+        """Why a root domain scores what it does: rank, trust, brand and spam evidence."""
+        cursor = self._con().execute(
+            f"SELECT {', '.join(ROOT_DOMAIN_SCORE_COLUMNS)} FROM root_domain_scores"
+            " WHERE root_domain = ?",
+            (root_domain,),
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        scores = dict(zip(ROOT_DOMAIN_SCORE_COLUMNS, row, strict=True))
+        scores["spam_signals"] = json.loads(str(scores["spam_signals"]))
+        return scores
+
+    def root_domain_score_rows(self) -> list[tuple[str, int, int, int, int]]:
+        """(root domain, DA, Spam Score, linking root domains, Brand Authority) of every one."""
+        return (
+            self._con()
+            .execute(
+                "SELECT r.root_domain, r.domain_authority, r.spam_score,"
+                " r.root_domains_to_root_domain, coalesce(s.brand_authority, 1)"
+                " FROM root_domains r LEFT JOIN root_domain_scores s USING (root_domain)"
+                " ORDER BY r.root_domain"
+            )
+            .fetchall()
+        )
+
+    def page_authority_rows(self) -> list[tuple[str, int, int]]:
+        """(page, PA, linking root domains) of every page the index knows."""
+        return (
+            self._con()
+            .execute("SELECT page, page_authority, root_domains_to_page FROM pages ORDER BY page")
+            .fetchall()
+        )
+
+    def spam_flag_rows(self) -> list[tuple[str, int]]:
+        """(root domain, Spam Score flag bits) of every root domain that has a Spam Score."""
+        return (
+            self._con()
+            .execute(
+                "SELECT s.root_domain, s.spam_flags FROM root_domain_scores s"
+                " JOIN root_domains r USING (root_domain) WHERE r.spam_score >= 0"
+                " ORDER BY s.root_domain"
+            )
+            .fetchall()
+        )
+
+    def authority_sources(self, scope: str, target: str) -> list[tuple[str, float]]:
+        """The strongest linking root domains of a page or root domain, with their rank share."""
+        return (
+            self._con()
+            .execute(
+                "SELECT source, share FROM authority_sources WHERE scope = ? AND target = ?"
+                " ORDER BY share DESC, source",
+                (scope, target),
+            )
+            .fetchall()
+        )
 
     def linking_root_domains(self, query: RootDomainQuery) -> list[LinkingRootRow]:
         sort_column = LINKING_ROOT_SORT_KEYS[query.sort]

@@ -1,0 +1,157 @@
+"""Spam Score signals: each rule of docs/metrics.md on a small crafted site that trips only it."""
+
+from __future__ import annotations
+
+import pytest
+from records_factory import Crawl
+
+from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.index.snapshot import Snapshot
+from linkindex.urls import parse_target
+
+LONG_ANCHOR = "a long descriptive anchor text about gardening tools " * 4
+
+
+def site(
+    crawl: Crawl,
+    domain: str,
+    *,
+    pages: int = 4,
+    scheme: str = "https",
+    text_chars: int = 2000,
+    content_bytes: int = 10000,
+    contact_links: int = 1,
+    title: str = "Notes on gardening",
+    internal: int = 1,
+    external: tuple[tuple[str, str, bool], ...] = (("https://neutral.org/", "neutral org", False),),
+) -> list[str]:
+    """A clean site: its pages link to each other ``internal`` times (home in <nav>) and out."""
+    urls = [f"{scheme}://{domain}/" + ("" if i == 0 else f"p{i}") for i in range(pages)]
+    for url in urls:
+        crawl.page(url, title=title, text_chars=text_chars, content_bytes=content_bytes,
+                   contact_links=contact_links)  # fmt: skip
+        for other in urls:
+            for _ in range(internal if other != url else 0):
+                crawl.link(url, other, anchor="section", in_nav=other == urls[0])
+        for target, anchor, in_nav in external:
+            crawl.link(url, target, anchor=anchor, in_nav=in_nav)
+    return urls
+
+
+def linkers(crawl: Crawl, target: str, count: int, *, anchor: str, prefix: str, **kw) -> None:
+    """``count`` one-page root domains linking to ``target``."""
+    for i in range(count):
+        source = f"https://{prefix}{i}.com/"
+        crawl.page(source)
+        crawl.link(source, target, anchor=anchor, **kw)
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> Snapshot:
+    from linkindex.build.pipeline import build_index
+    from linkindex.home import Home
+
+    home = Home(tmp_path_factory.mktemp("spam") / "home").ensure()
+    crawl = Crawl("c1", "2026-02-01")
+    site(crawl, "neutral.org")
+    site(crawl, "cleansite.com")
+    site(crawl, "cleansite.xyz")
+    site(crawl, "averyveryverylongname.com")
+    site(crawl, "shop-24.com")
+    site(crawl, "xkcdqz.com")
+    site(crawl, "tiny.com", pages=2, internal=3)
+    site(crawl, "thin.com", text_chars=120, content_bytes=2000)
+    site(crawl, "bloated.com", text_chars=400, content_bytes=100_000)
+    many = tuple((f"https://out{i}.net/", "partner", False) for i in range(30))
+    site(crawl, "outlinks.com", external=many)
+    site(crawl, "lonely.com", internal=0)
+    site(crawl, "anchors.com", external=(("https://neutral.org/", LONG_ANCHOR, False),) * 3)
+    navs = tuple((f"https://nav{i}.net/", "sponsor", True) for i in range(4))
+    site(crawl, "navspam.com", external=navs)
+    site(crawl, "nocontact.com", contact_links=0)
+    site(crawl, "pills.com", title="cheap viagra here")
+    site(crawl, "casinolinks.com", external=(("https://neutral.org/", "best casino bonus", False),))
+    site(crawl, "plain.com", scheme="http")
+    # Inbound-link signals.
+    site(crawl, "narrow.com")
+    one_root = [f"https://bigfan.net/p{i}" for i in range(12)]
+    for source in one_root:
+        crawl.page(source)
+        crawl.link(source, "https://narrow.com/", anchor="narrow")
+    site(crawl, "nofollowed.com")
+    linkers(crawl, "https://nofollowed.com/", 10, anchor="nofollowed", prefix="nf", nofollow=True)
+    site(crawl, "unbranded.com")
+    linkers(crawl, "https://unbranded.com/", 5, anchor="click here", prefix="ub")
+    site(crawl, "bigquiet.com", pages=20)
+    # A control for the inbound rules: 10 linking root domains, some nofollow, branded.
+    site(crawl, "wellknown.com")
+    linkers(crawl, "https://wellknown.com/", 7, anchor="wellknown", prefix="wk")
+    linkers(crawl, "https://wellknown.com/", 3, anchor="WellKnown", prefix="wn", nofollow=True)
+    crawl.write(home.crawls)
+    return Snapshot(home.snapshots / build_index(home).snapshot)
+
+
+def signals(snapshot: Snapshot, root_domain: str) -> tuple[set[str], dict]:
+    scores = snapshot.root_domain_scores(root_domain)
+    assert scores is not None
+    hit = {name for bit, name in enumerate(SIGNAL_NAMES) if int(scores["spam_flags"]) >> bit & 1}
+    return hit, scores["spam_signals"]
+
+
+def test_a_clean_site_hits_no_signal(snapshot):
+    assert signals(snapshot, "cleansite.com")[0] == set()
+    assert signals(snapshot, "wellknown.com")[0] == set()
+
+
+@pytest.mark.parametrize(
+    ("root_domain", "signal", "measured"),
+    [
+        ("cleansite.xyz", "spam_tld", 1),
+        ("averyveryverylongname.com", "long_domain_name", 21),
+        ("shop-24.com", "numerals_and_hyphens", 3),
+        ("xkcdqz.com", "consonant_run", 6),
+        ("tiny.com", "few_pages_crawled", 2),
+        ("thin.com", "thin_content", 120),
+        ("bloated.com", "markup_heavy", 0.004),
+        ("outlinks.com", "many_external_links", 30),
+        ("lonely.com", "few_internal_links", 0),
+        ("anchors.com", "anchor_text_heavy", 0.318),
+        ("navspam.com", "external_links_in_navigation", 0.8421),
+        ("nocontact.com", "no_contact_info", 0),
+        ("pills.com", "poison_words_in_titles", 1),
+        ("casinolinks.com", "poison_words_in_anchors", 1),
+        ("plain.com", "no_https", 0),
+        ("narrow.com", "low_link_diversity", 0.0833),
+        ("nofollowed.com", "skewed_follow_ratio", 1),
+        ("unbranded.com", "few_branded_anchors", 0),
+        ("bigquiet.com", "large_site_few_links", 0),
+    ],
+)
+def test_each_signal_hits_on_its_crafted_site_and_only_there(snapshot, root_domain, signal,
+                                                             measured):  # fmt: skip
+    hit, values = signals(snapshot, root_domain)
+    assert hit == {signal}
+    assert values[signal] == pytest.approx(measured, abs=1e-3)
+
+
+def test_every_signal_has_a_crafted_site():
+    crafted = test_each_signal_hits_on_its_crafted_site_and_only_there.pytestmark[0].args[1]
+    assert {row[1] for row in crafted} == set(SIGNAL_NAMES)
+
+
+def test_inbound_signals_are_not_evaluated_without_enough_links(snapshot):
+    values = signals(snapshot, "cleansite.com")[1]
+    for signal in ("low_link_diversity", "skewed_follow_ratio", "few_branded_anchors",
+                   "large_site_few_links"):  # fmt: skip
+        assert values[signal] is None
+
+
+def test_a_root_domain_without_a_200_page_has_spam_score_minus_one(snapshot):
+    # out0.net is only ever a link target: nothing is known about its pages.
+    assert snapshot.url_metrics(parse_target("out0.net"))["spam_score"] == -1
+    assert snapshot.root_domain_scores("out0.net")["spam_signals"] == {}
+
+
+def test_a_crawled_root_domain_gets_a_spam_score_between_1_and_100(snapshot):
+    for root_domain in ("cleansite.com", "pills.com", "tiny.com"):
+        assert 1 <= snapshot.url_metrics(parse_target(root_domain))["spam_score"] <= 100
