@@ -3,12 +3,12 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench-ingest bench-build bench-rank bench-serve clean
+.PHONY: demo test lint validate fit-spam bench-ingest bench-build bench-rank bench-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test,bench]'
+	$(VENV)/bin/pip install --quiet -e '.[test,bench,validate]'
 	touch $(STAMP)
 
 # `make demo PORT=8001` serves on another port.
@@ -22,6 +22,14 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/pytest
+
+# Regenerates the validation section of docs/metrics.md and docs/img/score-distribution.png.
+validate: $(STAMP)
+	$(VENV)/bin/linkindex metrics validate
+
+# Refits src/linkindex/build/spam_model.json on labelled synthetic webs.
+fit-spam: $(STAMP)
+	$(VENV)/bin/linkindex metrics fit-spam
 
 bench-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_ingest.py

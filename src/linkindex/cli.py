@@ -24,6 +24,8 @@ app = typer.Typer(
 )
 keys_app = typer.Typer(help="Manage API credentials.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+metrics_app = typer.Typer(help="Fit and validate the metrics models.", no_args_is_help=True)
+app.add_typer(metrics_app, name="metrics")
 
 console = Console(stderr=True)
 out = Console()
@@ -67,6 +69,9 @@ def build(
         str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: DuckDB's).")
     ] = None,
     keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
+    recalibrate: Annotated[
+        bool, typer.Option(help="Refit the 1-100 score scales instead of reusing the current ones.")
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
@@ -75,7 +80,10 @@ def build(
 
     try:
         if json_output:
-            result = build_index(_home(home), force=force, memory_limit=memory_limit, keep=keep)
+            result = build_index(
+                _home(home), force=force, memory_limit=memory_limit, keep=keep,
+                recalibrate=recalibrate,
+            )  # fmt: skip
         else:
             with console.status("building") as status:
                 result = build_index(
@@ -83,6 +91,7 @@ def build(
                     force=force,
                     memory_limit=memory_limit,
                     keep=keep,
+                    recalibrate=recalibrate,
                     on_step=lambda step: status.update(f"build: {step}"),
                 )
     except (NothingToBuild, BuildInProgress) as exc:
@@ -132,6 +141,62 @@ def serve(
         workers=workers,
         log_level="warning",
     )
+
+
+@app.command()
+def explain(
+    target: Annotated[str, typer.Argument(help="A URL, host or root domain, e.g. python.org.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """Show why a target's DA, PA, Spam Score, Link Propensity and Brand Authority are so."""
+    from linkindex.explain import explain as explain_target
+    from linkindex.index.snapshot import CurrentSnapshot, NoSnapshot
+    from linkindex.urls import BadURL
+
+    try:
+        snapshot = CurrentSnapshot(_home(home).snapshots).get()
+        report = explain_target(snapshot, target)
+    except (NoSnapshot, BadURL) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    if json_output:
+        out.print_json(json.dumps(report))
+        return
+    from linkindex.explain_view import render
+
+    render(report, out)
+
+
+@metrics_app.command("fit-spam")
+def metrics_fit_spam(
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write the model (default: the shipped one).")
+    ] = None,
+) -> None:
+    """Fit the Spam Score model on labelled synthetic webs and write spam_model.json."""
+    from linkindex.build.spam_model import MODEL_PATH
+    from linkindex.validation.fit_spam import fit_on_synthetic_webs, write_model
+
+    with console.status("building labelled synthetic webs and fitting"):
+        model = fit_on_synthetic_webs()
+    path = write_model(model, out or MODEL_PATH)
+    console.print(f"wrote {path}: held-out AUC {model.fitted_on['held_out_auc']}")
+
+
+@metrics_app.command("validate")
+def metrics_validate(
+    docs: Annotated[Path, typer.Option(help="The docs folder holding metrics.md.")] = Path("docs"),
+) -> None:
+    """Rebuild the validation webs and regenerate the report in docs/metrics.md and its plot."""
+    from linkindex.validation.report import validate
+
+    if not (docs / "metrics.md").exists():
+        console.print(f"[red]{docs / 'metrics.md'} not found: run from the repository root[/red]")
+        raise typer.Exit(1)
+    with console.status("building the validation indexes"):
+        found = validate(docs)
+    out.print("\n".join(found.lines), highlight=False)
 
 
 @keys_app.command("create")
@@ -189,6 +254,12 @@ def synth(
         str, typer.Option("--format", help="warc (input for ingest) or parquet (ingested form).")
     ] = "warc",
     links: Annotated[int | None, typer.Option(help="Total link rows over all crawls.")] = None,
+    spam_domains: Annotated[
+        int | None, typer.Option(min=0, help="Size of the planted link farm (0: none).")
+    ] = None,
+    spam_sites: Annotated[
+        int | None, typer.Option(min=0, help="Number of planted spam sites (0: none).")
+    ] = None,
 ) -> None:
     """Generate a seeded synthetic web with planted spam and its ground truth (docs/synth.md)."""
     from linkindex.synth import generate
@@ -197,7 +268,8 @@ def synth(
         console.print("[red]--format must be warc or parquet[/red]")
         raise typer.Exit(2)
     folder = generate(out, seed=seed, root_domains=root_domains, pages_per_domain=pages_per_domain,
-                      crawls=crawls, fmt=fmt, links=links)  # type: ignore[arg-type]  # fmt: skip
+                      crawls=crawls, fmt=fmt, links=links, spam_domains=spam_domains,
+                      spam_sites=spam_sites)  # type: ignore[arg-type]  # fmt: skip
     console.print(
         f"wrote a synthetic web to {folder}; ingest each crawl folder as its own crawl, e.g."
         f" linkindex ingest {folder}/<crawl> --crawl <crawl>"
