@@ -16,8 +16,8 @@ from linkindex.accounts.keys import KeyStore
 from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.home_page import home_page
 from linkindex.api.openapi import DOCS_PAGE, openapi_document
+from linkindex.api.registry import V2_ENDPOINTS
 from linkindex.api.tokens import DEFAULT_TTL_SECONDS, TokenCodec, load_or_create_secret
-from linkindex.api.v2 import ENDPOINTS
 from linkindex.home import Home
 from linkindex.index.snapshot import CurrentSnapshot
 
@@ -37,7 +37,7 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
     async def docs(_: Request) -> HTMLResponse:
         return HTMLResponse(DOCS_PAGE)
 
-    routes = [Route(e.path, e.asgi(), methods=["POST"]) for e in ENDPOINTS]
+    routes = [Route(e.path, e.asgi(), methods=["POST"]) for e in V2_ENDPOINTS]
     routes += [
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),

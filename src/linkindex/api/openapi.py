@@ -10,7 +10,8 @@ from typing import Any
 import msgspec
 
 from linkindex import __version__
-from linkindex.api.v2 import ENDPOINTS, Endpoint
+from linkindex.api.endpoint import Endpoint
+from linkindex.api.registry import V2_ENDPOINTS
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -60,13 +61,13 @@ def _operation(endpoint: Endpoint, request_ref: dict, response_ref: dict) -> dic
 
 
 def openapi_document() -> dict[str, Any]:
-    types = [t for e in ENDPOINTS for t in (e.request_type, e.response_type)]
+    types = [t for e in V2_ENDPOINTS for t in (e.request_type, e.response_type)]
     refs, components = msgspec.json.schema_components(
         types, ref_template="#/components/schemas/{name}"
     )
     paths = {
         endpoint.path: _operation(endpoint, refs[2 * i], refs[2 * i + 1])
-        for i, endpoint in enumerate(ENDPOINTS)
+        for i, endpoint in enumerate(V2_ENDPOINTS)
     }
     return {
         "openapi": "3.1.0",

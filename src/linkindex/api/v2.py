@@ -1,27 +1,17 @@
-"""The Links API V2 endpoints: request bodies, their rules, and responses shaped as Moz's.
+"""Links API V2: index_metadata, url_metrics and linking_root_domains, shaped as Moz's.
 
 Handlers ask the current snapshot; they never see how it is stored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 from starlette.datastructures import State
-from starlette.requests import Request
-from starlette.responses import Response
 
-from linkindex.api.auth import authenticate
-from linkindex.api.errors import (
-    ENUM_VALUES,
-    NO_INDEX,
-    TOKEN_EXPIRED,
-    ApiError,
-    describe_validation,
-)
+from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
+from linkindex.api.errors import ENUM_VALUES, TOKEN_EXPIRED, ApiError
 from linkindex.api.params import (
     LRD_SORTS,
     RESULT_CAP,
@@ -31,13 +21,9 @@ from linkindex.api.params import (
 )
 from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
 from linkindex.index.schema import URL_METRIC_FIELDS
-from linkindex.index.snapshot import NoSnapshot, RootDomainQuery, Snapshot
+from linkindex.index.snapshot import RootDomainQuery
 from linkindex.urls import SCOPES
 
-# The largest valid request, 50 targets of 2,048 characters, is about 103 KB.
-MAX_BODY_BYTES = 128 * 1024
-
-TargetScope = Literal["page", "subdomain", "root_domain"]
 LrdSort = Literal[
     "source_domain_authority",
     "source_link_propensity",
@@ -47,9 +33,6 @@ LrdSort = Literal[
 ]
 assert set(LrdSort.__args__) == set(LRD_SORTS)  # type: ignore[attr-defined]
 ENUM_VALUES.update({"target_scope": SCOPES, "sort": LRD_SORTS})
-
-Limit = Annotated[int, msgspec.Meta(ge=1, le=50, description="Results per page, 1-50.")]
-Target = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 
 
 class IndexMetadataRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -113,13 +96,6 @@ UrlMetrics = msgspec.defstruct(
 
 class UrlMetricsResponse(msgspec.Struct):
     results: list[UrlMetrics]  # type: ignore[valid-type]
-
-
-def current_snapshot(state: State) -> Snapshot:
-    try:
-        return state.snapshots.get()
-    except NoSnapshot as exc:
-        raise ApiError(503, NO_INDEX) from exc
 
 
 def index_metadata(state: State, data: IndexMetadataRequest) -> IndexMetadataResponse:
@@ -209,68 +185,22 @@ def linking_root_domains(
     return LinkingRootDomainsResponse(results=results, next_token=next_token)
 
 
-async def read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One V2 endpoint: its path, body and result types (which also make its OpenAPI entry)."""
-
-    path: str
-    request_type: type
-    response_type: Any
-    handler: Callable[[State, Any], Any]
-    empty_body_allowed: bool = False
-
-    @property
-    def summary(self) -> str:
-        return (self.handler.__doc__ or "").strip().splitlines()[0]
-
-    def asgi(self) -> Callable[[Request], Awaitable[Response]]:
-        decoder = msgspec.json.Decoder(self.request_type, strict=True)
-        encode = msgspec.json.Encoder().encode
-
-        async def endpoint(request: Request) -> Response:
-            state = request.app.state
-            # Credentials first: a caller without them learns nothing about its body.
-            request.scope.setdefault("state", {})["api_key"] = authenticate(
-                state.key_store, request.headers
-            )
-            body = await read_body(request)
-            if not body.strip() and self.empty_body_allowed:
-                body = b"{}"
-            try:
-                data = decoder.decode(body)
-            except msgspec.ValidationError as exc:
-                raise bad_request(describe_validation(str(exc))) from exc
-            except msgspec.DecodeError as exc:
-                raise bad_request(f"Request body is not valid JSON: {exc}") from exc
-            except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
-                raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
-            return Response(encode(self.handler(state, data)), media_type="application/json")
-
-        return endpoint
-
-
 ENDPOINTS = [
     Endpoint(
         "/v2/index_metadata",
         IndexMetadataRequest,
         IndexMetadataResponse,
         index_metadata,
+        rows=lambda request, response: 0,  # spec 1.4: free
         empty_body_allowed=True,
     ),
-    Endpoint("/v2/url_metrics", UrlMetricsRequest, UrlMetricsResponse, url_metrics),
+    Endpoint(
+        "/v2/url_metrics",
+        UrlMetricsRequest,
+        UrlMetricsResponse,
+        url_metrics,
+        rows=lambda request, response: len(response["results"]),
+    ),  # fmt: skip
     Endpoint(
         "/v2/linking_root_domains",
         LinkingRootDomainsRequest,

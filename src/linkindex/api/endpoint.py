@@ -1,0 +1,94 @@
+"""One Links API V2 endpoint: its path, body and result types, handler and the rows it bills.
+
+The request cycle every endpoint shares: credentials, a capped body, strict decoding, encoding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import msgspec
+from starlette.datastructures import State
+from starlette.requests import Request
+from starlette.responses import Response
+
+from linkindex.api.auth import authenticate
+from linkindex.api.errors import NO_INDEX, ApiError, describe_validation
+from linkindex.api.params import bad_request
+from linkindex.index.snapshot import NoSnapshot, Snapshot
+
+# The largest valid request, 50 targets of 2,048 characters, is about 103 KB.
+MAX_BODY_BYTES = 128 * 1024
+
+TargetScope = Literal["page", "subdomain", "root_domain"]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=50, description="Results per page, 1-50.")]
+Target = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+
+
+def current_snapshot(state: State) -> Snapshot:
+    try:
+        return state.snapshots.get()
+    except NoSnapshot as exc:
+        raise ApiError(503, NO_INDEX) from exc
+
+
+async def read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One V2 endpoint: its path, body and result types (which also make its OpenAPI entry)."""
+
+    path: str
+    request_type: type
+    response_type: Any
+    handler: Callable[[State, Any], Any]
+    # Rows billed for one answered request (spec 1.1: quota is counted in rows), from the
+    # decoded request and the handler's response; an error bills nothing.
+    rows: Callable[[Any, Any], int] = lambda request, response: len(response.results)
+    empty_body_allowed: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def summary(self) -> str:
+        return (self.handler.__doc__ or "").strip().splitlines()[0]
+
+    def asgi(self) -> Callable[[Request], Awaitable[Response]]:
+        decoder = msgspec.json.Decoder(self.request_type, strict=True)
+        encode = msgspec.json.Encoder().encode
+
+        async def endpoint(request: Request) -> Response:
+            state = request.app.state
+            # Credentials first: a caller without them learns nothing about its body.
+            request.scope.setdefault("state", {})["api_key"] = authenticate(
+                state.key_store, request.headers
+            )
+            body = await read_body(request)
+            if not body.strip() and self.empty_body_allowed:
+                body = b"{}"
+            try:
+                data = decoder.decode(body)
+            except msgspec.ValidationError as exc:
+                raise bad_request(describe_validation(str(exc))) from exc
+            except msgspec.DecodeError as exc:
+                raise bad_request(f"Request body is not valid JSON: {exc}") from exc
+            except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
+                raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
+            return Response(encode(self.handler(state, data)), media_type="application/json")
+
+        return endpoint

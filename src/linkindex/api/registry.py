@@ -1,0 +1,11 @@
+"""Every Links API V2 endpoint the server answers, gathered from the modules that define them.
+
+The app routes them and the OpenAPI document describes them from this one list.
+"""
+
+from __future__ import annotations
+
+from linkindex.api import v2
+from linkindex.api.endpoint import Endpoint
+
+V2_ENDPOINTS: list[Endpoint] = [*v2.ENDPOINTS]
