@@ -18,6 +18,7 @@ import duckdb
 from linkindex.build.aggregates import build_aggregates
 from linkindex.build.authority import build_authority
 from linkindex.build.calibration import Calibration
+from linkindex.build.link_outputs import prepare_link_tables
 from linkindex.build.link_state import build_link_state, load_inputs
 from linkindex.build.outputs import ROOT_DOMAINS, table_queries
 from linkindex.build.spam_model import build_spam_scores, load_model
@@ -141,7 +142,7 @@ def build_index(
             folder.mkdir()
             writer = SnapshotWriter(folder)
             counts: dict[str, int] = {}
-            for table, columns, sql in table_queries():
+            for table, columns, sql in [*table_queries(), *prepare_link_tables(con)]:
                 step(f"writing {table}")
                 reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
                 counts[table] = writer.write(table, columns, reader)

@@ -129,6 +129,7 @@ def create_statements() -> list[str]:
                 "target, neg_domain_authority, source",
             )
         )
+    statements += link_create_statements()
     return statements
 
 
@@ -143,4 +144,103 @@ def index_statements() -> list[str]:
             statements.append(
                 f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, source)"
             )
+    statements += link_index_statements()
     return statements
+
+
+# --- Link-level tables: links, anchor_text, link_status, link_intersect ----------------------
+# One row per (reached target page, source page, linked page): a direct link (linked page =
+# target) or a link to a page that redirects or declares its canonical to the target (one hop).
+# Clustered by target page, then external, then the default sort (source PA, negated); the
+# subdomain and root-domain scopes read the same rows through two secondary indexes that carry
+# the flags, so a default page of any scope is one index range scan. Other sorts sort the
+# target's rows (docs/api.md).
+LINK_ROW_COLUMNS: tuple[str, ...] = (
+    "target_page", "external", "neg_page_authority", "source_page", "link_page",
+    "target_subdomain", "target_root", "source_subdomain", "source_root", "flags",
+    "neg_domain_authority", "neg_link_propensity", "neg_spam_score",
+    "neg_root_domains_to_source_page", "neg_root_domains_to_source_root_domain",
+    "first_day", "last_day", "lost_day", "anchor_text",
+)  # fmt: skip
+
+# Bits of link_rows.flags.
+LINK_NOFOLLOW = 1
+LINK_REDIRECT = 2
+LINK_REL_CANONICAL = 4
+LINK_VIA_REDIRECT = 8
+LINK_VIA_REL_CANONICAL = 16
+LINK_DELETED = 32
+# A via row whose linked page is itself inside the target at that scope: the direct row
+# already lists the link there, so the via row is skipped at that scope.
+LINK_SHADOWED_SUBDOMAIN = 64
+LINK_SHADOWED_ROOT_DOMAIN = 128
+
+# The key column of the reached target at each scope, and the structure that orders it.
+LINK_TARGET_COLUMNS = {
+    "page": "target_page",
+    "subdomain": "target_subdomain",
+    "root_domain": "target_root",
+}
+LINK_SOURCE_COLUMNS = {
+    "page": "source_page",
+    "subdomain": "source_subdomain",
+    "root_domain": "source_root",
+}
+LINK_ROW_INDEXES = {
+    "page": "link_rows",
+    "subdomain": "link_rows_by_subdomain",
+    "root_domain": "link_rows_by_root_domain",
+}
+LINK_SORT_COLUMNS = {
+    "source_page_authority": "neg_page_authority",
+    "source_domain_authority": "neg_domain_authority",
+    "source_link_propensity": "neg_link_propensity",
+    "source_spam_score": "neg_spam_score",
+    "root_domains_to_source_page": "neg_root_domains_to_source_page",
+    "root_domains_to_source_root_domain": "neg_root_domains_to_source_root_domain",
+}
+
+# Anchor texts of followed, external, live direct links per target and scope, keyed in the
+# anchor_text endpoint's order: linking root domains, then pages (both descending), then text.
+ANCHOR_TEXT_COLUMNS: tuple[str, ...] = (
+    "target", "neg_root_domains", "neg_pages", "anchor_text",
+)  # fmt: skip
+
+
+def anchor_text_table(scope: str) -> str:
+    return f"anchor_texts_{scope}"
+
+
+def link_create_statements() -> list[str]:
+    text = {
+        "target_page", "source_page", "link_page", "target_subdomain", "target_root",
+        "source_subdomain", "source_root", "anchor_text", "target",
+    }  # fmt: skip
+    real = {"neg_link_propensity"}
+
+    def ddl(name: str, columns: tuple[str, ...], key: str) -> str:
+        types = {c: "TEXT" if c in text else "REAL" if c in real else "INTEGER" for c in columns}
+        body = ",\n  ".join(f"{c} {types[c]}" for c in columns)
+        return f"CREATE TABLE {name} (\n  {body},\n  PRIMARY KEY ({key})\n) WITHOUT ROWID"
+
+    statements = [
+        ddl(
+            "link_rows",
+            LINK_ROW_COLUMNS,
+            "target_page, external, neg_page_authority, source_page, link_page",
+        )
+    ]
+    for scope in LINKING_ROOT_SCOPES:
+        statements.append(
+            ddl(anchor_text_table(scope), ANCHOR_TEXT_COLUMNS,
+                "target, neg_root_domains, neg_pages, anchor_text")
+        )  # fmt: skip
+    return statements
+
+
+def link_index_statements() -> list[str]:
+    return [
+        f"CREATE INDEX {LINK_ROW_INDEXES[scope]} ON link_rows ({LINK_TARGET_COLUMNS[scope]},"
+        " external, neg_page_authority, source_page, link_page, target_page, flags)"
+        for scope in ("subdomain", "root_domain")
+    ]

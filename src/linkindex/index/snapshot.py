@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from linkindex.index import link_queries
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import (
     LINKING_ROOT_SORT_KEYS,
@@ -267,6 +268,44 @@ class Snapshot:
             + f" ORDER BY {sort_column}, source LIMIT ?"
         )
         return list(map(LinkingRootRow._make, self._con().execute(sql, params)))
+
+    # Link-level endpoints: the queries live in index/link_queries.py.
+    def links(self, query: link_queries.LinkQuery) -> list[link_queries.LinkRow]:
+        return link_queries.links(self._con(), query)
+
+    def page_metrics(self, page: str, subdomain: str = "", root_domain: str = "") -> dict:
+        """url_metrics of a page known by its key (its other keys are looked up if not given)."""
+        if not subdomain:
+            subdomain, root_domain = link_queries.page_keys(self._con(), page) or (page, page)
+        row = self._con().execute(_URL_METRICS_SQL, (page, subdomain, root_domain)).fetchone()
+        return dict(zip(URL_METRIC_FIELDS, row, strict=True))
+
+    def anchor_texts(
+        self, scope: Scope, target: str, after: tuple | None, limit: int
+    ) -> list[link_queries.AnchorTextRow]:
+        return link_queries.anchor_texts(self._con(), scope, target, after, limit)
+
+    def link_exists(
+        self, target: CanonicalURL, target_scope: Scope, source: str, source_scope: Scope
+    ) -> bool:
+        return link_queries.link_exists(
+            self._con(), target_scope, target.key(target_scope), target.root_domain,
+            source_scope, source,
+        )  # fmt: skip
+
+    def link_intersect(
+        self,
+        positives: list[tuple[Scope, str]],
+        negatives: list[tuple[Scope, str]],
+        source_scope: Scope,
+        sort: str,
+        minimum_matching: int,
+        after: tuple | None,
+        limit: int,
+    ) -> list[link_queries.IntersectRow]:
+        return link_queries.link_intersect(
+            self._con(), positives, negatives, source_scope, sort, minimum_matching, after, limit
+        )
 
 
 class CurrentSnapshot:

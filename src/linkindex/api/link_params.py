@@ -1,0 +1,136 @@
+"""The parameter rules of the link-level endpoints: links, anchor_text, link_status, link_intersect.
+
+One small named check per rule; each error message says what to send instead (docs/api.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from linkindex.api.params import bad_request, parse_filter
+from linkindex.index import schema
+
+LINKS_SORTS = tuple(schema.LINK_SORT_COLUMNS)
+LINKS_DEFAULT_SORT = "source_page_authority"
+LINKS_FILTERS = (
+    "external", "follow", "nofollow", "deleted", "not_deleted", "redirect", "not_redirect",
+    "rel_canonical", "not_rel_canonical", "via_redirect", "not_via_redirect",
+    "via_rel_canonical", "not_via_rel_canonical", "gained_last_60_days", "lost_last_60_days",
+)  # fmt: skip
+# Each filter as (flag bit, whether the link must have it); the date windows are separate.
+_FLAG_FILTERS = {
+    "follow": (schema.LINK_NOFOLLOW, False),
+    "nofollow": (schema.LINK_NOFOLLOW, True),
+    "deleted": (schema.LINK_DELETED, True),
+    "not_deleted": (schema.LINK_DELETED, False),
+    "redirect": (schema.LINK_REDIRECT, True),
+    "not_redirect": (schema.LINK_REDIRECT, False),
+    "rel_canonical": (schema.LINK_REL_CANONICAL, True),
+    "not_rel_canonical": (schema.LINK_REL_CANONICAL, False),
+    "via_redirect": (schema.LINK_VIA_REDIRECT, True),
+    "not_via_redirect": (schema.LINK_VIA_REDIRECT, False),
+    "via_rel_canonical": (schema.LINK_VIA_REL_CANONICAL, True),
+    "not_via_rel_canonical": (schema.LINK_VIA_REL_CANONICAL, False),
+    "lost_last_60_days": (schema.LINK_DELETED, True),
+}
+NO_ANCHOR_TEXT = "\u0000"  # spec 1.4: a lone NUL asks for links without anchor text
+LINK_STATUS_MAX_SOURCES = 50
+INTERSECT_MAX_TARGETS = 6  # positive and negative together (spec 1.4, JSON-RPC twin)
+INTERSECT_SORTS = ("matching_target_count", "source_spam_score", "source_domain_authority")
+INTERSECT_SOURCE_SCOPES = ("page", "root_domain")
+INTERSECT_ROWS_PER_RESULT = 5  # spec 1.1: link_intersect is a weighted endpoint
+_TAG = re.compile(r"<[^>]*>")
+
+
+def normalize_anchor(text: str) -> str:
+    """Strip tags, collapse whitespace, trim, lowercase: the stored form (build/link_outputs.py)."""
+    return re.sub(r"[\t\n\f\r ]+", " ", _TAG.sub("", text)).strip(" ").lower()
+
+
+def check_choice(name: str, value: str, valid: tuple[str, ...]) -> str:
+    if value not in valid:
+        raise bad_request(f"Invalid {name} {value!r}. Valid values: {', '.join(valid)}")
+    return value
+
+
+@dataclass(frozen=True)
+class LinkFilters:
+    """A links filter expression as flag bits and date windows."""
+
+    names: frozenset[str]
+    external_only: bool
+    flags_set: int
+    flags_clear: int
+    gained_recently: bool
+    lost_recently: bool
+
+
+def check_links_filter(text: str) -> LinkFilters:
+    """Spec 2.4: '+'-combined; with more than one filter, 'external' must be one of them."""
+    names = parse_filter(text, LINKS_FILTERS)
+    if len(names) > 1 and "external" not in names:
+        raise bad_request(
+            "filter combines several terms without 'external': with more than one filter,"
+            f" 'external' must be one of them (for example 'external+{sorted(names)[0]}')"
+        )
+    flags_set = flags_clear = 0
+    for name in sorted(names):
+        if name not in _FLAG_FILTERS:
+            continue
+        bit, wanted = _FLAG_FILTERS[name]
+        if (flags_clear if wanted else flags_set) & bit:
+            raise bad_request(f"filter {text!r} asks for a link state and its opposite")
+        if wanted:
+            flags_set |= bit
+        else:
+            flags_clear |= bit
+    # Like linking_root_domains, a list shows links that exist now unless the filter asks for
+    # lost ones ('deleted' or 'lost_last_60_days').
+    if not flags_set & schema.LINK_DELETED:
+        flags_clear |= schema.LINK_DELETED
+    return LinkFilters(
+        names=names,
+        external_only="external" in names,
+        flags_set=flags_set,
+        flags_clear=flags_clear,
+        gained_recently="gained_last_60_days" in names,
+        lost_recently="lost_last_60_days" in names,
+    )
+
+
+def check_links_anchor(anchor_text: str | None) -> str | None:
+    """The anchor_text filter in its stored form; "\\u0000" matches links without anchor text."""
+    if anchor_text is None:
+        return None
+    if anchor_text == NO_ANCHOR_TEXT:
+        return ""
+    normalized = normalize_anchor(anchor_text)
+    if not normalized:
+        raise bad_request(
+            'anchor_text is empty after normalisation: send "\\u0000" for links without'
+            " anchor text, or leave anchor_text out"
+        )
+    return normalized
+
+
+def check_limited_subdomains(subdomains: list[str] | None, sort: str | None) -> None:
+    if subdomains is not None and sort is None:
+        raise bad_request(
+            "subdomains_limited_to_one requires sort: send 'sort' explicitly (for example"
+            f" {LINKS_DEFAULT_SORT!r})"
+        )
+
+
+def check_intersect_targets(positives: int, negatives: int, minimum: int | None) -> int:
+    """At least one positive target, at most six in all; minimum within 1..positives."""
+    if positives + negatives > INTERSECT_MAX_TARGETS:
+        raise bad_request(
+            f"link_intersect takes at most {INTERSECT_MAX_TARGETS} targets in total"
+            f" (positive_targets and negative_targets); got {positives + negatives}"
+        )
+    if minimum is not None and minimum > positives:
+        raise bad_request(
+            f"minimum_matching_targets is {minimum} but there are only {positives} positive_targets"
+        )
+    return minimum or 1

@@ -1,0 +1,359 @@
+"""Links API V2, link level: links, anchor_text, link_status and link_intersect, shaped as Moz's.
+
+Handlers check Moz's parameter rules (link_params.py) and ask the snapshot; nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from starlette.datastructures import State
+
+from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
+from linkindex.api.errors import TOKEN_EXPIRED, ApiError
+from linkindex.api.link_params import (
+    INTERSECT_ROWS_PER_RESULT,
+    INTERSECT_SORTS,
+    INTERSECT_SOURCE_SCOPES,
+    LINK_STATUS_MAX_SOURCES,
+    LINKS_DEFAULT_SORT,
+    LINKS_SORTS,
+    check_choice,
+    check_intersect_targets,
+    check_limited_subdomains,
+    check_links_anchor,
+    check_links_filter,
+)
+from linkindex.api.params import bad_request, parse_target_param
+from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.v2 import UrlMetrics
+from linkindex.index import schema
+from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
+from linkindex.index.snapshot import Snapshot
+from linkindex.urls import BadURL, normalize_host, parse_target
+
+# Sorts are plain strings checked in the handler (their valid values differ per endpoint, and
+# the shared enum messages are keyed by field name); the schema still lists them.
+LinksSort = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(LINKS_SORTS)})]
+IntersectSort = Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(INTERSECT_SORTS)})]
+IntersectSourceScope = Annotated[
+    str, msgspec.Meta(extra_json_schema={"enum": list(INTERSECT_SOURCE_SCOPES)})
+]
+Subdomains = Annotated[list[Target], msgspec.Meta(max_length=50)]
+
+
+def _continuation(
+    state: State, snapshot: Snapshot, token: str | None, fingerprint: bytes
+) -> tuple | None:
+    """The cursor a next_token carries: 410 once it expired or the index changed."""
+    if not token:
+        return None
+    try:
+        return state.tokens.open(token, snapshot.index_id, fingerprint).cursor
+    except TokenExpired as exc:
+        raise ApiError(410, TOKEN_EXPIRED) from exc
+    except TokenInvalid as exc:
+        raise bad_request(str(exc)) from exc
+
+
+def _next_token(state: State, snapshot: Snapshot, fingerprint: bytes, cursor: tuple | None) -> str:
+    return "" if cursor is None else state.tokens.issue(snapshot.index_id, fingerprint, cursor, 0)
+
+
+# --- links -------------------------------------------------------------------------------------
+
+
+class LinksRequest(msgspec.Struct, forbid_unknown_fields=True):
+    target: Target
+    target_scope: TargetScope = "page"
+    sort: LinksSort | None = None  # None: source_page_authority (and "not given" for the rule)
+    filter: str = "external"
+    anchor_text: str | None = None
+    source_root_domain: Target | None = None
+    source_scope: TargetScope = "page"
+    subdomains_limited_to_one: Subdomains | None = None
+    limit: Limit = 25
+    next_token: str | None = None
+
+
+class Link(msgspec.Struct):
+    anchor_text: str
+    date_disappeared: str
+    date_first_seen: str
+    date_last_seen: str
+    nofollow: bool
+    redirect: bool
+    rel_canonical: bool
+    source: UrlMetrics  # type: ignore[valid-type]
+    target: UrlMetrics  # type: ignore[valid-type]
+    via_redirect: bool
+    via_rel_canonical: bool
+
+
+class LinksResponse(msgspec.Struct):
+    results: list[Link]
+    next_token: str
+
+
+def _source_root(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_target(value).root_domain
+    except BadURL as exc:
+        raise bad_request(f"source_root_domain is not a valid domain: {exc}") from exc
+
+
+def _subdomains(values: list[str] | None) -> tuple[str, ...]:
+    hosts = []
+    for i, value in enumerate(values or []):
+        try:
+            hosts.append(normalize_host(value.strip().removesuffix("/")))
+        except BadURL as exc:
+            name = f"subdomains_limited_to_one[{i}]"
+            raise bad_request(f"{name} is not a valid host name: {exc}") from exc
+    return tuple(sorted(set(hosts)))
+
+
+def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
+    flags = row.flags
+    if row.link_page == row.target_page:
+        target = snapshot.page_metrics(row.target_page, row.target_subdomain, row.target_root)
+    else:  # reached via a redirect or canonical: the linked page is the one shown
+        target = snapshot.page_metrics(row.link_page)
+    return {
+        "anchor_text": row.anchor_text,
+        "date_disappeared": iso_day(row.lost_day),
+        "date_first_seen": iso_day(row.first_day),
+        "date_last_seen": iso_day(row.last_day),
+        "nofollow": bool(flags & schema.LINK_NOFOLLOW),
+        "redirect": bool(flags & schema.LINK_REDIRECT),
+        "rel_canonical": bool(flags & schema.LINK_REL_CANONICAL),
+        "source": snapshot.page_metrics(row.source_page, row.source_subdomain, row.source_root),
+        "target": target,
+        "via_redirect": bool(flags & schema.LINK_VIA_REDIRECT),
+        "via_rel_canonical": bool(flags & schema.LINK_VIA_REL_CANONICAL),
+    }
+
+
+def links(state: State, data: LinksRequest) -> dict:
+    """Links to a target, one per (source page, linked page), with Moz's sorts and filters."""
+    sort = check_choice("sort", data.sort, LINKS_SORTS) if data.sort else LINKS_DEFAULT_SORT
+    check_limited_subdomains(data.subdomains_limited_to_one, data.sort)
+    filters = check_links_filter(data.filter)
+    anchor = check_links_anchor(data.anchor_text)
+    source_root = _source_root(data.source_root_domain)
+    subdomains = _subdomains(data.subdomains_limited_to_one)
+    target = parse_target_param(data.target)
+    snapshot = current_snapshot(state)
+    target_key = target.key(data.target_scope)
+    fingerprint = request_fingerprint(
+        "links", target_key, data.target_scope, sort, sorted(filters.names), anchor,
+        source_root, data.source_scope, subdomains,
+    )  # fmt: skip
+    after = _continuation(state, snapshot, data.next_token, fingerprint)
+    query = LinkQuery(
+        scope=data.target_scope,
+        target=target_key,
+        sort=sort,
+        external_only=filters.external_only,
+        flags_set=filters.flags_set,
+        flags_clear=filters.flags_clear,
+        gained_since=snapshot.recent_since if filters.gained_recently else None,
+        lost_since=snapshot.recent_since if filters.lost_recently else None,
+        anchor_text=anchor,
+        source_root=source_root,
+        source_scope=data.source_scope,
+        limited_subdomains=subdomains,
+        after=after,
+        limit=data.limit + 1,
+    )
+    rows = snapshot.links(query)
+    more = len(rows) > data.limit
+    rows = rows[: data.limit]
+    return {
+        "results": [_link_result(snapshot, row) for row in rows],
+        "next_token": _next_token(state, snapshot, fingerprint, rows[-1].cursor if more else None),
+    }
+
+
+# --- anchor_text -------------------------------------------------------------------------------
+
+
+class AnchorTextRequest(msgspec.Struct, forbid_unknown_fields=True):
+    target: Target
+    scope: TargetScope = "page"
+    limit: Limit = 25
+    next_token: str | None = None
+    # Not a parameter of anchor_text: accepted only to answer with the right name (a 400).
+    target_scope: Annotated[
+        str | None, msgspec.Meta(description="Not accepted: anchor_text takes `scope`.")
+    ] = None
+
+
+class AnchorText(msgspec.Struct):
+    anchor_text: str
+    external_pages: int
+    external_root_domains: int
+
+
+class AnchorTextResponse(msgspec.Struct):
+    results: list[AnchorText]
+    next_token: str
+
+
+def anchor_text(state: State, data: AnchorTextRequest) -> AnchorTextResponse:
+    """Anchor texts of followed external links to a target, most linking root domains first."""
+    if data.target_scope is not None:
+        raise bad_request("anchor_text takes 'scope', not 'target_scope': send \"scope\" instead")
+    target = parse_target_param(data.target)
+    snapshot = current_snapshot(state)
+    target_key = target.key(data.scope)
+    fingerprint = request_fingerprint("anchor_text", target_key, data.scope)
+    after = _continuation(state, snapshot, data.next_token, fingerprint)
+    rows = snapshot.anchor_texts(data.scope, target_key, after, data.limit + 1)
+    more = len(rows) > data.limit
+    rows = rows[: data.limit]
+    return AnchorTextResponse(
+        results=[
+            AnchorText(row.anchor_text, row.external_pages, row.external_root_domains)
+            for row in rows
+        ],
+        next_token=_next_token(state, snapshot, fingerprint, rows[-1].cursor if more else None),
+    )
+
+
+# --- link_status -------------------------------------------------------------------------------
+
+
+class LinkStatusRequest(msgspec.Struct, forbid_unknown_fields=True):
+    target: Target
+    sources: Annotated[list[Target], msgspec.Meta(min_length=1, max_length=LINK_STATUS_MAX_SOURCES)]
+    target_scope: TargetScope = "page"
+    source_scope: TargetScope = "page"
+
+
+class LinkStatusResponse(msgspec.Struct):
+    exists: list[bool]
+
+
+def link_status(state: State, data: LinkStatusRequest) -> LinkStatusResponse:
+    """Whether each source links to the target now: one boolean per source, in request order."""
+    target = parse_target_param(data.target)
+    sources = [
+        parse_target_param(source, f"sources[{i}]").key(data.source_scope)
+        for i, source in enumerate(data.sources)
+    ]
+    snapshot = current_snapshot(state)
+    return LinkStatusResponse(
+        exists=[
+            snapshot.link_exists(target, data.target_scope, source, data.source_scope)
+            for source in sources
+        ]
+    )
+
+
+# --- link_intersect ----------------------------------------------------------------------------
+
+
+class IntersectTarget(msgspec.Struct, forbid_unknown_fields=True):
+    target: Target
+    scope: TargetScope = "page"
+
+
+class LinkIntersectRequest(msgspec.Struct, forbid_unknown_fields=True):
+    positive_targets: Annotated[list[IntersectTarget], msgspec.Meta(min_length=1)]
+    negative_targets: list[IntersectTarget] = []
+    source_scope: IntersectSourceScope = "page"
+    sort: IntersectSort = "matching_target_count"
+    minimum_matching_targets: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    limit: Limit = 25
+    next_token: str | None = None
+
+
+class LinkIntersect(msgspec.Struct):
+    domain_authority: int
+    matching_target_indexes: list[int]
+    page: str
+    spam_score: int
+    title: str
+
+
+class LinkIntersectResponse(msgspec.Struct):
+    results: list[LinkIntersect]
+    next_token: str
+
+
+def _intersect_targets(targets: list[IntersectTarget], name: str) -> list[tuple[str, str]]:
+    keyed = []
+    for i, item in enumerate(targets):
+        parsed = parse_target_param(item.target, f"{name}[{i}].target")
+        keyed.append((item.scope, parsed.key(item.scope)))
+    return keyed
+
+
+def link_intersect(state: State, data: LinkIntersectRequest) -> LinkIntersectResponse:
+    """Sources linking to the positive targets and to none of the negative ones."""
+    minimum = check_intersect_targets(
+        len(data.positive_targets), len(data.negative_targets), data.minimum_matching_targets
+    )
+    source_scope = check_choice("source_scope", data.source_scope, INTERSECT_SOURCE_SCOPES)
+    sort = check_choice("sort", data.sort, INTERSECT_SORTS)
+    positives = _intersect_targets(data.positive_targets, "positive_targets")
+    negatives = _intersect_targets(data.negative_targets, "negative_targets")
+    snapshot = current_snapshot(state)
+    fingerprint = request_fingerprint(
+        "link_intersect", positives, negatives, source_scope, sort, minimum
+    )
+    after = _continuation(state, snapshot, data.next_token, fingerprint)
+    rows = snapshot.link_intersect(
+        positives,
+        negatives,
+        source_scope,
+        sort,
+        minimum,
+        after,
+        data.limit + 1,  # type: ignore[arg-type]
+    )
+    more = len(rows) > data.limit
+    rows = rows[: data.limit]
+    return LinkIntersectResponse(
+        results=[
+            LinkIntersect(
+                domain_authority=row.domain_authority,
+                matching_target_indexes=row.matching_target_indexes,
+                page=row.page,
+                spam_score=row.spam_score,
+                title=row.title,
+            )
+            for row in rows
+        ],
+        next_token=_next_token(state, snapshot, fingerprint, rows[-1].cursor if more else None),
+    )
+
+
+ENDPOINTS = [
+    Endpoint(
+        "/v2/links",
+        LinksRequest,
+        LinksResponse,
+        links,
+        rows=lambda request, response: len(response["results"]),
+    ),
+    Endpoint("/v2/anchor_text", AnchorTextRequest, AnchorTextResponse, anchor_text),
+    Endpoint(
+        "/v2/link_status",
+        LinkStatusRequest,
+        LinkStatusResponse,
+        link_status,
+        rows=lambda request, response: len(request.sources),  # one row per source asked about
+    ),
+    Endpoint(
+        "/v2/link_intersect",
+        LinkIntersectRequest,
+        LinkIntersectResponse,
+        link_intersect,
+        rows=lambda request, response: INTERSECT_ROWS_PER_RESULT * len(response.results),
+    ),
+]
