@@ -118,10 +118,6 @@ def _subdomains(values: list[str] | None) -> tuple[str, ...]:
 
 def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
     flags = row.flags
-    if row.link_page == row.target_page:
-        target = snapshot.page_metrics(row.target_page, row.target_subdomain, row.target_root)
-    else:  # reached via a redirect or canonical: the linked page is the one shown
-        target = snapshot.page_metrics(row.link_page)
     return {
         "anchor_text": row.anchor_text,
         "date_disappeared": iso_day(row.lost_day),
@@ -130,8 +126,9 @@ def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
         "nofollow": bool(flags & schema.LINK_NOFOLLOW),
         "redirect": bool(flags & schema.LINK_REDIRECT),
         "rel_canonical": bool(flags & schema.LINK_REL_CANONICAL),
-        "source": snapshot.page_metrics(row.source_page, row.source_subdomain, row.source_root),
-        "target": target,
+        "source": snapshot.page_metrics(row.source_page),
+        # Reached via a redirect or canonical, the page the link points at is the one shown.
+        "target": snapshot.page_metrics(row.link_page),
         "via_redirect": bool(flags & schema.LINK_VIA_REDIRECT),
         "via_rel_canonical": bool(flags & schema.LINK_VIA_REL_CANONICAL),
     }

@@ -69,14 +69,31 @@ FROM base b JOIN hops h ON h.via_page = b.link_page
 WHERE b.source_page <> h.target_page
 """
 
+# Pages, subdomains and root domains are numbered in key order, so the link rows store small
+# integers (a link row is about a third of its size with text keys) and ordering by number is
+# ordering by name.
+LINK_KEYS = """
+CREATE TABLE link_keys_page AS
+SELECT row_number() OVER (ORDER BY page) AS id, page AS key FROM page_nodes;
+CREATE TABLE link_keys_subdomain AS
+SELECT row_number() OVER (ORDER BY subdomain) AS id, subdomain AS key
+FROM (SELECT DISTINCT subdomain FROM page_nodes);
+CREATE TABLE link_keys_root_domain AS
+SELECT row_number() OVER (ORDER BY root_domain) AS id, root_domain AS key
+FROM (SELECT DISTINCT root_domain FROM page_nodes);
+"""
+
 # Sort values are the source's own metrics exactly as url_metrics serves them, negated so every
-# (descending) sort is an ascending key range.
+# (descending) sort is an ascending key range. link_id 0: the linked page is the target itself.
 LINK_ROWS_OUT = """
-SELECT r.target_page,
+SELECT t.id AS target_id,
        (r.source_root <> r.target_root)::INTEGER AS external,
        -s.page_authority::INTEGER AS neg_page_authority,
-       r.source_page, r.link_page,
-       r.target_subdomain, r.target_root, r.source_subdomain, r.source_root, r.flags,
+       sp.id AS source_id,
+       CASE WHEN r.link_page = r.target_page THEN 0 ELSE lp.id END AS link_id,
+       ts.id AS target_subdomain_id, tr.id AS target_root_id,
+       ss.id AS source_subdomain_id, sr.id AS source_root_id,
+       r.flags,
        -rd.domain_authority AS neg_domain_authority,
        -rd.link_propensity AS neg_link_propensity,
        -rd.spam_score AS neg_spam_score,
@@ -90,7 +107,14 @@ FROM link_rows_all r
 JOIN page_scores s ON s.page = r.source_page
 JOIN out_root_domains rd ON rd.root_domain = r.source_root
 LEFT JOIN counts_to_page c ON c.target = r.source_page
-ORDER BY r.target_page, external, neg_page_authority, r.source_page, r.link_page
+JOIN link_keys_page t ON t.key = r.target_page
+JOIN link_keys_page sp ON sp.key = r.source_page
+JOIN link_keys_page lp ON lp.key = r.link_page
+JOIN link_keys_subdomain ts ON ts.key = r.target_subdomain
+JOIN link_keys_root_domain tr ON tr.key = r.target_root
+JOIN link_keys_subdomain ss ON ss.key = r.source_subdomain
+JOIN link_keys_root_domain sr ON sr.key = r.source_root
+ORDER BY target_id, external, neg_page_authority, source_id, link_id
 """
 
 
@@ -99,7 +123,9 @@ def anchor_texts_sql(scope: str) -> str:
 
     Redirects and canonicals have no anchor text of their own, so they are not counted.
     """
-    target = schema.LINK_TARGET_COLUMNS[scope]
+    target = {"page": "target_page", "subdomain": "target_subdomain", "root_domain": "target_root"}[
+        scope
+    ]
     excluded = (
         schema.LINK_NOFOLLOW | schema.LINK_REDIRECT | schema.LINK_REL_CANONICAL
         | schema.LINK_DELETED | schema.LINK_VIA_REDIRECT | schema.LINK_VIA_REL_CANONICAL
@@ -125,7 +151,17 @@ def prepare_link_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple
     con.execute(LINK_LAST)
     con.execute(LINK_ROWS)
     con.execute("DROP TABLE link_last")
-    queries = [("link_rows", schema.LINK_ROW_COLUMNS, LINK_ROWS_OUT)]
+    con.execute(LINK_KEYS)
+    queries = [
+        (
+            schema.link_key_table(scope),
+            schema.LINK_KEY_COLUMNS,
+            f"SELECT id, key FROM {t} ORDER BY id",
+        )
+        for scope in schema.LINKING_ROOT_SCOPES
+        for t in [schema.link_key_table(scope)]
+    ]
+    queries.append(("link_rows", schema.LINK_ROW_COLUMNS, LINK_ROWS_OUT))
     for scope in schema.LINKING_ROOT_SCOPES:
         queries.append(
             (schema.anchor_text_table(scope), schema.ANCHOR_TEXT_COLUMNS, anchor_texts_sql(scope))

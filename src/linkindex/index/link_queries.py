@@ -56,28 +56,14 @@ class LinkQuery:
 
 class LinkRow(NamedTuple):
     source_page: str
-    source_subdomain: str
-    source_root: str
-    link_page: str
+    link_page: str  # the page the link points at: the target itself, or the hop before it
     target_page: str
-    target_subdomain: str
-    target_root: str
     flags: int
     first_day: int
     last_day: int
     lost_day: int | None
     anchor_text: str
-    sort_value: float
-
-    @property
-    def cursor(self) -> tuple:
-        return (self.sort_value, self.source_page, self.link_page, self.target_page)
-
-
-_LINK_COLUMNS = (
-    "source_page, source_subdomain, source_root, link_page, target_page, target_subdomain,"
-    " target_root, flags, first_day, last_day, lost_day, anchor_text"
-)
+    cursor: tuple  # (sort value, source id, linked page id or 0, target id)
 
 
 def day_number(day: date) -> int:
@@ -89,12 +75,33 @@ def iso_day(number: int | None) -> str:
     return "" if number is None else (EPOCH + timedelta(days=number)).isoformat()
 
 
+def key_id(con: sqlite3.Connection, scope: Scope, key: str) -> int | None:
+    """The number a page, subdomain or root domain has in the link tables."""
+    sql = f"SELECT id FROM {schema.link_key_table(scope)} WHERE key = ?"
+    found = con.execute(sql, (key,)).fetchone()
+    return None if found is None else found[0]
+
+
+def page_names(con: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    marks = ", ".join("?" for _ in ids)
+    sql = f"SELECT id, key FROM {schema.link_key_table('page')} WHERE id IN ({marks})"
+    return dict(con.execute(sql, list(ids)).fetchall())
+
+
 def links(con: sqlite3.Connection, query: LinkQuery) -> list[LinkRow]:
     """Links to a target in sort order, filtered, from the cursor on."""
+    target = key_id(con, query.scope, query.target)
+    source_root = (
+        None if query.source_root is None else key_id(con, "root_domain", query.source_root)
+    )
+    if target is None or (query.source_root is not None and source_root is None):
+        return []
     sort_column = LINK_SORT_COLUMNS[query.sort]
-    order = f"{sort_column}, source_page, link_page, target_page"
+    order = f"{sort_column}, source_id, link_id, target_id"
+    columns = "source_id, link_id, target_id, flags, first_day, last_day, lost_day, anchor_text,"
+    columns += f" {sort_column}"
     conditions = [f"{LINK_TARGET_COLUMNS[query.scope]} = ?"]
-    params: list[object] = [query.target]
+    params: list[object] = [target]
     if query.external_only:
         conditions.append("external = 1")
     mask = query.flags_set | query.flags_clear | _SHADOWED[query.scope]
@@ -104,7 +111,7 @@ def links(con: sqlite3.Connection, query: LinkQuery) -> list[LinkRow]:
         if since is not None:
             conditions.append(f"{column} >= ?")
             params.append(day_number(since))
-    for column, value in (("anchor_text", query.anchor_text), ("source_root", query.source_root)):
+    for column, value in (("anchor_text", query.anchor_text), ("source_root_id", source_root)):
         if value is not None:
             conditions.append(f"{column} = ?")
             params.append(value)
@@ -113,48 +120,63 @@ def links(con: sqlite3.Connection, query: LinkQuery) -> list[LinkRow]:
     if query.after is not None:
         cursor_condition = f"({order}) > (?, ?, ?, ?)"
         cursor_params = list(query.after)
-    ranked = query.source_scope != "page" or query.limited_subdomains
-    if not ranked:
+    # A listed subdomain the index does not know has no links to limit.
+    limited = [i for s in query.limited_subdomains if (i := key_id(con, "subdomain", s))]
+    if query.source_scope == "page" and not limited:
         if cursor_condition:
             where += " AND " + cursor_condition
-        sql = (
-            f"SELECT {_LINK_COLUMNS}, {sort_column} FROM link_rows"
-            f" WHERE {where} ORDER BY {order} LIMIT ?"
-        )
-        rows = con.execute(sql, [*params, *cursor_params, query.limit])
-        return list(map(LinkRow._make, rows))
+        sql = f"SELECT {columns} FROM link_rows WHERE {where} ORDER BY {order} LIMIT ?"
+        rows = con.execute(sql, [*params, *cursor_params, query.limit]).fetchall()
+        return _named(con, rows)
     # The best link per source (and per listed subdomain) is the first in sort order: rank the
     # target's filtered links in a window, keep the first of each, then page through those.
-    ranks, window_params = [], list(query.limited_subdomains)
+    ranks = []
     if query.source_scope != "page":
         ranks.append(
             f"row_number() OVER (PARTITION BY {LINK_SOURCE_COLUMNS[query.source_scope]}"
             f" ORDER BY {order}) AS best_in_source"
         )
-    if query.limited_subdomains:
-        marks = ", ".join("?" for _ in query.limited_subdomains)
+    if limited:
+        marks = ", ".join("?" for _ in limited)
         ranks.append(
-            f"CASE WHEN source_subdomain IN ({marks}) THEN row_number() OVER"
-            f" (PARTITION BY source_subdomain ORDER BY {order}) ELSE 1 END AS best_in_subdomain"
+            f"CASE WHEN source_subdomain_id IN ({marks}) THEN row_number() OVER (PARTITION BY"
+            f" source_subdomain_id ORDER BY {order}) ELSE 1 END AS best_in_subdomain"
         )
     keep = " AND ".join(
         f"{name} = 1"
         for name, wanted in (
             ("best_in_source", query.source_scope != "page"),
-            ("best_in_subdomain", bool(query.limited_subdomains)),
+            ("best_in_subdomain", bool(limited)),
         )
         if wanted
     )
     if cursor_condition:
         keep += " AND " + cursor_condition
     sql = (
-        f"SELECT {_LINK_COLUMNS}, {sort_column} FROM ("
-        f"SELECT {_LINK_COLUMNS}, {sort_column}, {', '.join(ranks)}"
+        f"SELECT {columns} FROM (SELECT {columns}, {', '.join(ranks)}"
         f" FROM link_rows WHERE {where}) WHERE {keep} ORDER BY {order} LIMIT ?"
     )
     # The window's placeholders come first in the statement text, then the WHERE's.
-    rows = con.execute(sql, [*window_params, *params, *cursor_params, query.limit])
-    return list(map(LinkRow._make, rows))
+    rows = con.execute(sql, [*limited, *params, *cursor_params, query.limit]).fetchall()
+    return _named(con, rows)
+
+
+def _named(con: sqlite3.Connection, rows: list[tuple]) -> list[LinkRow]:
+    names = page_names(con, {i for row in rows for i in row[:3] if i})
+    return [
+        LinkRow(
+            names[source],
+            names[link or target],
+            names[target],
+            flags,
+            first,
+            last,
+            lost,
+            anchor,
+            (sort_value, source, link, target),
+        )  # fmt: skip
+        for source, link, target, flags, first, last, lost, anchor, sort_value in rows
+    ]
 
 
 def page_keys(con: sqlite3.Connection, page: str) -> tuple[str, str] | None:
@@ -201,20 +223,6 @@ def link_exists(
     source: str,
 ) -> bool:
     """Whether a source (at its scope) links to a target (at its scope) now, directly."""
-    target_column = LINK_TARGET_COLUMNS[target_scope]
-    if source_scope == "page":
-        # The source's PA completes the clustered key's prefix: a point lookup, not a scan.
-        found = con.execute(
-            "SELECT -page_authority FROM pages WHERE page = ?", (source,)
-        ).fetchone()
-        if found is None:
-            return False
-        sql = (
-            f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
-            " AND neg_page_authority = ? AND source_page = ? AND flags & ? = 0 LIMIT 1"
-        )
-        params: tuple = (target, found[0], source, _LIVE_DIRECT_CLEAR)
-        return con.execute(sql, params).fetchone() is not None
     if source_scope == "root_domain" and source != target_root:
         # Linking root domains of another root domain are keyed by (target, -DA, source).
         sql = (
@@ -223,11 +231,25 @@ def link_exists(
             " WHERE root_domain = ?) AND source = ? AND pages > 0"
         )
         return con.execute(sql, (target, source, source)).fetchone() is not None
-    sql = (
-        f"SELECT 1 FROM link_rows WHERE {target_column} = ?"
-        f" AND {LINK_SOURCE_COLUMNS[source_scope]} = ? AND flags & ? = 0 LIMIT 1"
-    )
-    return con.execute(sql, (target, source, _LIVE_DIRECT_CLEAR)).fetchone() is not None
+    target_id, source_id = key_id(con, target_scope, target), key_id(con, source_scope, source)
+    if target_id is None or source_id is None:
+        return False
+    target_column = LINK_TARGET_COLUMNS[target_scope]
+    if source_scope == "page":
+        # The source's PA completes the clustered key's prefix: a point lookup, not a scan.
+        sql = (
+            f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
+            " AND neg_page_authority = (SELECT -page_authority FROM pages WHERE page = ?)"
+            " AND source_id = ? AND flags & ? = 0 LIMIT 1"
+        )
+        params: tuple = (target_id, source, source_id, _LIVE_DIRECT_CLEAR)
+    else:
+        sql = (
+            f"SELECT 1 FROM link_rows WHERE {target_column} = ?"
+            f" AND {LINK_SOURCE_COLUMNS[source_scope]} = ? AND flags & ? = 0 LIMIT 1"
+        )
+        params = (target_id, source_id, _LIVE_DIRECT_CLEAR)
+    return con.execute(sql, params).fetchone() is not None
 
 
 class IntersectRow(NamedTuple):
@@ -244,8 +266,8 @@ INTERSECT_SORTS = ("matching_target_count", "source_spam_score", "source_domain_
 
 def _linking_sources(
     con: sqlite3.Connection, scope: Scope, target: str, source_scope: Scope
-) -> dict[str, tuple[int, int]]:
-    """Sources (pages or root domains) with a live external link to a target: (DA, spam)."""
+) -> dict[int | str, tuple[int, int]]:
+    """Sources (page ids or root domain names) with a live external link to a target: (DA, spam)."""
     if source_scope == "root_domain":
         sql = (
             f"SELECT source, -neg_domain_authority, -neg_spam_score"
@@ -253,11 +275,15 @@ def _linking_sources(
         )
         params: tuple = (target,)
     else:
+        target_id = key_id(con, scope, target)
+        if target_id is None:
+            return {}
+        # Page ids are in name order, so they order and tie-break as the names would.
         sql = (
-            "SELECT DISTINCT source_page, -neg_domain_authority, -neg_spam_score FROM link_rows"
+            "SELECT DISTINCT source_id, -neg_domain_authority, -neg_spam_score FROM link_rows"
             f" WHERE {LINK_TARGET_COLUMNS[scope]} = ? AND external = 1 AND flags & ? = 0"
         )
-        params = (target, _LIVE_DIRECT_CLEAR)
+        params = (target_id, _LIVE_DIRECT_CLEAR)
     return {source: (da, spam) for source, da, spam in con.execute(sql, params)}
 
 
@@ -276,18 +302,18 @@ def link_intersect(
     Every linking source of every target is read and combined here: the cost grows with the
     targets' linking sources, not with the page size.
     """
-    excluded: set[str] = set()
+    excluded: set[int | str] = set()
     for scope, target in negatives:
         excluded.update(_linking_sources(con, scope, target, source_scope))
-    matches: dict[str, list[int]] = {}
-    scores: dict[str, tuple[int, int]] = {}
+    matches: dict[int | str, list[int]] = {}
+    scores: dict[int | str, tuple[int, int]] = {}
     for index, (scope, target) in enumerate(positives):
         for source, score in _linking_sources(con, scope, target, source_scope).items():
             if source not in excluded:
                 matches.setdefault(source, []).append(index)
                 scores[source] = score
 
-    def key(source: str) -> tuple:
+    def key(source: int | str) -> tuple:
         da, spam = scores[source]
         if sort == "matching_target_count":
             return (-len(matches[source]), -da, source)
@@ -298,13 +324,16 @@ def link_intersect(
     keys = sorted(key(s) for s, found in matches.items() if len(found) >= minimum_matching)
     if after is not None:
         keys = [k for k in keys if k > tuple(after)]
+    keys = keys[:limit]
+    names = page_names(con, {k[-1] for k in keys}) if source_scope == "page" else {}
     rows = []
-    for k in keys[:limit]:
+    for k in keys:
         source = k[-1]
-        title = ""
+        name, title = str(source), ""
         if source_scope == "page":
-            found = con.execute("SELECT title FROM pages WHERE page = ?", (source,)).fetchone()
+            name = names[source]
+            found = con.execute("SELECT title FROM pages WHERE page = ?", (name,)).fetchone()
             title = found[0] if found else ""
         da, spam = scores[source]
-        rows.append(IntersectRow(source, title, da, spam, matches[source], k))
+        rows.append(IntersectRow(name, title, da, spam, matches[source], k))
     return rows

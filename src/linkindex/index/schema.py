@@ -151,13 +151,15 @@ def index_statements() -> list[str]:
 # --- Link-level tables: links, anchor_text, link_status, link_intersect ----------------------
 # One row per (reached target page, source page, linked page): a direct link (linked page =
 # target) or a link to a page that redirects or declares its canonical to the target (one hop).
-# Clustered by target page, then external, then the default sort (source PA, negated); the
-# subdomain and root-domain scopes read the same rows through two secondary indexes that carry
-# the flags, so a default page of any scope is one index range scan. Other sorts sort the
-# target's rows (docs/api.md).
+# Pages, subdomains and root domains are stored as numbers from link_keys_<scope>, assigned in
+# name order. Clustered by target page, then external, then the default sort (source PA,
+# negated); the subdomain and root-domain scopes read the same rows through two secondary
+# indexes that carry the flags, so a default page of any scope is one index range scan. Other
+# sorts sort the target's rows (docs/api.md).
+LINK_KEY_COLUMNS: tuple[str, ...] = ("id", "key")
 LINK_ROW_COLUMNS: tuple[str, ...] = (
-    "target_page", "external", "neg_page_authority", "source_page", "link_page",
-    "target_subdomain", "target_root", "source_subdomain", "source_root", "flags",
+    "target_id", "external", "neg_page_authority", "source_id", "link_id",
+    "target_subdomain_id", "target_root_id", "source_subdomain_id", "source_root_id", "flags",
     "neg_domain_authority", "neg_link_propensity", "neg_spam_score",
     "neg_root_domains_to_source_page", "neg_root_domains_to_source_root_domain",
     "first_day", "last_day", "lost_day", "anchor_text",
@@ -175,21 +177,17 @@ LINK_DELETED = 32
 LINK_SHADOWED_SUBDOMAIN = 64
 LINK_SHADOWED_ROOT_DOMAIN = 128
 
-# The key column of the reached target at each scope, and the structure that orders it.
+# The column of the reached target and of the source at each scope, and the b-tree that
+# orders the target's rows.
 LINK_TARGET_COLUMNS = {
-    "page": "target_page",
-    "subdomain": "target_subdomain",
-    "root_domain": "target_root",
+    "page": "target_id",
+    "subdomain": "target_subdomain_id",
+    "root_domain": "target_root_id",
 }
 LINK_SOURCE_COLUMNS = {
-    "page": "source_page",
-    "subdomain": "source_subdomain",
-    "root_domain": "source_root",
-}
-LINK_ROW_INDEXES = {
-    "page": "link_rows",
-    "subdomain": "link_rows_by_subdomain",
-    "root_domain": "link_rows_by_root_domain",
+    "page": "source_id",
+    "subdomain": "source_subdomain_id",
+    "root_domain": "source_root_id",
 }
 LINK_SORT_COLUMNS = {
     "source_page_authority": "neg_page_authority",
@@ -211,11 +209,12 @@ def anchor_text_table(scope: str) -> str:
     return f"anchor_texts_{scope}"
 
 
+def link_key_table(scope: str) -> str:
+    return f"link_keys_{scope}"
+
+
 def link_create_statements() -> list[str]:
-    text = {
-        "target_page", "source_page", "link_page", "target_subdomain", "target_root",
-        "source_subdomain", "source_root", "anchor_text", "target",
-    }  # fmt: skip
+    text = {"anchor_text", "target", "key"}
     real = {"neg_link_propensity"}
 
     def ddl(name: str, columns: tuple[str, ...], key: str) -> str:
@@ -224,13 +223,14 @@ def link_create_statements() -> list[str]:
         return f"CREATE TABLE {name} (\n  {body},\n  PRIMARY KEY ({key})\n) WITHOUT ROWID"
 
     statements = [
-        ddl(
-            "link_rows",
-            LINK_ROW_COLUMNS,
-            "target_page, external, neg_page_authority, source_page, link_page",
-        )
-    ]
+        ddl("link_rows", LINK_ROW_COLUMNS,
+            "target_id, external, neg_page_authority, source_id, link_id")
+    ]  # fmt: skip
     for scope in LINKING_ROOT_SCOPES:
+        # A rowid table: the id is the rowid, so the key's unique index maps names to ids.
+        statements.append(
+            f"CREATE TABLE {link_key_table(scope)} (id INTEGER PRIMARY KEY, key TEXT)"
+        )
         statements.append(
             ddl(anchor_text_table(scope), ANCHOR_TEXT_COLUMNS,
                 "target, neg_root_domains, neg_pages, anchor_text")
@@ -239,8 +239,13 @@ def link_create_statements() -> list[str]:
 
 
 def link_index_statements() -> list[str]:
-    return [
-        f"CREATE INDEX {LINK_ROW_INDEXES[scope]} ON link_rows ({LINK_TARGET_COLUMNS[scope]},"
-        " external, neg_page_authority, source_page, link_page, target_page, flags)"
-        for scope in ("subdomain", "root_domain")
+    statements = [
+        f"CREATE UNIQUE INDEX {link_key_table(scope)}_by_key ON {link_key_table(scope)} (key)"
+        for scope in LINKING_ROOT_SCOPES
     ]
+    for scope in ("subdomain", "root_domain"):
+        statements.append(
+            f"CREATE INDEX link_rows_by_{scope} ON link_rows ({LINK_TARGET_COLUMNS[scope]},"
+            " external, neg_page_authority, source_id, link_id, target_id, flags)"
+        )
+    return statements
