@@ -244,10 +244,7 @@ def link_status(state: State, data: LinkStatusRequest) -> LinkStatusResponse:
     ]
     snapshot = current_snapshot(state)
     return LinkStatusResponse(
-        exists=[
-            snapshot.link_exists(target, data.target_scope, source, data.source_scope)
-            for source in sources
-        ]
+        exists=snapshot.links_exist(target, data.target_scope, sources, data.source_scope)
     )
 
 

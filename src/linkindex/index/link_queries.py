@@ -214,42 +214,54 @@ def anchor_texts(
     return list(map(AnchorTextRow._make, con.execute(sql, [*params, limit])))
 
 
-def link_exists(
+def links_exist(
     con: sqlite3.Connection,
     target_scope: Scope,
     target: str,
     target_root: str,
     source_scope: Scope,
-    source: str,
-) -> bool:
-    """Whether a source (at its scope) links to a target (at its scope) now, directly."""
-    if source_scope == "root_domain" and source != target_root:
-        # Linking root domains of another root domain are keyed by (target, -DA, source).
-        sql = (
-            f"SELECT 1 FROM {schema.linking_root_table(target_scope)} WHERE target = ?"
-            " AND neg_domain_authority = (SELECT -domain_authority FROM root_domains"
-            " WHERE root_domain = ?) AND source = ? AND pages > 0"
-        )
-        return con.execute(sql, (target, source, source)).fetchone() is not None
-    target_id, source_id = key_id(con, target_scope, target), key_id(con, source_scope, source)
-    if target_id is None or source_id is None:
-        return False
+    sources: Sequence[str],
+) -> list[bool]:
+    """Whether each source (at its scope) links to the target (at its scope) now, directly."""
+    answers: dict[str, bool] = {}
+    target_id = key_id(con, target_scope, target)
     target_column = LINK_TARGET_COLUMNS[target_scope]
-    if source_scope == "page":
-        # The source's PA completes the clustered key's prefix: a point lookup, not a scan.
+    scanned: dict[int, str] = {}  # sources answered by one scan of the target's links
+    for source in dict.fromkeys(sources):
+        if source_scope == "root_domain" and source != target_root:
+            # Linking root domains of another root domain are keyed (target, -DA, source).
+            sql = (
+                f"SELECT 1 FROM {schema.linking_root_table(target_scope)} WHERE target = ?"
+                " AND neg_domain_authority = (SELECT -domain_authority FROM root_domains"
+                " WHERE root_domain = ?) AND source = ? AND pages > 0"
+            )
+            answers[source] = con.execute(sql, (target, source, source)).fetchone() is not None
+            continue
+        source_id = key_id(con, source_scope, source)
+        answers[source] = False
+        if target_id is None or source_id is None:
+            continue
+        if source_scope == "page":
+            # The source's PA completes the clustered key's prefix: a point lookup.
+            sql = (
+                f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
+                " AND neg_page_authority = (SELECT -page_authority FROM pages WHERE page = ?)"
+                " AND source_id = ? AND flags & ? = 0 LIMIT 1"
+            )
+            params = (target_id, source, source_id, _LIVE_DIRECT_CLEAR)
+            answers[source] = con.execute(sql, params).fetchone() is not None
+        else:
+            scanned[source_id] = source
+    if scanned:
+        column = LINK_SOURCE_COLUMNS[source_scope]
+        marks = ", ".join("?" for _ in scanned)
         sql = (
-            f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
-            " AND neg_page_authority = (SELECT -page_authority FROM pages WHERE page = ?)"
-            " AND source_id = ? AND flags & ? = 0 LIMIT 1"
+            f"SELECT DISTINCT {column} FROM link_rows WHERE {target_column} = ?"
+            f" AND flags & ? = 0 AND {column} IN ({marks})"
         )
-        params: tuple = (target_id, source, source_id, _LIVE_DIRECT_CLEAR)
-    else:
-        sql = (
-            f"SELECT 1 FROM link_rows WHERE {target_column} = ?"
-            f" AND {LINK_SOURCE_COLUMNS[source_scope]} = ? AND flags & ? = 0 LIMIT 1"
-        )
-        params = (target_id, source_id, _LIVE_DIRECT_CLEAR)
-    return con.execute(sql, params).fetchone() is not None
+        for (found,) in con.execute(sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]):
+            answers[scanned[found]] = True
+    return [answers[source] for source in sources]
 
 
 class IntersectRow(NamedTuple):

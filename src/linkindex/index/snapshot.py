@@ -285,12 +285,12 @@ class Snapshot:
     ) -> list[link_queries.AnchorTextRow]:
         return link_queries.anchor_texts(self._con(), scope, target, after, limit)
 
-    def link_exists(
-        self, target: CanonicalURL, target_scope: Scope, source: str, source_scope: Scope
-    ) -> bool:
-        return link_queries.link_exists(
+    def links_exist(
+        self, target: CanonicalURL, target_scope: Scope, sources: list[str], source_scope: Scope
+    ) -> list[bool]:
+        return link_queries.links_exist(
             self._con(), target_scope, target.key(target_scope), target.root_domain,
-            source_scope, source,
+            source_scope, sources,
         )  # fmt: skip
 
     def link_intersect(
