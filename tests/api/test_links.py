@@ -262,3 +262,37 @@ def test_next_token_from_before_the_index_changed_is_a_410(home, serve):
     response = fresh.post("links", {"target": TARGET, "limit": 2, "next_token": token})
     assert response.status_code == 410
     assert response.json()["message"] == "The next token has expired"
+
+
+def test_openapi_describes_the_link_endpoints_with_their_sorts(server):
+    import requests
+
+    document = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    for endpoint in ("links", "anchor_text", "link_status", "link_intersect"):
+        assert f"/v2/{endpoint}" in document["paths"]
+    sort = document["components"]["schemas"]["LinksRequest"]["properties"]["sort"]
+    text = str(sort)
+    assert all(f"'{name}'" in text for name in SORT_FIELDS)  # the six sorts, as an enum
+
+
+def test_subdomains_limited_to_one_takes_urls_too_and_an_empty_sort_is_a_400(server):
+    by_host = every(server, sort="source_page_authority", subdomains_limited_to_one=["y.s.com"])
+    by_url = every(
+        server, sort="source_page_authority", subdomains_limited_to_one=["http://Y.s.com/"]
+    )
+    assert by_url == by_host
+    assert links(server, sort="").status_code == 400
+
+
+def test_an_index_built_before_the_link_tables_is_a_503_that_says_to_rebuild(home, serve):
+    import sqlite3
+
+    for crawl in link_web():
+        crawl.write(home.crawls)
+    result = build_index(home)
+    store = home.snapshots / result.snapshot / "index.sqlite"
+    with sqlite3.connect(store) as con:  # what a snapshot of the previous version lacks
+        con.execute("DROP TABLE link_rows")
+    response = serve(home).post("links", {"target": TARGET})
+    assert response.status_code == 503
+    assert "linkindex build --force" in response.json()["message"]

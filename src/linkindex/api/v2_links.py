@@ -31,7 +31,12 @@ from linkindex.api.v2 import UrlMetrics
 from linkindex.index import schema
 from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
 from linkindex.index.snapshot import Snapshot
-from linkindex.urls import BadURL, normalize_host, parse_target
+from linkindex.urls import BadURL, parse_target
+
+OLD_INDEX = (
+    "This index was built before the link tables existed: run `linkindex build --force` on"
+    " the server"
+)
 
 # Sorts are plain strings checked in the handler (their valid values differ per endpoint, and
 # the shared enum messages are keyed by field name); the schema still lists them.
@@ -41,6 +46,13 @@ IntersectSourceScope = Annotated[
     str, msgspec.Meta(extra_json_schema={"enum": list(INTERSECT_SOURCE_SCOPES)})
 ]
 Subdomains = Annotated[list[Target], msgspec.Meta(max_length=50)]
+
+
+def _link_snapshot(state: State) -> Snapshot:
+    snapshot = current_snapshot(state)
+    if not snapshot.has_link_tables:
+        raise ApiError(503, OLD_INDEX)
+    return snapshot
 
 
 def _continuation(
@@ -106,14 +118,11 @@ def _source_root(value: str | None) -> str | None:
 
 
 def _subdomains(values: list[str] | None) -> tuple[str, ...]:
-    hosts = []
-    for i, value in enumerate(values or []):
-        try:
-            hosts.append(normalize_host(value.strip().removesuffix("/")))
-        except BadURL as exc:
-            name = f"subdomains_limited_to_one[{i}]"
-            raise bad_request(f"{name} is not a valid host name: {exc}") from exc
-    return tuple(sorted(set(hosts)))
+    hosts = {
+        parse_target_param(value, f"subdomains_limited_to_one[{i}]").subdomain
+        for i, value in enumerate(values or [])
+    }
+    return tuple(sorted(hosts))
 
 
 def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
@@ -136,14 +145,15 @@ def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
 
 def links(state: State, data: LinksRequest) -> dict:
     """Links to a target, one per (source page, linked page), with Moz's sorts and filters."""
-    sort = check_choice("sort", data.sort, LINKS_SORTS) if data.sort else LINKS_DEFAULT_SORT
+    given = data.sort is not None
+    sort = check_choice("sort", data.sort, LINKS_SORTS) if given else LINKS_DEFAULT_SORT
     check_limited_subdomains(data.subdomains_limited_to_one, data.sort)
     filters = check_links_filter(data.filter)
     anchor = check_links_anchor(data.anchor_text)
     source_root = _source_root(data.source_root_domain)
     subdomains = _subdomains(data.subdomains_limited_to_one)
     target = parse_target_param(data.target)
-    snapshot = current_snapshot(state)
+    snapshot = _link_snapshot(state)
     target_key = target.key(data.target_scope)
     fingerprint = request_fingerprint(
         "links", target_key, data.target_scope, sort, sorted(filters.names), anchor,
@@ -205,7 +215,7 @@ def anchor_text(state: State, data: AnchorTextRequest) -> AnchorTextResponse:
     if data.target_scope is not None:
         raise bad_request("anchor_text takes 'scope', not 'target_scope': send \"scope\" instead")
     target = parse_target_param(data.target)
-    snapshot = current_snapshot(state)
+    snapshot = _link_snapshot(state)
     target_key = target.key(data.scope)
     fingerprint = request_fingerprint("anchor_text", target_key, data.scope)
     after = _continuation(state, snapshot, data.next_token, fingerprint)
@@ -242,7 +252,7 @@ def link_status(state: State, data: LinkStatusRequest) -> LinkStatusResponse:
         parse_target_param(source, f"sources[{i}]").key(data.source_scope)
         for i, source in enumerate(data.sources)
     ]
-    snapshot = current_snapshot(state)
+    snapshot = _link_snapshot(state)
     return LinkStatusResponse(
         exists=snapshot.links_exist(target, data.target_scope, sources, data.source_scope)
     )
@@ -296,7 +306,7 @@ def link_intersect(state: State, data: LinkIntersectRequest) -> LinkIntersectRes
     sort = check_choice("sort", data.sort, INTERSECT_SORTS)
     positives = _intersect_targets(data.positive_targets, "positive_targets")
     negatives = _intersect_targets(data.negative_targets, "negative_targets")
-    snapshot = current_snapshot(state)
+    snapshot = _link_snapshot(state)
     fingerprint = request_fingerprint(
         "link_intersect", positives, negatives, source_scope, sort, minimum
     )

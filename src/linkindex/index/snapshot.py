@@ -6,6 +6,7 @@ turns them into queries on the serving store.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -270,6 +271,12 @@ class Snapshot:
         return list(map(LinkingRootRow._make, self._con().execute(sql, params)))
 
     # Link-level endpoints: the queries live in index/link_queries.py.
+    @functools.cached_property
+    def has_link_tables(self) -> bool:
+        """False for a snapshot published before the link tables existed."""
+        sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'link_rows'"
+        return self._con().execute(sql).fetchone() is not None
+
     def links(self, query: link_queries.LinkQuery) -> list[link_queries.LinkRow]:
         return link_queries.links(self._con(), query)
 
