@@ -210,6 +210,7 @@ def test_source_scope_keeps_only_the_best_link_per_source(server, source_scope):
             best.setdefault(source_key(row), row)
         rows = every(server, sort=sort, source_scope=source_scope)
         assert rows == [r for r in full if best[source_key(r)] is r]
+        assert every(server, sort=sort, source_scope=source_scope, limit=2) == rows
     assert len(every(server, source_scope="root_domain")) < len(every(server))
 
 
