@@ -145,8 +145,7 @@ def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
 
 def links(state: State, data: LinksRequest) -> dict:
     """Links to a target, one per (source page, linked page), with Moz's sorts and filters."""
-    given = data.sort is not None
-    sort = check_choice("sort", data.sort, LINKS_SORTS) if given else LINKS_DEFAULT_SORT
+    sort = LINKS_DEFAULT_SORT if data.sort is None else check_choice("sort", data.sort, LINKS_SORTS)
     check_limited_subdomains(data.subdomains_limited_to_one, data.sort)
     filters = check_links_filter(data.filter)
     anchor = check_links_anchor(data.anchor_text)

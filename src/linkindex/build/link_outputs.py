@@ -11,21 +11,20 @@ from linkindex.index import schema
 
 # Anchor text as the API matches it: tags stripped, whitespace collapsed, trimmed, lowercase.
 # linkindex.api.link_params.normalize_anchor is the same rule for a request's anchor_text.
+# The raw anchor is the one of the newest capture that had the link (a non-empty one when the
+# page had the link twice).
+_NEWEST_ANCHOR = "coalesce(max({'t': fetch_time, 'e': anchor_text <> '', 'a': anchor_text}).a, '')"
 _NORMALIZED_ANCHOR = (
-    "lower(trim(regexp_replace(regexp_replace({a}, '<[^>]*>', '', 'g'), '\\s+', ' ', 'g')))"
+    f"lower(trim(regexp_replace(regexp_replace({_NEWEST_ANCHOR}, '<[^>]*>', '', 'g'),"
+    " '\\s+', ' ', 'g')))"
 )
 
-# Per link: the last date a capture had it and its anchor text in the newest such capture
-# (a non-empty one when the page had the link twice). The link state keeps neither.
+# Per link: the last date a capture had it and its anchor text. The link state keeps neither.
 LINK_LAST = f"""
 CREATE TABLE link_last AS
 SELECT source_page, target_page,
        CAST(max(fetch_time) AS DATE) AS last_seen,
-       {
-    _NORMALIZED_ANCHOR.format(
-        a="max({'t': fetch_time, 'e': anchor_text <> '', 'a': anchor_text}).a"
-    )
-} AS anchor_text
+       {_NORMALIZED_ANCHOR} AS anchor_text
 FROM raw_links
 WHERE source_page <> target_page
 GROUP BY source_page, target_page
