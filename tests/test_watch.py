@@ -7,6 +7,7 @@ import os
 import random
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -130,3 +131,18 @@ def test_the_cli_runs_the_command_on_a_change_across_two_invocations(server, hom
     subprocess.run(command, env=env, check=True, capture_output=True, timeout=60)
     assert [run[1] for run in runs(tmp_path)] == [new]
     assert json.loads((tmp_path / "state.json").read_text())["last_index_id"] == new
+
+
+def test_the_push_form_acts_on_the_event_of_a_published_build(server, home, tmp_path):
+    watch = watcher(server, tmp_path)
+    follower = threading.Thread(target=watch.follow_events, args=(2,), daemon=True)
+    follower.start()
+    deadline = time.monotonic() + 10
+    while WatchState.load(tmp_path / "state.json").last_index_id is None:
+        assert time.monotonic() < deadline, "the first event never came"
+        time.sleep(0.05)
+    old = WatchState.load(tmp_path / "state.json").last_index_id
+    new = publish_new_index(server, home)
+    follower.join(timeout=15)
+    assert not follower.is_alive()
+    assert runs(tmp_path) == [[old, new, new]]

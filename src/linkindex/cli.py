@@ -178,13 +178,18 @@ def watch(
     interval: Annotated[float, typer.Option(min=1, help="Seconds between polls.")] = 900.0,
     jitter: Annotated[float, typer.Option(min=0, max=0.5, help="Spread of each wait.")] = 0.1,
     checks: Annotated[
-        int | None, typer.Option(min=1, help="Stop after this many polls (default: never).")
+        int | None,
+        typer.Option(min=1, help="Stop after this many polls or events (default: never)."),
     ] = None,
+    push: Annotated[
+        bool, typer.Option("--push", help="Subscribe to /v2/index_events instead of polling.")
+    ] = False,
     access_id: Annotated[str | None, typer.Option(envvar="LINKINDEX_ACCESS_ID")] = None,
     secret_key: Annotated[str | None, typer.Option(envvar="LINKINDEX_SECRET_KEY")] = None,
     token: Annotated[str | None, typer.Option(envvar="LINKINDEX_TOKEN")] = None,
 ) -> None:
-    """Poll index_metadata politely and run a command once each time index_id changes."""
+    """Poll index_metadata politely (or subscribe with --push) and run a command once each
+    time index_id changes."""
     import logging
 
     from linkindex.client import ApiError, LinksClient
@@ -198,7 +203,10 @@ def watch(
         raise typer.Exit(2) from exc
     watcher = Watcher(client, state, on_change, interval=interval, jitter=jitter)
     try:
-        watcher.run(checks)
+        if push:
+            watcher.follow_events(checks)
+        else:
+            watcher.run(checks)
     except ApiError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc

@@ -13,7 +13,7 @@ import random
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -93,7 +93,10 @@ class Watcher:
 
     def check_once(self) -> Change | None:
         """One poll; runs the command if index_id changed since the last one stored."""
-        current = str(self.client.index_metadata()["index_id"])
+        return self.observe(str(self.client.index_metadata()["index_id"]))
+
+    def observe(self, current: str) -> Change | None:
+        """Compare an index_id, however learned, with the stored one; act once on a change."""
         state = WatchState.load(self.state_path)
         if state.last_index_id is None:
             log.info("first index_id seen: %s (stored; the command runs on the next change)",
@@ -121,6 +124,40 @@ class Watcher:
         """The interval with +-jitter; doubled per consecutive failed check, capped."""
         base = min(MAX_BACKOFF_SECONDS, self.interval * 2**self.failures)
         return base * (1 + self.rng.uniform(-self.jitter, self.jitter))
+
+    def follow_events(self, events: int | None = None) -> None:
+        """The push form: subscribe to /v2/index_events and act on each event; on a dropped
+        stream, back off as a failed poll would and subscribe again."""
+        seen = 0
+        while events is None or seen < events:
+            try:
+                for index_id in self._event_ids():
+                    self.failures = 0
+                    self.observe(index_id)
+                    seen += 1
+                    if events is not None and seen >= events:
+                        return
+                self.failures += 1  # the server closed the stream: it may be restarting
+            except httpx.HTTPStatusError as error:
+                if error.response.status_code in (401, 403):
+                    raise ApiError(error.response.status_code, "credentials refused") from error
+                self.failures += 1
+            except httpx.TransportError as error:
+                self.failures += 1
+                log.warning("index_events stream failed (%s); backing off", error)
+            self.sleep(self.next_wait())
+
+    def _event_ids(self) -> Iterator[str]:
+        last = WatchState.load(self.state_path).last_index_id
+        headers = {"Last-Event-ID": last} if last else {}
+        http = self.client.transport.http
+        # No read timeout: a quiet stream is normal; heartbeats arrive every 15 s.
+        timeout = httpx.Timeout(30.0, read=None)
+        with http.stream("GET", "/v2/index_events", headers=headers, timeout=timeout) as stream:
+            stream.raise_for_status()
+            for line in stream.iter_lines():
+                if line.startswith("id: "):
+                    yield line[4:]
 
     def run(self, checks: int | None = None) -> None:
         """Poll until stopped (or `checks` polls). Credentials errors stop; others back off."""
