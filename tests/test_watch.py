@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from client.scripted_server import Answer, scripted_server
-from records_factory import Crawl
+from records_factory import fan_in
 
 from linkindex.build.pipeline import build_index
 from linkindex.client import ApiError, LinksClient, RetryPolicy
@@ -22,17 +22,9 @@ from linkindex.watch import Watcher, WatchState
 RECORD = 'echo "$1 $2 $LINKINDEX_NEW_INDEX_ID" >> "{log}"'
 
 
-def crawl(name: str, day: str, targets: int) -> Crawl:
-    c = Crawl(name, day)
-    for i in range(targets):
-        c.page(f"https://source{i}.org/")
-        c.link(f"https://source{i}.org/", "https://target.com/")
-    return c
-
-
 @pytest.fixture
 def server(home, serve):
-    crawl("c1", "2026-01-10", 3).write(home.crawls)
+    fan_in("c1", "2026-01-10", 3).write(home.crawls)
     build_index(home)
     return serve(home)
 
@@ -41,7 +33,7 @@ def publish_new_index(server, home) -> str:
     """Add a crawl, rebuild, and wait until the running server answers with the new id."""
     client = LinksClient(server.base_url, *server.auth)
     first = client.index_metadata()["index_id"]
-    crawl("c2", "2026-03-10", 5).write(home.crawls)
+    fan_in("c2", "2026-03-10", 5).write(home.crawls)
     build_index(home)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:

@@ -6,22 +6,14 @@ import json
 
 import httpx
 import pytest
-from records_factory import Crawl
+from records_factory import fan_in
 
 from linkindex.build.pipeline import build_index
 
 
-def crawl(name: str, day: str, linkers: int) -> Crawl:
-    c = Crawl(name, day)
-    for i in range(linkers):
-        c.page(f"https://source{i}.org/")
-        c.link(f"https://source{i}.org/", "https://target.com/")
-    return c
-
-
 @pytest.fixture
 def server(home, serve):
-    crawl("c1", "2026-01-10", 2).write(home.crawls)
+    fan_in("c1", "2026-01-10", 2).write(home.crawls)
     build_index(home)
     return serve(home)
 
@@ -59,7 +51,7 @@ def test_a_published_build_is_pushed_with_the_previous_id(server, home):
     with httpx.stream("GET", f"{server.base_url}/v2/index_events", auth=server.auth,
                       headers={"Last-Event-ID": old}, timeout=15) as response:  # fmt: skip
         lines = response.iter_lines()
-        crawl("c2", "2026-03-10", 4).write(home.crawls)
+        fan_in("c2", "2026-03-10", 4).write(home.crawls)
         build_index(home)
         event = next_event(lines)
     assert event["previous_index_id"] == old

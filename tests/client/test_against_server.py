@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from records_factory import Crawl
+from records_factory import fan_in
 
 from linkindex.client import ApiError, LinksClient
 
@@ -12,12 +12,8 @@ LINKERS = 60  # more than one page of 50
 
 @pytest.fixture
 def server(build_home, serve, home):
-    crawl = Crawl("c1", "2026-01-10")
+    crawl = fan_in("c1", "2026-01-10", LINKERS, source="https://linker{i:02d}.org/", anchor="t")
     crawl.page("https://target.com/")
-    for i in range(LINKERS):
-        source = f"https://linker{i:02d}.org/"
-        crawl.page(source)
-        crawl.link(source, "https://target.com/", anchor="target")
     build_home(crawl)
     return serve(home)
 
