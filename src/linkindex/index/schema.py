@@ -129,6 +129,7 @@ def create_statements() -> list[str]:
                 "target, neg_domain_authority, source",
             )
         )
+    statements += page_list_create_statements()
     return statements
 
 
@@ -143,4 +144,61 @@ def index_statements() -> list[str]:
             statements.append(
                 f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, source)"
             )
+    statements += page_list_index_statements()
+    return statements
+
+
+# --- Page lists: top_pages, global_top_pages, global_top_root_domains, final_redirect ---
+# top_pages_<scope> lists every page the index knows under its subdomain / root domain,
+# keyed (scope key, -PA, page) like the linking-root tables, so each top_pages sort is one
+# range scan; http_code rides in every key so the status filters never leave the index.
+TOP_PAGES_SCOPES = ("subdomain", "root_domain")
+TOP_PAGES_COLUMNS: tuple[str, ...] = (
+    "target", "neg_page_authority", "page", "neg_root_domains_to_page",
+    "neg_external_pages_to_page", "http_code",
+)  # fmt: skip
+TOP_PAGES_SORT_KEYS = {
+    "page_authority": "neg_page_authority",
+    "root_domains_to_page": "neg_root_domains_to_page",
+    "external_pages_to_page": "neg_external_pages_to_page",
+}
+# The whole index's strongest pages and root domains, ranked at build time (rank 1 first).
+GLOBAL_TOP_LIMIT = 500
+GLOBAL_TOP_PAGE_COLUMNS: tuple[str, ...] = ("rank", "page")
+GLOBAL_TOP_ROOT_DOMAIN_COLUMNS: tuple[str, ...] = ("rank", "root_domain")
+# One row per page whose newest capture was an HTTP redirect: the page it points at.
+REDIRECT_COLUMNS: tuple[str, ...] = ("page", "target")
+
+
+def top_pages_table(scope: str) -> str:
+    return f"top_pages_{scope}"
+
+
+def page_list_create_statements() -> list[str]:
+    statements = [
+        _table_ddl("global_top_pages", GLOBAL_TOP_PAGE_COLUMNS, "rank"),
+        _table_ddl("global_top_root_domains", GLOBAL_TOP_ROOT_DOMAIN_COLUMNS, "rank"),
+        _table_ddl("redirects", REDIRECT_COLUMNS, "page"),
+    ]
+    for scope in TOP_PAGES_SCOPES:
+        statements.append(
+            _table_ddl(
+                top_pages_table(scope),
+                TOP_PAGES_COLUMNS,
+                "target, neg_page_authority, page",
+            )
+        )
+    return statements
+
+
+def page_list_index_statements() -> list[str]:
+    """The two count sorts; the PA sort is the table's own key (rows carry http_code)."""
+    statements = []
+    for scope in TOP_PAGES_SCOPES:
+        table = top_pages_table(scope)
+        for sort, column in TOP_PAGES_SORT_KEYS.items():
+            if column != "neg_page_authority":
+                statements.append(
+                    f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, page, http_code)"
+                )
     return statements
