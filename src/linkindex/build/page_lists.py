@@ -68,12 +68,53 @@ ORDER BY page
 """
 
 
+# Targets with at least this many linking root domains (at a scope) get their distributions
+# grouped at build time; below it, grouping at request time reads at most this many rows.
+DISTRIBUTION_PRECOMPUTE_MIN = 1000
+
+# The same buckets as index/distributions.py (docs/api.md), in DuckDB's SQL ("//" floors).
+_BUCKETS = """
+       CASE WHEN r.root_domains_to_root_domain <= 0 THEN 0
+            ELSE least(length(CAST(r.root_domains_to_root_domain AS VARCHAR)), 9) END
+           AS by_root_domains,
+       greatest(0, least(9, (r.domain_authority - 1) // 10)) AS by_domain_authority,
+       CASE WHEN r.spam_score < 0 THEN -1
+            ELSE greatest(0, least(9, (r.spam_score - 1) // 10)) END AS by_spam_score,
+       (NOT lr.has_follow)::INTEGER AS nofollow_only"""
+
+
+def distribution_groups_sql(min_roots: int) -> str:
+    """Linking root domains now (other root domains only, as in the serving tables) of every
+    target with at least ``min_roots`` of them, counted per bucket combination."""
+    parts = [
+        f"""
+SELECT '{scope}' AS scope, lr.target,{_BUCKETS},
+       count(*) AS roots, sum(lr.pages)::BIGINT AS pages,
+       sum(lr.nofollow_pages)::BIGINT AS nofollow_pages
+FROM linking_roots_{scope} lr
+JOIN out_root_domains r ON r.root_domain = lr.source_root
+WHERE lr.source_root <> lr.target_root AND lr.pages > 0
+  AND lr.target IN (
+      SELECT target FROM linking_roots_{scope}
+      WHERE source_root <> target_root AND pages > 0
+      GROUP BY target HAVING count(*) >= {int(min_roots)})
+GROUP BY ALL"""
+        for scope in schema.LINKING_ROOT_SCOPES
+    ]
+    return " UNION ALL ".join(parts) + "\nORDER BY ALL"
+
+
 def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
     """(index table, its columns, the SELECT producing them) for the page-list tables."""
     queries = [
         ("global_top_pages", schema.GLOBAL_TOP_PAGE_COLUMNS, GLOBAL_TOP_PAGES),
         ("global_top_root_domains", schema.GLOBAL_TOP_ROOT_DOMAIN_COLUMNS, GLOBAL_TOP_ROOT_DOMAINS),
         ("redirects", schema.REDIRECT_COLUMNS, REDIRECTS),
+        (
+            "distribution_groups",
+            schema.DISTRIBUTION_GROUP_COLUMNS,
+            distribution_groups_sql(DISTRIBUTION_PRECOMPUTE_MIN),
+        ),
     ]
     for scope in schema.TOP_PAGES_SCOPES:
         queries.append(

@@ -32,13 +32,14 @@ DISTRIBUTION_NAMES: tuple[str, ...] = (
 
 # Bucket numbers, 0-9. By root domains: [0, 1-9, 10-99, ..., 100000000+], i.e. the number of
 # decimal digits. By DA or Spam Score: [1-10, 11-20, ..., 91-100]. A linker without a Spam
-# Score (-1) has no spam bucket (NULL) and is left out of the by_spam_score arrays.
+# Score (-1) has spam bucket -1 and is left out of the by_spam_score arrays. The build groups
+# heavily linked targets the same way ahead of time (build/page_lists.py, distribution_groups).
 ROOT_DOMAINS_BUCKET_SQL = "CASE WHEN n <= 0 THEN 0 ELSE min(length(CAST(n AS TEXT)), 9) END"
 SCORE_BUCKET_SQL = "max(0, min(9, ({v} - 1) / 10))"
 _BUCKETED = f"""
 SELECT {ROOT_DOMAINS_BUCKET_SQL} AS by_rd,
        {SCORE_BUCKET_SQL.format(v="da")} AS by_da,
-       CASE WHEN spam < 0 THEN NULL ELSE {SCORE_BUCKET_SQL.format(v="spam")} END AS by_spam,
+       CASE WHEN spam < 0 THEN -1 ELSE {SCORE_BUCKET_SQL.format(v="spam")} END AS by_spam,
        has_follow = 0 AS nofollow_only,
        count(*) AS roots, sum(pages) AS pages, sum(nofollow_pages) AS nofollow_pages
 FROM (
@@ -48,6 +49,10 @@ FROM (
 )
 GROUP BY by_rd, by_da, by_spam, nofollow_only
 """
+_PREGROUPED = (
+    "SELECT by_root_domains, by_domain_authority, by_spam_score, nofollow_only, roots, pages,"
+    " nofollow_pages FROM distribution_groups WHERE scope = ? AND target = ?"
+)
 
 
 def url_distributions(con: sqlite3.Connection, target: CanonicalURL) -> dict[str, list[int]]:
@@ -66,13 +71,12 @@ def url_distributions(con: sqlite3.Connection, target: CanonicalURL) -> dict[str
         ("subdomain", target.subdomain),
         ("root_domain", target.root_domain),
     ):
-        sql = _BUCKETED.format(table=linking_root_table(scope))
-        for by_rd, by_da, by_spam, nofollow_only, roots, pages, nofollow_pages in con.execute(
-            sql, (key,)
+        for by_rd, by_da, spam, nofollow_only, roots, pages, nofollow_pages in _groups(
+            con, scope, key
         ):
-            to = scope
-            add(f"root_domains_to_{to}_by_domain_authority", by_da, roots)
-            add(f"root_domains_to_{to}_by_spam_score", by_spam, roots)
+            by_spam = spam if spam >= 0 else None
+            add(f"root_domains_to_{scope}_by_domain_authority", by_da, roots)
+            add(f"root_domains_to_{scope}_by_spam_score", by_spam, roots)
             if scope == "page":
                 add("root_domains_to_page_by_root_domains", by_rd, roots)
             if scope != "root_domain":
@@ -85,3 +89,12 @@ def url_distributions(con: sqlite3.Connection, target: CanonicalURL) -> dict[str
                 add("nofollow_root_domains_to_root_domain_by_domain_authority", by_da, roots)
                 add("nofollow_root_domains_to_root_domain_by_spam_score", by_spam, roots)
     return arrays
+
+
+def _groups(con: sqlite3.Connection, scope: str, key: str) -> list[tuple]:
+    """A heavily linked target's groups were made by the build; others are made here, from at
+    most DISTRIBUTION_PRECOMPUTE_MIN rows."""
+    rows = con.execute(_PREGROUPED, (scope, key)).fetchall()
+    if rows:
+        return rows
+    return con.execute(_BUCKETED.format(table=linking_root_table(scope)), (key,)).fetchall()

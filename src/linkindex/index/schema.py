@@ -6,6 +6,8 @@ page of results in any documented sort order is one ordered range scan (docs/arc
 
 from __future__ import annotations
 
+import hashlib
+
 # The 52 URL-metrics keys in the order Moz returns them (spec §1.3).
 URL_METRIC_FIELDS: tuple[str, ...] = (
     "page", "subdomain", "root_domain", "title", "last_crawled", "http_code",
@@ -168,6 +170,13 @@ GLOBAL_TOP_PAGE_COLUMNS: tuple[str, ...] = ("rank", "page")
 GLOBAL_TOP_ROOT_DOMAIN_COLUMNS: tuple[str, ...] = ("rank", "root_domain")
 # One row per page whose newest capture was an HTTP redirect: the page it points at.
 REDIRECT_COLUMNS: tuple[str, ...] = ("page", "target")
+# The url_metrics distributions of heavily linked targets, pre-grouped at build time: a target's
+# linking root domains counted per (root-domain bucket, DA bucket, spam bucket or -1, nofollow
+# only). Lighter targets are grouped from the linking-root tables when asked.
+DISTRIBUTION_GROUP_COLUMNS: tuple[str, ...] = (
+    "scope", "target", "by_root_domains", "by_domain_authority", "by_spam_score",
+    "nofollow_only", "roots", "pages", "nofollow_pages",
+)  # fmt: skip
 
 
 def top_pages_table(scope: str) -> str:
@@ -179,6 +188,11 @@ def page_list_create_statements() -> list[str]:
         _table_ddl("global_top_pages", GLOBAL_TOP_PAGE_COLUMNS, "rank"),
         _table_ddl("global_top_root_domains", GLOBAL_TOP_ROOT_DOMAIN_COLUMNS, "rank"),
         _table_ddl("redirects", REDIRECT_COLUMNS, "page"),
+        _table_ddl(
+            "distribution_groups",
+            DISTRIBUTION_GROUP_COLUMNS,
+            "scope, target, by_root_domains, by_domain_authority, by_spam_score, nofollow_only",
+        ),
     ]
     for scope in TOP_PAGES_SCOPES:
         statements.append(
@@ -202,3 +216,10 @@ def page_list_index_statements() -> list[str]:
                     f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, page, http_code)"
                 )
     return statements
+
+
+def store_layout_digest() -> str:
+    """A hash of the store's DDL. A build reuses a published snapshot of the same records only
+    if its layout matches, so tables added by a newer linkindex are never missing."""
+    text = "\n".join([*create_statements(), *index_statements()])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
