@@ -19,13 +19,13 @@ from linkindex.api.v2 import LinkingRootDomain, ToTarget, UrlMetrics
 from linkindex.index.page_lists import STATUS_FILTERS, TopPagesQuery
 from linkindex.index.schema import TOP_PAGES_SORT_KEYS
 from linkindex.index.snapshot import Snapshot
-from linkindex.urls import SCOPES
+from linkindex.urls import SCOPES, Scope
 
 TOP_PAGES_SORTS = tuple(TOP_PAGES_SORT_KEYS)
 TOP_PAGES_FILTERS = ("all", *STATUS_FILTERS)
 # With neither `scope` nor `target_scope`, a target's whole root domain is listed: the page
 # scope alone lists at most the one page, which is rarely what "top pages" asks for.
-DEFAULT_TOP_PAGES_SCOPE = "root_domain"
+DEFAULT_TOP_PAGES_SCOPE: Scope = "root_domain"
 ENUM_VALUES.setdefault("scope", SCOPES)
 
 
@@ -88,7 +88,7 @@ def _next_token(
     return state.tokens.issue(snapshot.index_id, fingerprint, cursor, served) if more else ""
 
 
-def _top_pages_scope(data: TopPagesRequest) -> str:
+def _top_pages_scope(data: TopPagesRequest) -> Scope:
     if data.scope and data.target_scope and data.scope != data.target_scope:
         raise bad_request(
             f"scope {data.scope!r} and target_scope {data.target_scope!r} disagree:"
@@ -109,7 +109,7 @@ def top_pages(state: State, data: TopPagesRequest) -> dict:
         )
     target = parse_target_param(data.target)
     snapshot = current_snapshot(state)
-    key = target.key(scope)  # type: ignore[arg-type]
+    key = target.key(scope)
     fingerprint = request_fingerprint("top_pages", key, scope, data.sort, data.filter)
     after, served = _continuation(state, snapshot, data.next_token, fingerprint)
     rows = snapshot.top_pages(
