@@ -296,4 +296,4 @@ def test_an_index_built_before_the_link_tables_is_a_503_that_says_to_rebuild(hom
         con.execute("DROP TABLE link_rows")
     response = serve(home).post("links", {"target": TARGET})
     assert response.status_code == 503
-    assert "linkindex build --force" in response.json()["message"]
+    assert "run `linkindex build`" in response.json()["message"]

@@ -34,8 +34,7 @@ from linkindex.index.snapshot import Snapshot
 from linkindex.urls import BadURL, parse_target
 
 OLD_INDEX = (
-    "This index was built before the link tables existed: run `linkindex build --force` on"
-    " the server"
+    "This index was built before the link tables existed: run `linkindex build` on the server"
 )
 
 # Sorts are plain strings checked in the handler (their valid values differ per endpoint, and
