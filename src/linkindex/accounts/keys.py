@@ -25,6 +25,16 @@ CREATE TABLE IF NOT EXISTS api_keys (
     revoked_at INTEGER
 )
 """
+# Each key's stable account number (Moz's quota object has an account_id) and its rate limit;
+# linkindex.accounts.quotas owns the rest of the account's settings.
+ACCOUNTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id INTEGER PRIMARY KEY,
+    access_id TEXT NOT NULL UNIQUE,
+    rate_limit INTEGER,
+    rate_period TEXT NOT NULL DEFAULT 'second'
+)
+"""
 
 
 def _digest(secret: str) -> str:
@@ -63,6 +73,7 @@ class KeyStore:
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
         con.execute(SCHEMA)
+        con.execute(ACCOUNTS_SCHEMA)
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -78,7 +89,9 @@ class KeyStore:
             token=secrets.token_urlsafe(32),
             name=name,
         )
-        self._con().execute(
+        con = self._con()
+        con.execute("BEGIN IMMEDIATE")
+        con.execute(
             "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
             (
                 credential.access_id,
@@ -88,6 +101,8 @@ class KeyStore:
                 int(time.time()),
             ),
         )
+        con.execute("INSERT INTO accounts (access_id) VALUES (?)", (credential.access_id,))
+        con.execute("COMMIT")
         return credential
 
     def list(self) -> list[ApiKey]:

@@ -1,0 +1,125 @@
+"""The meter both APIs bill through: a key's quota on a path, and charging rows against it.
+
+It joins the policy (quotas.AccountStore, keys.sqlite) with the ledger (usage.UsageLedger,
+usage.sqlite); the clock is injectable so tests can cross period boundaries.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from linkindex.accounts.keys import ApiKey
+from linkindex.accounts.quotas import DATA_ROWS, Account, AccountStore, Quota, period_bounds
+from linkindex.accounts.usage import Exhausted, UsageLedger
+
+RETRY_SWEEP_SECONDS = 3600
+
+
+class QuotaExceeded(Exception):
+    """The key's allotment on this path is used up and overage is not allowed."""
+
+    def __init__(self, quota: Quota) -> None:
+        super().__init__(f"quota exhausted on {quota.path}: {quota.used} of {quota.allotted} rows")
+        self.quota = quota
+
+
+class Meter:
+    def __init__(
+        self,
+        accounts: AccountStore,
+        ledger: UsageLedger,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.accounts = accounts
+        self.ledger = ledger
+        self.clock = clock
+        self._next_sweep = 0.0
+
+    @classmethod
+    def open(cls, state: Path, clock: Callable[[], float] = time.time) -> Meter:
+        """The meter of a home's state folder: policies in keys.sqlite, usage in usage.sqlite."""
+        return cls(AccountStore(state / "keys.sqlite"), UsageLedger(state / "usage.sqlite"), clock)
+
+    def account(self, key: ApiKey) -> Account:
+        return self.accounts.get(key.access_id)
+
+    def _standing(self, account: Account, path: str, now: float) -> Quota:
+        policy = account.policy(path)
+        start, reset_at = period_bounds(policy.reset, now, account.created_at)
+        return Quota(
+            path=path,
+            account_id=account.account_id,
+            allotted=policy.allotted,
+            used=0,
+            reset=policy.reset,
+            overage=policy.overage,
+            period_start=start,
+            period_reset=reset_at,
+        )
+
+    def quota(self, key: ApiKey, path: str) -> Quota:
+        """The key's quota on `path` now: allotment, rows used this period, period bounds."""
+        account = self.account(key)
+        standing = self._standing(account, path, self.clock())
+        used = self.ledger.used(
+            account.account_id, path, account.policy(path).rule, standing.period_start
+        )
+        return standing.with_usage(used, 0)
+
+    def check(self, key: ApiKey, path: str) -> None:
+        """Raise QuotaExceeded if a billed call would be refused now (asked before the work).
+        A key allowed overage costs no lookup."""
+        if self.account(key).policy(path).overage:
+            return
+        quota = self.quota(key, path)
+        if quota.exhausted:
+            raise QuotaExceeded(quota)
+
+    def charge(
+        self, key: ApiKey, path: str, rows: int, idempotency_key: str | None = None
+    ) -> Quota:
+        """Record `rows` on `path` durably and return the quota after it (usage_value = rows).
+
+        Refused with QuotaExceeded, writing nothing, when the allotment was already used up and
+        overage is off; a call that starts with rows left is billed in full, so `used` can pass
+        `allotted` by at most one call's rows. 0 rows writes nothing. A repeat of an
+        `idempotency_key` within 24 hours is not billed again and reports the first rows.
+        """
+        if rows < 0:
+            raise ValueError("rows must be 0 or more")
+        now = self.clock()
+        account = self.account(key)
+        policy = account.policy(path)
+        standing = self._standing(account, path, now)
+        if rows == 0:
+            used = self.ledger.used(account.account_id, path, policy.rule, standing.period_start)
+            return standing.with_usage(used, 0)
+        try:
+            charged = self.ledger.charge(
+                account.account_id,
+                path,
+                rows,
+                now=now,
+                rule=policy.rule,
+                period_start=standing.period_start,
+                allotted=None if policy.overage else policy.allotted,
+                idempotency_key=idempotency_key,
+            )
+        except Exhausted as exc:
+            raise QuotaExceeded(standing.with_usage(exc.used, 0)) from None
+        if now >= self._next_sweep:
+            self._next_sweep = now + RETRY_SWEEP_SECONDS
+            self.ledger.forget_old_retries(now)
+        return standing.with_usage(charged.used, charged.rows)
+
+    def rows_consumed(self, key: ApiKey, start: int | None, end: int | None) -> int:
+        """Data rows (spec 2.2 production path) billed to the key from `start` to `end`
+        (Unix seconds, both included); by default the current billing period up to now."""
+        account = self.account(key)
+        now = self.clock()
+        period_start, _ = period_bounds(account.policy(DATA_ROWS).reset, now, account.created_at)
+        first = period_start if start is None else start
+        last = int(now) if end is None else end
+        return self.ledger.rows_between(account.account_id, DATA_ROWS, first, last)
