@@ -36,6 +36,8 @@ class Meter:
         self.ledger = ledger
         self.clock = clock
         self._next_sweep = 0.0
+        # (reset, never_start) -> the current period's bounds, reused until it ends.
+        self._periods: dict[tuple[str, int], tuple[int, int | None]] = {}
 
     @classmethod
     def open(cls, state: Path, clock: Callable[[], float] = time.time) -> Meter:
@@ -45,28 +47,29 @@ class Meter:
     def account(self, key: ApiKey) -> Account:
         return self.accounts.get(key.access_id)
 
-    def _standing(self, account: Account, path: str, now: float) -> Quota:
+    def _period(self, reset: str, now: float, never_start: int) -> tuple[int, int | None]:
+        cached = self._periods.get((reset, never_start))
+        if cached is None or now < cached[0] or (cached[1] is not None and now >= cached[1]):
+            cached = self._periods[(reset, never_start)] = period_bounds(reset, now, never_start)
+        return cached
+
+    def _quota(
+        self, account: Account, path: str, now: float, used: int = 0, usage_value: int = 0
+    ) -> Quota:
         policy = account.policy(path)
-        start, reset_at = period_bounds(policy.reset, now, account.created_at)
-        return Quota(
-            path=path,
-            account_id=account.account_id,
-            allotted=policy.allotted,
-            used=0,
-            reset=policy.reset,
-            overage=policy.overage,
-            period_start=start,
-            period_reset=reset_at,
-        )
+        start, reset_at = self._period(policy.reset, now, account.created_at)
+        return Quota(path, account.account_id, policy.allotted, used, policy.reset,
+                     policy.overage, start, reset_at, usage_value)  # fmt: skip
 
     def quota(self, key: ApiKey, path: str) -> Quota:
         """The key's quota on `path` now: allotment, rows used this period, period bounds."""
         account = self.account(key)
-        standing = self._standing(account, path, self.clock())
+        now = self.clock()
+        standing = self._quota(account, path, now)
         used = self.ledger.used(
             account.account_id, path, account.policy(path).rule, standing.period_start
         )
-        return standing.with_usage(used, 0)
+        return self._quota(account, path, now, used)
 
     def check(self, key: ApiKey, path: str) -> None:
         """Raise QuotaExceeded if a billed call would be refused now (asked before the work).
@@ -92,10 +95,10 @@ class Meter:
         now = self.clock()
         account = self.account(key)
         policy = account.policy(path)
-        standing = self._standing(account, path, now)
+        period_start, _ = self._period(policy.reset, now, account.created_at)
         if rows == 0:
-            used = self.ledger.used(account.account_id, path, policy.rule, standing.period_start)
-            return standing.with_usage(used, 0)
+            used = self.ledger.used(account.account_id, path, policy.rule, period_start)
+            return self._quota(account, path, now, used)
         try:
             charged = self.ledger.charge(
                 account.account_id,
@@ -103,23 +106,23 @@ class Meter:
                 rows,
                 now=now,
                 rule=policy.rule,
-                period_start=standing.period_start,
+                period_start=period_start,
                 allotted=None if policy.overage else policy.allotted,
                 idempotency_key=idempotency_key,
             )
         except Exhausted as exc:
-            raise QuotaExceeded(standing.with_usage(exc.used, 0)) from None
+            raise QuotaExceeded(self._quota(account, path, now, exc.used)) from None
         if now >= self._next_sweep:
             self._next_sweep = now + RETRY_SWEEP_SECONDS
             self.ledger.forget_old_retries(now)
-        return standing.with_usage(charged.used, charged.rows)
+        return self._quota(account, path, now, charged.used, charged.rows)
 
     def rows_consumed(self, key: ApiKey, start: int | None, end: int | None) -> int:
         """Data rows (spec 2.2 production path) billed to the key from `start` to `end`
         (Unix seconds, both included); by default the current billing period up to now."""
         account = self.account(key)
         now = self.clock()
-        period_start, _ = period_bounds(account.policy(DATA_ROWS).reset, now, account.created_at)
+        period_start, _ = self._period(account.policy(DATA_ROWS).reset, now, account.created_at)
         first = period_start if start is None else start
         last = int(now) if end is None else end
         return self.ledger.rows_between(account.account_id, DATA_ROWS, first, last)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -158,9 +158,6 @@ class Quota:
             "usage_key": None,
             "usage_value": self.usage_value,
         }
-
-    def with_usage(self, used: int, usage_value: int) -> Quota:
-        return replace(self, used=used, usage_value=usage_value)
 
 
 class AccountStore:

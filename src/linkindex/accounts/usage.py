@@ -16,6 +16,9 @@ SYNC_ENV = "LINKINDEX_USAGE_SYNC"
 # A repeat of a request with the same idempotency key within this window is not billed again.
 RETRY_WINDOW_SECONDS = 24 * 3600
 
+# One row per account, quota path and second: the rows billed in it, and (so a charge writes one
+# B-tree, not two) the running total of the billing period after it, with the rule and period
+# that total belongs to.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS usage (
     account_id INTEGER NOT NULL,
@@ -23,15 +26,10 @@ CREATE TABLE IF NOT EXISTS usage (
     second INTEGER NOT NULL,
     rows INTEGER NOT NULL,
     calls INTEGER NOT NULL,
-    PRIMARY KEY (account_id, path, second)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS period_totals (
-    account_id INTEGER NOT NULL,
-    path TEXT NOT NULL,
     rule TEXT NOT NULL,
     period_start INTEGER NOT NULL,
-    used INTEGER NOT NULL,
-    PRIMARY KEY (account_id, path, rule, period_start)
+    period_used INTEGER NOT NULL,
+    PRIMARY KEY (account_id, path, second)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS retries (
     account_id INTEGER NOT NULL,
@@ -84,16 +82,14 @@ class UsageLedger:
     def _total(
         con: sqlite3.Connection, account_id: int, path: str, rule: str, period_start: int
     ) -> int:
-        # The running total is kept per rule (the policy's version): after `keys set-quota`
-        # changes the reset period, a new total starts from the ledger, never from a stale one.
-        row = con.execute(
-            "SELECT used FROM period_totals"
-            " WHERE account_id = ? AND path = ? AND rule = ? AND period_start = ?",
-            (account_id, path, rule, period_start),
+        latest = con.execute(
+            "SELECT rule, period_start, period_used FROM usage"
+            " WHERE account_id = ? AND path = ? ORDER BY second DESC LIMIT 1",
+            (account_id, path),
         ).fetchone()
-        if row is not None:
-            return row[0]
-        # First charge of a period (or the reset rule changed): the total so far comes from
+        if latest is not None and latest[0] == rule and latest[1] == period_start:
+            return latest[2]
+        # A new period, or `keys set-quota` changed the reset rule: the total so far comes from
         # the ledger itself, so a changed rule never forgets rows already used.
         return con.execute(
             "SELECT COALESCE(SUM(rows), 0) FROM usage"
@@ -161,14 +157,10 @@ class UsageLedger:
             if allotted is not None and used >= allotted:
                 raise Exhausted(used)
             con.execute(
-                "INSERT INTO usage VALUES (?, ?, ?, ?, 1) ON CONFLICT DO UPDATE"
-                " SET rows = rows + excluded.rows, calls = calls + 1",
-                (account_id, path, second, rows),
-            )
-            con.execute(
-                "INSERT INTO period_totals VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE"
-                " SET used = excluded.used",
-                (account_id, path, rule, period_start, used + rows),
+                "INSERT INTO usage VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO UPDATE"
+                " SET rows = rows + excluded.rows, calls = calls + 1, rule = excluded.rule,"
+                " period_start = excluded.period_start, period_used = excluded.period_used",
+                (account_id, path, second, rows, rule, period_start, used + rows),
             )
             if idempotency_key is not None:
                 con.execute(
