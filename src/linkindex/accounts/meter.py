@@ -45,7 +45,8 @@ class Meter:
         return cls(AccountStore(state / "keys.sqlite"), UsageLedger(state / "usage.sqlite"), clock)
 
     def account(self, key: ApiKey) -> Account:
-        return self.accounts.get(key.access_id)
+        """The key's settings: those it was identified with, else (CLI, tests) the store's."""
+        return key.account if key.account is not None else self.accounts.get(key.access_id)
 
     def _period(self, reset: str, now: float, never_start: int) -> tuple[int, int | None]:
         cached = self._periods.get((reset, never_start))

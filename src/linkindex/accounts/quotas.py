@@ -28,18 +28,6 @@ Reset = Literal["never", "month", "week", "day", "hour", "minute"]
 RESETS: tuple[str, ...] = ("never", "month", "week", "day", "hour", "minute")
 RATE_PERIODS = {"second": 1, "minute": 60}
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS quotas (
-    access_id TEXT NOT NULL,
-    path TEXT NOT NULL,
-    allotted INTEGER NOT NULL,
-    reset TEXT NOT NULL,
-    overage INTEGER NOT NULL,
-    set_at INTEGER NOT NULL,
-    PRIMARY KEY (access_id, path)
-);
-"""
-
 
 @dataclass(frozen=True)
 class QuotaPolicy:
@@ -160,6 +148,35 @@ class Quota:
         }
 
 
+def load_accounts(con: sqlite3.Connection) -> dict[str, Account]:
+    """Every key's account (revoked ones too) with its policies, from keys.sqlite."""
+    # Keys made before accounts existed get their number the first time anyone looks.
+    con.execute(
+        "INSERT OR IGNORE INTO accounts (access_id)"
+        " SELECT access_id FROM api_keys ORDER BY created_at, access_id"
+    )
+    policies: dict[str, dict[str, QuotaPolicy]] = {}
+    for access_id, path, allotted, reset, overage, set_at in con.execute(
+        "SELECT access_id, path, allotted, reset, overage, set_at FROM quotas"
+    ):
+        policies.setdefault(access_id, {})[path] = QuotaPolicy(
+            allotted, reset, bool(overage), set_at
+        )
+    accounts = {}
+    for account_id, access_id, limit, period, created_at in con.execute(
+        "SELECT a.account_id, a.access_id, a.rate_limit, a.rate_period, k.created_at"
+        " FROM accounts a JOIN api_keys k USING (access_id)"
+    ):
+        accounts[access_id] = Account(
+            account_id,
+            access_id,
+            created_at,
+            RateLimit(limit, period) if limit else None,
+            policies.get(access_id, {}),
+        )
+    return accounts
+
+
 class AccountStore:
     """Account ids, quota policies and rate limits in keys.sqlite, cached per process and
     reloaded when another connection (the CLI) commits a change."""
@@ -170,8 +187,7 @@ class AccountStore:
         con = sqlite3.connect(path, isolation_level=None, timeout=30)
         con.execute("PRAGMA journal_mode = WAL")
         con.execute(KEYS_SCHEMA)
-        con.execute(ACCOUNTS_SCHEMA)
-        con.executescript(SCHEMA)
+        con.executescript(ACCOUNTS_SCHEMA)
         con.close()
         self._lock = threading.Lock()
         self._watcher = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -220,32 +236,7 @@ class AccountStore:
         )
 
     def _reload(self) -> None:
-        con = self._watcher
-        # Keys made before accounts existed get their number the first time anyone looks.
-        con.execute(
-            "INSERT OR IGNORE INTO accounts (access_id)"
-            " SELECT access_id FROM api_keys ORDER BY created_at, access_id"
-        )
-        policies: dict[str, dict[str, QuotaPolicy]] = {}
-        for access_id, path, allotted, reset, overage, set_at in con.execute(
-            "SELECT access_id, path, allotted, reset, overage, set_at FROM quotas"
-        ):
-            policies.setdefault(access_id, {})[path] = QuotaPolicy(
-                allotted, reset, bool(overage), set_at
-            )
-        accounts = {}
-        for account_id, access_id, limit, period, created_at in con.execute(
-            "SELECT a.account_id, a.access_id, a.rate_limit, a.rate_period, k.created_at"
-            " FROM accounts a JOIN api_keys k USING (access_id)"
-        ):
-            accounts[access_id] = Account(
-                account_id,
-                access_id,
-                created_at,
-                RateLimit(limit, period) if limit else None,
-                policies.get(access_id, {}),
-            )
-        self._accounts = accounts
+        self._accounts = load_accounts(self._watcher)
 
     def get(self, access_id: str) -> Account:
         with self._lock:
