@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -207,3 +208,26 @@ def test_rows_consumed_defaults_to_the_current_period_and_takes_a_window(setup, 
     assert meter.rows_consumed(key, None, int(ts("2026-03-03 00:00:00"))) == 10
     window = (int(ts("2026-03-02 10:00:00")), int(ts("2026-03-02 10:00:00")))
     assert meter.rows_consumed(key, *window) == 10  # both ends included
+
+
+def test_concurrent_async_charges_share_one_transaction_and_each_is_checked(setup):
+    _, key, meter, accounts = setup
+    accounts.set_quota(key.access_id, DATA_ROWS, QuotaPolicy(10, "month", overage=False))
+    batches: list[int] = []
+    charge_many = meter.ledger.charge_many
+
+    def counting(charges):
+        batches.append(len(charges))
+        return charge_many(charges)
+
+    meter.ledger.charge_many = counting  # type: ignore[method-assign]
+
+    async def five_at_once():
+        calls = [meter.charge_async(key, DATA_ROWS, 4) for _ in range(5)]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    results = asyncio.run(five_at_once())
+    assert batches == [5]
+    assert [r.used for r in results[:3]] == [4, 8, 12]
+    assert all(isinstance(r, QuotaExceeded) for r in results[3:])
+    assert meter.quota(key, DATA_ROWS).used == 12

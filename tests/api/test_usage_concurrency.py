@@ -90,6 +90,12 @@ def ledger_total(home: Home, access_id: str) -> int:
     return meter.ledger.rows_between(meter.account(key).account_id, DATA_ROWS, 0, 2**40)
 
 
+def running_total(home: Home, access_id: str) -> int:
+    """The period's `used` the allotment is checked against (kept beside the ledger's rows)."""
+    key = next(k for k in KeyStore(home.state / "keys.sqlite").list() if k.access_id == access_id)
+    return Meter.open(home.state).quota(key, DATA_ROWS).used
+
+
 def test_two_workers_bill_exactly_the_rows_of_thousands_of_concurrent_calls(home):
     server = start_server(home, workers=2)
     try:
@@ -98,6 +104,7 @@ def test_two_workers_bill_exactly_the_rows_of_thousands_of_concurrent_calls(home
         assert set(tally["statuses"]) == {200, 400}
         assert tally["rows"] > 20_000
         assert ledger_total(home, server.credential.access_id) == tally["rows"]
+        assert running_total(home, server.credential.access_id) == tally["rows"]
         usage = server.post("usage_data", {}).json()
         assert usage == {"rows_consumed": tally["rows"]}
     finally:
@@ -114,7 +121,7 @@ def test_two_workers_never_bill_past_an_exhausted_allotment(home):
         tally = fire(server.base_url, server.auth, REQUESTS, seed=2)
         assert tally["statuses"][429] > 100
         total = ledger_total(home, server.credential.access_id)
-        assert total == tally["rows"]
+        assert total == tally["rows"] == running_total(home, server.credential.access_id)
         # A call that starts with rows left is billed in full: at most one call's rows over.
         assert allotted <= total < allotted + 50
     finally:

@@ -6,13 +6,14 @@ usage.sqlite); the clock is injectable so tests can cross period boundaries.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from linkindex.accounts.keys import ApiKey
 from linkindex.accounts.quotas import DATA_ROWS, Account, AccountStore, Quota, period_bounds
-from linkindex.accounts.usage import Exhausted, UsageLedger
+from linkindex.accounts.usage import Charge, Charged, Exhausted, UsageLedger
 
 RETRY_SWEEP_SECONDS = 3600
 
@@ -38,6 +39,7 @@ class Meter:
         self._next_sweep = 0.0
         # (reset, never_start) -> the current period's bounds, reused until it ends.
         self._periods: dict[tuple[str, int], tuple[int, int | None]] = {}
+        self._pending: list[tuple[Charge, asyncio.Future]] = []
 
     @classmethod
     def open(cls, state: Path, clock: Callable[[], float] = time.time) -> Meter:
@@ -81,6 +83,30 @@ class Meter:
         if quota.exhausted:
             raise QuotaExceeded(quota)
 
+    def _prepare(
+        self, key: ApiKey, path: str, rows: int, idempotency_key: str | None
+    ) -> tuple[Account, float, Charge]:
+        if rows < 0:
+            raise ValueError("rows must be 0 or more")
+        now = self.clock()
+        account = self.account(key)
+        policy = account.policy(path)
+        period_start, _ = self._period(policy.reset, now, account.created_at)
+        allotted = None if policy.overage else policy.allotted
+        item = Charge(account.account_id, path, rows, now, policy.rule, period_start, allotted,
+                      idempotency_key)  # fmt: skip
+        return account, now, item
+
+    def _settle(
+        self, account: Account, path: str, now: float, result: Charged | Exhausted
+    ) -> Quota:
+        if isinstance(result, Exhausted):
+            raise QuotaExceeded(self._quota(account, path, now, result.used))
+        if now >= self._next_sweep:
+            self._next_sweep = now + RETRY_SWEEP_SECONDS
+            self.ledger.forget_old_retries(now)
+        return self._quota(account, path, now, result.used, result.rows)
+
     def charge(
         self, key: ApiKey, path: str, rows: int, idempotency_key: str | None = None
     ) -> Quota:
@@ -91,32 +117,42 @@ class Meter:
         `allotted` by at most one call's rows. 0 rows writes nothing. A repeat of an
         `idempotency_key` within 24 hours is not billed again and reports the first rows.
         """
-        if rows < 0:
-            raise ValueError("rows must be 0 or more")
-        now = self.clock()
-        account = self.account(key)
-        policy = account.policy(path)
-        period_start, _ = self._period(policy.reset, now, account.created_at)
+        account, now, item = self._prepare(key, path, rows, idempotency_key)
         if rows == 0:
-            used = self.ledger.used(account.account_id, path, policy.rule, period_start)
+            used = self.ledger.used(item.account_id, path, item.rule, item.period_start)
             return self._quota(account, path, now, used)
+        [result] = self.ledger.charge_many([item])
+        return self._settle(account, path, now, result)
+
+    async def charge_async(
+        self, key: ApiKey, path: str, rows: int, idempotency_key: str | None = None
+    ) -> Quota:
+        """`charge` for async servers: the calls of one event loop that reach it in the same
+        loop iteration share one transaction (group commit), each still checked and billed on
+        its own and each awaiting the commit, so its answer leaves only once its rows are safe.
+        """
+        if rows == 0:
+            return self.charge(key, path, 0)
+        account, now, item = self._prepare(key, path, rows, idempotency_key)
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if len(self._pending) == 1:
+            # Runs after the callbacks already queued: the other requests this iteration serves.
+            asyncio.get_running_loop().call_soon(self._flush)
+        return self._settle(account, path, now, await future)
+
+    def _flush(self) -> None:
+        batch, self._pending = self._pending, []
         try:
-            charged = self.ledger.charge(
-                account.account_id,
-                path,
-                rows,
-                now=now,
-                rule=policy.rule,
-                period_start=period_start,
-                allotted=None if policy.overage else policy.allotted,
-                idempotency_key=idempotency_key,
-            )
-        except Exhausted as exc:
-            raise QuotaExceeded(self._quota(account, path, now, exc.used)) from None
-        if now >= self._next_sweep:
-            self._next_sweep = now + RETRY_SWEEP_SECONDS
-            self.ledger.forget_old_retries(now)
-        return self._quota(account, path, now, charged.used, charged.rows)
+            results = self.ledger.charge_many([item for item, _ in batch])
+        except Exception as exc:  # nothing was written: every call of the batch fails
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():
+                future.set_result(result)
 
     def rows_consumed(self, key: ApiKey, start: int | None, end: int | None) -> int:
         """Data rows (spec 2.2 production path) billed to the key from `start` to `end`

@@ -50,6 +50,20 @@ class Exhausted(Exception):
 
 
 @dataclass(frozen=True)
+class Charge:
+    """One call's bill, as the meter hands it to the ledger."""
+
+    account_id: int
+    path: str
+    rows: int
+    now: float
+    rule: str
+    period_start: int
+    allotted: int | None  # None: overage allowed
+    idempotency_key: str | None = None
+
+
+@dataclass(frozen=True)
 class Charged:
     used: int  # the period's total after this charge
     rows: int  # rows billed by this request (the first time, for a repeated request)
@@ -81,24 +95,28 @@ class UsageLedger:
     @staticmethod
     def _total(
         con: sqlite3.Connection, account_id: int, path: str, rule: str, period_start: int
-    ) -> int:
+    ) -> tuple[int, int]:
+        """(rows used this period, the latest second written for this account and path)."""
         latest = con.execute(
-            "SELECT rule, period_start, period_used FROM usage"
+            "SELECT rule, period_start, period_used, second FROM usage"
             " WHERE account_id = ? AND path = ? ORDER BY second DESC LIMIT 1",
             (account_id, path),
         ).fetchone()
-        if latest is not None and latest[0] == rule and latest[1] == period_start:
-            return latest[2]
+        if latest is None:
+            return 0, 0
+        if latest[0] == rule and latest[1] == period_start:
+            return latest[2], latest[3]
         # A new period, or `keys set-quota` changed the reset rule: the total so far comes from
         # the ledger itself, so a changed rule never forgets rows already used.
-        return con.execute(
+        used = con.execute(
             "SELECT COALESCE(SUM(rows), 0) FROM usage"
             " WHERE account_id = ? AND path = ? AND second >= ?",
             (account_id, path, period_start),
         ).fetchone()[0]
+        return used, latest[3]
 
     def used(self, account_id: int, path: str, rule: str, period_start: int) -> int:
-        return self._total(self._con(), account_id, path, rule, period_start)
+        return self._total(self._con(), account_id, path, rule, period_start)[0]
 
     def rows_between(self, account_id: int, path: str, start: int, end: int) -> int:
         """Rows billed from second `start` to second `end`, both included."""
@@ -135,43 +153,66 @@ class UsageLedger:
         allotted: int | None,
         idempotency_key: str | None = None,
     ) -> Charged:
-        """Bill `rows`, unless `allotted` (None = overage allowed) was already used up.
+        """Bill `rows`, unless `allotted` (None = overage allowed) was already used up."""
+        item = Charge(account_id, path, rows, now, rule, period_start, allotted, idempotency_key)
+        [result] = self.charge_many([item])
+        if isinstance(result, Exhausted):
+            raise result
+        return result
 
-        The check and the write are one IMMEDIATE transaction: it takes the database's write
-        lock first, so two workers cannot both read the same total and both spend it.
+    def charge_many(self, charges: list[Charge]) -> list[Charged | Exhausted]:
+        """Bill several calls in one transaction, in order; each is refused (Exhausted) or
+        billed as if it were alone. All are written, or (on an error) none.
+
+        The transaction is IMMEDIATE: it takes the database's write lock before reading the
+        totals, so two workers cannot both read the same total and both spend it.
         """
         con = self._con()
-        second = int(now)
+        results: list[Charged | Exhausted] = []
+        # (account, path) -> (rule, period_start, used, latest second) after this batch's writes
+        latest: dict[tuple[int, str], tuple[str, int, int, int]] = {}
         con.execute("BEGIN IMMEDIATE")
         try:
-            if idempotency_key is not None:
-                found = con.execute(
-                    "SELECT rows FROM retries WHERE account_id = ? AND key = ? AND at >= ?",
-                    (account_id, idempotency_key, second - RETRY_WINDOW_SECONDS),
-                ).fetchone()
-                if found is not None:
-                    used = self._total(con, account_id, path, rule, period_start)
-                    con.execute("COMMIT")
-                    return Charged(used, found[0], repeated=True)
-            used = self._total(con, account_id, path, rule, period_start)
-            if allotted is not None and used >= allotted:
-                raise Exhausted(used)
-            con.execute(
-                "INSERT INTO usage VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO UPDATE"
-                " SET rows = rows + excluded.rows, calls = calls + 1, rule = excluded.rule,"
-                " period_start = excluded.period_start, period_used = excluded.period_used",
-                (account_id, path, second, rows, rule, period_start, used + rows),
-            )
-            if idempotency_key is not None:
+            for c in charges:
+                known = latest.get((c.account_id, c.path))
+                if known is not None and known[:2] == (c.rule, c.period_start):
+                    used, last_second = known[2], known[3]
+                else:
+                    used, last_second = self._total(
+                        con, c.account_id, c.path, c.rule, c.period_start
+                    )
+                if c.idempotency_key is not None:
+                    found = con.execute(
+                        "SELECT rows FROM retries WHERE account_id = ? AND key = ? AND at >= ?",
+                        (c.account_id, c.idempotency_key, int(c.now) - RETRY_WINDOW_SECONDS),
+                    ).fetchone()
+                    if found is not None:
+                        results.append(Charged(used, found[0], repeated=True))
+                        continue
+                if c.allotted is not None and used >= c.allotted:
+                    results.append(Exhausted(used))
+                    continue
+                # Never behind the latest row: the running total is read from the latest second,
+                # and another worker may have written a later one while this call waited.
+                second = max(int(c.now), last_second)
                 con.execute(
-                    "INSERT OR REPLACE INTO retries VALUES (?, ?, ?, ?)",
-                    (account_id, idempotency_key, second, rows),
+                    "INSERT INTO usage VALUES (?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT DO UPDATE"
+                    " SET rows = rows + excluded.rows, calls = calls + 1, rule = excluded.rule,"
+                    " period_start = excluded.period_start, period_used = excluded.period_used",
+                    (c.account_id, c.path, second, c.rows, c.rule, c.period_start, used + c.rows),
                 )
+                if c.idempotency_key is not None:
+                    con.execute(
+                        "INSERT OR REPLACE INTO retries VALUES (?, ?, ?, ?)",
+                        (c.account_id, c.idempotency_key, int(c.now), c.rows),
+                    )
+                latest[(c.account_id, c.path)] = (c.rule, c.period_start, used + c.rows, second)
+                results.append(Charged(used + c.rows, c.rows))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return Charged(used + rows, rows)
+        return results
 
     def forget_old_retries(self, now: float) -> int:
         """Drop idempotency keys older than the retry window (the server does this hourly)."""

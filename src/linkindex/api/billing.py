@@ -42,11 +42,11 @@ def check_quota(meter: Meter, key: ApiKey, path: str) -> None:
         raise quota_exhausted(exc.quota, meter.clock()) from None
 
 
-def charge_rows(
+async def charge_rows(
     meter: Meter, key: ApiKey, path: str, rows: int, retry_key: str | None = None
 ) -> Quota:
     try:
-        return meter.charge(key, path, rows, idempotency_key=retry_key)
+        return await meter.charge_async(key, path, rows, idempotency_key=retry_key)
     except QuotaExceeded as exc:
         # Another request spent the last rows while this one ran: its answer is dropped unbilled.
         raise quota_exhausted(exc.quota, meter.clock()) from None

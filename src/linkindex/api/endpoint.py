@@ -101,7 +101,7 @@ class Endpoint:
                 rows = self.rows(data, result)
                 if rows:
                     retry = idempotency_key(request.headers, self.path, body)
-                    charge_rows(state.meter, key, DATA_ROWS, rows, retry)
+                    await charge_rows(state.meter, key, DATA_ROWS, rows, retry)
             return Response(encode(result), media_type="application/json")
 
         return endpoint
