@@ -36,7 +36,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.routing import Route
 
 from linkindex.accounts.keys import Credential, KeyStore
-from linkindex.accounts.quotas import DATA_ROWS, AccountStore, RateLimit
+from linkindex.accounts.quotas import DATA_ROWS, RateLimit
 from linkindex.api import v2
 from linkindex.api.auth import identify
 from linkindex.home import Home
@@ -370,7 +370,7 @@ def components(
     caller = identify(keys, {"authorization": authorization.decode()})
     assert caller is not None
     meter, limiter = app.state.meter, app.state.limiter
-    rate = meter.account(caller).rate_limit
+    high_rate = RateLimit(1_000_000_000, "second")  # never reached: only its check is timed
     heavy = targets["page/heavy"][0]
     query = RootDomainQuery("page", heavy.key, "source_domain_authority", limit=26)
     rows = snapshot.linking_root_domains(query)
@@ -413,7 +413,10 @@ def components(
             "accounts_ledger_charge_25_rows": _best_us(
                 lambda: meter.charge(caller, DATA_ROWS, 25), 3000
             ),
-            "accounts_limiter_admit": _best_us(lambda: limiter.admit("bench", rate), 5000),
+            "accounts_limiter_admit": _best_us(lambda: limiter.admit("bench", None), 5000),
+            "accounts_limiter_admit_with_rate_limit": _best_us(
+                lambda: limiter.admit("bench", high_rate), 5000
+            ),
             "strict_body_decode": _best_us(
                 lambda: msgspec.json.decode(body, type=v2.LinkingRootDomainsRequest, strict=True),
                 20000,
@@ -980,10 +983,6 @@ def main() -> None:
     home = Home(work_home(work))
     store = find_store(home)
     credential: Credential = KeyStore(home.ensure().state / "keys.sqlite").create("bench")
-    # A rate limit far above what the machine serves: every request pays the limiter's check.
-    AccountStore(home.state / "keys.sqlite").set_rate_limit(
-        credential.access_id, RateLimit(1_000_000, "second")
-    )
     basic = base64.b64encode(f"{credential.access_id}:{credential.secret_key}".encode()).decode()
     authorization = f"Basic {basic}"
     targets = sample_targets(store, args.heavy, args.random, seed=11)
