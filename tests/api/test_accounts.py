@@ -11,6 +11,7 @@ from live_server import start_server, stop_server
 from web import TARGET, crafted_web
 
 from linkindex.accounts.keys import KeyStore
+from linkindex.accounts.meter import Meter
 from linkindex.accounts.quotas import BETA_ROWS, DATA_ROWS, AccountStore, QuotaPolicy, RateLimit
 from linkindex.build.pipeline import build_index
 from linkindex.home import Home
@@ -195,6 +196,18 @@ def test_more_than_50_bad_requests_in_5_minutes_throttle_the_client(caller):
     assert "Too many bad requests" in refused.json()["message"]
 
 
+def test_a_revoked_key_is_refused_at_once_and_its_usage_is_kept(server, caller):
+    assert caller.post("url_metrics", {"targets": ["a.com", "b.com"]}).status_code == 200
+    assert KeyStore(server.home.state / "keys.sqlite").revoke(caller.access_id)
+    refused = caller.post("usage_data", {})
+    assert refused.status_code == 401
+    assert "Missing or invalid credentials" in refused.json()["message"]
+    key = next(k for k in KeyStore(server.home.state / "keys.sqlite").list()
+               if k.access_id == caller.access_id)  # fmt: skip
+    assert Meter.open(server.home.state).quota(key, DATA_ROWS).used == 2
+
+
+# Last: it throttles the test machine's address for the rest of this server's life.
 def test_unauthenticated_floods_are_throttled_by_address(server):
     url = f"{server.base_url}/v2/index_metadata"
     statuses = [requests.post(url, json={}, timeout=10).status_code for _ in range(102)]
