@@ -3,6 +3,8 @@ the spec's throttle (more than 50 4xx in 5 minutes: 50 requests per 5 minutes un
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from linkindex.accounts.limits import Limiter, Refused
@@ -137,3 +139,12 @@ def test_rate_limit_settings_are_written_n_per_second_or_minute(text, parsed):
 def test_a_bad_rate_limit_setting_is_refused(text):
     with pytest.raises(ValueError):
         RateLimit.parse(text)
+
+
+def test_old_bad_requests_of_every_client_are_swept(home, limiter, clock):
+    for client in ("a", "b"):
+        limiter.record_client_error(client)
+    clock.now += 301
+    limiter.record_client_error("c")
+    con = sqlite3.connect(home.state / "limits.sqlite")
+    assert con.execute("SELECT client FROM bad_requests").fetchall() == [("c",)]

@@ -68,6 +68,7 @@ class Limiter:
         if throttle is None:
             throttle = os.environ.get(THROTTLE_ENV, "on").lower() not in ("off", "0", "false")
         self.throttle = throttle
+        self._next_sweep = 0.0
         self._local = threading.local()
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
@@ -153,4 +154,11 @@ class Limiter:
             (client, now - THROTTLE_WINDOW_SECONDS),
         )
         con.execute("INSERT INTO bad_requests VALUES (?, ?)", (client, now))
+        if now >= self._next_sweep:
+            # Clients that stopped erroring leave rows behind: drop everyone's old ones now
+            # and then (a scan, so not on every error).
+            self._next_sweep = now + 60
+            cutoff = now - THROTTLE_WINDOW_SECONDS
+            con.execute("DELETE FROM bad_requests WHERE at <= ?", (cutoff,))
+            con.execute("DELETE FROM throttled_requests WHERE at <= ?", (cutoff,))
         con.execute("COMMIT")
