@@ -16,7 +16,7 @@ from web import TARGET, crafted_web
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.meter import Meter
-from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy
+from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy, RateLimit
 from linkindex.build.pipeline import build_index
 from linkindex.home import Home
 
@@ -154,3 +154,31 @@ def test_a_killed_server_loses_no_billed_row_and_bills_none_twice(home):
         assert usage == {"rows_consumed": total}
     finally:
         stop_server(restarted)
+
+
+def test_a_rate_limit_holds_across_two_workers(home):
+    server = start_server(home, workers=2)
+    try:
+        AccountStore(home.state / "keys.sqlite").set_rate_limit(
+            server.credential.access_id, RateLimit(40, "minute")
+        )
+        local = threading.local()
+
+        def one(_: int) -> int:
+            session = getattr(local, "session", None)
+            if session is None:
+                session = local.session = requests.Session()
+                session.auth = server.auth
+            return session.post(
+                f"{server.base_url}/v2/index_metadata", json={}, timeout=60
+            ).status_code
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(THREADS) as pool:
+            statuses = list(pool.map(one, range(300)))
+        elapsed = time.monotonic() - started
+        # 40 at once, then one more every 1.5 s while the 300 calls last.
+        assert 40 <= statuses.count(200) <= 40 + int(elapsed / 1.5) + 1
+        assert statuses.count(429) == 300 - statuses.count(200)
+    finally:
+        stop_server(server)
