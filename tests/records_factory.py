@@ -80,3 +80,19 @@ class Crawl:
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(pa.Table.from_pylist(self.pages, PAGE_SCHEMA), folder / "pages-0.parquet")
         pq.write_table(pa.Table.from_pylist(self.links, LINK_SCHEMA), folder / "links-0.parquet")
+
+
+def fan_in(
+    name: str,
+    day: str,
+    linkers: int,
+    target: str = "https://target.com/",
+    source: str = "https://source{i}.org/",
+    anchor: str = "",
+) -> Crawl:
+    """A crawl in which `linkers` home pages of their own root domains each link to target."""
+    crawl = Crawl(name, day)
+    for i in range(linkers):
+        page = crawl.page(source.format(i=i, name=name))
+        crawl.link(page, target, anchor=anchor)
+    return crawl

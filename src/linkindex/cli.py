@@ -168,6 +168,52 @@ def explain(
     render(report, out)
 
 
+@app.command()
+def watch(
+    base_url: Annotated[str, typer.Option(help="The Links API server, e.g. http://host:8000.")],
+    state: Annotated[Path, typer.Option(help="File keeping the last index_id seen.")],
+    on_change: Annotated[
+        str, typer.Option(help="Shell command run once per change; $1 old id, $2 new id.")
+    ],
+    interval: Annotated[float, typer.Option(min=1, help="Seconds between polls.")] = 900.0,
+    jitter: Annotated[float, typer.Option(min=0, max=0.5, help="Spread of each wait.")] = 0.1,
+    checks: Annotated[
+        int | None,
+        typer.Option(min=1, help="Stop after this many polls or events (default: never)."),
+    ] = None,
+    push: Annotated[
+        bool, typer.Option("--push", help="Subscribe to /v2/index_events instead of polling.")
+    ] = False,
+    access_id: Annotated[str | None, typer.Option(envvar="LINKINDEX_ACCESS_ID")] = None,
+    secret_key: Annotated[str | None, typer.Option(envvar="LINKINDEX_SECRET_KEY")] = None,
+    token: Annotated[str | None, typer.Option(envvar="LINKINDEX_TOKEN")] = None,
+) -> None:
+    """Poll index_metadata politely (or subscribe with --push) and run a command once each
+    time index_id changes."""
+    import logging
+
+    from linkindex.client import ApiError, LinksClient
+    from linkindex.watch import Watcher
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        client = LinksClient(base_url, access_id, secret_key, token=token)
+    except ValueError as exc:
+        console.print(f"[red]{exc} (options or LINKINDEX_* environment variables)[/red]")
+        raise typer.Exit(2) from exc
+    watcher = Watcher(client, state, on_change, interval=interval, jitter=jitter)
+    try:
+        if push:
+            watcher.follow_events(checks)
+        else:
+            watcher.run(checks)
+    except ApiError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
 @metrics_app.command("fit-spam")
 def metrics_fit_spam(
     out: Annotated[

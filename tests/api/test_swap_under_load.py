@@ -6,18 +6,10 @@ import threading
 import time
 
 import requests
-from records_factory import Crawl
+from records_factory import fan_in
 from web import TARGET, crafted_web
 
 from linkindex.build.pipeline import build_index
-
-
-def extra_crawl(name: str, day: str, domains: int) -> Crawl:
-    crawl = Crawl(name, day)
-    for i in range(domains):
-        crawl.page(f"http://{name}-{i}.org/")
-        crawl.link(f"http://{name}-{i}.org/", "http://t.com/")
-    return crawl
 
 
 def test_two_builds_publish_while_queries_run_and_none_fails(home, serve):
@@ -51,7 +43,7 @@ def test_two_builds_publish_while_queries_run_and_none_fails(home, serve):
     try:
         for n, day in ((1, "2026-03-05"), (2, "2026-03-09")):
             time.sleep(0.5)
-            extra_crawl(f"late{n}", day, 5).write(home.crawls)
+            fan_in(f"late{n}", day, 5, "http://t.com/", "http://{name}-{i}.org/").write(home.crawls)
             ids.append(build_index(home).index_id)
         time.sleep(1.5)  # servers recheck CURRENT every 0.5 s
     finally:

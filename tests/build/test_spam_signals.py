@@ -85,8 +85,8 @@ def snapshot(tmp_path_factory) -> Snapshot:
     site(crawl, "bigquiet.com", pages=20)
     # A control for the inbound rules: 10 linking root domains, some nofollow, branded.
     site(crawl, "wellknown.com")
-    linkers(crawl, "https://wellknown.com/", 7, anchor="wellknown", prefix="wk")
-    linkers(crawl, "https://wellknown.com/", 3, anchor="WellKnown", prefix="wn", nofollow=True)
+    linkers(crawl, "https://wellknown.com/", 8, anchor="wellknown", prefix="wk")
+    linkers(crawl, "https://wellknown.com/", 2, anchor="WellKnown", prefix="wn", nofollow=True)
     crawl.write(home.crawls)
     return Snapshot(home.snapshots / build_index(home).snapshot)
 

@@ -17,6 +17,8 @@ from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.limits import Limiter
 from linkindex.accounts.meter import Meter
 from linkindex.api.errors import EXCEPTION_HANDLERS
+from linkindex.api.events import index_events
+from linkindex.api.explain_page import explain_page
 from linkindex.api.home_page import home_page
 from linkindex.api.limiting import LimitMiddleware
 from linkindex.api.openapi import DOCS_PAGE, openapi_document
@@ -43,6 +45,8 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
 
     routes = [Route(e.path, e.asgi(), methods=["POST"]) for e in V2_ENDPOINTS]
     routes += [
+        Route("/v2/index_events", index_events, methods=["GET"]),
+        Route("/explain", explain_page, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Route("/", home_page, methods=["GET"]),

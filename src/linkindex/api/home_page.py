@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import html
+from html import escape
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from linkindex.api.registry import V2_ENDPOINTS
 from linkindex.index.snapshot import NoSnapshot
 
 
@@ -23,17 +24,18 @@ async def home_page(request: Request) -> HTMLResponse:
         ]
     except NoSnapshot:
         facts = [("index", "none built yet: run linkindex build")]
-    rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in facts
-    )
+    endpoints = ", ".join(f"<code>POST {escape(e.path)}</code>" for e in V2_ENDPOINTS)
+    rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in facts)
     return HTMLResponse(
         "<!doctype html><html><head><meta charset='utf-8'><title>linkindex</title>"
         "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}"
         "th{text-align:left;padding-right:1rem}</style></head><body>"
         "<h1>linkindex</h1><p>A backlink index speaking the Moz Links API V2.</p>"
         f"<table>{rows}</table>"
-        "<p>Endpoints: <code>POST /v2/index_metadata</code>, "
-        "<code>POST /v2/linking_root_domains</code>, <code>POST /v2/url_metrics</code>. "
+        f"<p>Endpoints: {endpoints}. "
         "<a href='/docs'>Interactive API docs</a> · <a href='/openapi.json'>OpenAPI</a></p>"
+        "<form action='/explain'><label>Why does a page or domain score what it does? "
+        "<input name='target' placeholder='python.org' required></label> "
+        "<button>explain</button></form>"
         "</body></html>"
     )

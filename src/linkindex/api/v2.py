@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 import msgspec
 from starlette.datastructures import State
 
+from linkindex.api import url_metrics_modifiers as modifiers
 from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
 from linkindex.api.errors import ENUM_VALUES, TOKEN_EXPIRED, ApiError
 from linkindex.api.params import (
@@ -80,6 +81,12 @@ class LinkingRootDomainsResponse(msgspec.Struct):
 
 class UrlMetricsRequest(msgspec.Struct, forbid_unknown_fields=True):
     targets: Annotated[list[Target], msgspec.Meta(min_length=1, max_length=50)]
+    # Modifiers (api/url_metrics_modifiers.py; docs/api.md).
+    daily_history_deltas: modifiers.MetricNames = []
+    daily_history_values: modifiers.MetricNames = []
+    monthly_history_deltas: modifiers.MetricNames = []
+    monthly_history_values: modifiers.MetricNames = []
+    distributions: bool = False
 
 
 def _metric_type(field: str) -> type:
@@ -94,8 +101,17 @@ UrlMetrics = msgspec.defstruct(
 )
 
 
+# A url_metrics result: the 52 metrics, plus the 13 arrays when `distributions` is true.
+UrlMetricsResult = msgspec.defstruct(
+    "UrlMetricsResult",
+    [("distributions", modifiers.Distributions | None, None)],
+    bases=(UrlMetrics,),
+    omit_defaults=True,
+)
+
+
 class UrlMetricsResponse(msgspec.Struct):
-    results: list[UrlMetrics]  # type: ignore[valid-type]
+    results: list[UrlMetricsResult]  # type: ignore[valid-type]
 
 
 def index_metadata(state: State, data: IndexMetadataRequest) -> IndexMetadataResponse:
@@ -110,8 +126,13 @@ def index_metadata(state: State, data: IndexMetadataRequest) -> IndexMetadataRes
 def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
     """All 52 metrics for each of up to 50 targets, one result per target, in request order."""
     targets = [parse_target_param(target, f"targets[{i}]") for i, target in enumerate(data.targets)]
+    modifiers.check_histories(data)
     snapshot = current_snapshot(state)
-    return {"results": [snapshot.url_metrics(target) for target in targets]}
+    results = [snapshot.url_metrics(target) for target in targets]
+    if data.distributions:
+        for result, target in zip(results, targets, strict=True):
+            result["distributions"] = snapshot.url_distributions(target)
+    return {"results": results}
 
 
 def linking_root_domains(
@@ -200,7 +221,7 @@ ENDPOINTS = [
         UrlMetricsRequest,
         UrlMetricsResponse,
         url_metrics,
-        rows=lambda request, response: len(response["results"]),
+        rows=modifiers.rows,
     ),  # fmt: skip
     Endpoint(
         "/v2/linking_root_domains",

@@ -6,6 +6,7 @@ linking-root-domain lists of every scope.
 
 from __future__ import annotations
 
+from linkindex.build import page_lists
 from linkindex.index import schema
 
 # Pages a link touches but that were never crawled still get a row (zeros, http_code 0).
@@ -145,4 +146,5 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
                 linking_roots_sql(scope),
             )
         )
+    queries += page_lists.table_queries()
     return queries

@@ -24,6 +24,7 @@ from linkindex.build.spam_model import build_spam_scores, load_model
 from linkindex.build.spam_signals import SIGNAL_NAMES
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
+from linkindex.index.schema import store_layout_digest
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
 
@@ -121,10 +122,12 @@ def build_index(
             current = layout.current_name() or ""
             if not force and current.split("-")[0] == name:
                 meta = _read_existing_meta(layout.path_of(current))
-                return BuildResult(
-                    index_id, current, True, str(meta.get("index_date", "")),
-                    time.monotonic() - started, dict(meta.get("counts", {})),
-                )  # fmt: skip
+                if meta.get("store_layout") == store_layout_digest():
+                    return BuildResult(
+                        index_id, current, True, str(meta.get("index_date", "")),
+                        time.monotonic() - started, dict(meta.get("counts", {})),
+                    )  # fmt: skip
+                force = True  # same records in an older store layout: rebuild beside it
             step("tracking links across crawls")
             build_link_state(con)
             step("counting links at every scope")
@@ -167,6 +170,7 @@ def build_index(
                 "spam_model": model.fitted_on,
                 "calibration": {k: c.to_json() for k, c in authority.calibrations.items()},
                 "counts": counts,
+                "store_layout": store_layout_digest(),
             }
             writer.set_meta(meta)
             step("indexing")

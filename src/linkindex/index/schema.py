@@ -6,6 +6,8 @@ page of results in any documented sort order is one ordered range scan (docs/arc
 
 from __future__ import annotations
 
+import hashlib
+
 # The 52 URL-metrics keys in the order Moz returns them (spec §1.3).
 URL_METRIC_FIELDS: tuple[str, ...] = (
     "page", "subdomain", "root_domain", "title", "last_crawled", "http_code",
@@ -129,6 +131,7 @@ def create_statements() -> list[str]:
                 "target, neg_domain_authority, source",
             )
         )
+    statements += page_list_create_statements()
     return statements
 
 
@@ -143,4 +146,80 @@ def index_statements() -> list[str]:
             statements.append(
                 f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, source)"
             )
+    statements += page_list_index_statements()
     return statements
+
+
+# --- Page lists: top_pages, global_top_pages, global_top_root_domains, final_redirect ---
+# top_pages_<scope> lists every page the index knows under its subdomain / root domain,
+# keyed (scope key, -PA, page) like the linking-root tables, so each top_pages sort is one
+# range scan; http_code rides in every key so the status filters never leave the index.
+TOP_PAGES_SCOPES = ("subdomain", "root_domain")
+TOP_PAGES_COLUMNS: tuple[str, ...] = (
+    "target", "neg_page_authority", "page", "neg_root_domains_to_page",
+    "neg_external_pages_to_page", "http_code",
+)  # fmt: skip
+TOP_PAGES_SORT_KEYS = {
+    "page_authority": "neg_page_authority",
+    "root_domains_to_page": "neg_root_domains_to_page",
+    "external_pages_to_page": "neg_external_pages_to_page",
+}
+# The whole index's strongest pages and root domains, ranked at build time (rank 1 first).
+GLOBAL_TOP_LIMIT = 500
+GLOBAL_TOP_PAGE_COLUMNS: tuple[str, ...] = ("rank", "page")
+GLOBAL_TOP_ROOT_DOMAIN_COLUMNS: tuple[str, ...] = ("rank", "root_domain")
+# One row per page whose newest capture was an HTTP redirect: the page it points at.
+REDIRECT_COLUMNS: tuple[str, ...] = ("page", "target")
+# The url_metrics distributions of heavily linked targets, pre-grouped at build time: a target's
+# linking root domains counted per (root-domain bucket, DA bucket, spam bucket or -1, nofollow
+# only). Lighter targets are grouped from the linking-root tables when asked.
+DISTRIBUTION_GROUP_COLUMNS: tuple[str, ...] = (
+    "scope", "target", "by_root_domains", "by_domain_authority", "by_spam_score",
+    "nofollow_only", "roots", "pages", "nofollow_pages",
+)  # fmt: skip
+
+
+def top_pages_table(scope: str) -> str:
+    return f"top_pages_{scope}"
+
+
+def page_list_create_statements() -> list[str]:
+    statements = [
+        _table_ddl("global_top_pages", GLOBAL_TOP_PAGE_COLUMNS, "rank"),
+        _table_ddl("global_top_root_domains", GLOBAL_TOP_ROOT_DOMAIN_COLUMNS, "rank"),
+        _table_ddl("redirects", REDIRECT_COLUMNS, "page"),
+        _table_ddl(
+            "distribution_groups",
+            DISTRIBUTION_GROUP_COLUMNS,
+            "scope, target, by_root_domains, by_domain_authority, by_spam_score, nofollow_only",
+        ),
+    ]
+    for scope in TOP_PAGES_SCOPES:
+        statements.append(
+            _table_ddl(
+                top_pages_table(scope),
+                TOP_PAGES_COLUMNS,
+                "target, neg_page_authority, page",
+            )
+        )
+    return statements
+
+
+def page_list_index_statements() -> list[str]:
+    """The two count sorts; the PA sort is the table's own key (rows carry http_code)."""
+    statements = []
+    for scope in TOP_PAGES_SCOPES:
+        table = top_pages_table(scope)
+        for sort, column in TOP_PAGES_SORT_KEYS.items():
+            if column != "neg_page_authority":
+                statements.append(
+                    f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, page, http_code)"
+                )
+    return statements
+
+
+def store_layout_digest() -> str:
+    """A hash of the store's DDL. A build reuses a published snapshot of the same records only
+    if its layout matches, so tables added by a newer linkindex are never missing."""
+    text = "\n".join([*create_statements(), *index_statements()])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from linkindex.index import distributions, page_lists
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import (
     LINKING_ROOT_SORT_KEYS,
@@ -267,6 +268,27 @@ class Snapshot:
             + f" ORDER BY {sort_column}, source LIMIT ?"
         )
         return list(map(LinkingRootRow._make, self._con().execute(sql, params)))
+
+    # Page lists and distributions: the queries live in index/page_lists.py and distributions.py.
+    def top_pages(self, query: page_lists.TopPagesQuery) -> list[page_lists.ListedPage]:
+        """The pages under a subdomain or root domain (or the page itself), sorted, filtered."""
+        return page_lists.top_pages(self._con(), query)
+
+    def global_top_pages(self, after_rank: int, limit: int) -> list[page_lists.ListedPage]:
+        return page_lists.global_top_pages(self._con(), after_rank, limit)
+
+    def global_top_root_domains(
+        self, after_rank: int, limit: int
+    ) -> list[page_lists.RankedRootDomain]:
+        return page_lists.global_top_root_domains(self._con(), after_rank, limit)
+
+    def final_redirect(self, page: str) -> str | None:
+        """Where a page's chain of HTTP redirects ends; None if it has none or never ends."""
+        return page_lists.final_redirect(self._con(), page)
+
+    def url_distributions(self, target: CanonicalURL) -> dict[str, list[int]]:
+        """The 13 distribution arrays of spec 2.5 for a target."""
+        return distributions.url_distributions(self._con(), target)
 
 
 class CurrentSnapshot:

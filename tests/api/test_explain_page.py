@@ -1,0 +1,60 @@
+"""GET /explain: the explain report as a web page, behind the API's credentials."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from records_factory import fan_in
+
+from linkindex.build.pipeline import build_index
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from live_server import start_server, stop_server
+
+    from linkindex.home import Home
+
+    home = Home(tmp_path_factory.mktemp("explain") / "home").ensure()
+    crawl = fan_in("c1", "2026-01-10", 4, anchor="target")
+    crawl.page("https://target.com/", title="Target")
+    crawl.write(home.crawls)
+    build_index(home)
+    server = start_server(home)
+    yield server
+    stop_server(server)
+
+
+def get(server, path: str, **kwargs) -> requests.Response:
+    return requests.get(f"{server.base_url}{path}", timeout=10, **kwargs)
+
+
+def test_the_page_shows_every_score_with_its_evidence(server):
+    response = get(server, "/explain?target=target.com", auth=server.auth)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    for heading in ("Page Authority", "Domain Authority", "Spam Score", "Link Propensity",
+                    "Brand Authority"):  # fmt: skip
+        assert f"<h2>{heading}" in page
+    assert "source0.org" in page  # a linking root domain among the strongest sources
+    assert "large_site_few_links" in page  # every signal is listed with its rule
+
+
+def test_the_page_asks_a_browser_for_credentials(server):
+    response = get(server, "/explain?target=target.com")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Basic")
+
+
+def test_a_missing_or_bad_target_is_a_400_in_the_api_error_format(server):
+    for path in ("/explain", "/explain?target=http://"):
+        response = get(server, path, auth=server.auth)
+        assert response.status_code == 400, path
+        assert response.json()["message"].startswith("target")
+
+
+def test_the_front_page_lists_the_endpoints_and_links_to_explain(server):
+    page = get(server, "/").text
+    assert "POST /v2/linking_root_domains" in page
+    assert "action='/explain'" in page
