@@ -36,6 +36,7 @@ from starlette.responses import Response as StarletteResponse
 from starlette.routing import Route
 
 from linkindex.accounts.keys import Credential, KeyStore
+from linkindex.accounts.quotas import DATA_ROWS, RateLimit
 from linkindex.api import v2
 from linkindex.api.auth import identify
 from linkindex.home import Home
@@ -366,6 +367,10 @@ def components(
     app = create_app(home)
     snapshot = Snapshot(store.parent)
     keys = app.state.key_store
+    caller = identify(keys, {"authorization": authorization.decode()})
+    assert caller is not None
+    meter, limiter = app.state.meter, app.state.limiter
+    high_rate = RateLimit(1_000_000_000, "second")  # never reached: only its check is timed
     heavy = targets["page/heavy"][0]
     query = RootDomainQuery("page", heavy.key, "source_domain_authority", limit=26)
     rows = snapshot.linking_root_domains(query)
@@ -402,6 +407,16 @@ def components(
             "url_metrics_snapshot_call": _best_us(lambda: snapshot.url_metrics(parsed), 5000),
             "parse_target": _best_us(lambda: parse_target(heavy.key), 20000),
             "basic_auth_identify": _best_us(lambda: identify(keys, headers), 20000),
+            # Accounts (docs/api.md): what a billed request adds to the path measured above.
+            "accounts_policy_lookup": _best_us(lambda: meter.account(caller), 20000),
+            "accounts_quota_check": _best_us(lambda: meter.check(caller, DATA_ROWS), 20000),
+            "accounts_ledger_charge_25_rows": _best_us(
+                lambda: meter.charge(caller, DATA_ROWS, 25), 3000
+            ),
+            "accounts_limiter_admit": _best_us(lambda: limiter.admit("bench", None), 5000),
+            "accounts_limiter_admit_with_rate_limit": _best_us(
+                lambda: limiter.admit("bench", high_rate), 5000
+            ),
             "strict_body_decode": _best_us(
                 lambda: msgspec.json.decode(body, type=v2.LinkingRootDomainsRequest, strict=True),
                 20000,

@@ -24,8 +24,8 @@ def serve():
     """Start servers on a home; all are stopped at the end of the test."""
     started: list[Server] = []
 
-    def _start(home: Home, env: dict[str, str] | None = None) -> Server:
-        server = start_server(home, env)
+    def _start(home: Home, env: dict[str, str] | None = None, workers: int = 1) -> Server:
+        server = start_server(home, env, workers)
         started.append(server)
         return server
 

@@ -50,13 +50,18 @@ class Server:
                 return results
 
 
-def start_server(home: Home, env: dict[str, str] | None = None) -> Server:
+# Tests of parameter rules send many bad requests with one key on purpose; the spec's throttle on
+# such clients (tests/api/test_limits.py) is switched on by the tests that test it.
+TEST_ENV = {"LINKINDEX_THROTTLE": "off"}
+
+
+def start_server(home: Home, env: dict[str, str] | None = None, workers: int = 1) -> Server:
     credential = KeyStore(home.ensure().state / "keys.sqlite").create("test")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "linkindex.cli", "serve", "--home", str(home.root),
-         "--port", str(port)],
-        env={**os.environ, **(env or {})},
+         "--port", str(port), "--workers", str(workers)],
+        env={**os.environ, **TEST_ENV, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )  # fmt: skip

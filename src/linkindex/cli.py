@@ -269,13 +269,76 @@ def keys_create(
 
 
 @keys_app.command("list")
-def keys_list(home: HomeOption = None) -> None:
-    """List credentials (never their secrets)."""
-    from linkindex.accounts.keys import KeyStore
+def keys_list(
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    home: HomeOption = None,
+) -> None:
+    """List credentials (never their secrets) with their rate limit, quotas and usage."""
+    from linkindex.accounts.report import keys_report, render_keys
 
-    for key in KeyStore(_home(home).state / "keys.sqlite").list():
-        state = "revoked" if key.revoked_at else "active"
-        out.print(f"{key.access_id}\t{key.name}\t{state}", highlight=False)
+    report = keys_report(_home(home).state)
+    if json_output:
+        out.print_json(json.dumps(report))
+        return
+    render_keys(report, out)
+
+
+@keys_app.command("set-quota")
+def keys_set_quota(
+    access_id: str,
+    path: Annotated[
+        str, typer.Option(help="Quota path: api.limits.data.rows, api.limits.beta.rows, ...")
+    ] = "api.limits.data.rows",
+    allotted: Annotated[
+        int | None, typer.Option(min=0, help="Rows allowed per period on this path.")
+    ] = None,
+    reset: Annotated[
+        str | None, typer.Option(help="never, month, week, day, hour or minute (UTC).")
+    ] = None,
+    overage: Annotated[
+        bool | None,
+        typer.Option("--overage/--no-overage", help="Keep answering past the allotment."),
+    ] = None,
+    rate_limit: Annotated[
+        str | None, typer.Option(help="Requests per key: N/second, N/minute, or none.")
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Set a key's allotment on a quota path and its rate limit; running servers follow at once.
+
+    Options left out keep their current values (a key starts with no allotment, overage allowed,
+    monthly periods, and no rate limit).
+    """
+    from linkindex.accounts.quotas import AccountStore, RateLimit
+
+    store = AccountStore(_home(home).state / "keys.sqlite")
+    if allotted is None and reset is None and overage is None and rate_limit is None:
+        console.print(
+            "[red]Nothing to set: give --allotted, --reset, --overage or --rate-limit[/red]"
+        )
+        raise typer.Exit(2)
+    try:
+        account = store.get(access_id)
+        if allotted is not None or reset is not None or overage is not None:
+            current = account.policy(path)
+            store.set_quota(
+                access_id,
+                path,
+                type(current)(
+                    allotted=current.allotted if allotted is None else allotted,
+                    reset=current.reset if reset is None else reset,
+                    overage=current.overage if overage is None else overage,
+                ),
+            )
+        if rate_limit is not None:
+            store.set_rate_limit(access_id, RateLimit.parse(rate_limit))
+    except KeyError:
+        console.print(f"[red]No credential {access_id}: see linkindex keys list[/red]")
+        raise typer.Exit(1) from None
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    console.print(f"updated {access_id}")
 
 
 @keys_app.command("revoke")

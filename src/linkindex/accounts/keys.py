@@ -12,8 +12,12 @@ import secrets
 import sqlite3
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from linkindex.accounts.quotas import Account
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -24,6 +28,25 @@ CREATE TABLE IF NOT EXISTS api_keys (
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
 )
+"""
+# Each key's stable account number (Moz's quota object has an account_id), its rate limit and
+# its quota policies per path; linkindex.accounts.quotas reads and changes them.
+ACCOUNTS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS accounts (
+    account_id INTEGER PRIMARY KEY,
+    access_id TEXT NOT NULL UNIQUE,
+    rate_limit INTEGER,
+    rate_period TEXT NOT NULL DEFAULT 'second'
+);
+CREATE TABLE IF NOT EXISTS quotas (
+    access_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    allotted INTEGER NOT NULL,
+    reset TEXT NOT NULL,
+    overage INTEGER NOT NULL,
+    set_at INTEGER NOT NULL,
+    PRIMARY KEY (access_id, path)
+);
 """
 
 
@@ -47,6 +70,9 @@ class ApiKey:
     name: str
     created_at: int
     revoked_at: int | None
+    # The key's quotas and rate limit as they were when it was identified: loaded with the
+    # credentials (same file, same change check), so a request looks its settings up once.
+    account: Account | None = field(default=None, compare=False, repr=False)
 
 
 class KeyStore:
@@ -63,6 +89,7 @@ class KeyStore:
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
         con.execute(SCHEMA)
+        con.executescript(ACCOUNTS_SCHEMA)
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -78,7 +105,9 @@ class KeyStore:
             token=secrets.token_urlsafe(32),
             name=name,
         )
-        self._con().execute(
+        con = self._con()
+        con.execute("BEGIN IMMEDIATE")
+        con.execute(
             "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, NULL)",
             (
                 credential.access_id,
@@ -88,6 +117,8 @@ class KeyStore:
                 int(time.time()),
             ),
         )
+        con.execute("INSERT INTO accounts (access_id) VALUES (?)", (credential.access_id,))
+        con.execute("COMMIT")
         return credential
 
     def list(self) -> list[ApiKey]:
@@ -110,14 +141,16 @@ class KeyStore:
             version = self._watcher.execute("PRAGMA data_version").fetchone()[0]
             if version == self._cache_version:
                 return
+            from linkindex.accounts.quotas import load_accounts  # it builds on this module
+
+            accounts = load_accounts(self._watcher)
             rows = self._watcher.execute(
                 "SELECT access_id, name, secret_hash, token_hash, created_at, revoked_at"
                 " FROM api_keys WHERE revoked_at IS NULL"
             ).fetchall()
-            self._by_access_id = {
-                r[0]: (r[2], ApiKey(r[0], r[1], r[4], r[5])) for r in rows
-            }  # fmt: skip
-            self._by_token_hash = {r[3]: ApiKey(r[0], r[1], r[4], r[5]) for r in rows}
+            keys = {r[0]: ApiKey(r[0], r[1], r[4], r[5], accounts.get(r[0])) for r in rows}
+            self._by_access_id = {r[0]: (r[2], keys[r[0]]) for r in rows}
+            self._by_token_hash = {r[3]: keys[r[0]] for r in rows}
             self._cache_version = version
 
     def verify_basic(self, access_id: str, secret_key: str) -> ApiKey | None:

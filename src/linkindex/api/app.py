@@ -8,15 +8,19 @@ from __future__ import annotations
 import os
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
 
 from linkindex.accounts.keys import KeyStore
+from linkindex.accounts.limits import Limiter
+from linkindex.accounts.meter import Meter
 from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.events import index_events
 from linkindex.api.explain_page import explain_page
 from linkindex.api.home_page import home_page
+from linkindex.api.limiting import LimitMiddleware
 from linkindex.api.openapi import DOCS_PAGE, openapi_document
 from linkindex.api.registry import V2_ENDPOINTS
 from linkindex.api.tokens import DEFAULT_TTL_SECONDS, TokenCodec, load_or_create_secret
@@ -47,10 +51,17 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
         Route("/docs", docs, methods=["GET"]),
         Route("/", home_page, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, exception_handlers=EXCEPTION_HANDLERS)  # type: ignore[arg-type]
+    app = Starlette(
+        routes=routes,
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[Middleware(LimitMiddleware)],
+    )
     app.state.home = home
     app.state.snapshots = CurrentSnapshot(home.snapshots)
     app.state.key_store = KeyStore(home.state / "keys.sqlite")
+    # Quotas and usage (both APIs bill through the meter) and the request limits: docs/api.md.
+    app.state.meter = Meter.open(home.state)
+    app.state.limiter = Limiter(home.state / "limits.sqlite")
     app.state.tokens = TokenCodec(load_or_create_secret(home.state / "token.key"), ttl)
     return app
 

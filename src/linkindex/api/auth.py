@@ -43,3 +43,12 @@ def authenticate(keys: KeyStore, headers: Headers) -> ApiKey:
     if key is None:
         raise ApiError(401, UNAUTHORIZED, CHALLENGE)
     return key
+
+
+def caller(keys: KeyStore, scope_state: dict, headers: Headers) -> ApiKey:
+    """The caller's key, reusing the limits middleware's check when it already made one."""
+    key = scope_state["api_key"] if "api_key" in scope_state else identify(keys, headers)
+    if key is None:
+        raise ApiError(401, UNAUTHORIZED, CHALLENGE)
+    scope_state["api_key"] = key
+    return key

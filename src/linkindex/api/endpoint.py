@@ -14,7 +14,9 @@ from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import Response
 
-from linkindex.api.auth import authenticate
+from linkindex.accounts.quotas import DATA_ROWS
+from linkindex.api.auth import caller
+from linkindex.api.billing import charge_rows, check_quota, idempotency_key
 from linkindex.api.errors import NO_INDEX, ApiError, describe_validation
 from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
@@ -59,6 +61,10 @@ class Endpoint:
     # decoded request and the handler's response; an error bills nothing.
     rows: Callable[[Any, Any], int] = lambda request, response: len(response.results)
     empty_body_allowed: bool = False
+    # Free endpoints (index_metadata, usage_data) are answered even when the quota is used up.
+    free: bool = False
+    # The handler also gets the caller's ApiKey, as handler(state, request, key).
+    pass_key: bool = False
 
     @property
     def name(self) -> str:
@@ -75,9 +81,9 @@ class Endpoint:
         async def endpoint(request: Request) -> Response:
             state = request.app.state
             # Credentials first: a caller without them learns nothing about its body.
-            request.scope.setdefault("state", {})["api_key"] = authenticate(
-                state.key_store, request.headers
-            )
+            key = caller(state.key_store, request.scope.setdefault("state", {}), request.headers)
+            if not self.free:
+                check_quota(state.meter, key, DATA_ROWS)
             body = await read_body(request)
             if not body.strip() and self.empty_body_allowed:
                 body = b"{}"
@@ -89,6 +95,13 @@ class Endpoint:
                 raise bad_request(f"Request body is not valid JSON: {exc}") from exc
             except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
                 raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
-            return Response(encode(self.handler(state, data)), media_type="application/json")
+            result = self.handler(state, data, key) if self.pass_key else self.handler(state, data)
+            if not self.free:
+                # After the handler: an error raised above bills nothing (spec 2.1).
+                rows = self.rows(data, result)
+                if rows:
+                    retry = idempotency_key(request.headers, self.path, body)
+                    await charge_rows(state.meter, key, DATA_ROWS, rows, retry)
+            return Response(encode(result), media_type="application/json")
 
         return endpoint

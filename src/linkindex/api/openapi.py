@@ -27,6 +27,8 @@ ERROR_STATUSES = {
     "401": "Missing or invalid credentials",
     "410": "The next token has expired",
     "413": "Request body too large",
+    "429": "Over the key's rate limit, throttled after too many bad requests, or quota used up;"
+    " wait the seconds in Retry-After",
     "503": "No index has been built yet",
 }
 

@@ -214,6 +214,7 @@ ENDPOINTS = [
         index_metadata,
         rows=lambda request, response: 0,  # spec 1.4: free
         empty_body_allowed=True,
+        free=True,
     ),
     Endpoint(
         "/v2/url_metrics",

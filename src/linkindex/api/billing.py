@@ -1,0 +1,65 @@
+"""V2 billing over the meter: the quota-exhausted error a Moz client sees, and the optional
+Idempotency-Key header that keeps a retried request from being billed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from datetime import UTC, datetime
+
+from starlette.datastructures import Headers
+
+from linkindex.accounts.keys import ApiKey
+from linkindex.accounts.meter import Meter, QuotaExceeded
+from linkindex.accounts.quotas import Quota
+from linkindex.api.errors import ApiError
+
+IDEMPOTENCY_HEADER = "idempotency-key"
+
+
+def quota_exhausted(quota: Quota, now: float | None = None) -> ApiError:
+    """429 (what Moz clients treat as "over your limit"), with Retry-After until the period
+    resets; a quota that never resets has no Retry-After: only its operator can raise it."""
+    used = f"{quota.used} of {quota.allotted} rows on {quota.path}"
+    if quota.period_reset is None:
+        message = (
+            f"Quota exhausted: {used} used, and this quota never resets;"
+            " ask the server's operator to raise it (linkindex keys set-quota)"
+        )
+        return ApiError(429, message)
+    wait = max(1, math.ceil(quota.period_reset - (time.time() if now is None else now)))
+    when = datetime.fromtimestamp(quota.period_reset, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    message = f"Quota exhausted: {used} used this {quota.reset}; it resets at {when}"
+    return ApiError(429, message, {"Retry-After": str(wait)})
+
+
+def check_quota(meter: Meter, key: ApiKey, path: str) -> None:
+    try:
+        meter.check(key, path)
+    except QuotaExceeded as exc:
+        raise quota_exhausted(exc.quota, meter.clock()) from None
+
+
+async def charge_rows(
+    meter: Meter, key: ApiKey, path: str, rows: int, retry_key: str | None = None
+) -> Quota:
+    try:
+        return await meter.charge_async(key, path, rows, idempotency_key=retry_key)
+    except QuotaExceeded as exc:
+        # Another request spent the last rows while this one ran: its answer is dropped unbilled.
+        raise quota_exhausted(exc.quota, meter.clock()) from None
+
+
+def idempotency_key(headers: Headers, path: str, body: bytes) -> str | None:
+    """The client's Idempotency-Key bound to this exact request: the same key sent with another
+    endpoint or body is a new request and is billed."""
+    sent = headers.get(IDEMPOTENCY_HEADER)
+    if not sent:
+        return None
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (sent.encode(), path.encode(), body):
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    return digest.hexdigest()

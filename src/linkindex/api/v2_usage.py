@@ -1,0 +1,62 @@
+"""Links API V2 usage_data: rows the calling key has consumed, read from the usage ledger.
+
+Free; by default the current billing period of the key's data-rows quota, up to now.
+"""
+
+from __future__ import annotations
+
+import msgspec
+from starlette.datastructures import State
+
+from linkindex.accounts.keys import ApiKey
+from linkindex.api.endpoint import Endpoint
+from linkindex.api.params import bad_request
+
+# Unix seconds as Moz's docs send them ("1635466367"); a bare number is accepted too.
+Timestamp = str | int | None
+
+
+class UsageDataRequest(msgspec.Struct, forbid_unknown_fields=True):
+    """Optional `start` and `end`: Unix timestamps, both included."""
+
+    start: Timestamp = None
+    end: Timestamp = None
+
+
+class UsageDataResponse(msgspec.Struct):
+    rows_consumed: int
+
+
+def parse_timestamp(value: Timestamp, name: str) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 12:
+        raise bad_request(
+            f"{name} must be a Unix timestamp in seconds, as a string of digits"
+            f' (e.g. "1635466367"), got {value!r}'
+        )
+    return int(text)
+
+
+def usage_data(state: State, data: UsageDataRequest, key: ApiKey) -> UsageDataResponse:
+    """Rows consumed by the calling key: this billing period, or from `start` to `end`."""
+    start = parse_timestamp(data.start, "start")
+    end = parse_timestamp(data.end, "end")
+    if start is not None and end is not None and start > end:
+        raise bad_request(f"start ({start}) is after end ({end}): send start <= end")
+    return UsageDataResponse(rows_consumed=state.meter.rows_consumed(key, start, end))
+
+
+ENDPOINTS = [
+    Endpoint(
+        "/v2/usage_data",
+        UsageDataRequest,
+        UsageDataResponse,
+        usage_data,
+        rows=lambda request, response: 0,
+        empty_body_allowed=True,
+        free=True,
+        pass_key=True,
+    ),
+]
