@@ -20,6 +20,7 @@ from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.events import index_events
 from linkindex.api.explain_page import explain_page
 from linkindex.api.home_page import home_page
+from linkindex.api.jsonrpc import mount as jsonrpc
 from linkindex.api.limiting import LimitMiddleware
 from linkindex.api.openapi import DOCS_PAGE, openapi_document
 from linkindex.api.registry import V2_ENDPOINTS
@@ -44,6 +45,7 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
         return HTMLResponse(DOCS_PAGE)
 
     routes = [Route(e.path, e.asgi(), methods=["POST"]) for e in V2_ENDPOINTS]
+    routes += jsonrpc.routes()
     routes += [
         Route("/v2/index_events", index_events, methods=["GET"]),
         Route("/explain", explain_page, methods=["GET"]),
@@ -55,6 +57,7 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         middleware=[Middleware(LimitMiddleware)],
+        lifespan=jsonrpc.lifespan,
     )
     app.state.home = home
     app.state.snapshots = CurrentSnapshot(home.snapshots)
@@ -63,6 +66,7 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
     app.state.meter = Meter.open(home.state)
     app.state.limiter = Limiter(home.state / "limits.sqlite")
     app.state.tokens = TokenCodec(load_or_create_secret(home.state / "token.key"), ttl)
+    jsonrpc.attach(app.state, home)
     return app
 
 

@@ -86,6 +86,14 @@ class LinkingRootRow(NamedTuple):
         return (self.cursor_value, self.root_domain)
 
 
+class BrandEvidence(NamedTuple):
+    """What the index knows about one root domain's brand (docs/metrics.md, Brand Authority)."""
+
+    root_domain: str
+    branded_linkers: int  # root domains linking to it with its brand name in the anchor
+    stored_score: int | None  # the build's Brand Authority, None when it computed none
+
+
 # Undo the stored negations in SQL: rows then map straight onto LinkingRootRow.
 _LINKING_ROOT_SELECT = (
     "SELECT source, root_domains_to_root_domain, -neg_domain_authority,"
@@ -188,6 +196,23 @@ class Snapshot:
         scores = dict(zip(ROOT_DOMAIN_SCORE_COLUMNS, row, strict=True))
         scores["spam_signals"] = json.loads(str(scores["spam_signals"]))
         return scores
+
+    def brand_evidence(self, root_domain: str) -> BrandEvidence | None:
+        """A root domain's Brand Authority inputs and stored score; None if not in the index."""
+        row = (
+            self._con()
+            .execute(
+                "SELECT coalesce(s.branded_linkers, 0), s.brand_authority FROM root_domains r"
+                " LEFT JOIN root_domain_scores s USING (root_domain) WHERE r.root_domain = ?",
+                (root_domain,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        branded, score = int(row[0]), row[1]
+        # The build scores only root domains with branded linkers; the others get a filler.
+        return BrandEvidence(root_domain, branded, int(score) if branded > 0 else None)
 
     def root_domain_score_rows(self) -> list[tuple[str, int, int, int, int]]:
         """(root domain, DA, Spam Score, linking root domains, Brand Authority) of every one."""

@@ -1,0 +1,123 @@
+"""POST /jsonrpc: the body, the x-moz-token check, single calls and batches, and quota.
+
+A call that errors bills nothing: quota is charged only after its result exists.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+
+from linkindex.accounts.keys import ApiKey
+from linkindex.api.endpoint import read_body
+from linkindex.api.errors import ApiError
+from linkindex.api.jsonrpc.envelope import (
+    decode_params,
+    echo_id,
+    error_answer,
+    read_call,
+    result_answer,
+)
+from linkindex.api.jsonrpc.errors import (
+    OFFSET_EXPIRED,
+    RpcError,
+    internal_error,
+    invalid_param,
+    invalid_request,
+    method_not_found,
+    no_search_data,
+    parse_error,
+    unauthorized,
+)
+from linkindex.api.jsonrpc.methods import Context
+from linkindex.api.jsonrpc.quota import charge
+from linkindex.api.jsonrpc.registry import METHODS, needs_search_data
+
+log = logging.getLogger("linkindex.api.jsonrpc")
+
+# A batch is a JSON array of calls; more than this in one request is refused as a whole.
+MAX_BATCH = 50
+
+_encode = msgspec.json.Encoder().encode
+
+
+def answer_call(request: Request, key: ApiKey, call: object) -> tuple[dict[str, Any], int]:
+    """One call's answer and its HTTP status."""
+    call_id = echo_id(call)
+    try:
+        result = run_call(request, key, call)
+    except RpcError as exc:
+        return error_answer(call_id, exc), exc.status
+    except Exception:
+        log.exception("unexpected error in a JSON-RPC call")
+        error = internal_error()
+        return error_answer(call_id, error), error.status
+    return result_answer(call_id, result), 200
+
+
+def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
+    call = read_call(raw)
+    if needs_search_data(call.method):
+        raise no_search_data(call.method)
+    method = METHODS.get(call.method)
+    if method is None:
+        raise method_not_found(call.method)
+    data = decode_params(call.params, method.params, method.params_optional)
+    state = request.app.state
+    try:
+        result = method.handler(Context(state, key), data)
+    except ApiError as exc:  # a V2 rule or store error reused by a method
+        if exc.status == 410:
+            raise RpcError(OFFSET_EXPIRED, 410, exc.message) from exc
+        if exc.status == 400:
+            raise invalid_param(None, exc.message) from exc
+        raise
+    if method.quota_path is not None:
+        rows = method.rows(data, result)
+        if rows > 0:
+            quota = charge(state, key, method.quota_path, rows)
+            if method.quota_in_result:
+                result = {"quota": quota, **result}
+    return result
+
+
+def _response(body: object, status: int) -> Response:
+    return Response(_encode(body), status, media_type="application/json")
+
+
+async def jsonrpc(request: Request) -> Response:
+    """Answer one call, or a batch (a JSON array of calls) with an array of answers."""
+    try:
+        body = await read_body(request)
+    except ApiError as exc:  # over the size cap
+        return _response(error_answer(None, invalid_request(exc.message, exc.status)), exc.status)
+    try:
+        payload = msgspec.json.decode(body)
+    except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+        error = parse_error(str(exc))
+        return _response(error_answer(None, error), error.status)
+    token = request.headers.get("x-moz-token")
+    key = request.app.state.key_store.verify_token(token) if token else None
+    calls = payload if isinstance(payload, list) else [payload]
+    if key is None:
+        error = unauthorized()
+        answers = [error_answer(echo_id(call), error) for call in calls]
+        return _response(answers if isinstance(payload, list) else answers[0], error.status)
+    if not isinstance(payload, list):
+        answer, status = answer_call(request, key, payload)
+        return _response(answer, status)
+    if not payload:
+        error = invalid_request("A batch must hold at least one call")
+        return _response(error_answer(None, error), error.status)
+    if len(payload) > MAX_BATCH:
+        error = invalid_request(f"A batch holds at most {MAX_BATCH} calls")
+        return _response(error_answer(None, error), error.status)
+    answered = [answer_call(request, key, call) for call in payload]
+    statuses = {status for _, status in answered}
+    # Every answer carries its own status; the batch's is theirs when they all agree.
+    status = statuses.pop() if len(statuses) == 1 else 200
+    return _response([answer for answer, _ in answered], status)

@@ -1,0 +1,95 @@
+"""The shared input objects of the Moz API (site_query, target_query, offset) and their echoes.
+
+A site_query's scope maps onto the index's scopes: domain -> root_domain, subdomain, url -> page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from linkindex.api.jsonrpc.errors import INVALID_PARAMS, RpcError, invalid_param
+from linkindex.urls import BadURL, CanonicalURL, Scope, parse_target
+
+SiteScope = Literal["domain", "subdomain", "subfolder", "url"]
+Query = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=50)]
+
+INDEX_SCOPES: dict[str, Scope] = {"domain": "root_domain", "subdomain": "subdomain", "url": "page"}
+
+
+class SiteQuery(msgspec.Struct, forbid_unknown_fields=True):
+    query: Query
+    scope: SiteScope
+
+
+class DomainSiteQuery(msgspec.Struct, forbid_unknown_fields=True):
+    query: Query
+    scope: Literal["domain"]
+
+
+class TargetQuery(msgspec.Struct, forbid_unknown_fields=True):
+    query: Query
+    scope: Literal["domain"]
+    locale: Literal["en-US"]
+
+
+class Offset(msgspec.Struct, forbid_unknown_fields=True):
+    token: str | None = None
+    limit: Limit = 25
+
+
+@dataclass(frozen=True)
+class ResolvedSite:
+    """A site_query read: the canonical URL, the index scope and the key at that scope."""
+
+    url: CanonicalURL
+    scope: Scope
+    key: str
+
+
+def parse_query(value: str, key: str) -> CanonicalURL:
+    try:
+        return parse_target(value)
+    except BadURL as exc:
+        raise invalid_param(key, f"not a valid URL: {exc}", value) from exc
+
+
+def resolve(site: SiteQuery | DomainSiteQuery, key: str = "site_query") -> ResolvedSite:
+    """The index's view of a site_query; a less specific scope rewrites the URL (spec 2.2)."""
+    if site.scope == "subfolder":
+        raise RpcError(
+            INVALID_PARAMS,
+            400,
+            "Invalid site_query.scope: the index keeps link data per page, subdomain and root"
+            " domain, not per subfolder. Use scope url, subdomain or domain.",
+            {"key": f"{key}.scope", "value": "subfolder", "issue": "scope-not-supported"},
+        )
+    url = parse_query(site.query, f"{key}.query")
+    scope = INDEX_SCOPES[site.scope]
+    return ResolvedSite(url, scope, url.key(scope))
+
+
+def site_query_echo(site: SiteQuery | DomainSiteQuery, resolved: ResolvedSite) -> dict[str, Any]:
+    return {
+        "query": resolved.key,
+        "scope": site.scope,
+        "original_site_query": {"query": site.query, "scope": site.scope},
+        "site_query_suggestion": None,
+    }
+
+
+def target_query_echo(target: TargetQuery, resolved: ResolvedSite) -> dict[str, Any]:
+    return {
+        "query": resolved.key,
+        "scope": target.scope,
+        "locale": target.locale,
+        "original_target_query": {
+            "query": target.query,
+            "scope": target.scope,
+            "locale": target.locale,
+        },
+        "suggestion": None,
+    }
