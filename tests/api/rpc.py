@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 
 import requests
-from web import crafted_web
-
 from records_factory import Crawl
+from web import crafted_web
 
 BRANDED = "acme.com"  # linked by name by ten root domains: the build stores its score
 UNBRANDED = "plain.com"  # linked only as "click here": no stored score until generated
