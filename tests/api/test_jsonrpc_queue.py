@@ -1,0 +1,121 @@
+"""The async queue and quota charging: process-safe claims, two servers, the meter contract."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+from live_server import start_server, stop_server
+from rpc import UNBRANDED, brand_web, rpc
+from starlette.datastructures import State
+
+from linkindex.accounts.keys import ApiKey
+from linkindex.api.jsonrpc.brand_store import BrandStore
+from linkindex.api.jsonrpc.errors import RpcError
+from linkindex.api.jsonrpc.quota import InMemoryMeter, charge, lookup
+from linkindex.build.pipeline import build_index
+from linkindex.home import Home
+
+KEY = ApiKey("linkindex-0123456789ab", "test", 0, None)
+CALLS = 200
+
+
+def claim_all(path: str, out: multiprocessing.Queue) -> None:
+    store = BrandStore(path)
+    claimed = []
+    while (call := store.claim()) is not None:
+        claimed.append(call.id)
+        store.finish(call.id, {"ok": True}, None)
+    out.put(claimed)
+
+
+def test_each_queued_call_is_claimed_by_exactly_one_of_several_processes(tmp_path):
+    store = BrandStore(tmp_path / "brand.sqlite")
+    queued = {store.enqueue("a", "q", "q.com", "id", "n", 0).id for _ in range(CALLS)}
+    out: multiprocessing.Queue = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(target=claim_all, args=(tmp_path / "brand.sqlite", out))
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    claimed = [call_id for _ in workers for call_id in out.get(timeout=60)]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(claimed) == sorted(queued)  # every call once, none twice
+
+
+def test_a_call_whose_worker_died_is_claimed_again_after_the_lease(tmp_path, monkeypatch):
+    from linkindex.api.jsonrpc import brand_store
+
+    store = BrandStore(tmp_path / "brand.sqlite")
+    call = store.enqueue("a", "q", "q.com", "id", "n", 0)
+    assert store.claim().id == call.id
+    assert store.claim() is None  # being processed
+    monkeypatch.setattr(brand_store, "CLAIM_LEASE_SECONDS", -1)
+    assert store.claim().id == call.id
+
+
+def test_an_async_call_queued_on_one_server_is_seen_by_another(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    for crawl in brand_web():
+        crawl.write(home.crawls)
+    build_index(home)
+    first, second = start_server(home), start_server(home)
+    try:
+        token = first.credential.token
+        queued = rpc(first, "beta.data.metrics.brand.authority.async", {"query": UNBRANDED})
+        call_id = queued.json()["result"]["async_call"]["id"]
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            answer = rpc(second, "async.call.lookup", {"id": call_id}, token=token).json()
+            if answer["result"]["async_call"]["status"] == "complete":
+                break
+            time.sleep(0.1)
+        assert answer["result"]["async_call"]["result"]["brand_authority_score"] == 1
+        fetched = rpc(second, "beta.data.metrics.brand.authority.fetch", {"query": UNBRANDED})
+        assert fetched.status_code == 200
+    finally:
+        stop_server(first)
+        stop_server(second)
+
+
+def test_charge_counts_rows_per_key_and_path():
+    state = State()
+    state.meter = InMemoryMeter()
+    assert charge(state, KEY, "api.limits.beta.rows", 1)["used"] == 1
+    assert charge(state, KEY, "api.limits.beta.rows", 3)["used"] == 4
+    assert lookup(state, KEY, "api.limits.data.rows")["used"] == 0
+    assert lookup(state, KEY, "api.limits.beta.rows")["usage_value"] == 0
+
+
+def test_without_a_meter_the_in_memory_one_is_installed():
+    state = State()
+    charge(state, KEY, "api.limits.data.rows", 2)
+    assert isinstance(state.meter, InMemoryMeter)
+
+
+def test_an_exhausted_quota_is_32653_429_and_not_counted():
+    state = State()
+    state.meter = InMemoryMeter(allotted=2)
+    charge(state, KEY, "api.limits.data.rows", 2)
+    with pytest.raises(RpcError) as raised:
+        charge(state, KEY, "api.limits.data.rows", 1)
+    assert (raised.value.code, raised.value.status) == (-32653, 429)
+    assert lookup(state, KEY, "api.limits.data.rows")["used"] == 2
+
+
+def test_any_meter_raising_quota_exceeded_gets_the_same_error():
+    class QuotaExceeded(Exception):
+        pass
+
+    class RefusingMeter:
+        def charge(self, key, path, rows):
+            raise QuotaExceeded(path)
+
+    state = State()
+    state.meter = RefusingMeter()
+    with pytest.raises(RpcError) as raised:
+        charge(state, KEY, "api.limits.beta.rows", 1)
+    assert raised.value.code == -32653
