@@ -7,6 +7,7 @@ import requests
 from live_server import start_server, stop_server
 from rpc import brand_web, call, new_id, post, rpc
 
+from linkindex.api.jsonrpc.registry import METHODS
 from linkindex.build.pipeline import build_index
 from linkindex.home import Home
 
@@ -250,3 +251,18 @@ def test_a_bad_call_inside_a_batch_does_not_stop_the_others(server):
     answers = post(server, calls).json()
     assert answers[0]["error"]["code"] == -32600 and answers[0]["id"] is None
     assert "result" in answers[1]
+
+
+def test_openapi_describes_the_envelope_and_every_method(server):
+    document = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    operation = document["paths"]["/jsonrpc"]["post"]
+    listed = set(operation["x-methods"])
+    assert set(METHODS) <= listed
+    assert "data.keyword.metrics.fetch" in listed
+    schemas = document["components"]["schemas"]
+    assert schemas["JsonRpcCall"]["properties"]["id"]["minLength"] == 24
+    assert schemas["JsonRpcError"]["properties"]["error"]["required"] == [
+        "code", "status", "data", "message",
+    ]  # fmt: skip
+    ref = operation["x-methods"]["data.site.metrics.fetch"]["params"]["data"]["$ref"]
+    assert ref.rsplit("/", 1)[-1] in schemas

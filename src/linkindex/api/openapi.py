@@ -11,6 +11,7 @@ import msgspec
 
 from linkindex import __version__
 from linkindex.api.endpoint import Endpoint
+from linkindex.api.jsonrpc.openapi import jsonrpc_openapi
 from linkindex.api.registry import V2_ENDPOINTS
 
 ERROR_SCHEMA = {
@@ -71,15 +72,20 @@ def openapi_document() -> dict[str, Any]:
         endpoint.path: _operation(endpoint, refs[2 * i], refs[2 * i + 1])
         for i, endpoint in enumerate(V2_ENDPOINTS)
     }
+    rpc_paths, rpc_components = jsonrpc_openapi()
+    assert not set(rpc_components) & set(components), "schema names must not collide"
+    paths.update(rpc_paths)
+    components.update(rpc_components)
     return {
         "openapi": "3.1.0",
         "info": {
             "title": "linkindex",
             "version": __version__,
             "description": (
-                "A self-hosted backlink index speaking the Moz Links API V2. Authenticate with"
-                " HTTP Basic access_id:secret_key, or the x-moz-token header"
-                " (`linkindex keys create`)."
+                "A self-hosted backlink index speaking the Moz Links API V2 and the Moz API"
+                " (JSON-RPC 2.0 at /jsonrpc). Authenticate with HTTP Basic"
+                " access_id:secret_key, or the x-moz-token header (`linkindex keys create`);"
+                " /jsonrpc takes x-moz-token only."
             ),
         },
         "paths": paths,

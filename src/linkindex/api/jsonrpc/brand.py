@@ -38,7 +38,7 @@ class TargetQueryData(msgspec.Struct, forbid_unknown_fields=True):
     target_query: TargetQuery
 
 
-class SiteQueryData(msgspec.Struct, forbid_unknown_fields=True):
+class DomainSiteQueryData(msgspec.Struct, forbid_unknown_fields=True):
     site_query: DomainSiteQuery
 
 
@@ -111,7 +111,7 @@ def fetch_target(ctx: Context, data: TargetQueryData) -> dict[str, Any]:
     }
 
 
-def fetch_site(ctx: Context, data: SiteQueryData) -> dict[str, Any]:
+def fetch_site(ctx: Context, data: DomainSiteQueryData) -> dict[str, Any]:
     """Brand Authority of one root domain, by site_query (the production method)."""
     snapshot = ctx.snapshot()
     resolved = resolve(data.site_query)
@@ -163,7 +163,7 @@ METHODS = [
            quota_in_result=True),
     Method("beta.data.site.metrics.brand.authority.fetch", TargetQueryData, fetch_target,
            BETA_ROWS),
-    Method("data.site.metrics.brand.authority.fetch", SiteQueryData, fetch_site, DATA_ROWS),
+    Method("data.site.metrics.brand.authority.fetch", DomainSiteQueryData, fetch_site, DATA_ROWS),
     Method(GENERATE, QueryData, generate, BETA_ROWS, quota_in_result=True),
     Method("beta.data.metrics.brand.authority.async", QueryData, generate_async),
     Method("async.call.lookup", AsyncLookupData, lookup),

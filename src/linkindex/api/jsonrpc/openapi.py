@@ -1,0 +1,137 @@
+"""The /jsonrpc entry of the OpenAPI document: the envelope, the errors and every method.
+
+Each method's params type is the same msgspec type that validates it, so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from linkindex.api.jsonrpc.envelope import JSONRPC
+from linkindex.api.jsonrpc.errors import MIN_ID_LENGTH
+from linkindex.api.jsonrpc.mount import PATH
+from linkindex.api.jsonrpc.registry import METHODS, SEARCH_DATA_METHODS
+
+REF = "#/components/schemas/{name}"
+
+
+def _schemas() -> tuple[dict[str, Any], dict[str, Any]]:
+    methods = list(METHODS.values())
+    refs, components = msgspec.json.schema_components([m.params for m in methods], ref_template=REF)
+    by_method = {m.name: ref for m, ref in zip(methods, refs, strict=True)}
+    return by_method, components
+
+
+def jsonrpc_openapi() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(paths, component schemas) to merge into the document."""
+    params, components = _schemas()
+    call = {
+        "type": "object",
+        "required": ["jsonrpc", "id", "method"],
+        "properties": {
+            "jsonrpc": {"const": JSONRPC},
+            "id": {
+                "type": "string",
+                "minLength": MIN_ID_LENGTH,
+                "description": "Echoed in the answer; a v4 UUID is recommended.",
+            },
+            "method": {"enum": sorted([*METHODS, *SEARCH_DATA_METHODS])},
+            "params": {
+                "type": "object",
+                "properties": {"data": {"type": "object"}},
+                "description": "params.data holds the method's parameters (x-methods).",
+            },
+        },
+    }
+    error = {
+        "type": "object",
+        "required": ["id", "jsonrpc", "error"],
+        "properties": {
+            "id": {"type": ["string", "number", "null"]},
+            "jsonrpc": {"const": JSONRPC},
+            "error": {
+                "type": "object",
+                "required": ["code", "status", "data", "message"],
+                "properties": {
+                    "code": {"type": "integer"},
+                    "status": {"type": "integer", "description": "The HTTP status, again."},
+                    "data": {"type": "object"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    }
+    result = {
+        "type": "object",
+        "required": ["id", "jsonrpc", "result"],
+        "properties": {
+            "id": {"type": "string"},
+            "jsonrpc": {"const": JSONRPC},
+            "result": {"type": "object"},
+        },
+    }
+    methods = {
+        name: {
+            "summary": method.summary,
+            "params": {"data": params[name]},
+            "quota": method.quota_path or "free",
+        }
+        for name, method in METHODS.items()
+    }
+    methods.update(
+        {
+            name: {"summary": "Answers -32658: a link index has no search data."}
+            for name in SEARCH_DATA_METHODS
+        }
+    )
+    paths = {
+        PATH: {
+            "post": {
+                "operationId": "jsonrpc",
+                "tags": ["Moz API (JSON-RPC 2.0)"],
+                "summary": "One JSON-RPC call, or a batch of up to 50 (docs/api.md)",
+                "security": [{"mozToken": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": _one_or_many("JsonRpcCall")}},
+                },
+                "responses": {
+                    "200": {
+                        "description": "The result (or, for a batch, every answer)",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": REF.format(name="JsonRpcResult")},
+                                        {"type": "array"},
+                                    ]
+                                }
+                            }
+                        },
+                    },
+                    "default": {
+                        "description": "An error; the HTTP status equals error.status",
+                        "content": {"application/json": {"schema": _one_or_many("JsonRpcError")}},
+                    },
+                },
+                "x-methods": methods,
+            }
+        }
+    }
+    return paths, {
+        **components,
+        "JsonRpcCall": call,
+        "JsonRpcResult": result,
+        "JsonRpcError": error,
+    }
+
+
+def _one_or_many(name: str) -> dict[str, Any]:
+    return {
+        "oneOf": [
+            {"$ref": REF.format(name=name)},
+            {"type": "array", "items": {"$ref": REF.format(name=name)}, "maxItems": 50},
+        ]
+    }
