@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 import time
 
 import pytest
-from live_server import start_server, stop_server
+import requests
+from live_server import Server, free_port, start_server, stop_server
 from rpc import UNBRANDED, brand_web, rpc
 from starlette.datastructures import State
 
-from linkindex.accounts.keys import ApiKey
+from linkindex.accounts.keys import ApiKey, KeyStore
 from linkindex.api.jsonrpc.brand_store import BrandStore
 from linkindex.api.jsonrpc.errors import RpcError
 from linkindex.api.jsonrpc.quota import InMemoryMeter, charge, lookup
@@ -79,6 +82,68 @@ def test_an_async_call_queued_on_one_server_is_seen_by_another(tmp_path):
     finally:
         stop_server(first)
         stop_server(second)
+
+
+def serve_with_workers(home: Home, workers: int) -> Server:
+    credential = KeyStore(home.state / "keys.sqlite").create("workers")
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "linkindex.cli", "serve", "--home", str(home.root),
+         "--port", str(port), "--workers", str(workers)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    server = Server(f"http://127.0.0.1:{port}", home, credential, process)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if rpc(server, "metadata.index.fetch", {}).status_code == 200:
+                return server
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise RuntimeError("server did not start")
+
+
+def queue_async(server: Server, query: str) -> str:
+    response = rpc(server, "beta.data.metrics.brand.authority.async", {"query": query})
+    return response.json()["result"]["async_call"]["id"]
+
+
+def test_async_calls_complete_once_each_under_several_uvicorn_workers(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    for crawl in brand_web():
+        crawl.write(home.crawls)
+    build_index(home)
+    server = serve_with_workers(home, 3)
+    try:
+        domains = [f"d{i:02d}.com" for i in range(40, 60)]
+        ids = [queue_async(server, domain) for domain in domains]
+        store = BrandStore(home.state / "brand.sqlite")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            calls = [store.get(call_id) for call_id in ids]
+            if all(c.status == "complete" for c in calls):
+                break
+            time.sleep(0.2)
+        assert [c.status for c in calls] == ["complete"] * len(ids)
+        assert all(c.error is None and c.result["brand_authority_score"] == 1 for c in calls)
+        for domain in domains:  # every worker process finds every generated score
+            fetched = rpc(server, "beta.data.metrics.brand.authority.fetch", {"query": domain})
+            assert fetched.status_code == 200, fetched.text
+    finally:
+        stop_server(server)
+
+
+def test_a_revoked_token_is_refused_at_once(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    server = start_server(home)
+    try:
+        assert rpc(server, "quota.lookup", {"path": "api.limits.data.rows"}).status_code == 200
+        KeyStore(home.state / "keys.sqlite").revoke(server.credential.access_id)
+        response = rpc(server, "quota.lookup", {"path": "api.limits.data.rows"})
+        assert response.status_code == 401 and response.json()["error"]["code"] == -32651
+    finally:
+        stop_server(server)
 
 
 def test_charge_counts_rows_per_key_and_path():
