@@ -10,6 +10,7 @@ import time
 import pytest
 import requests
 from live_server import Server, free_port, start_server, stop_server
+from records_factory import Crawl
 from rpc import UNBRANDED, brand_web, rpc
 from starlette.datastructures import State
 
@@ -184,3 +185,20 @@ def test_any_meter_raising_quota_exceeded_gets_the_same_error():
     with pytest.raises(RpcError) as raised:
         charge(state, KEY, "api.limits.beta.rows", 1)
     assert raised.value.code == -32653
+
+
+def test_a_generated_score_belongs_to_the_index_it_was_computed_on(home, serve):
+    for crawl in brand_web():
+        crawl.write(home.crawls)
+    build_index(home)
+    server = serve(home)
+    fetch = "beta.data.metrics.brand.authority.fetch"
+    assert rpc(server, "beta.data.metrics.brand.authority.generate", {"query": UNBRANDED}).ok
+    assert rpc(server, fetch, {"query": UNBRANDED}).status_code == 200
+    extra = Crawl("c3", "2026-03-05")
+    extra.page("http://late.com/")
+    extra.link("http://late.com/", "http://t.com/")
+    extra.write(home.crawls)
+    build_index(home)
+    time.sleep(1.0)  # the server rechecks the CURRENT pointer every 0.5 s
+    assert rpc(server, fetch, {"query": UNBRANDED}).json()["error"]["code"] == -32655

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from live_server import start_server, stop_server
 from rpc import post, rpc
@@ -246,3 +248,16 @@ def test_linking_domains_of_an_unknown_site_are_an_empty_last_page(server):
     data = {"site_query": {"query": "nobody-links-here.com", "scope": "domain"}}
     result = result_of(rpc(server, "data.site.linking-domain.list", data))
     assert result["linking_domains"] == [] and result["offset"]["token"] is None
+
+
+def test_an_offset_token_older_than_its_lifetime_is_32657_410(home, serve):
+    for crawl in crafted_web():
+        crawl.write(home.crawls)
+    build_index(home)
+    server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
+    data = {"site_query": SITE, "offset": {"limit": 2}}
+    token = result_of(rpc(server, "data.site.linking-domain.list", data))["offset"]["token"]
+    time.sleep(2.1)
+    data["offset"]["token"] = token
+    error = error_of(rpc(server, "data.site.linking-domain.list", data), 410, -32657)
+    assert error["message"] == "The offset token has expired"
