@@ -23,10 +23,8 @@ from linkindex.api.jsonrpc.envelope import (
     result_answer,
 )
 from linkindex.api.jsonrpc.errors import (
-    OFFSET_EXPIRED,
     RpcError,
     internal_error,
-    invalid_param,
     invalid_request,
     method_not_found,
     no_search_data,
@@ -68,14 +66,7 @@ def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
         raise method_not_found(call.method)
     data = decode_params(call.params, method.params, method.params_optional)
     state = request.app.state
-    try:
-        result = method.handler(Context(state, key), data)
-    except ApiError as exc:  # a V2 rule or store error reused by a method
-        if exc.status == 410:
-            raise RpcError(OFFSET_EXPIRED, 410, exc.message) from exc
-        if exc.status == 400:
-            raise invalid_param(None, exc.message) from exc
-        raise
+    result = method.handler(Context(state, key), data)
     if method.quota_path is not None:
         rows = method.rows(data, result)
         if rows > 0:
