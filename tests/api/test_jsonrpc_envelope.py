@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 from live_server import start_server, stop_server
@@ -266,3 +268,10 @@ def test_openapi_describes_the_envelope_and_every_method(server):
     ]  # fmt: skip
     ref = operation["x-methods"]["data.site.metrics.fetch"]["params"]["data"]["$ref"]
     assert ref.rsplit("/", 1)[-1] in schemas
+
+
+def test_every_method_has_a_curl_example_in_docs_api_md():
+    docs = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    section = docs[docs.index("## Moz API (JSON-RPC)") :]
+    for name in METHODS:
+        assert f"rpc {name} " in section, f"docs/api.md has no example for {name}"
