@@ -18,8 +18,10 @@ from linkindex.accounts.keys import ApiKey, KeyStore
 from linkindex.api.jsonrpc.brand_store import BrandStore
 from linkindex.api.jsonrpc.errors import RpcError
 from linkindex.api.jsonrpc.quota import InMemoryMeter, charge, lookup
+from linkindex.api.jsonrpc.worker import BrandWorker
 from linkindex.build.pipeline import build_index
 from linkindex.home import Home
+from linkindex.index.snapshot import CurrentSnapshot
 
 KEY = ApiKey("linkindex-0123456789ab", "test", 0, None)
 CALLS = 200
@@ -36,7 +38,7 @@ def claim_all(path: str, out: multiprocessing.Queue) -> None:
 
 def test_each_queued_call_is_claimed_by_exactly_one_of_several_processes(tmp_path):
     store = BrandStore(tmp_path / "brand.sqlite")
-    queued = {store.enqueue("a", "q", "q.com", "id", "n", 0).id for _ in range(CALLS)}
+    queued = {store.enqueue("a", "q", "q.com", "id").id for _ in range(CALLS)}
     out: multiprocessing.Queue = multiprocessing.Queue()
     workers = [
         multiprocessing.Process(target=claim_all, args=(tmp_path / "brand.sqlite", out))
@@ -54,7 +56,7 @@ def test_a_call_whose_worker_died_is_claimed_again_after_the_lease(tmp_path, mon
     from linkindex.api.jsonrpc import brand_store
 
     store = BrandStore(tmp_path / "brand.sqlite")
-    call = store.enqueue("a", "q", "q.com", "id", "n", 0)
+    call = store.enqueue("a", "q", "q.com", "id")
     assert store.claim().id == call.id
     assert store.claim() is None  # being processed
     monkeypatch.setattr(brand_store, "CLAIM_LEASE_SECONDS", -1)
@@ -202,3 +204,23 @@ def test_a_generated_score_belongs_to_the_index_it_was_computed_on(home, serve):
     build_index(home)
     time.sleep(1.0)  # the server rechecks the CURRENT pointer every 0.5 s
     assert rpc(server, fetch, {"query": UNBRANDED}).json()["error"]["code"] == -32655
+
+
+def test_a_call_whose_key_was_revoked_before_it_ran_fails_and_charges_nothing(home):
+    for crawl in brand_web():
+        crawl.write(home.crawls)
+    build_index(home)
+    state = State()
+    state.snapshots = CurrentSnapshot(home.snapshots)
+    state.key_store = KeyStore(home.state / "keys.sqlite")
+    state.meter = InMemoryMeter()
+    store = BrandStore(home.state / "brand.sqlite")
+    credential = state.key_store.create("soon revoked")
+    queued = store.enqueue("a", UNBRANDED, UNBRANDED, credential.access_id)
+    state.key_store.revoke(credential.access_id)
+    BrandWorker(state, store).run_call(store.claim())
+    done = store.get(queued.id)
+    assert done.status == "complete" and done.result is None
+    assert done.error["code"] == -32651
+    [key] = [k for k in state.key_store.list() if k.access_id == credential.access_id]
+    assert lookup(state, key, "api.limits.beta.rows")["used"] == 0

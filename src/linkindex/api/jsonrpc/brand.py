@@ -134,10 +134,7 @@ def generate_async(ctx: Context, data: QueryData) -> dict[str, Any]:
     """Queue a Generate and return at once; async.call.lookup reports it (seed 001's Async)."""
     snapshot = ctx.snapshot()
     evidence = evidence_of(snapshot, data.query, "query")  # a bad target fails now, not later
-    call = store(ctx).enqueue(
-        GENERATE, data.query, evidence.root_domain, ctx.key.access_id, ctx.key.name,
-        ctx.key.created_at,
-    )  # fmt: skip
+    call = store(ctx).enqueue(GENERATE, data.query, evidence.root_domain, ctx.key.access_id)
     worker = getattr(ctx.state, "brand_worker", None)
     if worker is not None:
         worker.wake()

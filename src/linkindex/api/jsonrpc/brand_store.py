@@ -28,8 +28,6 @@ SCHEMA = (
         query TEXT NOT NULL,
         root_domain TEXT NOT NULL,
         access_id TEXT NOT NULL,
-        key_name TEXT NOT NULL,
-        key_created_at INTEGER NOT NULL,
         status TEXT NOT NULL,
         result TEXT,
         error TEXT,
@@ -55,8 +53,6 @@ class AsyncCall:
     query: str
     root_domain: str
     access_id: str
-    key_name: str
-    key_created_at: int
     status: str
     result: dict[str, Any] | None
     error: dict[str, Any] | None
@@ -73,16 +69,13 @@ class AsyncCall:
         }
 
 
-_CALL_COLUMNS = (
-    "id, action, query, root_domain, access_id, key_name, key_created_at, status, result,"
-    " error, expires_at"
-)
+_CALL_COLUMNS = "id, action, query, root_domain, access_id, status, result, error, expires_at"
 
 
 def _call(row: tuple) -> AsyncCall:
     values = list(row)
-    values[8] = json.loads(values[8]) if values[8] else None
-    values[9] = json.loads(values[9]) if values[9] else None
+    values[6] = json.loads(values[6]) if values[6] else None
+    values[7] = json.loads(values[7]) if values[7] else None
     return AsyncCall(*values)
 
 
@@ -124,19 +117,14 @@ class BrandStore:
             (index_id, root_domain, score, int(time.time())),
         )
 
-    def enqueue(
-        self, action: str, query: str, root_domain: str, access_id: str, key_name: str,
-        key_created_at: int,
-    ) -> AsyncCall:  # fmt: skip
+    def enqueue(self, action: str, query: str, root_domain: str, access_id: str) -> AsyncCall:
         now = time.time()
         call_id = str(uuid.uuid4())
         self._con().execute(
-            "INSERT INTO async_calls (id, action, query, root_domain, access_id, key_name,"
-            " key_created_at, status, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-            (call_id, action, query, root_domain, access_id, key_name, key_created_at, now,
-             now + CALL_TTL_SECONDS),
-        )  # fmt: skip
+            "INSERT INTO async_calls (id, action, query, root_domain, access_id, status,"
+            " created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+            (call_id, action, query, root_domain, access_id, now, now + CALL_TTL_SECONDS),
+        )
         found = self.get(call_id)
         assert found is not None
         return found
@@ -164,7 +152,7 @@ class BrandStore:
         if call.status == "complete":
             expires = min(call.expires_at, now + COMPLETED_TTL_SECONDS)
             con.execute("UPDATE async_calls SET expires_at = ? WHERE id = ?", (expires, call.id))
-            call = _call((*row[:10], expires))
+            call = _call((*row[:8], expires))
         return call
 
     def claim(self) -> AsyncCall | None:

@@ -10,10 +10,9 @@ import threading
 
 from starlette.datastructures import State
 
-from linkindex.accounts.keys import ApiKey
 from linkindex.api.jsonrpc.brand import generate_and_store
 from linkindex.api.jsonrpc.brand_store import AsyncCall, BrandStore
-from linkindex.api.jsonrpc.errors import RpcError, internal_error, not_in_index
+from linkindex.api.jsonrpc.errors import RpcError, internal_error, not_in_index, unauthorized
 from linkindex.api.jsonrpc.quota import BETA_ROWS, charge
 from linkindex.index.snapshot import NoSnapshot
 
@@ -65,8 +64,15 @@ class BrandWorker:
             evidence = snapshot.brand_evidence(call.root_domain)
             if evidence is None:  # the index changed since the call was queued
                 raise not_in_index(call.root_domain)
+            # The key is read again, so one revoked since the call was queued is not charged.
+            key = next(
+                (k for k in self.state.key_store.list()
+                 if k.access_id == call.access_id and k.revoked_at is None),
+                None,
+            )  # fmt: skip
+            if key is None:
+                raise unauthorized()
             score = generate_and_store(self.store, snapshot, evidence)
-            key = ApiKey(call.access_id, call.key_name, call.key_created_at, None)
             quota = charge(self.state, key, BETA_ROWS, 1)
             result = {"quota": quota, "brand_authority_score": score, "query": call.query}
             self.store.finish(call.id, result, None)
