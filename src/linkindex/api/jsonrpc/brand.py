@@ -103,7 +103,7 @@ def fetch(ctx: Context, data: QueryData) -> dict[str, Any]:
 def fetch_target(ctx: Context, data: TargetQueryData) -> dict[str, Any]:
     """Brand Authority of one root domain, by target_query (the beta site method)."""
     snapshot = ctx.snapshot()
-    resolved = resolve(data.target_query, "target_query")  # type: ignore[arg-type]
+    resolved = resolve(data.target_query, "target_query")
     score = existing_score(ctx, snapshot, evidence_of(snapshot, resolved.key, "target_query"))
     return {
         "metrics": {"brand_authority_score": score},

@@ -6,7 +6,7 @@ A site_query's scope maps onto the index's scopes: domain -> root_domain, subdom
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import msgspec
 
@@ -41,6 +41,13 @@ class Offset(msgspec.Struct, forbid_unknown_fields=True):
     limit: Limit = 25
 
 
+class AnySiteQuery(Protocol):
+    """A site_query of any method: each narrows the scopes it takes."""
+
+    query: str
+    scope: str
+
+
 @dataclass(frozen=True)
 class ResolvedSite:
     """A site_query read: the canonical URL, the index scope and the key at that scope."""
@@ -57,7 +64,7 @@ def parse_query(value: str, key: str) -> CanonicalURL:
         raise invalid_param(key, f"not a valid URL: {exc}", value) from exc
 
 
-def resolve(site: SiteQuery | DomainSiteQuery, key: str = "site_query") -> ResolvedSite:
+def resolve(site: AnySiteQuery, key: str = "site_query") -> ResolvedSite:
     """The index's view of a site_query; a less specific scope rewrites the URL (spec 2.2)."""
     if site.scope == "subfolder":
         raise RpcError(
@@ -69,10 +76,12 @@ def resolve(site: SiteQuery | DomainSiteQuery, key: str = "site_query") -> Resol
         )
     url = parse_query(site.query, f"{key}.query")
     scope = INDEX_SCOPES[site.scope]
+    if scope != "page":  # moz.com/foo/bar at scope domain is moz.com (spec 2.2)
+        url = parse_query(url.key(scope), f"{key}.query")
     return ResolvedSite(url, scope, url.key(scope))
 
 
-def site_query_echo(site: SiteQuery | DomainSiteQuery, resolved: ResolvedSite) -> dict[str, Any]:
+def site_query_echo(site: AnySiteQuery, resolved: ResolvedSite) -> dict[str, Any]:
     return {
         "query": resolved.key,
         "scope": site.scope,
