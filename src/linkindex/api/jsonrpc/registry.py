@@ -5,10 +5,12 @@ Keyword, ranking and SERP methods need search data, which a link index does not 
 
 from __future__ import annotations
 
-from linkindex.api.jsonrpc import brand, pages, site
+from linkindex.api.jsonrpc import brand, links, pages, site
 from linkindex.api.jsonrpc.methods import Method
 
-METHODS: dict[str, Method] = {m.name: m for m in (*site.METHODS, *pages.METHODS, *brand.METHODS)}
+METHODS: dict[str, Method] = {
+    m.name: m for m in (*site.METHODS, *pages.METHODS, *links.METHODS, *brand.METHODS)
+}
 
 # Spec 2.3's keyword and ranking methods, and anything else under their namespaces.
 SEARCH_DATA_PREFIXES = ("data.keyword.", "data.serp.", "data.site.ranking-keyword.")
