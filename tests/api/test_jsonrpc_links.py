@@ -93,3 +93,122 @@ def test_link_status_multiple_takes_at_most_50_queries(server):
     queries = [status_query("a.com/1")] * 51
     response = rpc(server, "data.site.link.status.fetch.multiple", {"queries": queries})
     assert response.status_code == 400 and response.json()["error"]["data"]["key"] == "queries"
+
+
+LINK_KEYS = [
+    "source_site_metrics", "target_site_metrics", "anchor_text", "date_first_seen",
+    "date_last_seen", "date_disappeared", "nofollow", "redirect", "rel_canonical",
+    "via_redirect", "via_rel_canonical",
+]  # fmt: skip
+SITE = {"query": TARGET, "scope": "url"}
+
+
+def all_links(server, method: str, **data) -> list[dict]:
+    rows, token = [], None
+    while True:
+        body = {"site_query": SITE, **data, "offset": {"limit": 2, "token": token}}
+        result = result_of(rpc(server, method, body))
+        assert result["offset"]["provided_token"] == token
+        rows += result["links"]
+        token = result["offset"]["token"]
+        if token is None:
+            return rows
+
+
+def as_v2(link: dict) -> dict:
+    """A JSON-RPC link object in V2's links result shape, to compare the two."""
+    renamed = {"source_site_metrics": "source", "target_site_metrics": "target"}
+    return dict(sorted((renamed.get(k, k), v) for k, v in link.items()))
+
+
+def v2_links(server, **body) -> list[dict]:
+    rows = server.all_pages("links", target=TARGET, limit=2, **body)
+    return [dict(sorted(r.items())) for r in rows]
+
+
+def test_link_list_is_v2_links_with_the_spec_keys(server):
+    rows = all_links(server, "data.site.link.list")
+    assert rows and list(rows[0]) == LINK_KEYS
+    assert [as_v2(r) for r in rows] == v2_links(server)
+
+
+@pytest.mark.parametrize(
+    "options,v2",
+    [({"sort": "source_domain_authority"}, {"sort": "source_domain_authority"}),
+     ({"filters": ["external", "nofollow"]}, {"filter": "external+nofollow"}),
+     ({"filters": ["external", "deleted"]}, {"filter": "external+deleted"}),
+     ({"filters": ["external", "via_redirect"]}, {"filter": "external+via_redirect"}),
+     ({"scope": "domain", "sort": "source_page_authority"},
+      {"source_scope": "root_domain", "sort": "source_page_authority"})],
+)  # fmt: skip
+def test_link_list_options_are_v2s_parameters(server, options, v2):
+    rows = all_links(server, "data.site.link.list", options=options)
+    assert [as_v2(r) for r in rows] == v2_links(server, **v2)
+
+
+def test_link_list_filter_rules_are_v2s(server):
+    data = {"site_query": SITE, "options": {"filters": ["follow", "nofollow"]}}
+    response = rpc(server, "data.site.link.list", data)
+    assert response.status_code == 400
+    assert response.json()["error"]["data"]["key"] == "options.filters"
+
+
+def test_subdomains_limited_to_one_requires_sort(server):
+    data = {"site_query": SITE, "options": {"subdomains_limited_to_one": ["y.s.com"]}}
+    response = rpc(server, "data.site.link.list", data)
+    assert response.status_code == 400
+    assert response.json()["error"]["data"]["key"] == "options.sort"
+
+
+def test_link_list_bills_one_row_per_link(server):
+    before = data_used(server)
+    data = {"site_query": SITE, "offset": {"limit": 3}}
+    assert len(result_of(rpc(server, "data.site.link.list", data))["links"]) == 3
+    assert data_used(server) == before + 3
+
+
+def test_anchor_text_filter_is_v2s_anchor_text_parameter(server):
+    rows = all_links(server, "data.site.link.filter.anchor-text", anchor_text="Best Widgets")
+    assert rows
+    assert [as_v2(r) for r in rows] == v2_links(server, anchor_text="Best Widgets")
+    result = result_of(
+        rpc(server, "data.site.link.filter.anchor-text",
+            {"site_query": SITE, "anchor_text": "Best Widgets"})
+    )  # fmt: skip
+    assert result["anchor_text"] == "Best Widgets"
+    assert list(result) == ["site_query", "offset", "links", "options", "anchor_text"]
+
+
+def test_anchor_text_null_means_links_without_anchor_text(server):
+    rows = all_links(server, "data.site.link.filter.anchor-text", anchor_text=None)
+    assert [as_v2(r) for r in rows] == v2_links(server, anchor_text="\u0000")
+
+
+def test_anchor_text_is_required(server):
+    response = rpc(server, "data.site.link.filter.anchor-text", {"site_query": SITE})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == -32652
+    assert response.json()["error"]["data"]["key"] == "anchor_text"
+
+
+def test_domain_filter_is_v2s_source_root_domain(server):
+    domain = {"query": "s.com", "scope": "domain"}
+    rows = all_links(server, "data.site.link.filter.domain", domain_site_query=domain)
+    assert rows
+    assert [as_v2(r) for r in rows] == v2_links(server, source_root_domain="s.com")
+    result = result_of(
+        rpc(
+            server,
+            "data.site.link.filter.domain",
+            {"site_query": SITE, "domain_site_query": domain},
+        )
+    )
+    assert list(result) == ["site_query", "domain_site_query", "offset", "links", "options"]
+
+
+def test_domain_filter_sorts_by_source_page_authority_only(server):
+    data = {"site_query": SITE, "domain_site_query": {"query": "s.com", "scope": "domain"},
+            "options": {"sort": "source_spam_score"}}  # fmt: skip
+    response = rpc(server, "data.site.link.filter.domain", data)
+    assert response.status_code == 400
+    assert response.json()["error"]["data"]["key"] == "options.sort"

@@ -5,11 +5,18 @@ Keyword, ranking and SERP methods need search data, which a link index does not 
 
 from __future__ import annotations
 
-from linkindex.api.jsonrpc import brand, links, pages, site
+from linkindex.api.jsonrpc import brand, link_list, links, pages, site
 from linkindex.api.jsonrpc.methods import Method
 
 METHODS: dict[str, Method] = {
-    m.name: m for m in (*site.METHODS, *pages.METHODS, *links.METHODS, *brand.METHODS)
+    m.name: m
+    for m in (
+        *site.METHODS,
+        *pages.METHODS,
+        *links.METHODS,
+        *link_list.METHODS,
+        *brand.METHODS,
+    )
 }
 
 # Spec 2.3's keyword and ranking methods, and anything else under their namespaces.
