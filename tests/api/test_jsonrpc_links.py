@@ -212,3 +212,61 @@ def test_domain_filter_sorts_by_source_page_authority_only(server):
     response = rpc(server, "data.site.link.filter.domain", data)
     assert response.status_code == 400
     assert response.json()["error"]["data"]["key"] == "options.sort"
+
+
+T_DOMAIN = {"query": "t.com", "scope": "domain"}
+U_PAGE = {"query": "u.com/", "scope": "url"}
+V_DOMAIN = {"query": "v.com", "scope": "domain"}
+V2_TARGETS = {"domain": "root_domain", "url": "page"}
+
+
+def v2_target(site: dict) -> dict:
+    return {"target": site["query"], "scope": V2_TARGETS[site["scope"]]}
+
+
+def intersect_all(server, **data) -> list[dict]:
+    rows, token = [], None
+    while True:
+        body = {**data, "offset": {"limit": 2, "token": token}}
+        result = result_of(rpc(server, "data.site.link.intersect.fetch", body))
+        rows += result["link_intersects"]
+        token = result["offset"]["token"]
+        if token is None:
+            return rows
+
+
+@pytest.mark.parametrize("sort", ["matching_target_count", "source_domain_authority"])
+def test_link_intersect_is_v2s_link_intersect(server, sort):
+    rows = intersect_all(server, is_linking_to=[T_DOMAIN, U_PAGE], not_linking_to=[V_DOMAIN],
+                         options={"sort": sort})  # fmt: skip
+    v2 = server.all_pages(
+        "link_intersect", positive_targets=[v2_target(T_DOMAIN), v2_target(U_PAGE)],
+        negative_targets=[v2_target(V_DOMAIN)], sort=sort, limit=2,
+    )  # fmt: skip
+    assert rows and [dict(sorted(r.items())) for r in rows] == v2
+
+
+def test_link_intersect_at_domain_scope_lists_matching_source_pages(server):
+    rows = intersect_all(server, is_linking_to=[T_DOMAIN], options={"scope": "domain"})
+    v2 = server.all_pages(
+        "link_intersect", positive_targets=[v2_target(T_DOMAIN)], source_scope="root_domain"
+    )
+    assert [r["page"] for r in rows] == [r["page"] for r in v2]
+    s_com = next(r for r in rows if r["page"] == "s.com")
+    pages = [p["page"] for p in s_com["matching_source_pages"]]
+    assert set(pages) == {"x.s.com/1", "y.s.com/1", "y.s.com/2"}
+    assert all(set(p) == {"page", "page_authority"} for p in s_com["matching_source_pages"])
+
+
+def test_link_intersect_bills_one_row_per_target_per_result(server):
+    before = data_used(server)
+    data = {"is_linking_to": [T_DOMAIN, U_PAGE], "not_linking_to": [V_DOMAIN],
+            "offset": {"limit": 2}}  # fmt: skip
+    result = result_of(rpc(server, "data.site.link.intersect.fetch", data))
+    assert data_used(server) == before + 3 * len(result["link_intersects"])
+
+
+def test_link_intersect_takes_at_most_six_sites(server):
+    data = {"is_linking_to": [T_DOMAIN] * 4, "not_linking_to": [V_DOMAIN] * 3}
+    response = rpc(server, "data.site.link.intersect.fetch", data)
+    assert response.status_code == 400 and "at most 6" in response.json()["error"]["message"]

@@ -5,7 +5,7 @@ Keyword, ranking and SERP methods need search data, which a link index does not 
 
 from __future__ import annotations
 
-from linkindex.api.jsonrpc import brand, link_list, links, pages, site
+from linkindex.api.jsonrpc import brand, intersect, link_list, links, pages, site
 from linkindex.api.jsonrpc.methods import Method
 
 METHODS: dict[str, Method] = {
@@ -15,6 +15,7 @@ METHODS: dict[str, Method] = {
         *pages.METHODS,
         *links.METHODS,
         *link_list.METHODS,
+        *intersect.METHODS,
         *brand.METHODS,
     )
 }
