@@ -28,6 +28,7 @@ from linkindex.build import calibration
 from linkindex.index.snapshot import BrandEvidence, Snapshot
 
 GENERATE = "beta.data.metrics.brand.authority.generate"
+ASYNC = "beta.data.metrics.brand.authority.async"
 
 
 class QueryData(msgspec.Struct, forbid_unknown_fields=True):
@@ -162,6 +163,6 @@ METHODS = [
            BETA_ROWS),
     Method("data.site.metrics.brand.authority.fetch", DomainSiteQueryData, fetch_site, DATA_ROWS),
     Method(GENERATE, QueryData, generate, BETA_ROWS, quota_in_result=True),
-    Method("beta.data.metrics.brand.authority.async", QueryData, generate_async),
+    Method(ASYNC, QueryData, generate_async, deferred_quota_path=BETA_ROWS),
     Method("async.call.lookup", AsyncLookupData, lookup),
 ]  # fmt: skip

@@ -32,7 +32,7 @@ from linkindex.api.jsonrpc.errors import (
     unauthorized,
 )
 from linkindex.api.jsonrpc.methods import Context
-from linkindex.api.jsonrpc.quota import charge
+from linkindex.api.jsonrpc.quota import charge, check
 from linkindex.api.jsonrpc.registry import METHODS, needs_search_data
 
 log = logging.getLogger("linkindex.api.jsonrpc")
@@ -66,6 +66,10 @@ def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
         raise method_not_found(call.method)
     data = decode_params(call.params, method.params, method.params_optional)
     state = request.app.state
+    # An exhausted quota refuses a billed call before any work, as V2 does.
+    checked = method.quota_path or method.deferred_quota_path
+    if checked is not None:
+        check(state, key, checked)
     result = method.handler(Context(state, key), data)
     if method.quota_path is not None:
         rows = method.rows(data, result)

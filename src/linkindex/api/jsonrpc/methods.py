@@ -50,6 +50,8 @@ class Method:
     rows: Callable[[Any, dict[str, Any]], int] = lambda data, result: 1
     quota_in_result: bool = False
     params_optional: bool = False
+    # The path a call is billed on later, off the request (Async: when its worker runs it).
+    deferred_quota_path: str | None = None
 
     @property
     def summary(self) -> str:
