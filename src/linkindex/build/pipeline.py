@@ -172,10 +172,11 @@ def build_index(
                 "counts": counts,
             }
             writer.set_meta(meta)
-            step("indexing")
-            writer.finish()
         finally:
             con.close()
+        # After DuckDB has closed and released its buffers: SQLite sorts each index in memory.
+        step("indexing")
+        writer.finish()
         step("publishing")
         published = layout.publish(folder, name, keep=keep, replace=force)
     return BuildResult(index_id, published, False, index_date, time.monotonic() - started, counts)
