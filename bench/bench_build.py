@@ -29,6 +29,8 @@ from benchutil import (
     work_home,
 )
 
+from linkindex.build.pipeline import DEFAULT_MEMORY_LIMIT
+
 MARKER = "synth.json"  # beside home/, never inside home/crawls/<crawl>/
 GIB = 2**30
 
@@ -223,7 +225,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep generated records if present")
     parser.add_argument("--root-domains", type=int, help="default: 20000 scaled to --links")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--memory-limit", help="DuckDB memory_limit for the build, e.g. 8GB")
+    parser.add_argument(
+        "--memory-limit", help=f"DuckDB memory_limit for the build (default {DEFAULT_MEMORY_LIMIT})"
+    )
     parser.add_argument("--timeout", type=float, default=3600, help="kill a child after this")
     parser.add_argument("--child", choices=("generate", "build"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -288,7 +292,7 @@ def main() -> None:
             "wall_seconds": round(wall, 2),
             "build_index_seconds": round(build["seconds"], 2),
             "peak_rss_gib": round(peak / GIB, 3),
-            "memory_limit": args.memory_limit,
+            "memory_limit": args.memory_limit or DEFAULT_MEMORY_LIMIT,
             "steps": built["steps"],
         },
         "machine": machine_facts,

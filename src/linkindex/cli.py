@@ -66,7 +66,7 @@ def build(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild even if the content is unchanged.")] = False,
     memory_limit: Annotated[
-        str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: DuckDB's).")
+        str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: 4GB).")
     ] = None,
     keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
     recalibrate: Annotated[

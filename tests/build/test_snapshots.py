@@ -87,3 +87,17 @@ def test_build_does_not_depend_on_the_machine_time_zone(home, build_home):
     elsewhere = json.loads(built.stdout)
     assert elsewhere["index_id"] == utc.index_id
     assert elsewhere["index_date"] == utc.index_date == "2026-01-10"
+
+
+def test_duckdb_memory_limit_is_the_documented_default_unless_given(tmp_path):
+    def limit(folder, memory_limit):
+        folder.mkdir()
+        con = pipeline._connect(folder, memory_limit)
+        try:
+            return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        finally:
+            con.close()
+
+    default = limit(tmp_path / "default", None)
+    assert default == limit(tmp_path / "explicit", pipeline.DEFAULT_MEMORY_LIMIT)
+    assert limit(tmp_path / "given", "1GB") != default

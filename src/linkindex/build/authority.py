@@ -152,7 +152,9 @@ def build_authority(
     con.execute(PAGE_EDGES)
     page_count = con.execute("SELECT count(*) FROM page_nodes").fetchone()[0]
     page_edges = _column(con, "SELECT source, target, source_root, same_root_pages FROM page_edges")
-    weights = trust[page_edges["source_root"]] / page_edges["same_root_pages"]
+    # Built in place from the two columns, which are let go before the matrix is made.
+    weights = trust[page_edges.pop("source_root")]
+    weights /= page_edges.pop("same_root_pages")
     page_rank = pagerank(page_edges["source"], page_edges["target"], page_count, weights)
     del weights, page_edges
     page_raw = calibration.raw_values(page_rank)

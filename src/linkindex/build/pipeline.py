@@ -32,6 +32,9 @@ from linkindex.index.writer import SnapshotWriter
 # Bump when a metric definition changes: the same crawls then give a new index_id.
 ALGORITHM_VERSION = "linkindex-build-2"
 BATCH_ROWS = 65536
+# DuckDB's own default is 80% of RAM. A fixed budget keeps the whole build's peak predictable
+# (DuckDB, plus the rank arrays and SQLite beside it); past it DuckDB spills to the build folder.
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 class NothingToBuild(RuntimeError):
@@ -88,8 +91,7 @@ def _connect(work: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
     con.execute("SET preserve_insertion_order = false")
     spill = str(work / "spill").replace("'", "''")
     con.execute(f"SET temp_directory = '{spill}'")
-    if memory_limit:
-        con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET memory_limit = ?", [memory_limit or DEFAULT_MEMORY_LIMIT])
     return con
 
 
@@ -104,6 +106,7 @@ def build_index(
 ) -> BuildResult:
     """Build a snapshot from every ingested crawl and publish it as current.
 
+    ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
     ``recalibrate`` fits the score calibrations afresh instead of reusing the current
     snapshot's (and so rebuilds even unchanged content).
     """
@@ -174,10 +177,11 @@ def build_index(
                 "store_layout": store_layout_digest(),
             }
             writer.set_meta(meta)
-            step("indexing")
-            writer.finish()
         finally:
             con.close()
+        # After DuckDB has closed and released its buffers: SQLite sorts each index in memory.
+        step("indexing")
+        writer.finish()
         step("publishing")
         published = layout.publish(folder, name, keep=keep, replace=force)
     return BuildResult(index_id, published, False, index_date, time.monotonic() - started, counts)
