@@ -10,13 +10,13 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from linkindex.api.errors import ApiError
-from linkindex.api.jsonrpc.errors import OFFSET_EXPIRED, RpcError, invalid_param
+from linkindex.api.jsonrpc.errors import invalid_param
 from linkindex.api.jsonrpc.links import link_snapshot
 from linkindex.api.jsonrpc.methods import Context, Method
-from linkindex.api.jsonrpc.queries import Offset, SiteQuery, resolve, site_query_echo
+from linkindex.api.jsonrpc.queries import Offset, SiteQuery, open_offset, resolve, site_query_echo
 from linkindex.api.jsonrpc.quota import DATA_ROWS
 from linkindex.api.link_params import INTERSECT_SORTS, check_intersect_targets
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.tokens import request_fingerprint
 from linkindex.index.link_queries import LinkQuery
 from linkindex.index.snapshot import Snapshot
 
@@ -75,17 +75,7 @@ def link_intersect_fetch(ctx: Context, data: IntersectData) -> dict[str, Any]:
     fingerprint = request_fingerprint(
         "data.site.link.intersect.fetch", positives, negatives, source_scope, options.sort, minimum
     )
-    after = None
-    if offset.token:
-        try:
-            after = ctx.state.tokens.open(offset.token, snapshot.index_id, fingerprint).cursor
-        except TokenExpired as exc:
-            raise RpcError(
-                OFFSET_EXPIRED, 410, "The offset token has expired",
-                {"key": "offset.token", "issue": "token-expired"},
-            ) from exc  # fmt: skip
-        except TokenInvalid as exc:
-            raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
+    after, _ = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
     rows = snapshot.link_intersect(
         positives,
         negatives,

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar
 import msgspec
 
 from linkindex.api.errors import ApiError
-from linkindex.api.jsonrpc.errors import OFFSET_EXPIRED, RpcError, invalid_param, param_missing
+from linkindex.api.jsonrpc.errors import invalid_param, param_missing
 from linkindex.api.jsonrpc.links import link_snapshot
 from linkindex.api.jsonrpc.methods import Context, Method
 from linkindex.api.jsonrpc.queries import (
@@ -20,6 +20,7 @@ from linkindex.api.jsonrpc.queries import (
     DomainSiteQuery,
     Offset,
     SiteQuery,
+    open_offset,
     parse_query,
     resolve,
     site_query_echo,
@@ -33,7 +34,7 @@ from linkindex.api.link_params import (
     check_links_anchor,
     check_links_filter,
 )
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.tokens import request_fingerprint
 from linkindex.index import schema
 from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
 from linkindex.index.snapshot import Snapshot
@@ -157,17 +158,7 @@ def _link_page(
         method, resolved.key, resolved.scope, sort, sorted(filters.names), anchor, source_root,
         source_scope, subdomains,
     )  # fmt: skip
-    after = None
-    if offset.token:
-        try:
-            after = ctx.state.tokens.open(offset.token, snapshot.index_id, fingerprint).cursor
-        except TokenExpired as exc:
-            raise RpcError(
-                OFFSET_EXPIRED, 410, "The offset token has expired",
-                {"key": "offset.token", "issue": "token-expired"},
-            ) from exc  # fmt: skip
-        except TokenInvalid as exc:
-            raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
+    after, _ = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
     rows = snapshot.links(
         LinkQuery(
             scope=resolved.scope,

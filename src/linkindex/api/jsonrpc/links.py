@@ -10,11 +10,11 @@ from typing import Annotated, Any
 
 import msgspec
 
-from linkindex.api.jsonrpc.errors import NO_INDEX, OFFSET_EXPIRED, RpcError, invalid_param
+from linkindex.api.jsonrpc.errors import NO_INDEX, RpcError
 from linkindex.api.jsonrpc.methods import Context, Method
-from linkindex.api.jsonrpc.queries import Offset, SiteQuery, resolve, site_query_echo
+from linkindex.api.jsonrpc.queries import Offset, SiteQuery, open_offset, resolve, site_query_echo
 from linkindex.api.jsonrpc.quota import DATA_ROWS
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.tokens import request_fingerprint
 from linkindex.index.snapshot import Snapshot
 
 # Spec 2.3 gives no maximum for link.status.fetch.multiple; 50 as fetch.multiple.
@@ -54,17 +54,7 @@ def anchor_text_list(ctx: Context, data: AnchorTextListData) -> dict[str, Any]:
     snapshot = link_snapshot(ctx)
     offset = data.offset
     fingerprint = request_fingerprint("data.site.anchor-text.list", resolved.key, resolved.scope)
-    after = None
-    if offset.token:
-        try:
-            after = ctx.state.tokens.open(offset.token, snapshot.index_id, fingerprint).cursor
-        except TokenExpired as exc:
-            raise RpcError(
-                OFFSET_EXPIRED, 410, "The offset token has expired",
-                {"key": "offset.token", "issue": "token-expired"},
-            ) from exc  # fmt: skip
-        except TokenInvalid as exc:
-            raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
+    after, _ = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
     rows = snapshot.anchor_texts(resolved.scope, resolved.key, after, offset.limit + 1)
     more, rows = len(rows) > offset.limit, rows[: offset.limit]
     token = (

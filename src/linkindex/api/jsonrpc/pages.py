@@ -10,15 +10,13 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from linkindex.api.jsonrpc.errors import OFFSET_EXPIRED, RpcError, invalid_param
 from linkindex.api.jsonrpc.methods import Context, Method
-from linkindex.api.jsonrpc.queries import Offset, parse_query, resolve, site_query_echo
+from linkindex.api.jsonrpc.queries import Offset, open_offset, parse_query, resolve, site_query_echo
 from linkindex.api.jsonrpc.quota import DATA_ROWS
 from linkindex.api.jsonrpc.site import SiteQueryData
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.tokens import request_fingerprint
 from linkindex.index.page_lists import STATUS_FILTERS, TopPagesQuery
 from linkindex.index.schema import TOP_PAGES_SORT_KEYS
-from linkindex.index.snapshot import Snapshot
 
 TopPageSort = Literal["page_authority", "root_domains_to_page", "external_pages_to_page"]
 TopPageFilter = Literal["all", "status_200", "status_301", "status_302", "status_4xx", "status_5xx"]
@@ -52,21 +50,6 @@ class GlobalListData(msgspec.Struct, forbid_unknown_fields=True):
     page: Page = msgspec.field(default_factory=Page)
 
 
-def _open_offset(ctx: Context, snapshot: Snapshot, token: str | None, fingerprint: bytes) -> tuple:
-    if not token:
-        return None, 0
-    try:
-        continuation = ctx.state.tokens.open(token, snapshot.index_id, fingerprint)
-    except TokenExpired as exc:
-        raise RpcError(
-            OFFSET_EXPIRED, 410, "The offset token has expired",
-            {"key": "offset.token", "issue": "token-expired"},
-        ) from exc  # fmt: skip
-    except TokenInvalid as exc:
-        raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
-    return continuation.cursor, continuation.served
-
-
 def top_page_list(ctx: Context, data: TopPageListData) -> dict[str, Any]:
     """The pages of a root domain or subdomain, sorted and filtered by HTTP status."""
     resolved = resolve(data.site_query)
@@ -75,7 +58,7 @@ def top_page_list(ctx: Context, data: TopPageListData) -> dict[str, Any]:
     fingerprint = request_fingerprint(
         "data.site.top-page.list", resolved.key, resolved.scope, options.sort, options.filter
     )
-    after, served = _open_offset(ctx, snapshot, offset.token, fingerprint)
+    after, served = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
     rows = snapshot.top_pages(
         TopPagesQuery(
             scope=resolved.scope,

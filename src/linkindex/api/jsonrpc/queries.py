@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal, Protocol
 
 import msgspec
 
-from linkindex.api.jsonrpc.errors import INVALID_PARAMS, RpcError, invalid_param
+from linkindex.api.jsonrpc.errors import INVALID_PARAMS, OFFSET_EXPIRED, RpcError, invalid_param
+from linkindex.api.tokens import TokenCodec, TokenExpired, TokenInvalid
 from linkindex.urls import BadURL, CanonicalURL, Scope, parse_target
 
 SiteScope = Literal["domain", "subdomain", "subfolder", "url"]
@@ -102,3 +103,22 @@ def target_query_echo(target: TargetQuery, resolved: ResolvedSite) -> dict[str, 
         },
         "suggestion": None,
     }
+
+
+def open_offset(
+    tokens: TokenCodec, index_id: str, token: str | None, fingerprint: bytes
+) -> tuple[Any, int]:
+    """(cursor, results served so far) of an offset token; (None, 0) without one. An expired
+    token is -32657/410, a foreign or altered one an invalid param."""
+    if not token:
+        return None, 0
+    try:
+        continuation = tokens.open(token, index_id, fingerprint)
+    except TokenExpired as exc:
+        raise RpcError(
+            OFFSET_EXPIRED, 410, "The offset token has expired",
+            {"key": "offset.token", "issue": "token-expired"},
+        ) from exc  # fmt: skip
+    except TokenInvalid as exc:
+        raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
+    return continuation.cursor, continuation.served

@@ -12,7 +12,6 @@ import msgspec
 
 from linkindex.api.errors import ApiError
 from linkindex.api.jsonrpc.errors import (
-    OFFSET_EXPIRED,
     RpcError,
     invalid_param,
 )
@@ -20,13 +19,14 @@ from linkindex.api.jsonrpc.methods import Context, Method, NoParams
 from linkindex.api.jsonrpc.queries import (
     Offset,
     SiteQuery,
+    open_offset,
     parse_query,
     resolve,
     site_query_echo,
 )
 from linkindex.api.jsonrpc.quota import DATA_ROWS, QUOTA_PATHS, lookup
 from linkindex.api.params import RESULT_CAP, check_linking_root_domains
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.tokens import request_fingerprint
 from linkindex.index.snapshot import LinkingRootRow, RootDomainQuery, Snapshot
 
 # Spec 2.3 gives no maximum for fetch.multiple; 50 is the V2 url_metrics maximum.
@@ -142,18 +142,7 @@ def _linking_page(
     fingerprint = request_fingerprint(
         method, resolved.key, resolved.scope, sort, sorted(rules.filters), begin, end
     )
-    after, served = None, 0
-    if offset.token:
-        try:
-            continuation = ctx.state.tokens.open(offset.token, snapshot.index_id, fingerprint)
-        except TokenExpired as exc:
-            raise RpcError(
-                OFFSET_EXPIRED, 410, "The offset token has expired",
-                {"key": "offset.token", "issue": "token-expired"},
-            ) from exc  # fmt: skip
-        except TokenInvalid as exc:
-            raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
-        after, served = continuation.cursor, continuation.served
+    after, served = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
     page_size = min(offset.limit, RESULT_CAP - served) if rules.capped else offset.limit
     rows: list[LinkingRootRow] = []
     more = False
