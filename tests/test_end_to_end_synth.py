@@ -84,6 +84,24 @@ def test_recently_gained_and_lost_dates_match_the_truth(world):
         }, target
 
 
+def test_begin_and_end_date_narrow_the_window_and_dates_come_newest_first(world):
+    server, truth = world
+    index_date = truth["crawls"][-1]["date"]
+    for target, scope, expected in truth_targets(truth):
+        for sort, term in (("date_gained", "gained"), ("date_lost", "lost")):
+            rows = all_rows(
+                server, target, scope, sort=sort, filter=f"external+{term}_last_60_days",
+                begin_date=index_date, end_date=index_date,
+            )  # fmt: skip
+            assert {r["root_domain"] for r in rows} == {
+                e["root_domain"] for e in expected if e[sort] == index_date
+            }, (target, sort)
+            window = all_rows(server, target, scope, sort=sort,
+                              filter=f"external+{term}_last_60_days")  # fmt: skip
+            days = [r[sort] for r in window]
+            assert days == sorted(days, reverse=True), (target, sort)
+
+
 def page_links(server, target: str, **body) -> dict[str, dict]:
     """The target page's direct links (not via a redirect or canonical), by source page."""
     rows = server.all_pages("links", target=target, target_scope="page", limit=50, **body)
