@@ -7,6 +7,7 @@ Snapshot.metric_histories exposes it; docs/metrics.md ("Metric histories") state
 from __future__ import annotations
 
 import calendar
+import itertools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -55,16 +56,16 @@ AUTHORITY_TABLES = {"page_authority": "page", "domain_authority": "root_domain"}
 
 _NEVER = np.iinfo(np.int64).max  # the lost day of a live link
 _SCOPES: tuple[Scope, ...] = ("page", "subdomain", "root_domain")
-_ROW_SQL = (
-    "SELECT source_id, source_subdomain_id, source_root_id, target_id, target_subdomain_id,"
-    " target_root_id, link_id, flags, first_day, coalesce(lost_day, ?),"
-    " -neg_spam_score, -neg_root_domains_to_source_root_domain"
-    " FROM link_rows WHERE {column} = ?"
-)
-(SOURCE, SOURCE_SUB, SOURCE_ROOT, TARGET, TARGET_SUB, TARGET_ROOT, LINK, FLAGS, FIRST, LOST,
- SPAM, ROOTS_TO_SOURCE_ROOT) = range(12)  # fmt: skip
+# The columns read per link row, in this order; the source's own scores only at root-domain
+# scope (the distributions), the source subdomain only at subdomain scope. Fewer columns: the
+# fetch is most of a heavy target's cost.
+_COLUMNS = (
+    "source_id", "source_root_id", "link_id", "flags", "first_day", "coalesce(lost_day, ?)",
+    "source_subdomain_id", "-neg_spam_score", "-neg_root_domains_to_source_root_domain",
+)  # fmt: skip
+SOURCE, SOURCE_ROOT, LINK, FLAGS, FIRST, LOST, SOURCE_SUB, SPAM, ROOTS_TO_SOURCE_ROOT = range(9)
+_WIDTH = {"page": 6, "subdomain": 7, "root_domain": 9}
 _SOURCE_AT = {"page": SOURCE, "subdomain": SOURCE_SUB, "root_domain": SOURCE_ROOT}
-_TARGET_AT = {"page": TARGET, "subdomain": TARGET_SUB, "root_domain": TARGET_ROOT}
 
 
 def authority_table(metric: str) -> str:
@@ -158,19 +159,23 @@ def metric_histories(
                 ]
                 entries.append({"metric_name": name, "metric_values": points})
                 continue
-            gained, lost = [], []
-            for label, day, before in when.pairs(kind):
-                now, then = values[column[day_number(day)]], values[column[day_number(before)]]
-                if name in AUTHORITY_TABLES:
-                    if now is None or then is None:
-                        continue  # no score before the first build: no change to show
-                    up, down = max(now - then, 0), max(then - now, 0)
-                else:
-                    up, down = series.gains(
-                        name, column[day_number(day)], column[day_number(before)]
-                    )
-                gained.append({"date": label, "count": int(up)})
-                lost.append({"date": label, "count": int(down)})
+            pairs = when.pairs(kind)
+            now_at = [column[day_number(day)] for _, day, _ in pairs]
+            before_at = [column[day_number(before)] for _, _, before in pairs]
+            if name in AUTHORITY_TABLES:
+                changes = [
+                    (label, values[i], values[j])
+                    for (label, _, _), i, j in zip(pairs, now_at, before_at, strict=True)
+                    if values[i] is not None and values[j] is not None
+                ]  # no score before the first build: no change to show
+                ups = [max(now - then, 0) for _, now, then in changes]
+                downs = [max(then - now, 0) for _, now, then in changes]
+                labels = [label for label, _, _ in changes]
+            else:
+                ups, downs = series.gains(name, now_at, before_at)
+                labels = [label for label, _, _ in pairs]
+            gained = [{"date": d, "count": int(n)} for d, n in zip(labels, ups, strict=True)]
+            lost = [{"date": d, "count": int(n)} for d, n in zip(labels, downs, strict=True)]
             entries.append({"metric_name": name, "metric_deltas": {"gained": gained, "lost": lost}})
         out[kind] = entries
     return out
@@ -181,28 +186,53 @@ def _plain(value: object) -> object:
 
 
 class _Series(dict):
-    """metric name -> its value per grid day; counts also keep their units for the deltas."""
+    """metric name -> its value per grid day; counts also keep their units for the deltas.
 
-    def __init__(self) -> None:
+    A count's units (linking pages or root domains) are kept as bitsets: one row per unit,
+    bit k set when the unit counts on grid day k (np.packbits along the days)."""
+
+    def __init__(self, days: int) -> None:
         super().__init__()
+        self.days = days
         self.units: dict[str, np.ndarray] = {}
 
-    def add_units(self, name: str, live: np.ndarray) -> None:
-        self.units[name] = live
-        self[name] = live.sum(axis=0, dtype=np.int64)
+    def add_units(self, name: str, packed: np.ndarray) -> None:
+        # Turned to one bitset per day over the units: a day's count is a popcount, and a
+        # delta compares two contiguous rows.
+        live = np.unpackbits(packed, axis=1, count=self.days).view(bool)
+        by_day = np.ascontiguousarray(np.packbits(live, axis=0).T)
+        self.units[name] = by_day
+        self[name] = np.bitwise_count(by_day).sum(axis=1, dtype=np.int64)
 
-    def gains(self, name: str, day: int, before: int) -> tuple[int, int]:
-        """Units counted on the day and not the day before, and the reverse."""
-        live = self.units[name]
-        now, then = live[:, day], live[:, before]
-        return int(np.count_nonzero(now & ~then)), int(np.count_nonzero(then & ~now))
+    def gains(
+        self, name: str, now_at: list[int], before_at: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair of grid days: units counted on the day and not the day before, and the
+        reverse."""
+        by_day = self.units[name]
+        now, then = by_day[now_at], by_day[before_at]
+        gained = np.bitwise_count(now & ~then).sum(axis=1, dtype=np.int64)
+        lost = np.bitwise_count(then & ~now).sum(axis=1, dtype=np.int64)
+        return gained, lost
+
+
+def _any_per_unit(packed: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """OR of the bitset rows of each unit (rows sorted by unit; ``starts`` its first rows)."""
+    if len(starts) == 0:
+        return np.zeros((0, packed.shape[1]), dtype=np.uint8)
+    return np.bitwise_or.reduceat(packed, starts, axis=0)
+
+
+def _only(packed: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The bitset rows with their bits cleared where ``keep`` is false."""
+    return packed & np.where(keep, 0xFF, 0).astype(np.uint8)[:, None]
 
 
 class _CountSeries:
     """The 27 link counts and the six distributions of one target on every day of a grid.
 
     Each row of link_rows is one link with its first and lost day, so the links live on day D
-    are a column of a (rows x days) matrix; the counts' units (linking pages, linking root
+    are a column of a (rows x days) bit matrix; the counts' units (linking pages, linking root
     domains) are OR-reductions of the rows grouped per unit, as aggregates.py groups them.
     """
 
@@ -210,10 +240,12 @@ class _CountSeries:
         self.con = con
         self.target = target
         self.grid = grid
+        self.days = len(grid)
         self.ids = {scope: key_id(con, scope, target.key(scope)) for scope in _SCOPES}
+        self.root_id = self.ids["root_domain"] if self.ids["root_domain"] is not None else -1
 
     def compute(self, names: set[str]) -> _Series:
-        series = _Series()
+        series = _Series(self.days)
         for scope in _SCOPES:
             wanted = {n for n in names if n in COUNT_METRICS and n.endswith(f"_to_{scope}")}
             if scope == "root_domain":
@@ -222,39 +254,42 @@ class _CountSeries:
                 self._scope(scope, wanted, series)
         return series
 
-    def _rows(self, column: str, value: int | None) -> np.ndarray:
-        if value is None:
-            return np.zeros((0, 12), dtype=np.int64)
-        sql = _ROW_SQL.format(column=column)
-        rows = self.con.execute(sql, (int(_NEVER), value)).fetchall()
-        return np.array(rows, dtype=np.int64).reshape(-1, 12)
+    def _rows(self, sql: str, params: Sequence[object], width: int) -> np.ndarray:
+        """A query's integer rows as an array, without a Python tuple per row kept around."""
+        cursor = self.con.execute(sql, params)
+        flat = np.fromiter(itertools.chain.from_iterable(cursor), dtype=np.int64)
+        return flat.reshape(-1, width)
 
     def _live(self, first: np.ndarray, lost: np.ndarray) -> np.ndarray:
-        """live[r, k]: the link is live on grid day k (gained on or before it, not yet lost)."""
-        return (first[:, None] <= self.grid[None, :]) & (lost[:, None] > self.grid[None, :])
+        """Bit k of row r: the link is live on grid day k (gained on or before it, not lost)."""
+        live = (first[:, None] <= self.grid[None, :]) & (lost[:, None] > self.grid[None, :])
+        return np.packbits(live, axis=1)
 
     def _scope(self, scope: Scope, wanted: set[str], series: _Series) -> None:
         target_id = self.ids[scope]
-        rows = self._rows(schema.LINK_TARGET_COLUMNS[scope], target_id)
-        root_id = self.ids["root_domain"]
-        days = len(self.grid)
+        width = _WIDTH[scope]
+        if target_id is None:
+            rows = np.zeros((0, width), dtype=np.int64)
+        else:
+            sql = (
+                f"SELECT {', '.join(_COLUMNS[:width])} FROM link_rows"
+                f" WHERE {schema.LINK_TARGET_COLUMNS[scope]} = ?"
+            )
+            rows = self._rows(sql, (int(_NEVER), target_id), width)
         suffix = f"_to_{scope}"
         # Direct links from outside the target at its scope (via rows are the indirect ones).
-        direct = rows[(rows[:, LINK] == 0) & (rows[:, _SOURCE_AT[scope]] != target_id)]
+        outside = rows[:, _SOURCE_AT[scope]] != (target_id if target_id is not None else -1)
+        direct = rows[(rows[:, LINK] == 0) & outside]
         direct = direct[np.argsort(direct[:, SOURCE], kind="stable")]
         live = self._live(direct[:, FIRST], direct[:, LOST])
         followed = (direct[:, FLAGS] & LINK_NOFOLLOW) == 0
         redirect = (direct[:, FLAGS] & LINK_REDIRECT) != 0
-        pages, starts = np.unique(direct[:, SOURCE], return_index=True)
-        if len(pages):
-            page_live = np.logical_or.reduceat(live, starts, axis=0)
-            page_follow = np.logical_or.reduceat(live & followed[:, None], starts, axis=0)
-            page_redirect = np.logical_or.reduceat(live & redirect[:, None], starts, axis=0)
-        else:
-            page_live = page_follow = page_redirect = np.zeros((0, days), dtype=bool)
+        _, starts = np.unique(direct[:, SOURCE], return_index=True)
+        page_live = _any_per_unit(live, starts)
+        page_follow = _any_per_unit(_only(live, followed), starts)
+        page_redirect = _any_per_unit(_only(live, redirect), starts)
         page_root = direct[starts, SOURCE_ROOT]
-        page_spam = direct[starts, SPAM]
-        external = page_root != (root_id if root_id is not None else -1)
+        external = page_root != self.root_id
         page_nofollow = page_live & ~page_follow
         by_page = {
             "pages": page_live,
@@ -269,15 +304,9 @@ class _CountSeries:
                 series.add_units(prefix + suffix, units)
         # Linking root domains: other root domains with a live linking page.
         order = np.argsort(page_root[external], kind="stable")
-        ext_roots = page_root[external][order]
-        roots, root_starts = np.unique(ext_roots, return_index=True)
-        if len(roots):
-            root_live = np.logical_or.reduceat(page_live[external][order], root_starts, axis=0)
-            root_follow = np.logical_or.reduceat(
-                (page_live & page_follow)[external][order], root_starts, axis=0
-            )
-        else:
-            root_live = root_follow = np.zeros((0, days), dtype=bool)
+        _, root_starts = np.unique(page_root[external][order], return_index=True)
+        root_live = _any_per_unit(page_live[external][order], root_starts)
+        root_follow = _any_per_unit(page_follow[external][order], root_starts)
         root_nofollow = root_live & ~root_follow
         for prefix, units in (
             ("root_domains", root_live),
@@ -285,35 +314,28 @@ class _CountSeries:
         ):
             if prefix + suffix in wanted:
                 series.add_units(prefix + suffix, units)
-        if scope != "page" and scope != "root_domain":
-            return
         if {f"indirect_root_domains{suffix}", f"external_indirect_pages{suffix}"} & wanted:
-            self._indirect(scope, rows, suffix, wanted, series)
+            self._indirect(rows, suffix, wanted, series)
         if scope == "root_domain" and wanted & set(DISTRIBUTION_METRICS):
             first_of_root = direct[starts][external][order][root_starts]
-            spam_ext = page_spam[external]
             self._distributions(
                 wanted, series,
-                page_live[external], page_nofollow[external], spam_ext,
+                page_live[external], page_nofollow[external], direct[starts, SPAM][external],
                 root_live, root_nofollow, first_of_root[:, SPAM],
                 first_of_root[:, ROOTS_TO_SOURCE_ROOT],
             )  # fmt: skip
 
-    def _indirect(
-        self, scope: Scope, rows: np.ndarray, suffix: str, wanted: set[str], series: _Series
-    ) -> None:
+    def _indirect(self, rows: np.ndarray, suffix: str, wanted: set[str], series: _Series) -> None:
         """Links to a page P that redirects or declares its canonical to the target: a pair
         (link into P, hop P -> target) is live while both are, from root domains other than
         the target's. Lost hops count for the days they were live."""
-        root_id = self.ids["root_domain"]
-        days = len(self.grid)
         hop_mask = (rows[:, LINK] == 0) & (
             (rows[:, FLAGS] & (LINK_REDIRECT | LINK_REL_CANONICAL)) != 0
         )
         hops = rows[hop_mask]
         hops = hops[np.argsort(hops[:, SOURCE], kind="stable")]
         via_pages = np.unique(hops[:, SOURCE]).tolist()
-        incoming = []
+        chunks = []
         for i in range(0, len(via_pages), 500):
             chunk = via_pages[i : i + 500]
             marks = ", ".join("?" for _ in chunk)
@@ -321,9 +343,9 @@ class _CountSeries:
                 "SELECT target_id, source_id, source_root_id, first_day, coalesce(lost_day, ?)"
                 f" FROM link_rows WHERE target_id IN ({marks}) AND link_id = 0"
             )
-            incoming += self.con.execute(sql, [int(_NEVER), *chunk]).fetchall()
-        links = np.array(incoming, dtype=np.int64).reshape(-1, 5)
-        links = links[links[:, 2] != (root_id if root_id is not None else -1)]
+            chunks.append(self._rows(sql, [int(_NEVER), *chunk], 5))
+        links = np.concatenate(chunks) if chunks else np.zeros((0, 5), dtype=np.int64)
+        links = links[links[:, 2] != self.root_id]
         # Pair each link into P with each hop out of P (hops are sorted by P).
         lo = np.searchsorted(hops[:, SOURCE], links[:, 0], side="left")
         hi = np.searchsorted(hops[:, SOURCE], links[:, 0], side="right")
@@ -343,12 +365,7 @@ class _CountSeries:
             units = links[link_of_pair, unit_column]
             order = np.argsort(units, kind="stable")
             _, unit_starts = np.unique(units[order], return_index=True)
-            unit_live = (
-                np.logical_or.reduceat(live[order], unit_starts, axis=0)
-                if len(unit_starts)
-                else np.zeros((0, days), dtype=bool)
-            )
-            series.add_units(name, unit_live)
+            series.add_units(name, _any_per_unit(live[order], unit_starts))
 
     def _distributions(
         self,
@@ -385,7 +402,8 @@ class _CountSeries:
             keep = np.ones(len(buckets), dtype=bool) if spam is None else spam >= 0
             one_hot = np.zeros((10, len(buckets)), dtype=np.int64)
             one_hot[buckets[keep], np.nonzero(keep)[0]] = 1
-            counts = one_hot @ live.astype(np.int64)  # (10 buckets x days)
+            bits = np.unpackbits(live, axis=1, count=self.days).astype(np.int64)
+            counts = one_hot @ bits  # (10 buckets x days)
             series[name] = [counts[:, k] for k in range(counts.shape[1])]
 
 
