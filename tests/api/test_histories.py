@@ -7,6 +7,7 @@ import time
 from datetime import date, timedelta
 
 import pytest
+import requests
 from history_web import FIRST_BUILD, INDEX_DATE, NEW_LINKERS, history_server  # noqa: F401
 from rpc import rpc
 
@@ -285,3 +286,15 @@ def test_jsonrpc_bills_one_row_per_metric_history_at_most_100(server):
     )  # fmt: skip
     assert response.status_code == 200
     assert quota_used(server) - before == 100
+
+
+def test_openapi_documents_the_history_keys_of_a_url_metrics_result(server):
+    schemas = requests.get(f"{server.base_url}/openapi.json", timeout=30).json()["components"][
+        "schemas"
+    ]
+    result = schemas["UrlMetricsResult"]["properties"]
+    for kind in ("daily_history_deltas", "daily_history_values", "monthly_history_deltas",
+                 "monthly_history_values"):  # fmt: skip
+        assert kind in result
+    assert set(schemas["MetricValues"]["properties"]) == {"metric_name", "metric_values"}
+    assert set(schemas["Deltas"]["properties"]) == {"gained", "lost"}
