@@ -26,6 +26,7 @@ from linkindex.build.inputs import (
 )
 from linkindex.build.link_outputs import prepare_link_tables
 from linkindex.build.link_state import build_link_state
+from linkindex.build.metric_history import first_capture_date, prepare_history_tables
 from linkindex.build.outputs import ROOT_DOMAINS, table_queries
 from linkindex.build.spam_model import build_spam_scores, load_model
 from linkindex.build.spam_signals import SIGNAL_NAMES
@@ -144,7 +145,12 @@ def build_index(
             folder.mkdir()
             writer = SnapshotWriter(folder)
             counts: dict[str, int] = {}
-            for table, columns, sql in [*table_queries(), *prepare_link_tables(con)]:
+            previous_folder = layout.path_of(current) if current else None
+            for table, columns, sql in [
+                *table_queries(),
+                *prepare_link_tables(con),
+                *prepare_history_tables(con, previous_folder),
+            ]:
                 step(f"writing {table}")
                 reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
                 counts[table] = writer.write(table, columns, reader)
@@ -159,6 +165,7 @@ def build_index(
             meta = {
                 "index_id": index_id,
                 "index_date": index_date,
+                "first_capture_date": first_capture_date(con),
                 "built_at": int(time.time()),
                 "algorithm": ALGORITHM_VERSION,
                 "crawls": crawls,
