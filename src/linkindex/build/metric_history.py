@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -44,23 +45,26 @@ def window_start(index_date: date) -> int:
     return (end - date(1970, 1, 1)).days
 
 
-def previous_rows(folder: Path | None, metric: str) -> pa.Table:
-    """(key, day, value) rows of a published snapshot's history of one score; none for a
-    snapshot made before the history tables existed."""
-    empty = pa.table({"key": pa.array([], pa.string()), "day": pa.array([], pa.int64()),
-                      "value": pa.array([], pa.int64())})  # fmt: skip
+_HISTORY_ROW = pa.schema([("key", pa.string()), ("day", pa.int64()), ("value", pa.int64())])
+
+
+def previous_rows(folder: Path | None, metric: str) -> pa.RecordBatchReader:
+    """(key, day, value) rows of a published snapshot's history of one score, streamed; none
+    for a snapshot made before the history tables existed."""
+    return pa.RecordBatchReader.from_batches(_HISTORY_ROW, _previous_batches(folder, metric))
+
+
+def _previous_batches(folder: Path | None, metric: str) -> Iterator[pa.RecordBatch]:
     if folder is None:
-        return empty
+        return
     try:
-        snapshot = Snapshot(folder)
-        rows = snapshot.authority_history_rows(metric)
+        batches = Snapshot(folder).authority_history_batches(metric)
+        for rows in batches:
+            keys, days, values = zip(*rows, strict=True)
+            yield pa.record_batch([pa.array(keys, pa.string()), pa.array(days, pa.int64()),
+                                   pa.array(values, pa.int64())], schema=_HISTORY_ROW)  # fmt: skip
     except (NoSnapshot, sqlite3.DatabaseError):
-        return empty
-    if not rows:
-        return empty
-    keys, days, values = zip(*rows, strict=True)
-    return pa.table({"key": pa.array(keys, pa.string()), "day": pa.array(days, pa.int64()),
-                     "value": pa.array(values, pa.int64())})  # fmt: skip
+        return
 
 
 def history_sql(metric: str, index_day: int, cutoff: int) -> str:
@@ -104,7 +108,10 @@ def prepare_history_tables(
     cutoff = window_start(index_date)
     queries = []
     for metric in AUTHORITY_TABLES:
-        con.register(f"previous_{metric}", previous_rows(previous, metric))
+        # Streamed into a DuckDB table, which spills past the memory limit like the rest.
+        con.register("previous_reader", previous_rows(previous, metric))
+        con.execute(f"CREATE OR REPLACE TABLE previous_{metric} AS SELECT * FROM previous_reader")
+        con.unregister("previous_reader")
         con.execute(f"CREATE OR REPLACE TABLE current_{metric} AS {_CURRENT[metric]}")
         queries.append(
             (

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -369,15 +370,20 @@ class Snapshot:
         when = histories.Calendar(self.index_date, date.fromisoformat(first) if first else None)
         return histories.metric_histories(self._con(), target, when, request)
 
-    def authority_history_rows(self, metric: str) -> list[tuple[str, int, int]]:
-        """(page or root domain, day, value) of every stored PA or DA change, for the next build."""
+    def authority_history_batches(
+        self, metric: str, batch_rows: int = 65536
+    ) -> Iterator[list[tuple[str, int, int]]]:
+        """(page or root domain, day, value) of every stored PA or DA change, for the next
+        build, in batches (a large index has millions; none before the tables existed)."""
         table = histories.authority_table(metric)
         keys = link_key_table(histories.AUTHORITY_TABLES[metric])
         exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
         if self._con().execute(exists, (table,)).fetchone() is None:
-            return []
+            return
         sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
-        return self._con().execute(sql).fetchall()
+        cursor = self._con().execute(sql)
+        while rows := cursor.fetchmany(batch_rows):
+            yield rows
 
 
 class CurrentSnapshot:
