@@ -34,6 +34,18 @@ def test_ingest_build_and_keys_as_a_script_would(home):
     assert keys["access_id"] in listed and keys["secret_key"] not in listed
 
 
+def test_a_second_crawl_is_merged_and_full_rereads_every_crawl(home):
+    sample = sample_folder()
+    linkindex("ingest", str(sample / "docs-sphinx.warc.gz"), "--crawl", "sphinx", home=home)
+    first = json.loads(linkindex("build", "--json", home=home).stdout)
+    assert first["link_state"] == "full"
+    linkindex("ingest", str(sample / "docs-django.warc.gz"), "--crawl", "django", home=home)
+    merged = linkindex("build", home=home)
+    assert merged.returncode == 0 and "incremental link state" in merged.stderr, merged.stderr
+    full = json.loads(linkindex("build", "--json", "--full", "--force", home=home).stdout)
+    assert full["link_state"] == "full" and not full["reused"]
+
+
 def test_build_with_nothing_ingested_fails_with_a_clear_message(home):
     built = linkindex("build", home=home)
     assert built.returncode == 1
