@@ -5,6 +5,7 @@ A call that errors bills nothing: quota is charged only after its result exists.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -32,7 +33,7 @@ from linkindex.api.jsonrpc.errors import (
     unauthorized,
 )
 from linkindex.api.jsonrpc.methods import Context
-from linkindex.api.jsonrpc.quota import charge, check
+from linkindex.api.jsonrpc.quota import charge_async, check
 from linkindex.api.jsonrpc.registry import METHODS, needs_search_data
 
 log = logging.getLogger("linkindex.api.jsonrpc")
@@ -43,11 +44,11 @@ MAX_BATCH = 50
 _encode = msgspec.json.Encoder().encode
 
 
-def answer_call(request: Request, key: ApiKey, call: object) -> tuple[dict[str, Any], int]:
+async def answer_call(request: Request, key: ApiKey, call: object) -> tuple[dict[str, Any], int]:
     """One call's answer and its HTTP status."""
     call_id = echo_id(call)
     try:
-        result = run_call(request, key, call)
+        result = await run_call(request, key, call)
     except RpcError as exc:
         return error_answer(call_id, exc), exc.status
     except Exception:
@@ -57,7 +58,7 @@ def answer_call(request: Request, key: ApiKey, call: object) -> tuple[dict[str, 
     return result_answer(call_id, result), 200
 
 
-def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
+async def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
     call = read_call(raw)
     if needs_search_data(call.method):
         raise no_search_data(call.method)
@@ -74,7 +75,7 @@ def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
     if method.quota_path is not None:
         rows = method.rows(data, result)
         if rows > 0:
-            quota = charge(state, key, method.quota_path, rows)
+            quota = await charge_async(state, key, method.quota_path, rows)
             if method.quota_in_result:
                 result = {"quota": quota, **result}
     return result
@@ -103,7 +104,7 @@ async def jsonrpc(request: Request) -> Response:
         answers = [error_answer(echo_id(call), error) for call in calls]
         return _response(answers if isinstance(payload, list) else answers[0], error.status)
     if not isinstance(payload, list):
-        answer, status = answer_call(request, key, payload)
+        answer, status = await answer_call(request, key, payload)
         return _response(answer, status)
     if not payload:
         error = invalid_request("A batch must hold at least one call")
@@ -111,7 +112,8 @@ async def jsonrpc(request: Request) -> Response:
     if len(payload) > MAX_BATCH:
         error = invalid_request(f"A batch holds at most {MAX_BATCH} calls")
         return _response(error_answer(None, error), error.status)
-    answered = [answer_call(request, key, call) for call in payload]
+    # Concurrent, so the batch's charges share one commit; answers keep the calls' order.
+    answered = await asyncio.gather(*(answer_call(request, key, call) for call in payload))
     statuses = {status for _, status in answered}
     # Every answer carries its own status; the batch's is theirs when they all agree.
     status = statuses.pop() if len(statuses) == 1 else 200

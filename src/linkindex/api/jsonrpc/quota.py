@@ -1,6 +1,7 @@
 """Charging a call's rows and reading a key's quota, through the server's meter (accounts).
 
-`check`, `charge` and `lookup` are the only places the JSON-RPC API touches accounting.
+`check`, `charge`, `charge_async` and `lookup` are the only places the JSON-RPC API touches
+accounting.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from linkindex.accounts.quotas import BETA_ROWS, DATA_ROWS, MOZSCAPE_ROWS, QUOTA
 from linkindex.api.billing import quota_exhausted
 from linkindex.api.jsonrpc.errors import QUOTA_EXHAUSTED, RpcError
 
-__all__ = ["BETA_ROWS", "DATA_ROWS", "MOZSCAPE_ROWS", "QUOTA_PATHS", "charge", "check", "lookup"]
+__all__ = [
+    "BETA_ROWS", "DATA_ROWS", "MOZSCAPE_ROWS", "QUOTA_PATHS", "charge", "charge_async", "check",
+    "lookup",
+]  # fmt: skip
 
 T = TypeVar("T")
 
@@ -25,11 +29,15 @@ def _metered(state: State, path: str, bill: Callable[[], T]) -> T:
     try:
         return bill()
     except QuotaExceeded as exc:
-        error = quota_exhausted(exc.quota, state.meter.clock())
-        data: dict[str, Any] = {"key": "quota", "value": path, "issue": "quota-exhausted"}
-        if "Retry-After" in error.headers:
-            data["retry_after"] = int(error.headers["Retry-After"])
-        raise RpcError(QUOTA_EXHAUSTED, 429, error.message, data) from None
+        raise _exhausted(state, path, exc) from None
+
+
+def _exhausted(state: State, path: str, exc: QuotaExceeded) -> RpcError:
+    error = quota_exhausted(exc.quota, state.meter.clock())
+    data: dict[str, Any] = {"key": "quota", "value": path, "issue": "quota-exhausted"}
+    if "Retry-After" in error.headers:
+        data["retry_after"] = int(error.headers["Retry-After"])
+    return RpcError(QUOTA_EXHAUSTED, 429, error.message, data)
 
 
 def check(state: State, key: ApiKey, path: str) -> None:
@@ -40,6 +48,15 @@ def check(state: State, key: ApiKey, path: str) -> None:
 def charge(state: State, key: ApiKey, path: str, rows: int) -> dict[str, Any]:
     """Bill ``rows`` to the key on ``path``; the quota object (seed 001's keys) after it."""
     return _metered(state, path, lambda: state.meter.charge(key, path, rows).to_json())
+
+
+async def charge_async(state: State, key: ApiKey, path: str, rows: int) -> dict[str, Any]:
+    """`charge` from the event loop: calls served in the same loop iteration share one commit
+    (Meter.charge_async), and the loop is not held while it is written."""
+    try:
+        return (await state.meter.charge_async(key, path, rows)).to_json()
+    except QuotaExceeded as exc:
+        raise _exhausted(state, path, exc) from None
 
 
 def lookup(state: State, key: ApiKey, path: str) -> dict[str, Any]:
