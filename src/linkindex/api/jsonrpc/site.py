@@ -10,11 +10,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from linkindex.api.errors import ApiError
-from linkindex.api.jsonrpc.errors import (
-    RpcError,
-    invalid_param,
-)
+from linkindex.api.jsonrpc.errors import RpcError, v2_rule
 from linkindex.api.jsonrpc.methods import Context, Method, NoParams
 from linkindex.api.jsonrpc.queries import (
     Offset,
@@ -76,14 +72,6 @@ class RecentLinkingDomainsData(msgspec.Struct, forbid_unknown_fields=True):
     site_query: SiteQuery
     options: DateRange = msgspec.field(default_factory=DateRange)
     offset: Offset = msgspec.field(default_factory=Offset)
-
-
-def v2_rule(key: str, check: Callable[[], T]) -> T:
-    """Run a V2 parameter rule; its 400 becomes a JSON-RPC invalid-params error on ``key``."""
-    try:
-        return check()
-    except ApiError as exc:
-        raise invalid_param(key, exc.message) from exc
 
 
 def metadata_index_fetch(ctx: Context, data: NoParams) -> dict[str, Any]:
