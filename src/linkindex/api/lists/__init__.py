@@ -16,19 +16,20 @@ class _Keyed(Protocol):
     def cursor(self) -> tuple: ...
 
 
-R = TypeVar("R", bound=_Keyed)
+T = TypeVar("T")
+K = TypeVar("K", bound=_Keyed)
 
 
 @dataclass(frozen=True)
-class Page(Generic[R]):
+class Page(Generic[T]):
     """One page of a list: its rows, where the next page starts and how many were served."""
 
-    rows: list[R]
+    rows: list[T]
     cursor: tuple | None  # None: this is the last page
     served: int  # what the next token carries (results served so far, for the result cap)
 
 
-def take_page(rows: Sequence[R], limit: int, served: int | None = 0) -> Page[R]:
+def take_page(rows: Sequence[K], limit: int, served: int | None = 0) -> Page[K]:
     """The first ``limit`` of ``rows`` (fetched with limit + 1 to see whether more follow).
 
     ``served`` is what came before this page, or None for lists that do not count it.
