@@ -10,10 +10,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
+from linkindex.urls import Scope
+
 
 class _Keyed(Protocol):
     @property
     def cursor(self) -> tuple: ...
+
+
+@dataclass(frozen=True)
+class ListParams:
+    """What every list asks after its protocol checked the request: a target and a sort."""
+
+    scope: Scope
+    target: str  # the target's key at scope
+    sort: str
 
 
 T = TypeVar("T")

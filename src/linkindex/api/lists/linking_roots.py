@@ -6,20 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linkindex.api.lists import Page, take_page
+from linkindex.api.lists import ListParams, Page, take_page
 from linkindex.api.params import RESULT_CAP, LinkingRootDomainsRules
 from linkindex.api.tokens import request_fingerprint
 from linkindex.index.snapshot import LinkingRootRow, RootDomainQuery, Snapshot
-from linkindex.urls import Scope
 
 
 @dataclass(frozen=True)
-class LinkingRootsParams:
+class LinkingRootsParams(ListParams):
     """A linking root domains request after check_linking_root_domains, in the index's terms."""
 
-    scope: Scope
-    target: str  # the target's key at scope
-    sort: str
     rules: LinkingRootDomainsRules
     begin_date: str | None  # as sent: part of what a token must match
     end_date: str | None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linkindex.api.link_params import LinkFilters
-from linkindex.api.lists import Page, take_page
+from linkindex.api.lists import ListParams, Page, take_page
 from linkindex.api.tokens import request_fingerprint
 from linkindex.index import schema
 from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
@@ -17,12 +17,9 @@ from linkindex.urls import Scope
 
 
 @dataclass(frozen=True)
-class LinkListParams:
+class LinkListParams(ListParams):
     """A link list request after its protocol checked it, in the index's terms."""
 
-    scope: Scope
-    target: str  # the target's key at scope
-    sort: str
     filters: LinkFilters
     anchor_text: str | None  # normalized; "" = links without anchor text
     source_root: str | None

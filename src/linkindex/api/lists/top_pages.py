@@ -6,20 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linkindex.api.lists import Page, take_page
+from linkindex.api.lists import ListParams, Page, take_page
 from linkindex.api.tokens import request_fingerprint
 from linkindex.index.page_lists import STATUS_FILTERS, ListedPage, TopPagesQuery
 from linkindex.index.snapshot import Snapshot
-from linkindex.urls import Scope
 
 
 @dataclass(frozen=True)
-class TopPagesParams:
+class TopPagesParams(ListParams):
     """A top pages request after its protocol checked it, in the index's terms."""
 
-    scope: Scope
-    target: str  # the target's key at scope
-    sort: str  # a key of TOP_PAGES_SORT_KEYS
     filter: str  # "all" or a key of STATUS_FILTERS
 
     def fingerprint(self, name: str) -> bytes:
