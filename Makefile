@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate fit-spam bench-ingest bench-build bench-rank bench-serve clean
+.PHONY: demo test lint validate fit-spam bench-ingest bench-build bench-incremental bench-rank bench-serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,9 @@ bench-ingest: $(STAMP)
 
 bench-build: $(STAMP)
 	$(VENV)/bin/python bench/bench_build.py
+
+bench-incremental: $(STAMP)
+	$(VENV)/bin/python bench/bench_incremental.py
 
 bench-rank: $(STAMP)
 	cd bench && ../$(VENV)/bin/python bench_rank.py

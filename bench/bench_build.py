@@ -105,7 +105,8 @@ def _building_bytes(snapshots: Path) -> int:
     return total
 
 
-def child_build(work: Path, memory_limit: str | None, out: Path) -> None:
+def child_build(work: Path, memory_limit: str | None, out: Path, merge: bool = False) -> None:
+    """One build of the home in ``work``: a full one, or (``merge``) what build_index chooses."""
     from linkindex.build.pipeline import build_index
     from linkindex.home import Home
 
@@ -121,7 +122,9 @@ def child_build(work: Path, memory_limit: str | None, out: Path) -> None:
         current[0] = name
 
     sampler.start()
-    result = build_index(home, force=True, memory_limit=memory_limit, keep=2, on_step=on_step)
+    result = build_index(
+        home, force=True, full=not merge, memory_limit=memory_limit, keep=2, on_step=on_step
+    )
     on_step("")
     sampler.stop()
     steps, previous = [], started
@@ -141,9 +144,10 @@ def child_build(work: Path, memory_limit: str | None, out: Path) -> None:
 # --- parent --------------------------------------------------------------------------------------
 
 
-def run_child(args: list[str], timeout: float) -> tuple[float, int]:
-    """Run this script in a child process; return (wall seconds, peak RSS bytes of that child)."""
-    command = [sys.executable, str(Path(__file__).resolve()), *args]
+def run_child(args: list[str], timeout: float, script: Path | None = None) -> tuple[float, int]:
+    """Run this script (or ``script``) in a child process; return (wall seconds, peak RSS bytes
+    of that child)."""
+    command = [sys.executable, str(script or Path(__file__).resolve()), *args]
     started = time.perf_counter()
     process = subprocess.Popen(command)
     deadline = started + timeout
@@ -161,6 +165,22 @@ def run_child(args: list[str], timeout: float) -> tuple[float, int]:
     if process.returncode != 0:
         raise SystemExit(f"child {args[:2]} failed with exit code {process.returncode}")
     return wall, usage.ru_maxrss * 1024  # Linux reports kilobytes
+
+
+def timed_build(
+    work: Path, memory_limit: str | None, timeout: float, merge: bool = False
+) -> tuple[dict, float, int]:
+    """Build the home in ``work`` in a child; return its steps and result, wall s, peak RSS."""
+    tmp = work / "build.json.tmp"
+    wall, peak = run_child(
+        ["--child", "build", "--work", str(work), "--out", str(tmp)]
+        + (["--memory-limit", memory_limit] if memory_limit else [])
+        + (["--merge"] if merge else []),
+        timeout,
+    )
+    built = json.loads(tmp.read_text())
+    tmp.unlink()
+    return built, wall, peak
 
 
 def generate(work: Path, links: int, root_domains: int, seed: int, timeout: float) -> dict:
@@ -231,6 +251,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=3600, help="kill a child after this")
     parser.add_argument("--child", choices=("generate", "build"), help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--merge", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     root_domains = args.root_domains or root_domains_for(args.links)
     work = work_dir(args.links, args.work)
@@ -239,7 +260,7 @@ def main() -> None:
         child_generate(work, args.links, root_domains, args.seed, args.out)
         return
     if args.child == "build":
-        child_build(work, args.memory_limit, args.out)
+        child_build(work, args.memory_limit, args.out, merge=args.merge)
         return
 
     machine_facts = machine()
@@ -250,14 +271,7 @@ def main() -> None:
         print(f"generating {args.links:,} link rows into {work} ...", flush=True)
         synth = generate(work, args.links, root_domains, args.seed, args.timeout)
     print(f"building the index from {work_home(work)} ...", flush=True)
-    tmp = work / "build.json.tmp"
-    wall, peak = run_child(
-        ["--child", "build", "--work", str(work), "--out", str(tmp)]
-        + (["--memory-limit", args.memory_limit] if args.memory_limit else []),
-        args.timeout,
-    )
-    built = json.loads(tmp.read_text())
-    tmp.unlink()
+    built, wall, peak = timed_build(work, args.memory_limit, args.timeout)
     build = built["result"]
     snapshot = work_home(work) / "snapshots" / build["snapshot"]
     counts = build["counts"]

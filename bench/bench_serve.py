@@ -40,6 +40,7 @@ from linkindex.accounts.quotas import DATA_ROWS, RateLimit
 from linkindex.api import v2
 from linkindex.api.auth import identify
 from linkindex.home import Home
+from linkindex.index import histories
 from linkindex.index.snapshot import RootDomainQuery, Snapshot
 from linkindex.urls import parse_target
 
@@ -283,6 +284,19 @@ def in_process(
         parsed = [parse_target(t.key) for t in targets[name]]
         um[name] = summarize_ns(time_calls(snapshot.url_metrics, parsed, seconds))  # type: ignore[arg-type]
     out["snapshot.url_metrics"] = um
+
+    # 2b. Snapshot.metric_histories: all 27 counts, daily and monthly, values and deltas.
+    asked = histories.HistoryRequest(
+        *(histories.COUNT_METRICS,) * 4  # deltas and values, daily and monthly
+    )
+    mh: dict[str, object] = {}
+    if snapshot.has_link_tables:
+        for name in ("page/heavy", "page/random", "root_domain/heavy"):
+            parsed = [parse_target(t.key) for t in targets[name]]
+            mh[name] = summarize_ns(
+                time_calls(lambda u: snapshot.metric_histories(u, asked), parsed, seconds)  # type: ignore[arg-type]
+            )
+    out["snapshot.metric_histories (27 counts x 4 histories)"] = mh
 
     # 3. The whole ASGI app in-process (routing, auth guard, body checks, handler, encoding),
     #    linkindex beside the bare Starlette app on the same store: a low-noise ratio.

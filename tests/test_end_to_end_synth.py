@@ -24,9 +24,11 @@ def world(tmp_path_factory):
     web = generate(root / "web", seed=11, fmt="warc")
     truth = json.loads((web / "ground_truth.json").read_text())
     home = Home(root / "home").ensure()
-    for crawl in truth["crawls"]:
+    kinds = []
+    for crawl in truth["crawls"]:  # a build after each crawl: every one after the first merges
         run_ingest([web / crawl["name"]], home, crawl=crawl["name"], progress=False)
-    build_index(home)
+        kinds.append(build_index(home).link_state)
+    assert kinds == ["full"] + ["incremental"] * (len(kinds) - 1)
     server = start_server(home)
     yield server, truth
     stop_server(server)
@@ -80,6 +82,82 @@ def test_recently_gained_and_lost_dates_match_the_truth(world):
             for e in expected
             if e["date_lost"] and e["date_lost"] >= since
         }, target
+
+
+def test_begin_and_end_date_narrow_the_window_and_dates_come_newest_first(world):
+    server, truth = world
+    index_date = truth["crawls"][-1]["date"]
+    for target, scope, expected in truth_targets(truth):
+        for sort, term in (("date_gained", "gained"), ("date_lost", "lost")):
+            rows = all_rows(
+                server, target, scope, sort=sort, filter=f"external+{term}_last_60_days",
+                begin_date=index_date, end_date=index_date,
+            )  # fmt: skip
+            assert {r["root_domain"] for r in rows} == {
+                e["root_domain"] for e in expected if e[sort] == index_date
+            }, (target, sort)
+            window = all_rows(server, target, scope, sort=sort,
+                              filter=f"external+{term}_last_60_days")  # fmt: skip
+            days = [r[sort] for r in window]
+            assert days == sorted(days, reverse=True), (target, sort)
+
+
+def page_links(server, target: str, **body) -> dict[str, dict]:
+    """The target page's direct links (not via a redirect or canonical), by source page."""
+    rows = server.all_pages("links", target=target, target_scope="page", limit=50, **body)
+    return {
+        r["source"]["page"]: r for r in rows if not (r["via_redirect"] or r["via_rel_canonical"])
+    }
+
+
+def truth_links(truth) -> list[tuple[str, list[dict]]]:
+    """Per page target, its external direct links (the links endpoint's default filter)."""
+    return [
+        (t["target"], [e for e in t["links"] if e["external"]])
+        for t in truth["targets"]
+        if t["scope"] == "page"
+    ]
+
+
+def test_every_links_dates_match_the_truth(world):
+    server, truth = world
+    for target, expected in truth_links(truth):
+        # A list shows live links unless the filter asks for lost ones (docs/api.md).
+        rows = page_links(server, target) | page_links(server, target, filter="external+deleted")
+        got = {
+            page: (r["date_first_seen"], r["date_last_seen"], r["date_disappeared"] or None)
+            for page, r in rows.items()
+        }
+        want = {
+            e["source_page"]: (e["date_first_seen"], e["date_last_seen"], e["date_disappeared"])
+            for e in expected
+        }
+        assert got == want, target
+
+
+def test_deleted_and_not_deleted_links_split_by_the_truth(world):
+    server, truth = world
+    for target, expected in truth_links(truth):
+        lost = {e["source_page"] for e in expected if e["date_disappeared"]}
+        assert set(page_links(server, target, filter="external+deleted")) == lost, target
+        live = {e["source_page"] for e in expected} - lost
+        assert set(page_links(server, target, filter="external+not_deleted")) == live, target
+
+
+def test_links_gained_and_lost_in_the_last_60_days_match_the_truth(world):
+    server, truth = world
+    since = (date.fromisoformat(truth["crawls"][-1]["date"]) - timedelta(days=60)).isoformat()
+    for target, expected in truth_links(truth):
+        gained = page_links(server, target, filter="external+gained_last_60_days")
+        assert set(gained) == {
+            e["source_page"] for e in expected
+            if e["date_first_seen"] >= since and not e["date_disappeared"]
+        }, target  # fmt: skip
+        lost = page_links(server, target, filter="external+lost_last_60_days")
+        assert set(lost) == {
+            e["source_page"] for e in expected
+            if e["date_disappeared"] and e["date_disappeared"] >= since
+        }, target  # fmt: skip
 
 
 def test_root_domain_metrics_match_the_truth(world):

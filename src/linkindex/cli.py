@@ -65,6 +65,10 @@ def ingest(
 def build(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild even if the content is unchanged.")] = False,
+    full: Annotated[
+        bool,
+        typer.Option(help="Re-read every crawl instead of merging new ones into the saved state."),
+    ] = False,
     memory_limit: Annotated[
         str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: 4GB).")
     ] = None,
@@ -75,13 +79,14 @@ def build(
     home: HomeOption = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
-    from linkindex.build.pipeline import NothingToBuild, build_index
+    from linkindex.build.inputs import NothingToBuild
+    from linkindex.build.pipeline import build_index
     from linkindex.index.layout import BuildInProgress
 
     try:
         if json_output:
             result = build_index(
-                _home(home), force=force, memory_limit=memory_limit, keep=keep,
+                _home(home), force=force, full=full, memory_limit=memory_limit, keep=keep,
                 recalibrate=recalibrate,
             )  # fmt: skip
         else:
@@ -89,6 +94,7 @@ def build(
                 result = build_index(
                     _home(home),
                     force=force,
+                    full=full,
                     memory_limit=memory_limit,
                     keep=keep,
                     recalibrate=recalibrate,
@@ -100,7 +106,11 @@ def build(
     if json_output:
         out.print_json(json.dumps(result.as_dict()))
         return
-    state = "unchanged content, current snapshot kept" if result.reused else "published"
+    state = (
+        "unchanged content, current snapshot kept"
+        if result.reused
+        else f"published ({result.link_state} link state)"
+    )
     console.print(
         f"{state} in {result.seconds:.1f}s: {result.counts.get('pages', 0)} pages,"
         f" {result.counts.get('root_domains', 0)} root domains,"

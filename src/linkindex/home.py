@@ -33,6 +33,11 @@ class Home:
         return self.root / "snapshots"
 
     @property
+    def link_state(self) -> Path:
+        """The link state the last build kept for the next, incremental one (linkindex.build)."""
+        return self.root / "link-state"
+
+    @property
     def state(self) -> Path:
         """Server state: API keys, token-signing secret, usage (linkindex.accounts)."""
         return self.root / "state"

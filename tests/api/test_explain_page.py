@@ -57,4 +57,5 @@ def test_a_missing_or_bad_target_is_a_400_in_the_api_error_format(server):
 def test_the_front_page_lists_the_endpoints_and_links_to_explain(server):
     page = get(server, "/").text
     assert "POST /v2/linking_root_domains" in page
+    assert "POST /jsonrpc" in page and "GET /v2/index_events" in page
     assert "action='/explain'" in page

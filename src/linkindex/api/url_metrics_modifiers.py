@@ -1,7 +1,7 @@
 """The url_metrics modifiers: `distributions` and the four history arrays, their metric names
-(spec 2.5), and the rows a call with modifiers bills.
+(spec 2.5), their shapes, and the rows a call with modifiers bills.
 
-Histories need metric values kept across index builds, which this server does not keep yet.
+The histories themselves are computed by the snapshot (index/histories.py).
 """
 
 from __future__ import annotations
@@ -11,37 +11,16 @@ from typing import Annotated
 import msgspec
 
 from linkindex.api.params import bad_request
+from linkindex.index import histories
 from linkindex.index.distributions import DISTRIBUTION_NAMES
-from linkindex.index.schema import URL_METRIC_FIELDS
+from linkindex.index.snapshot import Snapshot
 
-HISTORY_FIELDS = (
-    "daily_history_deltas",
-    "daily_history_values",
-    "monthly_history_deltas",
-    "monthly_history_values",
-)
-# Spec 2.5: every current link count (each *_to_* metric but the deleted_* ones), PA and DA.
-DELTA_METRICS: tuple[str, ...] = (
-    *(f for f in URL_METRIC_FIELDS if "_to_" in f and not f.startswith("deleted_")),
-    "page_authority",
-    "domain_authority",
-)
-VALUE_METRICS: tuple[str, ...] = (
-    *DELTA_METRICS,
-    "root_domains_to_root_domain_by_root_domains",
-    "nofollow_root_domains_to_root_domain_by_root_domains",
-    "pages_to_root_domain_by_spam_score",
-    "nofollow_pages_to_root_domain_by_spam_score",
-    "root_domains_to_root_domain_by_spam_score",
-    "nofollow_root_domains_to_root_domain_by_spam_score",
-)
+HISTORY_FIELDS = histories.HISTORY_KINDS
+# Spec 2.5: every current link count (each *_to_* metric but the deleted_* ones), PA and DA;
+# the values also take six distributions (index/histories.py, docs/metrics.md).
+DELTA_METRICS = histories.DELTA_METRICS
+VALUE_METRICS = histories.VALUE_METRICS
 assert len(DELTA_METRICS) == 29, DELTA_METRICS  # the 27 counts of spec 2.5, PA and DA
-
-HISTORIES_UNAVAILABLE = (
-    "{field}: metric histories are not available on this server yet (it keeps no metric values"
-    " from earlier index builds); send the request without the history arrays."
-    " 'distributions' is available"
-)
 
 MetricNames = Annotated[list[str], msgspec.Meta(max_length=len(VALUE_METRICS))]
 
@@ -55,20 +34,74 @@ Distributions = msgspec.defstruct(
 )
 
 
-def check_histories(request: object) -> None:
-    """Every history metric name must be one spec 2.5 lists; a non-empty array is then a 400
-    that says histories are not kept (rather than an answer with made-up values)."""
+def unknown_metric(request: object) -> tuple[str, str] | None:
+    """(field[i], message) for the first history metric name spec 2.5 does not list."""
     for field in HISTORY_FIELDS:
-        names: list[str] = getattr(request, field)
+        names: list[str] = getattr(request, field) or []
         valid = DELTA_METRICS if field.endswith("_deltas") else VALUE_METRICS
         for i, name in enumerate(names):
             if name not in valid:
-                raise bad_request(
-                    f"{field}[{i}]: unknown metric {name!r}. Valid metrics: {', '.join(valid)}"
+                return (
+                    f"{field}[{i}]",
+                    f"unknown metric {name!r}. Valid metrics: {', '.join(valid)}",
                 )
-    for field in HISTORY_FIELDS:
-        if getattr(request, field):
-            raise bad_request(HISTORIES_UNAVAILABLE.format(field=field))
+    return None
+
+
+def check_histories(request: object) -> None:
+    """Every history metric name must be one spec 2.5 lists."""
+    bad = unknown_metric(request)
+    if bad is not None:
+        raise bad_request(f"{bad[0]}: {bad[1]}")
+
+
+def history_request(request: object) -> histories.HistoryRequest:
+    """The asked histories; a name asked twice in one array is answered once."""
+    return histories.HistoryRequest(
+        **{field: tuple(dict.fromkeys(getattr(request, field) or [])) for field in HISTORY_FIELDS}
+    )
+
+
+def add_histories(snapshot: Snapshot, targets: list, results: list[dict], request: object) -> None:
+    """Put each asked history on each target's result, under the request field's own name."""
+    asked = history_request(request)
+    if not asked.asked():
+        return
+    for result, target in zip(results, targets, strict=True):
+        result.update(snapshot.metric_histories(target, asked))
+
+
+# The shapes of spec 2.5, as types for the OpenAPI document.
+class HistoryValue(msgspec.Struct):
+    date: str  # YYYY-MM-DD (daily) or YYYY-MM (monthly)
+    value: int | list[int]  # a count or score; the 10 buckets of a *_by_* distribution
+
+
+class MetricValues(msgspec.Struct):
+    metric_name: str
+    metric_values: list[HistoryValue]
+
+
+class HistoryCount(msgspec.Struct):
+    date: str
+    count: int
+
+
+class Deltas(msgspec.Struct):
+    gained: list[HistoryCount]
+    lost: list[HistoryCount]
+
+
+class MetricDeltas(msgspec.Struct):
+    metric_name: str
+    metric_deltas: Deltas
+
+
+# (field, type, default) of the four history keys a url_metrics result may carry.
+HISTORY_RESULT_FIELDS = [
+    (field, (list[MetricDeltas] if field.endswith("_deltas") else list[MetricValues]) | None, None)
+    for field in HISTORY_FIELDS
+]
 
 
 def modifier_count(request: object) -> int:

@@ -119,7 +119,7 @@ UrlMetrics = msgspec.defstruct(
 # A url_metrics result: the 52 metrics, plus the 13 arrays when `distributions` is true.
 UrlMetricsResult = msgspec.defstruct(
     "UrlMetricsResult",
-    [("distributions", modifiers.Distributions | None, None)],
+    [("distributions", modifiers.Distributions | None, None), *modifiers.HISTORY_RESULT_FIELDS],
     bases=(UrlMetrics,),
     omit_defaults=True,
 )
@@ -147,6 +147,7 @@ def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
     if data.distributions:
         for result, target in zip(results, targets, strict=True):
             result["distributions"] = snapshot.url_distributions(target)
+    modifiers.add_histories(snapshot, targets, results, data)
     return {"results": results}
 
 

@@ -11,24 +11,11 @@ from linkindex.index import schema
 
 # Anchor text as the API matches it: tags stripped, whitespace collapsed, trimmed, lowercase.
 # linkindex.api.link_params.normalize_anchor is the same rule for a request's anchor_text.
-# The raw anchor is the one of the newest capture that had the link (a non-empty one when the
-# page had the link twice).
-_NEWEST_ANCHOR = "coalesce(max({'t': fetch_time, 'e': anchor_text <> '', 'a': anchor_text}).a, '')"
+# The link state keeps the raw anchor of the newest capture that had the link.
 _NORMALIZED_ANCHOR = (
-    f"lower(trim(regexp_replace(regexp_replace({_NEWEST_ANCHOR}, '<[^>]*>', '', 'g'),"
+    "lower(trim(regexp_replace(regexp_replace(coalesce(l.anchor_raw, ''), '<[^>]*>', '', 'g'),"
     " '\\s+', ' ', 'g')))"
 )
-
-# Per link: the last date a capture had it and its anchor text. The link state keeps neither.
-LINK_LAST = f"""
-CREATE TABLE link_last AS
-SELECT source_page, target_page,
-       CAST(max(fetch_time) AS DATE) AS last_seen,
-       {_NORMALIZED_ANCHOR} AS anchor_text
-FROM raw_links
-WHERE source_page <> target_page
-GROUP BY source_page, target_page
-"""
 
 # Every link to a reached target: direct (the linked page is the target) and via one live
 # hop, when the linked page redirects or declares rel=canonical to the target (the rule of
@@ -44,8 +31,9 @@ WITH base AS (
            + (CASE WHEN l.redirect THEN {schema.LINK_REDIRECT} ELSE 0 END)
            + (CASE WHEN l.rel_canonical THEN {schema.LINK_REL_CANONICAL} ELSE 0 END)
            + (CASE WHEN l.live THEN 0 ELSE {schema.LINK_DELETED} END) AS link_flags,
-           l.date_gained, l.date_lost, a.last_seen, a.anchor_text
-    FROM links l JOIN link_last a USING (source_page, target_page)
+           l.date_gained, l.date_lost, CAST(l.last_seen AS DATE) AS last_seen,
+           {_NORMALIZED_ANCHOR} AS anchor_text
+    FROM links l
 ), hops AS (
     SELECT source_page AS via_page, target_page, target_subdomain,
            target_root_domain AS target_root,
@@ -147,9 +135,7 @@ def prepare_link_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple
     Needs the link state, page and root-domain scores (``page_scores``, ``out_root_domains``)
     and ``counts_to_page``.
     """
-    con.execute(LINK_LAST)
     con.execute(LINK_ROWS)
-    con.execute("DROP TABLE link_last")
     con.execute(LINK_KEYS)
     queries = [
         (

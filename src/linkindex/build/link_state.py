@@ -1,77 +1,50 @@
 """The state of every link across crawls: live or deleted, first seen, lost, followed or not.
 
-Reads the ingested page and link records into DuckDB tables that the aggregates build on.
+Built from all ingested records, or by merging new records into a saved state (build/state.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import duckdb
 
-from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
-
-_SQL_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "bool": "BOOLEAN"}
-
-
-def load_inputs(
-    con: duckdb.DuckDBPyConnection, page_files: list[Path], link_files: list[Path]
-) -> None:
-    """Create views ``raw_pages`` and ``raw_links`` over the ingested Parquet parts."""
-    for view, files, schema in (
-        ("raw_pages", page_files, PAGE_SCHEMA),
-        ("raw_links", link_files, LINK_SCHEMA),
-    ):
-        if not files:  # a crawl of pages without links (or the reverse) is still a crawl
-            con.register(f"{view}_empty", schema.empty_table())
-            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {view}_empty")
-            continue
-        # A view cannot take bind parameters, so the file list is spelled as quoted literals.
-        listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-        # Parquet has no second-resolution timestamps, so writers differ (ms, us): normalize.
-        # A record without a capture time cannot be placed in history and is left out.
-        source = f"read_parquet([{listing}], union_by_name = true)"
-        present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-        # Parts written before a column existed lack it: it reads as NULL ("not measured").
-        missing = "".join(
-            f", NULL::{_SQL_TYPES[str(f.type)]} AS {f.name}"
-            for f in schema
-            if f.name not in present
-        )
-        con.execute(
-            f"CREATE VIEW {view} AS SELECT * REPLACE (CAST(fetch_time AS TIMESTAMP) AS fetch_time)"
-            f"{missing} FROM {source} WHERE fetch_time IS NOT NULL"
-        )
-
+from linkindex.build.state import BuildState
 
 # One row per capture of a page. Two records of one page in the same second are one capture.
 # Not captures: a 3xx redirecting to the same page under the other scheme (http -> https),
 # which says nothing about the page (the scheme is not part of a page's identity); and a
 # response that failed for now (no HTTP status, 429, 5xx), which says nothing about the links
 # the page has, so it must not make them look lost.
-CAPTURES = """
-CREATE TABLE captures AS
+NEW_CAPTURES = """
+CREATE TABLE new_captures AS
 WITH self_redirects AS (
     SELECT DISTINCT source_page AS page, fetch_time
     FROM raw_links WHERE redirect AND source_page = target_page
 )
-SELECT p.page,
-       any_value(p.subdomain) AS subdomain,
-       any_value(p.root_domain) AS root_domain,
-       p.fetch_time,
-       max(p.http_status) AS http_status,
-       max(p.title) AS title,
-       max(p.content_bytes) AS content_bytes,
-       max(p.text_chars) AS text_chars,
-       max(p.contact_links) AS contact_links,
-       bool_or(starts_with(p.url, 'https:')) AS https
+SELECT p.*
 FROM (
     SELECT * FROM raw_pages
     WHERE http_status BETWEEN 100 AND 499 AND http_status <> 429
 ) p
 ANTI JOIN self_redirects s
     ON s.page = p.page AND s.fetch_time = p.fetch_time AND p.http_status BETWEEN 300 AND 399
-GROUP BY p.page, p.fetch_time
+"""
+
+# Every aggregate here is a max (or any_value of one page's fixed keys), so grouping records
+# and grouping already grouped captures with new records give the same rows.
+CAPTURES = """
+CREATE TABLE captures AS
+SELECT page,
+       any_value(subdomain) AS subdomain,
+       any_value(root_domain) AS root_domain,
+       fetch_time,
+       max(http_status) AS http_status,
+       max(title) AS title,
+       max(content_bytes) AS content_bytes,
+       max(text_chars) AS text_chars,
+       max(contact_links) AS contact_links,
+       bool_or({https}) AS https
+FROM ({source})
+GROUP BY page, fetch_time
 """
 
 # The newest capture of each page decides whether its links are live. arg_max_null: a
@@ -93,45 +66,119 @@ GROUP BY page
 """
 
 # A link is the pair (source page, target page); a page linking to itself is no link.
-# Follow/redirect/canonical flags come from the newest capture that still had the link: the
-# max of (capture time, flag) is that capture's, true if any occurrence in it had the flag.
-# One pass over the records (grouping per capture first took 1.6x as long at 10M links).
-# ugc and sponsored are treated as nofollow: search engines take all three as "do not vouch".
-LINKS = """
-CREATE TABLE link_spans AS
+# Follow/redirect/canonical flags and the anchor text come from the newest capture that still
+# had the link: the max of (capture time, value) is that capture's (a flag is true if any
+# occurrence in it had it; a non-empty anchor wins). Spans of already grouped links merge
+# with the same maxes, taking last_seen as their capture time.
+SPANS = """
+CREATE TABLE {table} AS
 SELECT source_page, target_page,
        any_value(source_subdomain) AS source_subdomain,
        any_value(source_root_domain) AS source_root_domain,
        any_value(target_subdomain) AS target_subdomain,
        any_value(target_root_domain) AS target_root_domain,
-       min(fetch_time) AS first_seen,
-       max(fetch_time) AS last_seen,
-       max({'t': fetch_time, 'v': NOT (nofollow OR ugc OR sponsored)}).v AS followed,
-       max({'t': fetch_time, 'v': redirect}).v AS redirect,
-       max({'t': fetch_time, 'v': rel_canonical}).v AS rel_canonical
-FROM raw_links
+       min({first}) AS first_seen,
+       max({last}) AS last_seen,
+       max({{'t': {last}, 'v': {followed}}}).v AS followed,
+       max({{'t': {last}, 'v': redirect}}).v AS redirect,
+       max({{'t': {last}, 'v': rel_canonical}}).v AS rel_canonical,
+       max({{'t': {last}, 'e': {anchor} <> '', 'a': {anchor}}}).a AS anchor_raw
+FROM ({source})
 WHERE source_page <> target_page
-GROUP BY source_page, target_page;
+GROUP BY source_page, target_page
+"""
+_RAW_SPANS = {
+    "source": "SELECT * FROM raw_links",
+    "first": "fetch_time",
+    "last": "fetch_time",
+    "anchor": "anchor_text",
+    # ugc and sponsored count as nofollow: search engines read all three as "do not vouch"
+    "followed": "NOT (nofollow OR ugc OR sponsored)",
+}
+_SPAN_COLUMNS = (
+    "source_page, target_page, source_subdomain, source_root_domain, target_subdomain,"
+    " target_root_domain, first_seen, last_seen, followed, redirect, rel_canonical, anchor_raw"
+)
 
--- Lost on the first later capture of the source page that no longer had the link
--- (a 404 capture has no links, so a page that disappears loses all of them).
-CREATE TABLE links AS
-SELECT s.source_page, s.source_subdomain, s.source_root_domain,
-       s.target_page, s.target_subdomain, s.target_root_domain,
-       s.followed, s.redirect, s.rel_canonical,
+# Lost on the first later capture of the source page that no longer had the link
+# (a 404 capture has no links, so a page that disappears loses all of them).
+LINKS_FROM_SPANS = """
+SELECT s.*,
        s.last_seen >= coalesce(p.latest_time, s.last_seen) AS live,
        CAST(s.first_seen AS DATE) AS date_gained,
        CASE WHEN s.last_seen >= coalesce(p.latest_time, s.last_seen) THEN NULL
             ELSE CAST(nxt.fetch_time AS DATE) END AS date_lost
-FROM link_spans s
+FROM spans s
 LEFT JOIN page_latest p ON p.page = s.source_page
-ASOF LEFT JOIN captures nxt ON nxt.page = s.source_page AND nxt.fetch_time > s.last_seen;
+ASOF LEFT JOIN captures nxt ON nxt.page = s.source_page AND nxt.fetch_time > s.last_seen
+"""
 
-DROP TABLE link_spans;
+# The link records of each page's newest capture, as the spam signals read them.
+_LATEST_COLUMNS = (
+    "source_page, source_root_domain, target_page, target_root_domain, anchor_text, in_nav,"
+    " redirect, rel_canonical, fetch_time"
+)
+LATEST_LINKS = """
+CREATE TABLE latest_links AS
+SELECT r.*
+FROM ({source}) r
+JOIN page_latest p ON p.page = r.source_page AND p.latest_time = r.fetch_time
+WHERE r.source_page <> r.target_page
 """
 
 
-def build_link_state(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(CAPTURES)
+def build_link_state(con: duckdb.DuckDBPyConnection, saved: BuildState | None = None) -> None:
+    """Tables ``captures``, ``page_latest``, ``links`` and ``latest_links`` from the records in
+    ``raw_pages`` / ``raw_links``, merged into ``saved`` when given (then those views hold only
+    the records the saved state has not seen)."""
+    con.execute(NEW_CAPTURES)
+    https = "starts_with(url, 'https:')"
+    if saved is None:
+        con.execute(CAPTURES.format(source="SELECT * FROM new_captures", https=https))
+    else:
+        merged = (
+            f"SELECT *, https AS https_flag FROM {saved.table('captures')} UNION ALL BY NAME"
+            f" SELECT *, {https} AS https_flag FROM new_captures"
+        )
+        con.execute(CAPTURES.format(source=merged, https="https_flag"))
+    con.execute("DROP TABLE new_captures")
     con.execute(PAGE_LATEST)
-    con.execute(LINKS)
+    if saved is None:
+        con.execute(SPANS.format(table="spans", **_RAW_SPANS))
+        con.execute(f"CREATE TABLE links AS {LINKS_FROM_SPANS}")
+        latest_source = f"SELECT {_LATEST_COLUMNS} FROM raw_links"
+    else:
+        _merge_links(con, saved)
+        latest_source = (
+            f"SELECT {_LATEST_COLUMNS} FROM {saved.table('latest_links')}"
+            f" UNION ALL SELECT {_LATEST_COLUMNS} FROM raw_links"
+        )
+    con.execute("DROP TABLE spans")
+    con.execute(LATEST_LINKS.format(source=latest_source))
+
+
+def _merge_links(con: duckdb.DuckDBPyConnection, saved: BuildState) -> None:
+    """Only links of pages with new records can change (their spans, liveness and lost date);
+    the saved rows of every other page are copied as they are."""
+    con.execute(SPANS.format(table="new_spans", **_RAW_SPANS))
+    con.execute(
+        "CREATE TABLE touched AS SELECT DISTINCT page FROM raw_pages"
+        " UNION SELECT DISTINCT source_page FROM raw_links"
+    )
+    old = saved.table("links")
+    touched_spans = (
+        f"SELECT {_SPAN_COLUMNS} FROM {old} o SEMI JOIN touched t ON t.page = o.source_page"
+        f" UNION ALL SELECT {_SPAN_COLUMNS} FROM new_spans"
+    )
+    con.execute(
+        SPANS.format(
+            table="spans", source=touched_spans, first="first_seen", last="last_seen",
+            followed="followed", anchor="anchor_raw",
+        )
+    )  # fmt: skip
+    con.execute(
+        f"CREATE TABLE links AS SELECT o.* FROM {old} o"
+        f" ANTI JOIN touched t ON t.page = o.source_page"
+        f" UNION ALL BY NAME {LINKS_FROM_SPANS}"
+    )
+    con.execute("DROP TABLE new_spans; DROP TABLE touched")

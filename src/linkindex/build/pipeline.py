@@ -6,7 +6,6 @@ Computes the content-derived index_id first, so an identical rebuild publishes n
 from __future__ import annotations
 
 import base64
-import hashlib
 import sqlite3
 import time
 from collections.abc import Callable
@@ -18,11 +17,20 @@ import duckdb
 from linkindex.build.aggregates import build_aggregates
 from linkindex.build.authority import build_authority
 from linkindex.build.calibration import Calibration
+from linkindex.build.inputs import (
+    content_index_id,
+    crawl_names,
+    create_views,
+    digest_parts,
+    list_parts,
+)
 from linkindex.build.link_outputs import prepare_link_tables
-from linkindex.build.link_state import build_link_state, load_inputs
+from linkindex.build.link_state import build_link_state
+from linkindex.build.metric_history import first_capture_date, prepare_history_tables
 from linkindex.build.outputs import ROOT_DOMAINS, table_queries
 from linkindex.build.spam_model import build_spam_scores, load_model
 from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.build.state import load_state, plan_build, save_state
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import store_layout_digest
@@ -37,10 +45,6 @@ BATCH_ROWS = 65536
 DEFAULT_MEMORY_LIMIT = "4GB"
 
 
-class NothingToBuild(RuntimeError):
-    pass
-
-
 @dataclass
 class BuildResult:
     index_id: str
@@ -49,6 +53,8 @@ class BuildResult:
     index_date: str
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
+    # How the link state was made: "full", or "incremental" (new parts merged into saved state).
+    link_state: str = "full"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -57,29 +63,6 @@ class BuildResult:
 def snapshot_name(index_id: str) -> str:
     """A file-system-safe name for a snapshot folder (index ids are standard base64)."""
     return base64.b16encode(base64.b64decode(index_id)).decode("ascii").lower()
-
-
-def _input_files(home: Home) -> tuple[list[Path], list[Path]]:
-    pages = sorted(home.crawls.glob("*/pages-*.parquet"))
-    links = sorted(home.crawls.glob("*/links-*.parquet"))
-    if not pages and not links:
-        raise NothingToBuild(
-            f"no ingested crawls under {home.crawls}; run `linkindex ingest` first"
-        )
-    return pages, links
-
-
-def _content_index_id(con: duckdb.DuckDBPyConnection) -> str:
-    # Order-independent digest of every input record: the same records in any file layout
-    # give the same id, and any added, removed or changed record gives another.
-    links = con.execute(
-        "SELECT count(*), coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) FROM raw_links"
-    ).fetchone()
-    pages = con.execute(
-        "SELECT count(*), coalesce(sum(hash(*COLUMNS(*))::HUGEINT), 0) FROM raw_pages"
-    ).fetchone()
-    digest = hashlib.sha256(f"{ALGORITHM_VERSION}|{links}|{pages}".encode()).digest()[:16]
-    return base64.b64encode(digest).decode("ascii")
 
 
 def _connect(work: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
@@ -99,6 +82,7 @@ def build_index(
     home: Home,
     *,
     force: bool = False,
+    full: bool = False,
     memory_limit: str | None = None,
     keep: int = 3,
     recalibrate: bool = False,
@@ -106,7 +90,9 @@ def build_index(
 ) -> BuildResult:
     """Build a snapshot from every ingested crawl and publish it as current.
 
-    ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
+    The link state of the last build is kept (``home.link_state``): when the crawls since are
+    new parts only, they are merged into it instead of re-reading every crawl; ``full``
+    ignores it. ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
     ``recalibrate`` fits the score calibrations afresh instead of reusing the current
     snapshot's (and so rebuilds even unchanged content).
     """
@@ -114,14 +100,16 @@ def build_index(
     started = time.monotonic()
     step = on_step or (lambda _name: None)
     home.ensure()
-    page_files, link_files = _input_files(home)
+    parts = list_parts(home.crawls)
     layout = SnapshotLayout(home.snapshots)
     with layout.building() as work:
+        plan = plan_build(load_state(home.link_state, ALGORITHM_VERSION), parts, full=full)
         con = _connect(work, memory_limit)
         try:
-            load_inputs(con, page_files, link_files)
             step("hashing input records")
-            index_id = _content_index_id(con)
+            digests = [*(plan.state.digests if plan.state else ()),
+                       *digest_parts(con, home.crawls, list(plan.new_parts))]  # fmt: skip
+            index_id = content_index_id(ALGORITHM_VERSION, digests)
             name = snapshot_name(index_id)
             current = layout.current_name() or ""
             if not force and current.split("-")[0] == name:
@@ -132,8 +120,17 @@ def build_index(
                         time.monotonic() - started, dict(meta.get("counts", {})),
                     )  # fmt: skip
                 force = True  # same records in an older store layout: rebuild beside it
-            step("tracking links across crawls")
-            build_link_state(con)
+            step("loading inputs (read_parquet views)")
+            create_views(con, home.crawls, list(plan.new_parts))
+            step(
+                "merging new records into the saved link state"
+                if plan.incremental
+                else "tracking links across crawls"
+            )
+            build_link_state(con, plan.state)
+            if plan.new_parts:
+                step("saving the link state for the next build")
+                save_state(con, home.link_state, ALGORITHM_VERSION, digests)
             step("counting links at every scope")
             build_aggregates(con)
             step("scoring spam signals")
@@ -148,7 +145,12 @@ def build_index(
             folder.mkdir()
             writer = SnapshotWriter(folder)
             counts: dict[str, int] = {}
-            for table, columns, sql in [*table_queries(), *prepare_link_tables(con)]:
+            previous_folder = layout.path_of(current) if current else None
+            for table, columns, sql in [
+                *table_queries(),
+                *prepare_link_tables(con),
+                *prepare_history_tables(con, previous_folder),
+            ]:
                 step(f"writing {table}")
                 reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
                 counts[table] = writer.write(table, columns, reader)
@@ -159,13 +161,11 @@ def build_index(
             index_date = con.execute(
                 "SELECT coalesce(strftime(max(latest_time), '%Y-%m-%d'), '') FROM page_latest"
             ).fetchone()[0]
-            crawls = [
-                r[0]
-                for r in con.execute("SELECT DISTINCT crawl FROM raw_pages ORDER BY 1").fetchall()
-            ]
+            crawls = crawl_names(digests)
             meta = {
                 "index_id": index_id,
                 "index_date": index_date,
+                "first_capture_date": first_capture_date(con),
                 "built_at": int(time.time()),
                 "algorithm": ALGORITHM_VERSION,
                 "crawls": crawls,
@@ -184,7 +184,10 @@ def build_index(
         writer.finish()
         step("publishing")
         published = layout.publish(folder, name, keep=keep, replace=force)
-    return BuildResult(index_id, published, False, index_date, time.monotonic() - started, counts)
+    return BuildResult(
+        index_id, published, False, index_date, time.monotonic() - started, counts,
+        "incremental" if plan.incremental else "full",
+    )  # fmt: skip
 
 
 def _read_existing_meta(folder: Path) -> dict:

@@ -28,7 +28,8 @@ POISON_WORDS = (
 )  # fmt: skip
 POISON_PATTERN = r"\b(" + "|".join(POISON_WORDS) + r")\b"
 
-# Per page of a root domain, from the newest capture of each 200 page: links and their text.
+# Per page of a root domain, from the newest capture of each 200 page (latest_links, built in
+# link_state.py): links and their text.
 PAGE_OUTLINKS = """
 CREATE TABLE page_outlinks AS
 SELECT r.source_page AS page,
@@ -43,10 +44,9 @@ SELECT r.source_page AS page,
        count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain
                         AND regexp_matches(lower(r.anchor_text), '{poison}')) AS poison_anchors,
        bool_or(r.target_root_domain = 'linkedin.com') AS links_linkedin
-FROM raw_links r
-JOIN page_latest p ON p.page = r.source_page AND p.latest_time = r.fetch_time
+FROM latest_links r
+JOIN page_latest p ON p.page = r.source_page
 WHERE p.http_status = 200 AND NOT r.redirect AND NOT r.rel_canonical
-  AND r.source_page <> r.target_page
 GROUP BY r.source_page
 """
 
@@ -58,8 +58,7 @@ WITH anchors AS (
     SELECT r.target_root_domain AS target, r.source_root_domain AS source,
            regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g') AS anchor,
            regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g') AS brand
-    FROM raw_links r
-    JOIN page_latest p ON p.page = r.source_page AND p.latest_time = r.fetch_time
+    FROM latest_links r
     WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
       AND NOT r.rel_canonical AND r.anchor_text <> ''
 )

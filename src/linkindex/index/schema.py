@@ -133,6 +133,7 @@ def create_statements() -> list[str]:
         )
     statements += page_list_create_statements()
     statements += link_create_statements()
+    statements += authority_history_create_statements()
     return statements
 
 
@@ -321,6 +322,19 @@ def page_list_index_statements() -> list[str]:
                     f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, page, http_code)"
                 )
     return statements
+
+
+# PA and DA from earlier builds (build/metric_history.py): one row per (page or root domain, day)
+# on which its score changed, target_id from link_keys_page / link_keys_root_domain.
+AUTHORITY_HISTORY_COLUMNS: tuple[str, ...] = ("target_id", "day", "value")
+AUTHORITY_HISTORY_TABLES = ("page_authority_history", "domain_authority_history")
+
+
+def authority_history_create_statements() -> list[str]:
+    return [
+        _table_ddl(table, AUTHORITY_HISTORY_COLUMNS, "target_id, day")
+        for table in AUTHORITY_HISTORY_TABLES
+    ]
 
 
 def store_layout_digest() -> str:

@@ -11,12 +11,13 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from linkindex.index import distributions, link_queries, page_lists
+from linkindex.index import distributions, histories, link_queries, page_lists
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import (
     LINKING_ROOT_SORT_KEYS,
@@ -25,6 +26,7 @@ from linkindex.index.schema import (
     ROOT_DOMAIN_SCORE_COLUMNS,
     SUBDOMAIN_COLUMNS,
     URL_METRIC_FIELDS,
+    link_key_table,
     linking_root_table,
 )
 from linkindex.index.writer import STORE_FILE
@@ -359,6 +361,29 @@ class Snapshot:
         return link_queries.link_intersect(
             self._con(), positives, negatives, source_scope, sort, minimum_matching, after, limit
         )
+
+    # Metric histories (spec 2.5): the queries live in index/histories.py.
+    def metric_histories(
+        self, target: CanonicalURL, request: histories.HistoryRequest
+    ) -> dict[str, list[dict]]:
+        first = self.meta.get("first_capture_date")
+        when = histories.Calendar(self.index_date, date.fromisoformat(first) if first else None)
+        return histories.metric_histories(self._con(), target, when, request)
+
+    def authority_history_batches(
+        self, metric: str, batch_rows: int = 65536
+    ) -> Iterator[list[tuple[str, int, int]]]:
+        """(page or root domain, day, value) of every stored PA or DA change, for the next
+        build, in batches (a large index has millions; none before the tables existed)."""
+        table = histories.authority_table(metric)
+        keys = link_key_table(histories.AUTHORITY_TABLES[metric])
+        exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
+        if self._con().execute(exists, (table,)).fetchone() is None:
+            return
+        sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
+        cursor = self._con().execute(sql)
+        while rows := cursor.fetchmany(batch_rows):
+            yield rows
 
 
 class CurrentSnapshot:

@@ -87,6 +87,30 @@ def linking_root_domains(web: Web, hist: _History, target: str, scope: str) -> l
     return out
 
 
+def links_to_page(web: Web, hist: _History, target: int) -> list[dict]:
+    """Every page that ever linked straight to page ``target``, with the dates of that link:
+    the first and last capture that had it, and the next capture of its source without it."""
+    dates = [d.isoformat() for d in web.crawl_dates]
+    out = []
+    for p in range(web.n_pages):
+        if p == target:
+            continue
+        had = [k for k in hist.captures[p] if any(r[0] == target for r in hist.rows[p, k])]
+        if not had:
+            continue
+        later = [k for k in hist.captures[p] if k > had[-1]]
+        out.append(
+            {
+                "source_page": web.page_keys[p],
+                "external": bool(web.page_domain[p] != web.page_domain[target]),
+                "date_first_seen": dates[had[0]],
+                "date_last_seen": dates[had[-1]],
+                "date_disappeared": dates[later[0]] if later else None,
+            }
+        )
+    return sorted(out, key=lambda link: link["source_page"])
+
+
 def _target_root(web: Web, target: str, scope: str) -> str:
     if scope == "root_domain":
         return target
@@ -188,6 +212,11 @@ def compute_truth(web: Web) -> dict:
             "scope": scope,
             "why": why,
             "linking_root_domains": linking_root_domains(web, hist, key, scope),
+            **(
+                {"links": links_to_page(web, hist, web.page_keys.index(key))}
+                if scope == "page"
+                else {}
+            ),
         }
         for (key, scope), why in why_of.items()
     ]

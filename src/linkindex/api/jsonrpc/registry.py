@@ -5,7 +5,7 @@ Keyword, ranking and SERP methods need search data, which a link index does not 
 
 from __future__ import annotations
 
-from linkindex.api.jsonrpc import brand, intersect, link_list, links, pages, site
+from linkindex.api.jsonrpc import brand, histories, intersect, link_list, links, pages, site
 from linkindex.api.jsonrpc.methods import Method
 
 METHODS: dict[str, Method] = {
@@ -17,6 +17,7 @@ METHODS: dict[str, Method] = {
         *link_list.METHODS,
         *intersect.METHODS,
         *brand.METHODS,
+        *histories.METHODS,
     )
 }
 

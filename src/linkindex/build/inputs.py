@@ -1,0 +1,129 @@
+"""The build's inputs: the ingested Parquet parts, a content digest per part, and DuckDB views.
+
+Part digests are order-independent sums of record hashes, so they add up to the index_id.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
+
+_SQL_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "bool": "BOOLEAN"}
+PART_KINDS: dict[str, pa.Schema] = {"pages": PAGE_SCHEMA, "links": LINK_SCHEMA}
+
+
+class NothingToBuild(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """One ingested Parquet file, named relative to the crawls folder, as found on disk."""
+
+    kind: str  # "pages" or "links"
+    name: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class PartDigest:
+    """What a build needs to know of a part without reading it again."""
+
+    part: InputPart
+    rows: int
+    hash_sum: int
+    crawls: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self.part), "rows": self.rows, "hash_sum": str(self.hash_sum),
+                "crawls": list(self.crawls)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: dict) -> PartDigest:
+        part = InputPart(str(data["kind"]), str(data["name"]), int(data["size"]),
+                         int(data["mtime_ns"]))  # fmt: skip
+        return cls(part, int(data["rows"]), int(data["hash_sum"]), tuple(data["crawls"]))
+
+
+def list_parts(crawls: Path) -> list[InputPart]:
+    """Every ingested part under ``crawls``, pages first, in name order."""
+    parts = []
+    for kind in PART_KINDS:
+        for path in sorted(crawls.glob(f"*/{kind}-*.parquet")):
+            stat = path.stat()
+            name = path.relative_to(crawls).as_posix()
+            parts.append(InputPart(kind, name, stat.st_size, stat.st_mtime_ns))
+    if not parts:
+        raise NothingToBuild(f"no ingested crawls under {crawls}; run `linkindex ingest` first")
+    return parts
+
+
+def create_views(con: duckdb.DuckDBPyConnection, crawls: Path, parts: list[InputPart]) -> None:
+    """Create views ``raw_pages`` and ``raw_links`` over the given parts (either may be empty)."""
+    for kind, schema in PART_KINDS.items():
+        files = [crawls / p.name for p in parts if p.kind == kind]
+        con.execute(f"CREATE OR REPLACE VIEW raw_{kind} AS {_records_sql(con, files, schema)}")
+
+
+def _records_sql(con: duckdb.DuckDBPyConnection, files: list[Path], schema: pa.Schema) -> str:
+    if not files:  # a crawl of pages without links (or the reverse) is still a crawl
+        columns = ", ".join(f"NULL::{_sql_type(f)} AS {f.name}" for f in schema)
+        return f"SELECT {columns} LIMIT 0"
+    # A view cannot take bind parameters, so the file list is spelled as quoted literals.
+    listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    source = f"read_parquet([{listing}], union_by_name = true)"
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    # Parts written before a column existed lack it: it reads as NULL ("not measured").
+    # Parquet has no second-resolution timestamps, so writers differ (ms, us): normalize.
+    # A record without a capture time cannot be placed in history and is left out.
+    columns = ", ".join(
+        "CAST(fetch_time AS TIMESTAMP) AS fetch_time"
+        if f.name == "fetch_time"
+        else (f.name if f.name in present else f"NULL::{_sql_type(f)} AS {f.name}")
+        for f in schema
+    )
+    return f"SELECT {columns} FROM {source} WHERE fetch_time IS NOT NULL"
+
+
+def _sql_type(field: pa.Field) -> str:
+    return "TIMESTAMP" if pa.types.is_timestamp(field.type) else _SQL_TYPES[str(field.type)]
+
+
+def digest_parts(
+    con: duckdb.DuckDBPyConnection, crawls: Path, parts: list[InputPart]
+) -> list[PartDigest]:
+    """Count and hash every record of each part, as the views read it (one scan per part)."""
+    digests = []
+    for part in parts:
+        schema = PART_KINDS[part.kind]
+        columns = ", ".join(f.name for f in schema)
+        rows, hash_sum, crawl_names = con.execute(
+            f"SELECT count(*), coalesce(sum(hash({columns})::HUGEINT), 0),"
+            f" list(DISTINCT crawl ORDER BY crawl)"
+            f" FROM ({_records_sql(con, [crawls / part.name], schema)})"
+        ).fetchone()
+        digests.append(PartDigest(part, rows, int(hash_sum), tuple(crawl_names or ())))
+    return digests
+
+
+def content_index_id(algorithm: str, digests: list[PartDigest]) -> str:
+    """The index_id of these records: the same records in any file layout give the same id,
+    and any added, removed or changed record gives another."""
+    totals = {}
+    for kind in PART_KINDS:
+        mine = [d for d in digests if d.part.kind == kind]
+        totals[kind] = (sum(d.rows for d in mine), sum(d.hash_sum for d in mine))
+    text = f"{algorithm}|{totals['links']}|{totals['pages']}"
+    return base64.b64encode(hashlib.sha256(text.encode()).digest()[:16]).decode("ascii")
+
+
+def crawl_names(digests: list[PartDigest]) -> list[str]:
+    return sorted({c for d in digests if d.part.kind == "pages" for c in d.crawls})

@@ -1,0 +1,104 @@
+"""The link state one build keeps for the next: its tables as Parquet, and the parts they hold.
+
+A build whose inputs only add parts to these merges the new parts in (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from linkindex.build.inputs import InputPart, PartDigest
+
+# Bump when a state table's columns or meaning change: older state is then ignored.
+STATE_VERSION = 1
+STATE_TABLES = ("captures", "links", "latest_links")
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class BuildState:
+    """A saved state, valid for ``algorithm``: what it was built from."""
+
+    folder: Path
+    digests: tuple[PartDigest, ...]
+
+    def table(self, name: str) -> str:
+        """A SQL source reading one saved table."""
+        return "read_parquet('" + str(self.folder / f"{name}.parquet").replace("'", "''") + "')"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How this build gets its link state: from saved state plus new parts, or from scratch."""
+
+    state: BuildState | None
+    new_parts: tuple[InputPart, ...]
+    reason: str
+
+    @property
+    def incremental(self) -> bool:
+        return self.state is not None
+
+
+def load_state(folder: Path, algorithm: str) -> BuildState | None:
+    """The saved state in ``folder``, or None if there is none this code can use."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    if manifest.get("version") != STATE_VERSION or manifest.get("algorithm") != algorithm:
+        return None
+    if not all((folder / f"{t}.parquet").is_file() for t in STATE_TABLES):
+        return None
+    return BuildState(folder, tuple(PartDigest.from_json(d) for d in manifest["parts"]))
+
+
+def plan_build(state: BuildState | None, parts: list[InputPart], *, full: bool) -> Plan:
+    """Incremental when the saved state's parts are all still there, unchanged; else full.
+
+    A removed or rewritten part may have held records the state counts, so only a full
+    build can take them out.
+    """
+    if full:
+        return Plan(None, tuple(parts), "full build requested")
+    if state is None:
+        return Plan(None, tuple(parts), "no saved link state")
+    now = {p.name: p for p in parts}
+    for digest in state.digests:
+        if now.get(digest.part.name) != digest.part:
+            return Plan(None, tuple(parts), f"input part changed or removed: {digest.part.name}")
+    known = {d.part.name for d in state.digests}
+    new = tuple(p for p in parts if p.name not in known)
+    return Plan(state, new, f"{len(new)} new part(s) merged into the saved link state")
+
+
+def save_state(
+    con: duckdb.DuckDBPyConnection, folder: Path, algorithm: str, digests: list[PartDigest]
+) -> None:
+    """Write the build's state tables and manifest, then swap them in for the old state.
+
+    The manifest is written last and the folder renamed into place, so a build killed midway
+    leaves either the old state or none (the next build is then a full one), never a mix.
+    """
+    for leftover in [*folder.parent.glob(folder.name + ".new-*"),
+                     *folder.parent.glob(folder.name + ".old-*")]:  # fmt: skip
+        shutil.rmtree(leftover, ignore_errors=True)  # from a killed build; we hold the build lock
+    staging = folder.with_name(folder.name + f".new-{os.getpid()}")
+    staging.mkdir(parents=True)
+    for table in STATE_TABLES:
+        target = str(staging / f"{table}.parquet").replace("'", "''")
+        con.execute(f"COPY {table} TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+    manifest = {"version": STATE_VERSION, "algorithm": algorithm,
+                "parts": [d.to_json() for d in digests]}  # fmt: skip
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    retired = folder.with_name(folder.name + f".old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(retired)
+    staging.rename(folder)
+    shutil.rmtree(retired, ignore_errors=True)

@@ -1,0 +1,435 @@
+"""Metric histories of a target (spec 2.5): daily and monthly values, gains and losses of its link
+counts, derived from the link rows' first and lost days, and PA / DA kept from earlier builds.
+
+Snapshot.metric_histories exposes it; docs/metrics.md ("Metric histories") states the rules.
+"""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from linkindex.index import schema
+from linkindex.index.link_queries import day_number, key_id
+from linkindex.index.schema import (
+    LINK_NOFOLLOW,
+    LINK_REDIRECT,
+    LINK_REL_CANONICAL,
+    URL_METRIC_FIELDS,
+)
+from linkindex.urls import CanonicalURL, Scope
+
+DAILY_DAYS = 60  # daily histories: the index date and the 60 days before it
+MONTHLY_MONTHS = 32  # monthly histories: the index month and the 32 months before it
+
+# Spec 2.5: every current link count (each *_to_* metric but the deleted_* ones), PA and DA.
+COUNT_METRICS: tuple[str, ...] = tuple(
+    f for f in URL_METRIC_FIELDS if "_to_" in f and not f.startswith("deleted_")
+)
+AUTHORITY_METRICS: tuple[str, ...] = ("page_authority", "domain_authority")
+DELTA_METRICS: tuple[str, ...] = (*COUNT_METRICS, *AUTHORITY_METRICS)
+# Value-only keys: a distribution (10 buckets, the rules of index/distributions.py) per date.
+DISTRIBUTION_METRICS: tuple[str, ...] = (
+    "root_domains_to_root_domain_by_root_domains",
+    "nofollow_root_domains_to_root_domain_by_root_domains",
+    "pages_to_root_domain_by_spam_score",
+    "nofollow_pages_to_root_domain_by_spam_score",
+    "root_domains_to_root_domain_by_spam_score",
+    "nofollow_root_domains_to_root_domain_by_spam_score",
+)
+VALUE_METRICS: tuple[str, ...] = (*DELTA_METRICS, *DISTRIBUTION_METRICS)
+assert len(COUNT_METRICS) == 27, COUNT_METRICS
+
+HISTORY_KINDS = (
+    "daily_history_deltas",
+    "daily_history_values",
+    "monthly_history_deltas",
+    "monthly_history_values",
+)
+AUTHORITY_TABLES = {"page_authority": "page", "domain_authority": "root_domain"}
+
+_NEVER = np.iinfo(np.int64).max  # the lost day of a live link
+_SCOPES: tuple[Scope, ...] = ("page", "subdomain", "root_domain")
+# The columns read per link row, in this order; the source's own scores only at root-domain
+# scope (the distributions), the source subdomain only at subdomain scope. Fewer columns: the
+# fetch is most of a heavy target's cost.
+_COLUMNS = (
+    "source_id", "source_root_id", "link_id", "flags", "first_day", "coalesce(lost_day, ?)",
+    "source_subdomain_id", "-neg_spam_score", "-neg_root_domains_to_source_root_domain",
+)  # fmt: skip
+SOURCE, SOURCE_ROOT, LINK, FLAGS, FIRST, LOST, SOURCE_SUB, SPAM, ROOTS_TO_SOURCE_ROOT = range(9)
+_WIDTH = {"page": 6, "subdomain": 7, "root_domain": 9}
+_SOURCE_AT = {"page": SOURCE, "subdomain": SOURCE_SUB, "root_domain": SOURCE_ROOT}
+
+
+def authority_table(metric: str) -> str:
+    """The snapshot table holding a score's values from earlier builds (build/metric_history)."""
+    return f"{metric}_history"
+
+
+@dataclass(frozen=True)
+class HistoryRequest:
+    """The metric names asked for in each of the four histories (empty = not asked)."""
+
+    daily_history_deltas: tuple[str, ...] = ()
+    daily_history_values: tuple[str, ...] = ()
+    monthly_history_deltas: tuple[str, ...] = ()
+    monthly_history_values: tuple[str, ...] = ()
+
+    def asked(self) -> list[tuple[str, tuple[str, ...]]]:
+        return [(k, getattr(self, k)) for k in HISTORY_KINDS if getattr(self, k)]
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The dates of the four histories: (label, day) points and (label, day, day before) pairs."""
+
+    index_date: date
+    first_date: date | None  # the index's oldest capture: it knows nothing before that day
+
+    def daily(self) -> list[tuple[str, date]]:
+        days = [self.index_date - timedelta(days=k) for k in range(DAILY_DAYS + 1)]
+        return [(d.isoformat(), d) for d in days]
+
+    def monthly(self) -> list[tuple[str, date]]:
+        """Each month's last day, the index date for the index's own month; newest first."""
+        months = []
+        year, month = self.index_date.year, self.index_date.month
+        for _ in range(MONTHLY_MONTHS + 2):  # one more: the end before the oldest month
+            end = date(year, month, calendar.monthrange(year, month)[1])
+            months.append((f"{year:04d}-{month:02d}", min(end, self.index_date)))
+            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        return months
+
+    def known(self, day: date) -> bool:
+        return self.first_date is None or day >= self.first_date
+
+    def points(self, kind: str) -> list[tuple[str, date]]:
+        """Value dates, newest first; dates before the index's oldest capture are left out."""
+        points = self.daily() if kind.startswith("daily") else self.monthly()[:-1]
+        return [(label, day) for label, day in points if self.known(day)]
+
+    def pairs(self, kind: str) -> list[tuple[str, date, date]]:
+        """(label, day, the day it is compared with) for the deltas."""
+        if kind.startswith("daily"):
+            return [(label, d, d - timedelta(days=1)) for label, d in self.points(kind)]
+        months = self.monthly()
+        return [
+            (label, day, months[i + 1][1])
+            for i, (label, day) in enumerate(months[:-1])
+            if self.known(day)
+        ]
+
+
+def metric_histories(
+    con: sqlite3.Connection,
+    target: CanonicalURL,
+    when: Calendar,
+    request: HistoryRequest,
+) -> dict[str, list[dict]]:
+    """The asked histories of a target, keyed by the request's field names, in its order."""
+    asked = request.asked()
+    days: set[date] = set()
+    for kind, _ in asked:
+        if kind.endswith("_values"):
+            days.update(day for _, day in when.points(kind))
+        else:
+            days.update(d for _, day, before in when.pairs(kind) for d in (day, before))
+    grid = np.array(sorted(day_number(d) for d in days), dtype=np.int64)
+    column = {d: i for i, d in enumerate(grid.tolist())}
+    names = {name for _, metric_names in asked for name in metric_names}
+    series = _CountSeries(con, target, grid).compute(names)
+    series.update(_authority_series(con, target, grid, names))
+    out: dict[str, list[dict]] = {}
+    for kind, metric_names in asked:
+        entries = []
+        for name in metric_names:
+            values = series[name]
+            if kind.endswith("_values"):
+                points = [
+                    {"date": label, "value": _plain(values[column[day_number(day)]])}
+                    for label, day in when.points(kind)
+                    if values[column[day_number(day)]] is not None
+                ]
+                entries.append({"metric_name": name, "metric_values": points})
+                continue
+            pairs = when.pairs(kind)
+            now_at = [column[day_number(day)] for _, day, _ in pairs]
+            before_at = [column[day_number(before)] for _, _, before in pairs]
+            if name in AUTHORITY_TABLES:
+                changes = [
+                    (label, values[i], values[j])
+                    for (label, _, _), i, j in zip(pairs, now_at, before_at, strict=True)
+                    if values[i] is not None and values[j] is not None
+                ]  # no score before the first build: no change to show
+                ups = [max(now - then, 0) for _, now, then in changes]
+                downs = [max(then - now, 0) for _, now, then in changes]
+                labels = [label for label, _, _ in changes]
+            else:
+                ups, downs = series.gains(name, now_at, before_at)
+                labels = [label for label, _, _ in pairs]
+            gained = [{"date": d, "count": int(n)} for d, n in zip(labels, ups, strict=True)]
+            lost = [{"date": d, "count": int(n)} for d, n in zip(labels, downs, strict=True)]
+            entries.append({"metric_name": name, "metric_deltas": {"gained": gained, "lost": lost}})
+        out[kind] = entries
+    return out
+
+
+def _plain(value: object) -> object:
+    return value.tolist() if isinstance(value, np.ndarray) else int(value)  # type: ignore[arg-type]
+
+
+class _Series(dict):
+    """metric name -> its value per grid day; counts also keep their units for the deltas.
+
+    A count's units (linking pages or root domains) are kept as bitsets: one row per unit,
+    bit k set when the unit counts on grid day k (np.packbits along the days)."""
+
+    def __init__(self, days: int) -> None:
+        super().__init__()
+        self.days = days
+        self.units: dict[str, np.ndarray] = {}
+
+    def add_units(self, name: str, packed: np.ndarray) -> None:
+        # Turned to one bitset per day over the units: a day's count is a popcount, and a
+        # delta compares two contiguous rows.
+        live = np.unpackbits(packed, axis=1, count=self.days).view(bool)
+        by_day = np.ascontiguousarray(np.packbits(live, axis=0).T)
+        self.units[name] = by_day
+        self[name] = np.bitwise_count(by_day).sum(axis=1, dtype=np.int64)
+
+    def gains(
+        self, name: str, now_at: list[int], before_at: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per pair of grid days: units counted on the day and not the day before, and the
+        reverse."""
+        by_day = self.units[name]
+        now, then = by_day[now_at], by_day[before_at]
+        gained = np.bitwise_count(now & ~then).sum(axis=1, dtype=np.int64)
+        lost = np.bitwise_count(then & ~now).sum(axis=1, dtype=np.int64)
+        return gained, lost
+
+
+def _any_per_unit(packed: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """OR of the bitset rows of each unit (rows sorted by unit; ``starts`` its first rows)."""
+    if len(starts) == 0:
+        return np.zeros((0, packed.shape[1]), dtype=np.uint8)
+    return np.bitwise_or.reduceat(packed, starts, axis=0)
+
+
+def _only(packed: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The bitset rows with their bits cleared where ``keep`` is false."""
+    return packed & np.where(keep, 0xFF, 0).astype(np.uint8)[:, None]
+
+
+class _CountSeries:
+    """The 27 link counts and the six distributions of one target on every day of a grid.
+
+    Each row of link_rows is one link with its first and lost day, so the links live on day D
+    are a column of a (rows x days) bit matrix; the counts' units (linking pages, linking root
+    domains) are OR-reductions of the rows grouped per unit, as aggregates.py groups them.
+    """
+
+    def __init__(self, con: sqlite3.Connection, target: CanonicalURL, grid: np.ndarray) -> None:
+        self.con = con
+        self.target = target
+        self.grid = grid
+        self.days = len(grid)
+        self.ids = {scope: key_id(con, scope, target.key(scope)) for scope in _SCOPES}
+        self.root_id = self.ids["root_domain"] if self.ids["root_domain"] is not None else -1
+
+    def compute(self, names: set[str]) -> _Series:
+        series = _Series(self.days)
+        for scope in _SCOPES:
+            wanted = {n for n in names if n in COUNT_METRICS and n.endswith(f"_to_{scope}")}
+            if scope == "root_domain":
+                wanted |= names & set(DISTRIBUTION_METRICS)
+            if wanted:
+                self._scope(scope, wanted, series)
+        return series
+
+    def _rows(self, sql: str, params: Sequence[object], width: int) -> np.ndarray:
+        """A query's integer rows as an array, without a Python tuple per row kept around."""
+        cursor = self.con.execute(sql, params)
+        flat = np.fromiter(itertools.chain.from_iterable(cursor), dtype=np.int64)
+        return flat.reshape(-1, width)
+
+    def _live(self, first: np.ndarray, lost: np.ndarray) -> np.ndarray:
+        """Bit k of row r: the link is live on grid day k (gained on or before it, not lost)."""
+        live = (first[:, None] <= self.grid[None, :]) & (lost[:, None] > self.grid[None, :])
+        return np.packbits(live, axis=1)
+
+    def _scope(self, scope: Scope, wanted: set[str], series: _Series) -> None:
+        target_id = self.ids[scope]
+        width = _WIDTH[scope]
+        if target_id is None:
+            rows = np.zeros((0, width), dtype=np.int64)
+        else:
+            sql = (
+                f"SELECT {', '.join(_COLUMNS[:width])} FROM link_rows"
+                f" WHERE {schema.LINK_TARGET_COLUMNS[scope]} = ?"
+            )
+            rows = self._rows(sql, (int(_NEVER), target_id), width)
+        suffix = f"_to_{scope}"
+        # Direct links from outside the target at its scope (via rows are the indirect ones).
+        outside = rows[:, _SOURCE_AT[scope]] != (target_id if target_id is not None else -1)
+        direct = rows[(rows[:, LINK] == 0) & outside]
+        direct = direct[np.argsort(direct[:, SOURCE], kind="stable")]
+        live = self._live(direct[:, FIRST], direct[:, LOST])
+        followed = (direct[:, FLAGS] & LINK_NOFOLLOW) == 0
+        redirect = (direct[:, FLAGS] & LINK_REDIRECT) != 0
+        _, starts = np.unique(direct[:, SOURCE], return_index=True)
+        page_live = _any_per_unit(live, starts)
+        page_follow = _any_per_unit(_only(live, followed), starts)
+        page_redirect = _any_per_unit(_only(live, redirect), starts)
+        page_root = direct[starts, SOURCE_ROOT]
+        external = page_root != self.root_id
+        page_nofollow = page_live & ~page_follow
+        by_page = {
+            "pages": page_live,
+            "nofollow_pages": page_nofollow,
+            "redirect_pages": page_redirect,
+            "external_pages": page_live[external],
+            "external_nofollow_pages": page_nofollow[external],
+            "external_redirect_pages": page_redirect[external],
+        }
+        for prefix, units in by_page.items():
+            if prefix + suffix in wanted:
+                series.add_units(prefix + suffix, units)
+        # Linking root domains: other root domains with a live linking page.
+        order = np.argsort(page_root[external], kind="stable")
+        _, root_starts = np.unique(page_root[external][order], return_index=True)
+        root_live = _any_per_unit(page_live[external][order], root_starts)
+        root_follow = _any_per_unit(page_follow[external][order], root_starts)
+        root_nofollow = root_live & ~root_follow
+        for prefix, units in (
+            ("root_domains", root_live),
+            ("nofollow_root_domains", root_nofollow),
+        ):
+            if prefix + suffix in wanted:
+                series.add_units(prefix + suffix, units)
+        if {f"indirect_root_domains{suffix}", f"external_indirect_pages{suffix}"} & wanted:
+            self._indirect(rows, suffix, wanted, series)
+        if scope == "root_domain" and wanted & set(DISTRIBUTION_METRICS):
+            first_of_root = direct[starts][external][order][root_starts]
+            self._distributions(
+                wanted, series,
+                page_live[external], page_nofollow[external], direct[starts, SPAM][external],
+                root_live, root_nofollow, first_of_root[:, SPAM],
+                first_of_root[:, ROOTS_TO_SOURCE_ROOT],
+            )  # fmt: skip
+
+    def _indirect(self, rows: np.ndarray, suffix: str, wanted: set[str], series: _Series) -> None:
+        """Links to a page P that redirects or declares its canonical to the target: a pair
+        (link into P, hop P -> target) is live while both are, from root domains other than
+        the target's. Lost hops count for the days they were live."""
+        hop_mask = (rows[:, LINK] == 0) & (
+            (rows[:, FLAGS] & (LINK_REDIRECT | LINK_REL_CANONICAL)) != 0
+        )
+        hops = rows[hop_mask]
+        hops = hops[np.argsort(hops[:, SOURCE], kind="stable")]
+        via_pages = np.unique(hops[:, SOURCE]).tolist()
+        chunks = []
+        for i in range(0, len(via_pages), 500):
+            chunk = via_pages[i : i + 500]
+            marks = ", ".join("?" for _ in chunk)
+            sql = (
+                "SELECT target_id, source_id, source_root_id, first_day, coalesce(lost_day, ?)"
+                f" FROM link_rows WHERE target_id IN ({marks}) AND link_id = 0"
+            )
+            chunks.append(self._rows(sql, [int(_NEVER), *chunk], 5))
+        links = np.concatenate(chunks) if chunks else np.zeros((0, 5), dtype=np.int64)
+        links = links[links[:, 2] != self.root_id]
+        # Pair each link into P with each hop out of P (hops are sorted by P).
+        lo = np.searchsorted(hops[:, SOURCE], links[:, 0], side="left")
+        hi = np.searchsorted(hops[:, SOURCE], links[:, 0], side="right")
+        counts = hi - lo
+        link_of_pair = np.repeat(np.arange(len(links)), counts)
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        hop_of_pair = np.repeat(lo, counts) + offsets
+        start = np.maximum(links[link_of_pair, 3], hops[hop_of_pair, FIRST])
+        end = np.minimum(links[link_of_pair, 4], hops[hop_of_pair, LOST])
+        live = self._live(start, end)
+        for name, unit_column in (
+            (f"indirect_root_domains{suffix}", 2),
+            (f"external_indirect_pages{suffix}", 1),
+        ):
+            if name not in wanted:
+                continue
+            units = links[link_of_pair, unit_column]
+            order = np.argsort(units, kind="stable")
+            _, unit_starts = np.unique(units[order], return_index=True)
+            series.add_units(name, _any_per_unit(live[order], unit_starts))
+
+    def _distributions(
+        self,
+        wanted: set[str],
+        series: _Series,
+        page_live: np.ndarray,
+        page_nofollow: np.ndarray,
+        page_spam: np.ndarray,
+        root_live: np.ndarray,
+        root_nofollow: np.ndarray,
+        root_spam: np.ndarray,
+        root_linkers: np.ndarray,
+    ) -> None:
+        """Each day's 10 buckets, by the linkers' current Spam Score or linking root domains
+        (index/distributions.py's buckets); linkers without a Spam Score are left out."""
+        by_root_domains = np.where(
+            root_linkers <= 0, 0, np.minimum(np.char.str_len(root_linkers.astype(str)), 9)
+        )
+        by_page_spam = np.clip((page_spam - 1) // 10, 0, 9)
+        by_root_spam = np.clip((root_spam - 1) // 10, 0, 9)
+        arrays = {
+            "root_domains_to_root_domain_by_root_domains": (root_live, by_root_domains, None),
+            "nofollow_root_domains_to_root_domain_by_root_domains": (
+                root_nofollow, by_root_domains, None),
+            "pages_to_root_domain_by_spam_score": (page_live, by_page_spam, page_spam),
+            "nofollow_pages_to_root_domain_by_spam_score": (page_nofollow, by_page_spam, page_spam),
+            "root_domains_to_root_domain_by_spam_score": (root_live, by_root_spam, root_spam),
+            "nofollow_root_domains_to_root_domain_by_spam_score": (
+                root_nofollow, by_root_spam, root_spam),
+        }  # fmt: skip
+        for name, (live, buckets, spam) in arrays.items():
+            if name not in wanted:
+                continue
+            keep = np.ones(len(buckets), dtype=bool) if spam is None else spam >= 0
+            one_hot = np.zeros((10, len(buckets)), dtype=np.int64)
+            one_hot[buckets[keep], np.nonzero(keep)[0]] = 1
+            bits = np.unpackbits(live, axis=1, count=self.days).astype(np.int64)
+            counts = one_hot @ bits  # (10 buckets x days)
+            series[name] = [counts[:, k] for k in range(counts.shape[1])]
+
+
+def _authority_series(
+    con: sqlite3.Connection, target: CanonicalURL, grid: np.ndarray, names: set[str]
+) -> dict[str, list[int | None]]:
+    """PA / DA on each grid day: the value of the newest build on or before it (None before
+    the first build that scored the target)."""
+    out: dict[str, list[int | None]] = {}
+    for metric, scope in AUTHORITY_TABLES.items():
+        if metric not in names:
+            continue
+        target_id = key_id(con, scope, target.key(scope))
+        rows: Sequence[tuple[int, int]] = []
+        if target_id is not None and _has_table(con, authority_table(metric)):
+            sql = (
+                f"SELECT day, value FROM {authority_table(metric)} WHERE target_id = ? ORDER BY day"
+            )
+            rows = con.execute(sql, (target_id,)).fetchall()
+        stored_days = np.array([d for d, _ in rows], dtype=np.int64)
+        values = [v for _, v in rows]
+        at = np.searchsorted(stored_days, grid, side="right") - 1
+        out[metric] = [values[i] if i >= 0 else None for i in at.tolist()]
+    return out
+
+
+def _has_table(con: sqlite3.Connection, name: str) -> bool:
+    sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
+    return con.execute(sql, (name,)).fetchone() is not None
