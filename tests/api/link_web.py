@@ -6,11 +6,8 @@ Two crawls; the index date is 2026-03-01, so the 60-day window starts 2025-12-31
 from __future__ import annotations
 
 import pytest
-from live_server import start_server, stop_server
+from indexed import serve_crawls
 from records_factory import Crawl
-
-from linkindex.build.pipeline import build_index
-from linkindex.home import Home
 
 TARGET = "t.com/"
 
@@ -94,13 +91,7 @@ def link_web() -> list[Crawl]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("links") / "home").ensure()
-    for crawl in link_web():
-        crawl.write(home.crawls)
-    build_index(home)
-    running = start_server(home)
-    yield running
-    stop_server(running)
+    yield from serve_crawls(tmp_path_factory, "links", link_web())
 
 
 def pairs(results: list[dict]) -> set[tuple[str, str]]:

@@ -4,11 +4,8 @@ chains and loops, and over 500 filler root domains for the global top-500 lists.
 from __future__ import annotations
 
 import pytest
-from live_server import start_server, stop_server
+from indexed import serve_crawls
 from records_factory import Crawl
-
-from linkindex.build.pipeline import build_index
-from linkindex.home import Home
 
 DIST_TARGET = "http://dist.com/"
 FILLERS = 520  # root domains f000.com ... f519.com, one crawled page each
@@ -100,10 +97,4 @@ def site_pages(root: str = "site.com") -> set[str]:
 @pytest.fixture(scope="module")
 def pages_server(tmp_path_factory):
     """A real server on the pages web (each test module that imports this gets its own)."""
-    home = Home(tmp_path_factory.mktemp("pages") / "home").ensure()
-    for crawl in pages_web():
-        crawl.write(home.crawls)
-    build_index(home)
-    running = start_server(home, {"LINKINDEX_TOKEN_TTL": "3600"})
-    yield running
-    stop_server(running)
+    yield from serve_crawls(tmp_path_factory, "pages", pages_web(), {"LINKINDEX_TOKEN_TTL": "3600"})

@@ -49,3 +49,22 @@ def post(server, body: object, token: str | None = "default", **kwargs) -> reque
 
 def rpc(server, method: str, data: object = None, **kwargs) -> requests.Response:
     return post(server, call(method, data), **kwargs)
+
+
+def result_of(response: requests.Response) -> dict:
+    """The result of a call that must have succeeded."""
+    assert response.status_code == 200, response.text
+    return response.json()["result"]
+
+
+def error_of(response: requests.Response, status: int, code: int) -> dict:
+    """The error of a failed call, after checking its HTTP status and error.status agree."""
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["status"]) == (code, status)
+    return error
+
+
+def data_used(server) -> int:
+    """The data rows the default key has used so far."""
+    return result_of(rpc(server, "quota.lookup", {"path": "api.limits.data.rows"}))["quota"]["used"]

@@ -7,25 +7,19 @@ import time
 
 import pytest
 import requests
-from live_server import start_server, stop_server
+from indexed import serve_crawls
 from web import TARGET, crafted_web
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.meter import Meter
 from linkindex.accounts.quotas import BETA_ROWS, DATA_ROWS, AccountStore, QuotaPolicy, RateLimit
-from linkindex.build.pipeline import build_index
-from linkindex.home import Home
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("accounts") / "home").ensure()
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
-    running = start_server(home, {"LINKINDEX_THROTTLE": "on"})
-    yield running
-    stop_server(running)
+    yield from serve_crawls(
+        tmp_path_factory, "accounts", crafted_web(), {"LINKINDEX_THROTTLE": "on"}
+    )
 
 
 class Caller:

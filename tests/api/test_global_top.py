@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
+from indexed import build_crawls
 from pages_web import FILLERS, pages_server, pages_web  # noqa: F401
 
-from linkindex.build.pipeline import build_index
 from linkindex.index.schema import URL_METRIC_FIELDS
 
 
@@ -91,9 +91,7 @@ def test_a_token_of_the_other_list_is_a_400(server, endpoint):
 
 
 def test_expired_token_is_a_410(home, serve):
-    for crawl in pages_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, pages_web())
     server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
     tokens = {e: server.post(e, {"limit": 5}).json()["next_token"]
               for e in ("global_top_pages", "global_top_root_domains")}  # fmt: skip

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from indexed import build_crawls
 from live_server import start_server, stop_server
-from rpc import BRANDED, UNBRANDED, brand_web, rpc
+from rpc import BRANDED, UNBRANDED, brand_web, data_used, result_of, rpc
 
 from linkindex.accounts.keys import KeyStore
-from linkindex.build.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import CurrentSnapshot
 
@@ -29,9 +29,7 @@ ASYNC = "beta.data.metrics.brand.authority.async"
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
     home = Home(tmp_path_factory.mktemp("brand") / "home").ensure()
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, brand_web())
     return home
 
 
@@ -51,16 +49,6 @@ def stored_score(home: Home, root_domain: str) -> int:
 def beta_used(server) -> int:
     response = rpc(server, "quota.lookup", {"path": "api.limits.beta.rows"})
     return response.json()["result"]["quota"]["used"]
-
-
-def data_used(server) -> int:
-    response = rpc(server, "quota.lookup", {"path": "api.limits.data.rows"})
-    return response.json()["result"]["quota"]["used"]
-
-
-def result_of(response) -> dict:
-    assert response.status_code == 200, response.text
-    return response.json()["result"]
 
 
 def test_fetch_answers_seed_001_shape_exactly(server, home):

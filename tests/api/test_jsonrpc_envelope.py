@@ -6,23 +6,17 @@ from pathlib import Path
 
 import pytest
 import requests
+from indexed import serve_crawls
 from live_server import start_server, stop_server
 from rpc import brand_web, call, new_id, post, rpc
 
 from linkindex.api.jsonrpc.registry import METHODS
-from linkindex.build.pipeline import build_index
 from linkindex.home import Home
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("rpc") / "home").ensure()
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
-    running = start_server(home)
-    yield running
-    stop_server(running)
+    yield from serve_crawls(tmp_path_factory, "rpc", brand_web())
 
 
 def error_of(response: requests.Response, status: int, code: int) -> dict:

@@ -4,18 +4,9 @@ from __future__ import annotations
 
 import pytest
 from link_web import TARGET, server
-from rpc import rpc
+from rpc import data_used, result_of, rpc
 
 __all__ = ["server"]  # the module-scoped fixture of link_web
-
-
-def result_of(response) -> dict:
-    assert response.status_code == 200, response.text
-    return response.json()["result"]
-
-
-def data_used(server) -> int:
-    return result_of(rpc(server, "quota.lookup", {"path": "api.limits.data.rows"}))["quota"]["used"]
 
 
 @pytest.mark.parametrize("scope,v2_scope", [("url", "page"), ("domain", "root_domain")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from pages_web import DIST_TARGET, pages_server  # noqa: F401
-from rpc import rpc
+from rpc import data_used, error_of, result_of, rpc
 
 from linkindex.index.schema import URL_METRIC_FIELDS
 
@@ -14,22 +14,6 @@ SITE = {"query": "site.com", "scope": "domain"}
 @pytest.fixture(scope="module")
 def server(pages_server):  # noqa: F811
     return pages_server
-
-
-def result_of(response) -> dict:
-    assert response.status_code == 200, response.text
-    return response.json()["result"]
-
-
-def error_of(response, status: int, code: int) -> dict:
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert (error["code"], error["status"]) == (code, status)
-    return error
-
-
-def data_used(server) -> int:
-    return result_of(rpc(server, "quota.lookup", {"path": "api.limits.data.rows"}))["quota"]["used"]
 
 
 def all_top_pages(server, **data) -> list[dict]:

@@ -9,8 +9,8 @@ import time
 
 import pytest
 import requests
+from indexed import build_a_newer_index, build_crawls
 from live_server import Server, free_port, start_server, stop_server
-from records_factory import Crawl
 from rpc import UNBRANDED, brand_web, rpc
 from starlette.datastructures import State
 
@@ -21,7 +21,6 @@ from linkindex.api.jsonrpc.brand_store import BrandStore
 from linkindex.api.jsonrpc.errors import RpcError
 from linkindex.api.jsonrpc.quota import charge, lookup
 from linkindex.api.jsonrpc.worker import BrandWorker
-from linkindex.build.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import CurrentSnapshot
 
@@ -66,9 +65,7 @@ def test_a_call_whose_worker_died_is_claimed_again_after_the_lease(tmp_path, mon
 
 def test_an_async_call_queued_on_one_server_is_seen_by_another(tmp_path):
     home = Home(tmp_path / "home").ensure()
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, brand_web())
     first, second = start_server(home), start_server(home)
     try:
         token = first.credential.token
@@ -115,9 +112,7 @@ def queue_async(server: Server, query: str) -> str:
 
 def test_async_calls_complete_once_each_under_several_uvicorn_workers(tmp_path):
     home = Home(tmp_path / "home").ensure()
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, brand_web())
     server = serve_with_workers(home, 3)
     try:
         domains = [f"d{i:02d}.com" for i in range(40, 60)]
@@ -185,9 +180,7 @@ def test_an_exhausted_quota_is_32653_429_and_not_counted(home):
 
 def test_an_exhausted_quota_refuses_the_call_before_any_work_over_http(tmp_path):
     home = Home(tmp_path / "home").ensure()
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, brand_web())
     server = start_server(home)
     try:
         AccountStore(home.state / "keys.sqlite").set_quota(
@@ -216,26 +209,17 @@ def test_an_exhausted_quota_refuses_the_call_before_any_work_over_http(tmp_path)
 
 
 def test_a_generated_score_belongs_to_the_index_it_was_computed_on(home, serve):
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, brand_web())
     server = serve(home)
     fetch = "beta.data.metrics.brand.authority.fetch"
     assert rpc(server, "beta.data.metrics.brand.authority.generate", {"query": UNBRANDED}).ok
     assert rpc(server, fetch, {"query": UNBRANDED}).status_code == 200
-    extra = Crawl("c3", "2026-03-05")
-    extra.page("http://late.com/")
-    extra.link("http://late.com/", "http://t.com/")
-    extra.write(home.crawls)
-    build_index(home)
-    time.sleep(1.0)  # the server rechecks the CURRENT pointer every 0.5 s
+    build_a_newer_index(home)
     assert rpc(server, fetch, {"query": UNBRANDED}).json()["error"]["code"] == -32655
 
 
 def test_a_call_whose_key_was_revoked_before_it_ran_fails_and_charges_nothing(home):
-    for crawl in brand_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, brand_web())
     state = State()
     state.snapshots = CurrentSnapshot(home.snapshots)
     state.key_store = KeyStore(home.state / "keys.sqlite")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
-from live_server import start_server, stop_server
-from rpc import post, rpc
+from indexed import build_crawls, serve_crawls
+from rpc import data_used, error_of, post, result_of, rpc
 from web import TARGET, crafted_web
 
-from linkindex.build.pipeline import build_index
-from linkindex.home import Home
 from linkindex.index.schema import URL_METRIC_FIELDS
 
 SITE = {"query": "t.com", "scope": "domain"}
@@ -18,30 +16,7 @@ SITE = {"query": "t.com", "scope": "domain"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("site") / "home").ensure()
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
-    running = start_server(home)
-    yield running
-    stop_server(running)
-
-
-def result_of(response) -> dict:
-    assert response.status_code == 200, response.text
-    return response.json()["result"]
-
-
-def error_of(response, status: int, code: int) -> dict:
-    assert response.status_code == status, response.text
-    error = response.json()["error"]
-    assert (error["code"], error["status"]) == (code, status)
-    return error
-
-
-def data_used(server) -> int:
-    response = rpc(server, "quota.lookup", {"path": "api.limits.data.rows"})
-    return result_of(response)["quota"]["used"]
+    yield from serve_crawls(tmp_path_factory, "site", crafted_web())
 
 
 def test_metadata_index_fetch_is_the_v2_index_id(server):
@@ -251,9 +226,7 @@ def test_linking_domains_of_an_unknown_site_are_an_empty_last_page(server):
 
 
 def test_an_offset_token_older_than_its_lifetime_is_32657_410(home, serve):
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, crafted_web())
     server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
     data = {"site_query": SITE, "offset": {"limit": 2}}
     token = result_of(rpc(server, "data.site.linking-domain.list", data))["offset"]["token"]

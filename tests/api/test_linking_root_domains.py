@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from live_server import start_server, stop_server
+from indexed import serve_crawls
 from web import LINKING, TARGET, crafted_web, expected_all_nofollow, expected_live
-
-from linkindex.build.pipeline import build_index
-from linkindex.home import Home
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("lrd") / "home").ensure()
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
-    running = start_server(home, {"LINKINDEX_TOKEN_TTL": "3600"})
-    yield running
-    stop_server(running)
+    yield from serve_crawls(tmp_path_factory, "lrd", crafted_web(), {"LINKINDEX_TOKEN_TTL": "3600"})
 
 
 def lrd(server, **body):

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from indexed import build_a_newer_index, build_crawls
 from link_web import DELETED, DIRECT, INTERNAL, LIVE_EXTERNAL, TARGET, link_web, pairs, server
-from records_factory import Crawl
 
 from linkindex.build.pipeline import build_index
 from linkindex.index.schema import URL_METRIC_FIELDS
@@ -249,17 +247,10 @@ def test_unseen_target_has_no_links(server):
 
 
 def test_next_token_from_before_the_index_changed_is_a_410(home, serve):
-    for crawl in link_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, link_web())
     fresh = serve(home)
     token = fresh.post("links", {"target": TARGET, "limit": 2}).json()["next_token"]
-    extra = Crawl("c3", "2026-03-05")
-    extra.page("http://late.com/")
-    extra.link("http://late.com/", "http://t.com/")
-    extra.write(home.crawls)
-    build_index(home)
-    time.sleep(1.0)  # the server rechecks the CURRENT pointer every 0.5 s
+    build_a_newer_index(home)
     response = fresh.post("links", {"target": TARGET, "limit": 2, "next_token": token})
     assert response.status_code == 410
     assert response.json()["message"] == "The next token has expired"

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import time
 
-from records_factory import Crawl
+from indexed import build_a_newer_index, build_crawls
 from web import TARGET, crafted_web
-
-from linkindex.build.pipeline import build_index
 
 
 def test_token_older_than_its_lifetime_is_a_410(home, serve):
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, crafted_web())
     server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
     token = server.post("linking_root_domains", {"target": TARGET, "limit": 5}).json()["next_token"]
     time.sleep(2.1)
@@ -25,17 +21,10 @@ def test_token_older_than_its_lifetime_is_a_410(home, serve):
 
 
 def test_token_from_before_the_index_changed_is_a_410(home, serve):
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, crafted_web())
     server = serve(home)
     token = server.post("linking_root_domains", {"target": TARGET, "limit": 5}).json()["next_token"]
-    extra = Crawl("c3", "2026-03-05")
-    extra.page("http://late.com/")
-    extra.link("http://late.com/", "http://t.com/")
-    extra.write(home.crawls)
-    build_index(home)
-    time.sleep(1.0)  # the server rechecks the CURRENT pointer every 0.5 s
+    build_a_newer_index(home)
     response = server.post(
         "linking_root_domains", {"target": TARGET, "limit": 5, "next_token": token}
     )

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from indexed import build_a_newer_index, build_crawls
 from pages_web import pages_server, pages_web, site_pages  # noqa: F401
-from records_factory import Crawl
 
-from linkindex.build.pipeline import build_index
 from linkindex.index.schema import URL_METRIC_FIELDS
 
 
@@ -193,17 +190,10 @@ def test_target_that_is_not_a_url_is_a_400(server):
 
 
 def test_next_token_after_a_new_index_is_a_410(home, serve):
-    for crawl in pages_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, pages_web())
     server = serve(home)
     token = top(server, target="site.com", limit=2).json()["next_token"]
-    extra = Crawl("c3", "2026-03-05")
-    extra.page("http://late.com/")
-    extra.link("http://late.com/", "http://site.com/a")
-    extra.write(home.crawls)
-    build_index(home)
-    time.sleep(1.0)  # the server rechecks the CURRENT pointer every 0.5 s
+    build_a_newer_index(home, "http://site.com/a")
     response = top(server, target="site.com", limit=2, next_token=token)
     assert response.status_code == 410
     assert response.json()["message"] == "The next token has expired"

@@ -11,13 +11,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
+from indexed import build_crawls
 from live_server import start_server, stop_server
 from web import TARGET, crafted_web
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.meter import Meter
 from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy, RateLimit
-from linkindex.build.pipeline import build_index
 from linkindex.home import Home
 
 REQUESTS = 3000
@@ -27,9 +27,7 @@ THREADS = 32
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Home:
     home = Home(tmp_path_factory.mktemp("usage-load") / "home").ensure()
-    for crawl in crafted_web():
-        crawl.write(home.crawls)
-    build_index(home)
+    build_crawls(home, crafted_web())
     return home
 
 

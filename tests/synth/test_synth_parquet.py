@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from selectolax.lexbor import LexborHTMLParser
+from synth_html import html_links
 
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 from linkindex.synth import SynthParams, Web, write_link_records
@@ -22,7 +23,6 @@ from linkindex.synth.warcs import render
 from linkindex.urls import canonicalize
 
 _HIDDEN = ["script", "style", "noscript", "template"]
-_NAV = ("nav", "header", "footer", "menu")
 
 
 def _read_html(body: bytes, page_url: str) -> tuple[int, int, list[tuple[str, str, bool]]]:
@@ -31,19 +31,8 @@ def _read_html(body: bytes, page_url: str) -> tuple[int, int, list[tuple[str, st
     and per other <a href> its canonical target, anchor text and whether it sits in a
     navigation container."""
     tree = LexborHTMLParser(body)
-    base = tree.css_first("base")
-    base_url = base.attributes["href"] if base else page_url
-    links, contacts = [], 0
-    for a in tree.tags("a"):
-        href = a.attributes["href"] or ""
-        if href.startswith(("mailto:", "tel:")):
-            contacts += 1
-            continue
-        node, nav = a.parent, False
-        while node is not None:
-            nav |= node.tag in _NAV or node.attributes.get("role") == "navigation"
-            node = node.parent
-        links.append((canonicalize(href, base_url).url, a.text(), nav))
+    contacts, found = html_links(tree, page_url)
+    links = [(target.url, text, nav) for target, text, nav in found]
     tree.strip_tags(_HIDDEN)
     return len(" ".join(tree.text().split())), contacts, links
 

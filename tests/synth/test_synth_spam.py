@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from selectolax.lexbor import LexborHTMLParser
+from synth_html import html_links
 
 from linkindex.synth import SynthParams, Web, build_web, compute_truth, generate
 from linkindex.synth.model import FARM, NOISE_TLDS, NORMAL, SPAM_SITE, SPAM_TLDS
@@ -24,10 +25,8 @@ from linkindex.synth.normal import NORMAL_TRAITS
 from linkindex.synth.spam import SPAM_TRAITS
 from linkindex.synth.text import POISON_WORDS
 from linkindex.synth.warcs import render
-from linkindex.urls import canonicalize
 
 _POISON = re.compile(r"\b(" + "|".join(POISON_WORDS) + r")\b")
-_NAV = ("nav", "header", "footer", "menu")
 
 
 @pytest.fixture(scope="module")
@@ -67,19 +66,8 @@ def _parse(web: Web, page: int, crawl: int) -> dict:
     """What the HTML of a 200 capture shows: links (target root domain, text, in navigation),
     contact links, script characters and words of prose."""
     tree = LexborHTMLParser(render(web, page, crawl).body)
-    base = tree.css_first("base")
-    base_url = base.attributes["href"] if base else web.page_urls[page]
-    links, contacts = [], 0
-    for a in tree.tags("a"):
-        href = a.attributes["href"] or ""
-        if href.startswith(("mailto:", "tel:")):
-            contacts += 1
-            continue
-        node, nav = a.parent, False
-        while node is not None:
-            nav |= node.tag in _NAV or node.attributes.get("role") == "navigation"
-            node = node.parent
-        links.append((canonicalize(href, base_url).root_domain, a.text(), nav))
+    contacts, found = html_links(tree, web.page_urls[page])
+    links = [(target.root_domain, text, nav) for target, text, nav in found]
     script = sum(len(s.text()) for s in tree.tags("script"))
     words = sum(len(p.text().split()) for p in tree.css("main > p"))
     return {"links": links, "contacts": contacts, "script": script, "words": words}

@@ -12,17 +12,13 @@ from starlette.datastructures import State
 
 from linkindex.api import url_metrics_modifiers as modifiers
 from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
-from linkindex.api.errors import ENUM_VALUES, TOKEN_EXPIRED, ApiError
-from linkindex.api.params import (
-    LRD_SORTS,
-    RESULT_CAP,
-    bad_request,
-    check_linking_root_domains,
-    parse_target_param,
-)
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.errors import ENUM_VALUES
+from linkindex.api.lists.linking_roots import LinkingRootsParams, linking_roots_page
+from linkindex.api.params import LRD_SORTS, check_linking_root_domains, parse_target_param
+from linkindex.api.v2_paging import next_token, open_next_token
+from linkindex.index.page_lists import RankedRootDomain
 from linkindex.index.schema import URL_METRIC_FIELDS
-from linkindex.index.snapshot import RootDomainQuery
+from linkindex.index.snapshot import LinkingRootRow
 from linkindex.urls import SCOPES
 
 LrdSort = Literal[
@@ -72,6 +68,25 @@ class LinkingRootDomain(msgspec.Struct, omit_defaults=True):
     to_target: ToTarget
     date_gained: str | None = None
     date_lost: str | None = None
+
+
+def root_domain_result(
+    row: LinkingRootRow | RankedRootDomain,
+    to_target: ToTarget,
+    date_gained: str | None = None,
+    date_lost: str | None = None,
+) -> LinkingRootDomain:
+    """A root domain as V2 lists it (linking_root_domains, global_top_root_domains)."""
+    return LinkingRootDomain(
+        root_domain=row.root_domain,
+        root_domains_to_root_domain=row.root_domains_to_root_domain,
+        domain_authority=row.domain_authority,
+        link_propensity=row.link_propensity,
+        spam_score=row.spam_score,
+        to_target=to_target,
+        date_gained=date_gained,
+        date_lost=date_lost,
+    )
 
 
 class LinkingRootDomainsResponse(msgspec.Struct):
@@ -143,52 +158,23 @@ def linking_root_domains(
     rules = check_linking_root_domains(data.sort, data.filter, data.begin_date, data.end_date)
     target = parse_target_param(data.target)
     snapshot = current_snapshot(state)
-    target_key = target.key(data.target_scope)
-    fingerprint = request_fingerprint(
-        "linking_root_domains", target_key, data.target_scope, data.sort,
-        sorted(rules.filters), data.begin_date, data.end_date,
-    )  # fmt: skip
-    after, served = None, 0
-    if data.next_token:
-        try:
-            continuation = state.tokens.open(data.next_token, snapshot.index_id, fingerprint)
-        except TokenExpired as exc:
-            raise ApiError(410, TOKEN_EXPIRED) from exc
-        except TokenInvalid as exc:
-            raise bad_request(str(exc)) from exc
-        after, served = continuation.cursor, continuation.served
-    page_size = min(data.limit, RESULT_CAP - served) if rules.capped else data.limit
-    if page_size <= 0:
-        return LinkingRootDomainsResponse(results=[], next_token="")
-    filters = rules.filters
-    query = RootDomainQuery(
+    params = LinkingRootsParams(
         scope=data.target_scope,
-        target=target_key,
+        target=target.key(data.target_scope),
         sort=data.sort,
-        require_follow="follow" in filters,
-        require_all_nofollow="nofollow" in filters,
-        require_deleted="deleted" in filters,
-        require_not_deleted="not_deleted" in filters,
-        gained_since=snapshot.recent_since if "gained_last_60_days" in filters else None,
-        lost_since=snapshot.recent_since if "lost_last_60_days" in filters else None,
-        begin_date=rules.begin_date,
-        end_date=rules.end_date,
-        after=after,
-        limit=page_size + 1,
+        rules=rules,
+        begin_date=data.begin_date,
+        end_date=data.end_date,
     )
-    rows = snapshot.linking_root_domains(query)
-    more = len(rows) > page_size and not (rules.capped and served + page_size >= RESULT_CAP)
-    rows = rows[:page_size]
-    with_gained = "gained_last_60_days" in filters
-    with_lost = "lost_last_60_days" in filters
+    fingerprint = params.fingerprint("linking_root_domains")
+    after, served = open_next_token(state, snapshot, data.next_token, fingerprint)
+    page = linking_roots_page(snapshot, params, after, served, data.limit)
+    with_gained = "gained_last_60_days" in rules.filters
+    with_lost = "lost_last_60_days" in rules.filters
     results = [
-        LinkingRootDomain(
-            root_domain=row.root_domain,
-            root_domains_to_root_domain=row.root_domains_to_root_domain,
-            domain_authority=row.domain_authority,
-            link_propensity=row.link_propensity,
-            spam_score=row.spam_score,
-            to_target=ToTarget(
+        root_domain_result(
+            row,
+            ToTarget(
                 pages=row.pages,
                 nofollow_pages=row.nofollow_pages,
                 redirect_pages=row.redirect_pages,
@@ -197,14 +183,11 @@ def linking_root_domains(
             date_gained=row.date_gained if with_gained else None,
             date_lost=row.date_lost if with_lost else None,
         )
-        for row in rows
+        for row in page.rows
     ]
-    next_token = (
-        state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, served + len(rows))
-        if more
-        else ""
+    return LinkingRootDomainsResponse(
+        results=results, next_token=next_token(state, snapshot, fingerprint, page)
     )
-    return LinkingRootDomainsResponse(results=results, next_token=next_token)
 
 
 ENDPOINTS = [

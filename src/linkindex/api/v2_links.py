@@ -11,7 +11,7 @@ import msgspec
 from starlette.datastructures import State
 
 from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
-from linkindex.api.errors import TOKEN_EXPIRED, ApiError
+from linkindex.api.errors import ApiError
 from linkindex.api.link_params import (
     INTERSECT_ROWS_PER_RESULT,
     INTERSECT_SORTS,
@@ -25,11 +25,13 @@ from linkindex.api.link_params import (
     check_links_anchor,
     check_links_filter,
 )
+from linkindex.api.lists import take_page
+from linkindex.api.lists.links import LinkListParams, link_ends, link_fields, link_page
 from linkindex.api.params import bad_request, parse_target_param
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
+from linkindex.api.tokens import request_fingerprint
 from linkindex.api.v2 import UrlMetrics
-from linkindex.index import schema
-from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
+from linkindex.api.v2_paging import next_token, open_next_token
+from linkindex.index.link_queries import LinkRow
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import BadURL, parse_target
 
@@ -52,24 +54,6 @@ def _link_snapshot(state: State) -> Snapshot:
     if not snapshot.has_link_tables:
         raise ApiError(503, OLD_INDEX)
     return snapshot
-
-
-def _continuation(
-    state: State, snapshot: Snapshot, token: str | None, fingerprint: bytes
-) -> tuple | None:
-    """The cursor a next_token carries: 410 once it expired or the index changed."""
-    if not token:
-        return None
-    try:
-        return state.tokens.open(token, snapshot.index_id, fingerprint).cursor
-    except TokenExpired as exc:
-        raise ApiError(410, TOKEN_EXPIRED) from exc
-    except TokenInvalid as exc:
-        raise bad_request(str(exc)) from exc
-
-
-def _next_token(state: State, snapshot: Snapshot, fingerprint: bytes, cursor: tuple | None) -> str:
-    return "" if cursor is None else state.tokens.issue(snapshot.index_id, fingerprint, cursor, 0)
 
 
 # --- links -------------------------------------------------------------------------------------
@@ -125,21 +109,9 @@ def _subdomains(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
-    flags = row.flags
-    return {
-        "anchor_text": row.anchor_text,
-        "date_disappeared": iso_day(row.lost_day),
-        "date_first_seen": iso_day(row.first_day),
-        "date_last_seen": iso_day(row.last_day),
-        "nofollow": bool(flags & schema.LINK_NOFOLLOW),
-        "redirect": bool(flags & schema.LINK_REDIRECT),
-        "rel_canonical": bool(flags & schema.LINK_REL_CANONICAL),
-        "source": snapshot.page_metrics(row.source_page),
-        # Reached via a redirect or canonical, the page the link points at is the one shown.
-        "target": snapshot.page_metrics(row.link_page),
-        "via_redirect": bool(flags & schema.LINK_VIA_REDIRECT),
-        "via_rel_canonical": bool(flags & schema.LINK_VIA_REL_CANONICAL),
-    }
+    source, target = link_ends(snapshot, row)
+    # V2 names a link's fields in alphabetical order.
+    return dict(sorted({**link_fields(row), "source": source, "target": target}.items()))
 
 
 def links(state: State, data: LinksRequest) -> dict:
@@ -152,34 +124,22 @@ def links(state: State, data: LinksRequest) -> dict:
     subdomains = _subdomains(data.subdomains_limited_to_one)
     target = parse_target_param(data.target)
     snapshot = _link_snapshot(state)
-    target_key = target.key(data.target_scope)
-    fingerprint = request_fingerprint(
-        "links", target_key, data.target_scope, sort, sorted(filters.names), anchor,
-        source_root, data.source_scope, subdomains,
-    )  # fmt: skip
-    after = _continuation(state, snapshot, data.next_token, fingerprint)
-    query = LinkQuery(
+    params = LinkListParams(
         scope=data.target_scope,
-        target=target_key,
+        target=target.key(data.target_scope),
         sort=sort,
-        external_only=filters.external_only,
-        flags_set=filters.flags_set,
-        flags_clear=filters.flags_clear,
-        gained_since=snapshot.recent_since if filters.gained_recently else None,
-        lost_since=snapshot.recent_since if filters.lost_recently else None,
+        filters=filters,
         anchor_text=anchor,
         source_root=source_root,
         source_scope=data.source_scope,
-        limited_subdomains=subdomains,
-        after=after,
-        limit=data.limit + 1,
+        subdomains=subdomains,
     )
-    rows = snapshot.links(query)
-    more = len(rows) > data.limit
-    rows = rows[: data.limit]
+    fingerprint = params.fingerprint("links")
+    after, _ = open_next_token(state, snapshot, data.next_token, fingerprint)
+    page = link_page(snapshot, params, after, data.limit)
     return {
-        "results": [_link_result(snapshot, row) for row in rows],
-        "next_token": _next_token(state, snapshot, fingerprint, rows[-1].cursor if more else None),
+        "results": [_link_result(snapshot, row) for row in page.rows],
+        "next_token": next_token(state, snapshot, fingerprint, page),
     }
 
 
@@ -216,16 +176,15 @@ def anchor_text(state: State, data: AnchorTextRequest) -> AnchorTextResponse:
     snapshot = _link_snapshot(state)
     target_key = target.key(data.scope)
     fingerprint = request_fingerprint("anchor_text", target_key, data.scope)
-    after = _continuation(state, snapshot, data.next_token, fingerprint)
+    after, _ = open_next_token(state, snapshot, data.next_token, fingerprint)
     rows = snapshot.anchor_texts(data.scope, target_key, after, data.limit + 1)
-    more = len(rows) > data.limit
-    rows = rows[: data.limit]
+    page = take_page(rows, data.limit, served=None)
     return AnchorTextResponse(
         results=[
             AnchorText(row.anchor_text, row.external_pages, row.external_root_domains)
-            for row in rows
+            for row in page.rows
         ],
-        next_token=_next_token(state, snapshot, fingerprint, rows[-1].cursor if more else None),
+        next_token=next_token(state, snapshot, fingerprint, page),
     )
 
 
@@ -308,7 +267,7 @@ def link_intersect(state: State, data: LinkIntersectRequest) -> LinkIntersectRes
     fingerprint = request_fingerprint(
         "link_intersect", positives, negatives, source_scope, sort, minimum
     )
-    after = _continuation(state, snapshot, data.next_token, fingerprint)
+    after, _ = open_next_token(state, snapshot, data.next_token, fingerprint)
     rows = snapshot.link_intersect(
         positives,
         negatives,
@@ -318,8 +277,7 @@ def link_intersect(state: State, data: LinkIntersectRequest) -> LinkIntersectRes
         after,
         data.limit + 1,  # type: ignore[arg-type]
     )
-    more = len(rows) > data.limit
-    rows = rows[: data.limit]
+    page = take_page(rows, data.limit, served=None)
     return LinkIntersectResponse(
         results=[
             LinkIntersect(
@@ -329,9 +287,9 @@ def link_intersect(state: State, data: LinkIntersectRequest) -> LinkIntersectRes
                 spam_score=row.spam_score,
                 title=row.title,
             )
-            for row in rows
+            for row in page.rows
         ],
-        next_token=_next_token(state, snapshot, fingerprint, rows[-1].cursor if more else None),
+        next_token=next_token(state, snapshot, fingerprint, page),
     )
 
 

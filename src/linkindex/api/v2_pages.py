@@ -6,17 +6,21 @@ Handlers ask the current snapshot; they never see how it is stored.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import msgspec
 from starlette.datastructures import State
 
 from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
-from linkindex.api.errors import ENUM_VALUES, TOKEN_EXPIRED, ApiError
+from linkindex.api.errors import ENUM_VALUES
+from linkindex.api.lists import Page
+from linkindex.api.lists.top_pages import TopPagesParams, top_pages_page
 from linkindex.api.params import bad_request, parse_target_param
-from linkindex.api.tokens import TokenExpired, TokenInvalid, request_fingerprint
-from linkindex.api.v2 import LinkingRootDomain, ToTarget, UrlMetrics
-from linkindex.index.page_lists import STATUS_FILTERS, TopPagesQuery
+from linkindex.api.tokens import request_fingerprint
+from linkindex.api.v2 import LinkingRootDomain, ToTarget, UrlMetrics, root_domain_result
+from linkindex.api.v2_paging import next_token, open_next_token
+from linkindex.index.page_lists import STATUS_FILTERS
 from linkindex.index.schema import TOP_PAGES_SORT_KEYS
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import SCOPES, Scope
@@ -27,6 +31,7 @@ TOP_PAGES_FILTERS = ("all", *STATUS_FILTERS)
 # scope alone lists at most the one page, which is rarely what "top pages" asks for.
 DEFAULT_TOP_PAGES_SCOPE: Scope = "root_domain"
 ENUM_VALUES.setdefault("scope", SCOPES)
+R = TypeVar("R")
 
 
 class TopPagesRequest(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,27 +72,6 @@ class FinalRedirectResponse(msgspec.Struct):
     page: str
 
 
-def _continuation(
-    state: State, snapshot: Snapshot, token: str | None, fingerprint: bytes
-) -> tuple[tuple | None, int]:
-    """(cursor, results served) of a next_token: 410 once expired or the index changed."""
-    if not token:
-        return None, 0
-    try:
-        continuation = state.tokens.open(token, snapshot.index_id, fingerprint)
-    except TokenExpired as exc:
-        raise ApiError(410, TOKEN_EXPIRED) from exc
-    except TokenInvalid as exc:
-        raise bad_request(str(exc)) from exc
-    return continuation.cursor, continuation.served
-
-
-def _next_token(
-    state: State, snapshot: Snapshot, fingerprint: bytes, more: bool, cursor: tuple, served: int
-) -> str:
-    return state.tokens.issue(snapshot.index_id, fingerprint, cursor, served) if more else ""
-
-
 def _top_pages_scope(data: TopPagesRequest) -> Scope:
     if data.scope and data.target_scope and data.scope != data.target_scope:
         raise bad_request(
@@ -109,64 +93,51 @@ def top_pages(state: State, data: TopPagesRequest) -> dict:
         )
     target = parse_target_param(data.target)
     snapshot = current_snapshot(state)
-    key = target.key(scope)
-    fingerprint = request_fingerprint("top_pages", key, scope, data.sort, data.filter)
-    after, served = _continuation(state, snapshot, data.next_token, fingerprint)
-    rows = snapshot.top_pages(
-        TopPagesQuery(
-            scope=scope,
-            target=key,
-            sort=data.sort,
-            status=STATUS_FILTERS.get(data.filter),
-            after=after,  # type: ignore[arg-type]
-            limit=data.limit + 1,
-        )
-    )
-    more, rows = len(rows) > data.limit, rows[: data.limit]
-    cursor = rows[-1].cursor if rows else ()
+    params = TopPagesParams(scope, target.key(scope), data.sort, data.filter)
+    fingerprint = params.fingerprint("top_pages")
+    after, served = open_next_token(state, snapshot, data.next_token, fingerprint)
+    page = top_pages_page(snapshot, params, after, served, data.limit)
     return {
-        "results": [row.metrics for row in rows],
-        "next_token": _next_token(state, snapshot, fingerprint, more, cursor, served + len(rows)),
+        "results": [row.metrics for row in page.rows],
+        "next_token": next_token(state, snapshot, fingerprint, page),
     }
+
+
+def _global_page(
+    state: State,
+    data: GlobalTopRequest,
+    name: str,
+    fetch: Callable[[Snapshot, int, int], list[R]],
+    rank: Callable[[R], int],
+) -> tuple[list[R], str]:
+    """A page of one of the index's global lists, which are paged by rank."""
+    snapshot = current_snapshot(state)
+    fingerprint = request_fingerprint(name)
+    after, served = open_next_token(state, snapshot, data.next_token, fingerprint)
+    rows = fetch(snapshot, after[0] if after else 0, data.limit + 1)
+    more, rows = len(rows) > data.limit, rows[: data.limit]
+    page = Page(rows, (rank(rows[-1]),) if more else None, served + len(rows))
+    return rows, next_token(state, snapshot, fingerprint, page)
 
 
 def global_top_pages(state: State, data: GlobalTopRequest) -> dict:
     """The 500 pages of the whole index with the highest Page Authority."""
-    snapshot = current_snapshot(state)
-    fingerprint = request_fingerprint("global_top_pages")
-    after, served = _continuation(state, snapshot, data.next_token, fingerprint)
-    rows = snapshot.global_top_pages(after[0] if after else 0, data.limit + 1)
-    more, rows = len(rows) > data.limit, rows[: data.limit]
-    cursor = (rows[-1].cursor[0],) if rows else ()
-    return {
-        "results": [row.metrics for row in rows],
-        "next_token": _next_token(state, snapshot, fingerprint, more, cursor, served + len(rows)),
-    }
+    rows, token = _global_page(
+        state, data, "global_top_pages", Snapshot.global_top_pages, lambda row: row.cursor[0]
+    )
+    return {"results": [row.metrics for row in rows], "next_token": token}
 
 
 def global_top_root_domains(state: State, data: GlobalTopRequest) -> GlobalTopRootDomainsResponse:
     """The 500 root domains of the whole index with the highest Domain Authority."""
-    snapshot = current_snapshot(state)
-    fingerprint = request_fingerprint("global_top_root_domains")
-    after, served = _continuation(state, snapshot, data.next_token, fingerprint)
-    rows = snapshot.global_top_root_domains(after[0] if after else 0, data.limit + 1)
-    more, rows = len(rows) > data.limit, rows[: data.limit]
-    results = [
-        LinkingRootDomain(
-            root_domain=row.root_domain,
-            root_domains_to_root_domain=row.root_domains_to_root_domain,
-            domain_authority=row.domain_authority,
-            link_propensity=row.link_propensity,
-            spam_score=row.spam_score,
-            # Linking root domain rows with no target: nothing "to the target" to count.
-            to_target=ToTarget(pages=0, nofollow_pages=0, redirect_pages=0, deleted_pages=0),
-        )
-        for row in rows
-    ]
-    cursor = (rows[-1].rank,) if rows else ()
+    rows, token = _global_page(
+        state, data, "global_top_root_domains", Snapshot.global_top_root_domains,
+        lambda row: row.rank,
+    )  # fmt: skip
+    # Root domains of no target: nothing "to the target" to count.
+    to_target = ToTarget(pages=0, nofollow_pages=0, redirect_pages=0, deleted_pages=0)
     return GlobalTopRootDomainsResponse(
-        results=results,
-        next_token=_next_token(state, snapshot, fingerprint, more, cursor, served + len(rows)),
+        results=[root_domain_result(row, to_target) for row in rows], next_token=token
     )
 
 

@@ -5,7 +5,12 @@ The HTTP status of a single call's answer is always the error's `status` (spec 2
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from linkindex.api.errors import ApiError
+
+T = TypeVar("T")
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -114,6 +119,14 @@ def invalid_param(key: str | None, explanation: str, value: Any = None) -> RpcEr
     if value is not None:
         data["value"] = value
     return RpcError(INVALID_PARAMS, 400, f"Invalid {key or 'params'}: {explanation}", data)
+
+
+def v2_rule(key: str, check: Callable[[], T]) -> T:
+    """Run a V2 parameter rule; its 400 becomes a JSON-RPC invalid-params error on ``key``."""
+    try:
+        return check()
+    except ApiError as exc:
+        raise invalid_param(key, exc.message) from exc
 
 
 def id_too_short() -> RpcError:

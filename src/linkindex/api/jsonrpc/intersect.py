@@ -9,13 +9,20 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from linkindex.api.errors import ApiError
-from linkindex.api.jsonrpc.errors import invalid_param
+from linkindex.api.jsonrpc.errors import v2_rule
 from linkindex.api.jsonrpc.links import link_snapshot
 from linkindex.api.jsonrpc.methods import Context, Method
-from linkindex.api.jsonrpc.queries import Offset, SiteQuery, open_offset, resolve, site_query_echo
+from linkindex.api.jsonrpc.queries import (
+    Offset,
+    SiteQuery,
+    offset_echo,
+    open_offset,
+    resolve,
+    site_query_echo,
+)
 from linkindex.api.jsonrpc.quota import DATA_ROWS
 from linkindex.api.link_params import INTERSECT_SORTS, check_intersect_targets
+from linkindex.api.lists import take_page
 from linkindex.api.tokens import request_fingerprint
 from linkindex.index.link_queries import LinkQuery
 from linkindex.index.snapshot import Snapshot
@@ -60,12 +67,12 @@ def _matching_source_pages(
 def link_intersect_fetch(ctx: Context, data: IntersectData) -> dict[str, Any]:
     """Pages (or root domains) linking to the is_linking_to sites and none of the others."""
     options, offset = data.options, data.offset
-    try:
-        minimum = check_intersect_targets(
+    minimum = v2_rule(
+        "options",
+        lambda: check_intersect_targets(
             len(data.is_linking_to), len(data.not_linking_to), options.minimum_matching_targets
-        )
-    except ApiError as exc:
-        raise invalid_param("options", exc.message) from exc
+        ),
+    )
     positive = [resolve(s, f"is_linking_to[{i}]") for i, s in enumerate(data.is_linking_to)]
     negative = [resolve(s, f"not_linking_to[{i}]") for i, s in enumerate(data.not_linking_to)]
     positives = [(r.scope, r.key) for r in positive]
@@ -85,12 +92,9 @@ def link_intersect_fetch(ctx: Context, data: IntersectData) -> dict[str, Any]:
         after,
         offset.limit + 1,  # type: ignore[arg-type]
     )
-    more, rows = len(rows) > offset.limit, rows[: offset.limit]
-    token = (
-        ctx.state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, 0) if more else None
-    )
+    page = take_page(rows, offset.limit, served=None)
     intersects = []
-    for row in rows:
+    for row in page.rows:
         item: dict[str, Any] = {
             "page": row.page,
             "title": row.title,
@@ -110,7 +114,7 @@ def link_intersect_fetch(ctx: Context, data: IntersectData) -> dict[str, Any]:
             site_query_echo(s, r) for s, r in zip(data.not_linking_to, negative, strict=True)
         ],
         "options": msgspec.to_builtins(options),
-        "offset": {"provided_token": offset.token, "token": token, "limit": offset.limit},
+        "offset": offset_echo(ctx.state.tokens, snapshot.index_id, fingerprint, offset, page),
         "link_intersects": intersects,
     }
 

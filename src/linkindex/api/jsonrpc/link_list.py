@@ -6,13 +6,11 @@ snapshot query, shaped as the JSON-RPC DataSiteLinkObject (spec 2.4).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 import msgspec
 
-from linkindex.api.errors import ApiError
-from linkindex.api.jsonrpc.errors import invalid_param, param_missing
+from linkindex.api.jsonrpc.errors import invalid_param, param_missing, v2_rule
 from linkindex.api.jsonrpc.links import link_snapshot
 from linkindex.api.jsonrpc.methods import Context, Method
 from linkindex.api.jsonrpc.queries import (
@@ -20,6 +18,7 @@ from linkindex.api.jsonrpc.queries import (
     DomainSiteQuery,
     Offset,
     SiteQuery,
+    offset_echo,
     open_offset,
     parse_query,
     resolve,
@@ -34,12 +33,9 @@ from linkindex.api.link_params import (
     check_links_anchor,
     check_links_filter,
 )
-from linkindex.api.tokens import request_fingerprint
-from linkindex.index import schema
-from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
+from linkindex.api.lists.links import LinkListParams, link_ends, link_fields, link_page
+from linkindex.index.link_queries import LinkRow
 from linkindex.index.snapshot import Snapshot
-
-T = TypeVar("T")
 
 LinkSort = Literal[
     "source_page_authority", "source_domain_authority", "source_link_propensity",
@@ -106,29 +102,9 @@ class DomainFilterData(msgspec.Struct, forbid_unknown_fields=True):
     offset: Offset = msgspec.field(default_factory=Offset)
 
 
-def _rule(key: str, check: Callable[[], T]) -> T:
-    try:
-        return check()
-    except ApiError as exc:
-        raise invalid_param(key, exc.message) from exc
-
-
 def _link(snapshot: Snapshot, row: LinkRow) -> dict[str, Any]:
-    flags = row.flags
-    return {
-        "source_site_metrics": snapshot.page_metrics(row.source_page),
-        # Reached via a redirect or canonical, the page the link points at is the one shown.
-        "target_site_metrics": snapshot.page_metrics(row.link_page),
-        "anchor_text": row.anchor_text,
-        "date_first_seen": iso_day(row.first_day),
-        "date_last_seen": iso_day(row.last_day),
-        "date_disappeared": iso_day(row.lost_day),
-        "nofollow": bool(flags & schema.LINK_NOFOLLOW),
-        "redirect": bool(flags & schema.LINK_REDIRECT),
-        "rel_canonical": bool(flags & schema.LINK_REL_CANONICAL),
-        "via_redirect": bool(flags & schema.LINK_VIA_REDIRECT),
-        "via_rel_canonical": bool(flags & schema.LINK_VIA_REL_CANONICAL),
-    }
+    source, target = link_ends(snapshot, row)
+    return {"source_site_metrics": source, "target_site_metrics": target, **link_fields(row)}
 
 
 def _link_page(
@@ -145,46 +121,30 @@ def _link_page(
         raise invalid_param(
             "options.sort", "subdomains_limited_to_one requires sort (spec 2.4): send it"
         )
-    sort = options.sort or LINKS_DEFAULT_SORT
-    filters = _rule("options.filters", lambda: check_links_filter("+".join(options.filters)))
+    filters = v2_rule("options.filters", lambda: check_links_filter("+".join(options.filters)))
     subdomains = tuple(sorted({
         parse_query(v, f"options.subdomains_limited_to_one[{i}]").subdomain
         for i, v in enumerate(options.subdomains_limited_to_one or [])
     }))  # fmt: skip
     resolved = resolve(site)
     snapshot = link_snapshot(ctx)
-    source_scope = INDEX_SCOPES["url" if options.scope == "page" else options.scope]
-    fingerprint = request_fingerprint(
-        method, resolved.key, resolved.scope, sort, sorted(filters.names), anchor, source_root,
-        source_scope, subdomains,
-    )  # fmt: skip
+    params = LinkListParams(
+        scope=resolved.scope,
+        target=resolved.key,
+        sort=options.sort or LINKS_DEFAULT_SORT,
+        filters=filters,
+        anchor_text=anchor,
+        source_root=source_root,
+        source_scope=INDEX_SCOPES["url" if options.scope == "page" else options.scope],
+        subdomains=subdomains,
+    )
+    fingerprint = params.fingerprint(method)
     after, _ = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
-    rows = snapshot.links(
-        LinkQuery(
-            scope=resolved.scope,
-            target=resolved.key,
-            sort=sort,
-            external_only=filters.external_only,
-            flags_set=filters.flags_set,
-            flags_clear=filters.flags_clear,
-            gained_since=snapshot.recent_since if filters.gained_recently else None,
-            lost_since=snapshot.recent_since if filters.lost_recently else None,
-            anchor_text=anchor,
-            source_root=source_root,
-            source_scope=source_scope,
-            limited_subdomains=subdomains,
-            after=after,
-            limit=offset.limit + 1,
-        )
-    )
-    more, rows = len(rows) > offset.limit, rows[: offset.limit]
-    token = (
-        ctx.state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, 0) if more else None
-    )
+    page = link_page(snapshot, params, after, offset.limit)
     return {
         "site_query": site_query_echo(site, resolved),
-        "offset": {"provided_token": offset.token, "token": token, "limit": offset.limit},
-        "links": [_link(snapshot, row) for row in rows],
+        "offset": offset_echo(ctx.state.tokens, snapshot.index_id, fingerprint, offset, page),
+        "links": [_link(snapshot, row) for row in page.rows],
         "options": msgspec.to_builtins(options),
     }
 
@@ -199,7 +159,7 @@ def link_filter_anchor_text(ctx: Context, data: AnchorFilterData) -> dict[str, A
     if data.anchor_text is msgspec.UNSET:
         raise param_missing("anchor_text")
     given = NO_ANCHOR_TEXT if data.anchor_text is None else data.anchor_text
-    anchor = _rule("anchor_text", lambda: check_links_anchor(given))
+    anchor = v2_rule("anchor_text", lambda: check_links_anchor(given))
     result = _link_page(
         ctx, "data.site.link.filter.anchor-text", data.site_query, data.options, data.offset,
         anchor=anchor,

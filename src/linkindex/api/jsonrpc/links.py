@@ -12,8 +12,16 @@ import msgspec
 
 from linkindex.api.jsonrpc.errors import NO_INDEX, RpcError
 from linkindex.api.jsonrpc.methods import Context, Method
-from linkindex.api.jsonrpc.queries import Offset, SiteQuery, open_offset, resolve, site_query_echo
+from linkindex.api.jsonrpc.queries import (
+    Offset,
+    SiteQuery,
+    offset_echo,
+    open_offset,
+    resolve,
+    site_query_echo,
+)
 from linkindex.api.jsonrpc.quota import DATA_ROWS
+from linkindex.api.lists import take_page
 from linkindex.api.tokens import request_fingerprint
 from linkindex.index.snapshot import Snapshot
 
@@ -56,20 +64,17 @@ def anchor_text_list(ctx: Context, data: AnchorTextListData) -> dict[str, Any]:
     fingerprint = request_fingerprint("data.site.anchor-text.list", resolved.key, resolved.scope)
     after, _ = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
     rows = snapshot.anchor_texts(resolved.scope, resolved.key, after, offset.limit + 1)
-    more, rows = len(rows) > offset.limit, rows[: offset.limit]
-    token = (
-        ctx.state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, 0) if more else None
-    )
+    page = take_page(rows, offset.limit, served=None)
     return {
         "site_query": site_query_echo(data.site_query, resolved),
-        "offset": {"provided_token": offset.token, "token": token, "limit": offset.limit},
+        "offset": offset_echo(ctx.state.tokens, snapshot.index_id, fingerprint, offset, page),
         "anchor_texts": [
             {
                 "text": row.anchor_text,
                 "external_root_domains": row.external_root_domains,
                 "external_pages": row.external_pages,
             }
-            for row in rows
+            for row in page.rows
         ],
     }
 

@@ -11,11 +11,18 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from linkindex.api.jsonrpc.methods import Context, Method
-from linkindex.api.jsonrpc.queries import Offset, open_offset, parse_query, resolve, site_query_echo
+from linkindex.api.jsonrpc.queries import (
+    Offset,
+    offset_echo,
+    open_offset,
+    parse_query,
+    resolve,
+    site_query_echo,
+)
 from linkindex.api.jsonrpc.quota import DATA_ROWS
 from linkindex.api.jsonrpc.site import SiteQueryData
-from linkindex.api.tokens import request_fingerprint
-from linkindex.index.page_lists import STATUS_FILTERS, TopPagesQuery
+from linkindex.api.lists.top_pages import TopPagesParams, top_pages_page
+from linkindex.index.page_lists import STATUS_FILTERS
 from linkindex.index.schema import TOP_PAGES_SORT_KEYS
 
 TopPageSort = Literal["page_authority", "root_domains_to_page", "external_pages_to_page"]
@@ -55,31 +62,15 @@ def top_page_list(ctx: Context, data: TopPageListData) -> dict[str, Any]:
     resolved = resolve(data.site_query)
     snapshot = ctx.snapshot()
     options, offset = data.options, data.offset
-    fingerprint = request_fingerprint(
-        "data.site.top-page.list", resolved.key, resolved.scope, options.sort, options.filter
-    )
+    params = TopPagesParams(resolved.scope, resolved.key, options.sort, options.filter)
+    fingerprint = params.fingerprint("data.site.top-page.list")
     after, served = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
-    rows = snapshot.top_pages(
-        TopPagesQuery(
-            scope=resolved.scope,
-            target=resolved.key,
-            sort=options.sort,
-            status=STATUS_FILTERS.get(options.filter),
-            after=after,
-            limit=offset.limit + 1,
-        )
-    )
-    more, rows = len(rows) > offset.limit, rows[: offset.limit]
-    token = (
-        ctx.state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, served + len(rows))
-        if more
-        else None
-    )
+    page = top_pages_page(snapshot, params, after, served, offset.limit)
     return {
         "site_query": site_query_echo(data.site_query, resolved),
-        "offset": {"provided_token": offset.token, "token": token, "limit": offset.limit},
+        "offset": offset_echo(ctx.state.tokens, snapshot.index_id, fingerprint, offset, page),
         "options": {"filter": options.filter, "sort": options.sort},
-        "top_pages": [row.metrics for row in rows],
+        "top_pages": [row.metrics for row in page.rows],
     }
 
 

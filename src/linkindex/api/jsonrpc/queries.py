@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Protocol
 import msgspec
 
 from linkindex.api.jsonrpc.errors import INVALID_PARAMS, OFFSET_EXPIRED, RpcError, invalid_param
+from linkindex.api.lists import Page
 from linkindex.api.tokens import TokenCodec, TokenExpired, TokenInvalid
 from linkindex.urls import BadURL, CanonicalURL, Scope, parse_target
 
@@ -122,3 +123,13 @@ def open_offset(
     except TokenInvalid as exc:
         raise invalid_param("offset.token", str(exc).replace("next_token", "token")) from exc
     return continuation.cursor, continuation.served
+
+
+def offset_echo(
+    tokens: TokenCodec, index_id: str, fingerprint: bytes, offset: Offset, page: Page
+) -> dict[str, Any]:
+    """An answer's offset: the token sent, the next page's token (null on the last), the limit."""
+    token = None
+    if page.cursor is not None:
+        token = tokens.issue(index_id, fingerprint, page.cursor, page.served)
+    return {"provided_token": offset.token, "token": token, "limit": offset.limit}

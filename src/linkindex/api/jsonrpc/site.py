@@ -10,24 +10,21 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import msgspec
 
-from linkindex.api.errors import ApiError
-from linkindex.api.jsonrpc.errors import (
-    RpcError,
-    invalid_param,
-)
+from linkindex.api.jsonrpc.errors import RpcError, v2_rule
 from linkindex.api.jsonrpc.methods import Context, Method, NoParams
 from linkindex.api.jsonrpc.queries import (
     Offset,
     SiteQuery,
+    offset_echo,
     open_offset,
     parse_query,
     resolve,
     site_query_echo,
 )
 from linkindex.api.jsonrpc.quota import DATA_ROWS, QUOTA_PATHS, lookup
-from linkindex.api.params import RESULT_CAP, check_linking_root_domains
-from linkindex.api.tokens import request_fingerprint
-from linkindex.index.snapshot import LinkingRootRow, RootDomainQuery, Snapshot
+from linkindex.api.lists.linking_roots import LinkingRootsParams, linking_roots_page
+from linkindex.api.params import check_linking_root_domains
+from linkindex.index.snapshot import LinkingRootRow, Snapshot
 
 # Spec 2.3 gives no maximum for fetch.multiple; 50 is the V2 url_metrics maximum.
 MAX_SITE_QUERIES = 50
@@ -76,14 +73,6 @@ class RecentLinkingDomainsData(msgspec.Struct, forbid_unknown_fields=True):
     site_query: SiteQuery
     options: DateRange = msgspec.field(default_factory=DateRange)
     offset: Offset = msgspec.field(default_factory=Offset)
-
-
-def v2_rule(key: str, check: Callable[[], T]) -> T:
-    """Run a V2 parameter rule; its 400 becomes a JSON-RPC invalid-params error on ``key``."""
-    try:
-        return check()
-    except ApiError as exc:
-        raise invalid_param(key, exc.message) from exc
 
 
 def metadata_index_fetch(ctx: Context, data: NoParams) -> dict[str, Any]:
@@ -139,41 +128,12 @@ def _linking_page(
     """One page of linking root domains with the spec's offset paging and seed 002's cap."""
     rules = v2_rule("options", lambda: check_linking_root_domains(sort, filter_text, begin, end))
     resolved = resolve(site)
-    fingerprint = request_fingerprint(
-        method, resolved.key, resolved.scope, sort, sorted(rules.filters), begin, end
-    )
+    params = LinkingRootsParams(resolved.scope, resolved.key, sort, rules, begin, end)
+    fingerprint = params.fingerprint(method)
     after, served = open_offset(ctx.state.tokens, snapshot.index_id, offset.token, fingerprint)
-    page_size = min(offset.limit, RESULT_CAP - served) if rules.capped else offset.limit
-    rows: list[LinkingRootRow] = []
-    more = False
-    if page_size > 0:
-        filters = rules.filters
-        rows = snapshot.linking_root_domains(
-            RootDomainQuery(
-                scope=resolved.scope,
-                target=resolved.key,
-                sort=sort,
-                require_follow="follow" in filters,
-                require_all_nofollow="nofollow" in filters,
-                require_deleted="deleted" in filters,
-                require_not_deleted="not_deleted" in filters,
-                gained_since=snapshot.recent_since if "gained_last_60_days" in filters else None,
-                lost_since=snapshot.recent_since if "lost_last_60_days" in filters else None,
-                begin_date=rules.begin_date,
-                end_date=rules.end_date,
-                after=after,
-                limit=page_size + 1,
-            )
-        )
-        more = len(rows) > page_size and not (rules.capped and served + page_size >= RESULT_CAP)
-        rows = rows[:page_size]
-    token = (
-        ctx.state.tokens.issue(snapshot.index_id, fingerprint, rows[-1].cursor, served + len(rows))
-        if more
-        else None
-    )
-    offset_out = {"provided_token": offset.token, "token": token, "limit": offset.limit}
-    return rows, offset_out, site_query_echo(site, resolved)
+    page = linking_roots_page(snapshot, params, after, served, offset.limit)
+    offset_out = offset_echo(ctx.state.tokens, snapshot.index_id, fingerprint, offset, page)
+    return page.rows, offset_out, site_query_echo(site, resolved)
 
 
 def _linking_domain(snapshot: Snapshot, row: LinkingRootRow) -> dict[str, Any]:

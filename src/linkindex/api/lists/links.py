@@ -1,0 +1,82 @@
+"""The links family (V2 links, JSON-RPC data.site.link.list and its filters): checked link-list
+parameters -> the Snapshot's LinkQuery, a page of LinkRows and each link's shared fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from linkindex.api.link_params import LinkFilters
+from linkindex.api.lists import ListParams, Page, take_page
+from linkindex.api.tokens import request_fingerprint
+from linkindex.index import schema
+from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
+from linkindex.index.snapshot import Snapshot
+from linkindex.urls import Scope
+
+
+@dataclass(frozen=True)
+class LinkListParams(ListParams):
+    """A link list request after its protocol checked it, in the index's terms."""
+
+    filters: LinkFilters
+    anchor_text: str | None  # normalized; "" = links without anchor text
+    source_root: str | None
+    source_scope: Scope
+    subdomains: tuple[str, ...]  # subdomains_limited_to_one, as sorted hosts
+
+    def fingerprint(self, name: str) -> bytes:
+        """What a continuation token must match: ``name`` keeps each protocol's tokens apart."""
+        return request_fingerprint(
+            name, self.target, self.scope, self.sort, sorted(self.filters.names),
+            self.anchor_text, self.source_root, self.source_scope, self.subdomains,
+        )  # fmt: skip
+
+
+def link_page(
+    snapshot: Snapshot, params: LinkListParams, after: tuple | None, limit: int
+) -> Page[LinkRow]:
+    """One page of links to the target; link lists carry no served count (no result cap)."""
+    filters = params.filters
+    rows = snapshot.links(
+        LinkQuery(
+            scope=params.scope,
+            target=params.target,
+            sort=params.sort,
+            external_only=filters.external_only,
+            flags_set=filters.flags_set,
+            flags_clear=filters.flags_clear,
+            gained_since=snapshot.recent_since if filters.gained_recently else None,
+            lost_since=snapshot.recent_since if filters.lost_recently else None,
+            anchor_text=params.anchor_text,
+            source_root=params.source_root,
+            source_scope=params.source_scope,
+            limited_subdomains=params.subdomains,
+            after=after,
+            limit=limit + 1,
+        )
+    )
+    return take_page(rows, limit, served=None)
+
+
+def link_fields(row: LinkRow) -> dict[str, Any]:
+    """A link's anchor text, dates and flags, named as both protocols name them."""
+    flags = row.flags
+    return {
+        "anchor_text": row.anchor_text,
+        "date_first_seen": iso_day(row.first_day),
+        "date_last_seen": iso_day(row.last_day),
+        "date_disappeared": iso_day(row.lost_day),
+        "nofollow": bool(flags & schema.LINK_NOFOLLOW),
+        "redirect": bool(flags & schema.LINK_REDIRECT),
+        "rel_canonical": bool(flags & schema.LINK_REL_CANONICAL),
+        "via_redirect": bool(flags & schema.LINK_VIA_REDIRECT),
+        "via_rel_canonical": bool(flags & schema.LINK_VIA_REL_CANONICAL),
+    }
+
+
+def link_ends(snapshot: Snapshot, row: LinkRow) -> tuple[dict, dict]:
+    """The metrics of the source page and of the page the link points at."""
+    # Reached via a redirect or canonical, the page the link points at is the one shown.
+    return snapshot.page_metrics(row.source_page), snapshot.page_metrics(row.link_page)
