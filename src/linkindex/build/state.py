@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from linkindex.build.inputs import InputPart, PartDigest
 STATE_VERSION = 1
 STATE_TABLES = ("captures", "links", "latest_links")
 MANIFEST = "manifest.json"
+# An ingested part is <crawl>/<kind>-<input stem>-<sequence>.parquet (ingest/parts.py).
+_PART_NAME = re.compile(r"(?P<crawl>.*)/(?:pages|links)-(?P<input>.+?)(?:-\d+)?\.parquet")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,22 @@ def plan_build(state: BuildState | None, parts: list[InputPart], *, full: bool) 
             return Plan(None, tuple(parts), f"input part changed or removed: {digest.part.name}")
     known = {d.part.name for d in state.digests}
     new = tuple(p for p in parts if p.name not in known)
+    # One response's page record and link records are in the parts of one input, and the
+    # merge needs both at once: the link records of a page's newest capture, and whether a
+    # 3xx is a redirect to the page itself, are read from the new records only. Ingest
+    # publishes an input's parts one at a time (a links part at 2M rows, before its pages
+    # part), so a build may have seen part of an input: merging the rest would drop records.
+    saved_inputs = {_input_of(d.part.name) for d in state.digests}
+    for part in new:
+        if _input_of(part.name) in saved_inputs:
+            return Plan(None, tuple(parts), f"new part of a partly merged input: {part.name}")
     return Plan(state, new, f"{len(new)} new part(s) merged into the saved link state")
+
+
+def _input_of(name: str) -> str:
+    """The crawl and input a part was written from (a part named otherwise is its own)."""
+    match = _PART_NAME.fullmatch(name)
+    return f"{match['crawl']}/{match['input']}" if match else name
 
 
 def save_state(

@@ -52,7 +52,8 @@ def charge(state: State, key: ApiKey, path: str, rows: int) -> dict[str, Any]:
 
 async def charge_async(state: State, key: ApiKey, path: str, rows: int) -> dict[str, Any]:
     """`charge` from the event loop: calls served in the same loop iteration share one commit
-    (Meter.charge_async), and the loop is not held while it is written."""
+    (Meter.charge_async). The commit itself still runs on the loop (Meter._flush), once per
+    iteration instead of once per call."""
     try:
         return (await state.meter.charge_async(key, path, rows)).to_json()
     except QuotaExceeded as exc:
