@@ -125,6 +125,13 @@ def test_a_missing_manifest_makes_the_next_build_full(home, build_home):
     assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
 
 
+def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
+    build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
+    links = home.link_state / "links.parquet"
+    links.write_bytes(links.read_bytes()[:-100])  # a crash after the rename, before the flush
+    assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
+
+
 def test_unchanged_inputs_are_not_read_again(home, build_home, monkeypatch):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     from linkindex.build import pipeline

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from linkindex.build.inputs import InputPart, PartDigest
 
@@ -57,9 +59,13 @@ def load_state(folder: Path, algorithm: str) -> BuildState | None:
         return None
     if manifest.get("version") != STATE_VERSION or manifest.get("algorithm") != algorithm:
         return None
-    if not all((folder / f"{t}.parquet").is_file() for t in STATE_TABLES):
+    try:
+        for table in STATE_TABLES:
+            # Reads the footer: a file torn by a crash fails here, not in the middle of a build.
+            pq.read_metadata(folder / f"{table}.parquet")
+        return BuildState(folder, tuple(PartDigest.from_json(d) for d in manifest["parts"]))
+    except (OSError, pa.ArrowException, KeyError, TypeError, ValueError):
         return None
-    return BuildState(folder, tuple(PartDigest.from_json(d) for d in manifest["parts"]))
 
 
 def plan_build(state: BuildState | None, parts: list[InputPart], *, full: bool) -> Plan:
@@ -115,6 +121,13 @@ def save_state(
     manifest = {"version": STATE_VERSION, "algorithm": algorithm,
                 "parts": [d.to_json() for d in digests]}  # fmt: skip
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
+    # On disk before the rename makes them the state, as a snapshot is before it is published.
+    for path in [*staging.iterdir(), staging]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     retired = folder.with_name(folder.name + f".old-{os.getpid()}")
     if folder.exists():
         folder.rename(retired)
