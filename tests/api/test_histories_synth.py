@@ -10,9 +10,13 @@ from live_server import start_server, stop_server
 
 from linkindex.build.pipeline import build_index
 from linkindex.home import Home
-from linkindex.index.histories import COUNT_METRICS
+from linkindex.index import histories
+from linkindex.index.histories import COUNT_METRICS, DELTA_METRICS, VALUE_METRICS, HistoryRequest
+from linkindex.index.layout import SnapshotLayout
+from linkindex.index.snapshot import Snapshot
 from linkindex.index.writer import STORE_FILE
 from linkindex.synth.cli import generate
+from linkindex.urls import parse_target
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +86,19 @@ def test_each_days_change_of_value_is_its_gains_less_its_losses(synth):
                     assert point["value"] - before["value"] == gained["count"] - lost["count"], (
                         entry["metric_name"], point["date"],
                     )  # fmt: skip
+
+
+def test_histories_computed_in_small_slices_of_rows_are_the_same(synth, monkeypatch):
+    # Heavy targets are unpacked a slice of rows at a time; slices of 8 rows must add up to the
+    # same answer as one slice holding every row.
+    server, targets, _ = synth
+    snapshot = Snapshot(
+        server.home.snapshots / SnapshotLayout(server.home.snapshots).current_name()
+    )
+    every = HistoryRequest(
+        daily_history_deltas=DELTA_METRICS, daily_history_values=VALUE_METRICS,
+        monthly_history_deltas=DELTA_METRICS, monthly_history_values=VALUE_METRICS,
+    )  # fmt: skip
+    whole = [snapshot.metric_histories(parse_target(t), every) for t in targets]
+    monkeypatch.setattr(histories, "_SLICE_ROWS", 8)
+    assert [snapshot.metric_histories(parse_target(t), every) for t in targets] == whole

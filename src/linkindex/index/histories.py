@@ -55,6 +55,7 @@ HISTORY_KINDS = (
 AUTHORITY_TABLES = {"page_authority": "page", "domain_authority": "root_domain"}
 
 _NEVER = np.iinfo(np.int64).max  # the lost day of a live link
+_SLICE_ROWS = 1 << 18  # rows unpacked at once: 2**18 x ~95 grid days, about 25 MB of booleans
 _SCOPES: tuple[Scope, ...] = ("page", "subdomain", "root_domain")
 # The columns read per link row, in this order; the source's own scores only at root-domain
 # scope (the distributions), the source subdomain only at subdomain scope. Fewer columns: the
@@ -199,8 +200,11 @@ class _Series(dict):
     def add_units(self, name: str, packed: np.ndarray) -> None:
         # Turned to one bitset per day over the units: a day's count is a popcount, and a
         # delta compares two contiguous rows.
-        live = np.unpackbits(packed, axis=1, count=self.days).view(bool)
-        by_day = np.ascontiguousarray(np.packbits(live, axis=0).T)
+        # In slices of units (a multiple of 8, so each fills whole bytes of by_day).
+        by_day = np.zeros((self.days, (len(packed) + 7) // 8), dtype=np.uint8)
+        for at in range(0, len(packed), _SLICE_ROWS):
+            live = np.unpackbits(packed[at : at + _SLICE_ROWS], axis=1, count=self.days)
+            by_day[:, at // 8 : at // 8 + (len(live) + 7) // 8] = np.packbits(live, axis=0).T
         self.units[name] = by_day
         self[name] = np.bitwise_count(by_day).sum(axis=1, dtype=np.int64)
 
@@ -214,6 +218,16 @@ class _Series(dict):
         gained = np.bitwise_count(now & ~then).sum(axis=1, dtype=np.int64)
         lost = np.bitwise_count(then & ~now).sum(axis=1, dtype=np.int64)
         return gained, lost
+
+
+def _day_counts(packed: np.ndarray, days: int) -> np.ndarray:
+    """Per grid day, how many of the bitset rows have that day's bit (in slices of rows)."""
+    counts = np.zeros(days, dtype=np.int64)
+    for at in range(0, len(packed), _SLICE_ROWS):
+        counts += np.unpackbits(packed[at : at + _SLICE_ROWS], axis=1, count=days).sum(
+            axis=0, dtype=np.int64
+        )
+    return counts
 
 
 def _any_per_unit(packed: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -262,8 +276,16 @@ class _CountSeries:
 
     def _live(self, first: np.ndarray, lost: np.ndarray) -> np.ndarray:
         """Bit k of row r: the link is live on grid day k (gained on or before it, not lost)."""
-        live = (first[:, None] <= self.grid[None, :]) & (lost[:, None] > self.grid[None, :])
-        return np.packbits(live, axis=1)
+        # In slices of rows: the unpacked (rows x days) booleans of a target with millions of
+        # link rows would be hundreds of MB in one server worker.
+        live = np.empty((len(first), (self.days + 7) // 8), dtype=np.uint8)
+        for at in range(0, len(first), _SLICE_ROWS):
+            part = slice(at, at + _SLICE_ROWS)
+            grid = self.grid[None, :]
+            live[part] = np.packbits(
+                (first[part, None] <= grid) & (lost[part, None] > grid), axis=1
+            )
+        return live
 
     def _scope(self, scope: Scope, wanted: set[str], series: _Series) -> None:
         target_id = self.ids[scope]
@@ -400,10 +422,9 @@ class _CountSeries:
             if name not in wanted:
                 continue
             keep = np.ones(len(buckets), dtype=bool) if spam is None else spam >= 0
-            one_hot = np.zeros((10, len(buckets)), dtype=np.int64)
-            one_hot[buckets[keep], np.nonzero(keep)[0]] = 1
-            bits = np.unpackbits(live, axis=1, count=self.days).astype(np.int64)
-            counts = one_hot @ bits  # (10 buckets x days)
+            counts = np.stack(
+                [_day_counts(live[keep & (buckets == b)], self.days) for b in range(10)]
+            )  # (10 buckets x days)
             series[name] = [counts[:, k] for k in range(counts.shape[1])]
 
 
