@@ -36,16 +36,12 @@ Distributions = msgspec.defstruct(
 
 def unknown_metric(request: object) -> tuple[str, str] | None:
     """(field[i], message) for the first history metric name spec 2.5 does not list."""
-    for field in HISTORY_FIELDS:
-        names: list[str] = getattr(request, field) or []
-        valid = DELTA_METRICS if field.endswith("_deltas") else VALUE_METRICS
-        for i, name in enumerate(names):
-            if name not in valid:
-                return (
-                    f"{field}[{i}]",
-                    f"unknown metric {name!r}. Valid metrics: {', '.join(valid)}",
-                )
-    return None
+    bad = histories.unknown_metric({f: getattr(request, f) for f in HISTORY_FIELDS})
+    if bad is None:
+        return None
+    field, i, name = bad
+    valid = ", ".join(histories.valid_metrics(field))
+    return f"{field}[{i}]", f"unknown metric {name!r}. Valid metrics: {valid}"
 
 
 def check_histories(request: object) -> None:

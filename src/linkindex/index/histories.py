@@ -69,6 +69,20 @@ _WIDTH = {"page": 6, "subdomain": 7, "root_domain": 9}
 _SOURCE_AT = {"page": SOURCE, "subdomain": SOURCE_SUB, "root_domain": SOURCE_ROOT}
 
 
+def unknown_metric(asked: dict[str, Sequence[str]]) -> tuple[str, int, str] | None:
+    """(history kind, position, name) of the first name spec 2.5 does not allow in that kind
+    of history (deltas take DELTA_METRICS, values VALUE_METRICS); None when all are known."""
+    for kind in HISTORY_KINDS:
+        for i, name in enumerate(asked.get(kind) or ()):
+            if name not in valid_metrics(kind):
+                return kind, i, name
+    return None
+
+
+def valid_metrics(kind: str) -> tuple[str, ...]:
+    return DELTA_METRICS if kind.endswith("_deltas") else VALUE_METRICS
+
+
 def authority_table(metric: str) -> str:
     """The snapshot table holding a score's values from earlier builds (build/metric_history)."""
     return f"{metric}_history"

@@ -14,10 +14,11 @@ from linkindex.api.jsonrpc.methods import Context, Method
 from linkindex.api.jsonrpc.queries import SiteQuery, resolve, site_query_echo
 from linkindex.api.jsonrpc.quota import DATA_ROWS
 from linkindex.index.histories import (
-    DELTA_METRICS,
     HISTORY_KINDS,
     VALUE_METRICS,
     HistoryRequest,
+    unknown_metric,
+    valid_metrics,
 )
 
 # Spec 2.3: per_value, one row per root item, at most 100 rows a call.
@@ -49,19 +50,16 @@ def _missing() -> RpcError:
 
 
 def _request(data: HistoriesData) -> HistoryRequest:
-    asked: dict[str, tuple[str, ...]] = {}
-    for kind, param in PARAMS.items():
-        names = getattr(data, param) or []
-        valid = DELTA_METRICS if kind.endswith("_deltas") else VALUE_METRICS
-        for i, name in enumerate(names):
-            if name not in valid:
-                raise invalid_param(
-                    f"{param}[{i}]",
-                    f"unknown metric {name!r}. Valid metrics: {', '.join(valid)}",
-                    name,
-                )
-        asked[kind] = tuple(dict.fromkeys(names))
-    request = HistoryRequest(**asked)
+    sent = {kind: getattr(data, param) or [] for kind, param in PARAMS.items()}
+    bad = unknown_metric(sent)
+    if bad is not None:
+        kind, i, name = bad
+        valid = ", ".join(valid_metrics(kind))
+        raise invalid_param(
+            f"{PARAMS[kind]}[{i}]", f"unknown metric {name!r}. Valid metrics: {valid}", name
+        )
+    # A name asked twice in one array is answered once.
+    request = HistoryRequest(**{kind: tuple(dict.fromkeys(names)) for kind, names in sent.items()})
     if not request.asked():
         raise _missing()
     return request
