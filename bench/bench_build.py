@@ -113,7 +113,7 @@ def child_build(work: Path, memory_limit: str | None, out: Path, merge: bool = F
     home = Home(work_home(work))
     sampler = _Sampler(home.snapshots)
     marks: list[tuple[str, float, int, int]] = []
-    current = ["loading inputs (read_parquet views)"]
+    current = ["listing input parts and the saved link state"]
     started = time.perf_counter()
 
     def on_step(name: str) -> None:
