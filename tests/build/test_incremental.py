@@ -105,7 +105,15 @@ def test_a_removed_crawl_makes_the_next_build_full(home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     build_home(_crawl("c2", "2026-03-10", "http://u.com/"))
     shutil.rmtree(home.crawls / "c2")
-    assert build_index(home).link_state == "full"
+    rebuilt = build_index(home)
+    assert rebuilt.link_state == "full"
+    assert rebuilt.link_state_reason.startswith("input part changed or removed: c2/")
+
+
+def test_an_unchanged_build_keeps_the_snapshot_and_makes_no_link_state(home, build_home):
+    build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
+    again = build_index(home)
+    assert again.reused and again.link_state == "none"
 
 
 def test_a_page_gone_404_in_a_new_crawl_loses_its_links_on_that_date(home, build_home):

@@ -53,8 +53,10 @@ class BuildResult:
     index_date: str
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
-    # How the link state was made: "full", or "incremental" (new parts merged into saved state).
+    # How the link state was made: "full", "incremental" (new parts merged into the saved
+    # state), or "none" when the current snapshot was kept; and why (build/state.py's plan).
     link_state: str = "full"
+    link_state_reason: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -118,6 +120,7 @@ def build_index(
                     return BuildResult(
                         index_id, current, True, str(meta.get("index_date", "")),
                         time.monotonic() - started, dict(meta.get("counts", {})),
+                        "none", "unchanged content",
                     )  # fmt: skip
                 force = True  # same records in an older store layout: rebuild beside it
             step("loading inputs (read_parquet views)")
@@ -186,7 +189,7 @@ def build_index(
         published = layout.publish(folder, name, keep=keep, replace=force)
     return BuildResult(
         index_id, published, False, index_date, time.monotonic() - started, counts,
-        "incremental" if plan.incremental else "full",
+        "incremental" if plan.incremental else "full", plan.reason,
     )  # fmt: skip
 
 
