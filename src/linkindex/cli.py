@@ -109,7 +109,7 @@ def build(
     state = (
         "unchanged content, current snapshot kept"
         if result.reused
-        else f"published ({result.link_state} link state)"
+        else f"published ({result.link_state} link state: {result.link_state_reason})"
     )
     console.print(
         f"{state} in {result.seconds:.1f}s: {result.counts.get('pages', 0)} pages,"
