@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from linkindex.build.inputs import InputPart, PartDigest
+from linkindex.index.layout import fsync_path
 
 # Bump when a state table's columns or meaning change: older state is then ignored.
 STATE_VERSION = 1
@@ -123,11 +124,7 @@ def save_state(
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
     # On disk before the rename makes them the state, as a snapshot is before it is published.
     for path in [*staging.iterdir(), staging]:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(path)
     retired = folder.with_name(folder.name + f".old-{os.getpid()}")
     if folder.exists():
         folder.rename(retired)

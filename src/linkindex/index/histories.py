@@ -293,9 +293,9 @@ class _CountSeries:
         # In slices of rows: the unpacked (rows x days) booleans of a target with millions of
         # link rows would be hundreds of MB in one server worker.
         live = np.empty((len(first), (self.days + 7) // 8), dtype=np.uint8)
+        grid = self.grid[None, :]
         for at in range(0, len(first), _SLICE_ROWS):
             part = slice(at, at + _SLICE_ROWS)
-            grid = self.grid[None, :]
             live[part] = np.packbits(
                 (first[part, None] <= grid) & (lost[part, None] > grid), axis=1
             )

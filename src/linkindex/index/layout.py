@@ -81,7 +81,7 @@ class SnapshotLayout:
             shutil.rmtree(built)  # an identical rebuild: the published copy is the same content
         else:
             for item in built.iterdir():
-                _fsync(item)
+                fsync_path(item)
             os.rename(built, final)
         self._point_to(name)
         self.prune(keep)
@@ -90,9 +90,9 @@ class SnapshotLayout:
     def _point_to(self, name: str) -> None:
         tmp = self.folder / f".{POINTER}.{os.getpid()}"
         tmp.write_text(name + "\n")
-        _fsync(tmp)
+        fsync_path(tmp)
         os.replace(tmp, self.pointer)
-        _fsync(self.folder)
+        fsync_path(self.folder)
 
     def published(self) -> list[Path]:
         """Published snapshots, newest first."""
@@ -113,7 +113,8 @@ class SnapshotLayout:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush a file's or a folder's own entries to disk (before a rename makes it visible)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
