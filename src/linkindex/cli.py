@@ -73,9 +73,6 @@ def build(
         str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: 4GB).")
     ] = None,
     keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
-    recalibrate: Annotated[
-        bool, typer.Option(help="Refit the 1-100 score scales instead of reusing the current ones.")
-    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
@@ -86,9 +83,8 @@ def build(
     try:
         if json_output:
             result = build_index(
-                _home(home), force=force, full=full, memory_limit=memory_limit, keep=keep,
-                recalibrate=recalibrate,
-            )  # fmt: skip
+                _home(home), force=force, full=full, memory_limit=memory_limit, keep=keep
+            )
         else:
             with console.status("building") as status:
                 result = build_index(
@@ -97,7 +93,6 @@ def build(
                     full=full,
                     memory_limit=memory_limit,
                     keep=keep,
-                    recalibrate=recalibrate,
                     on_step=lambda step: status.update(f"build: {step}"),
                 )
     except (NothingToBuild, BuildInProgress) as exc:
@@ -230,14 +225,15 @@ def metrics_fit_spam(
         Path | None, typer.Option(help="Where to write the model (default: the shipped one).")
     ] = None,
 ) -> None:
-    """Fit the Spam Score model on labelled synthetic webs and write spam_model.json."""
+    """Fit the Spam Score model on every family of labelled web and write spam_model.json."""
     from linkindex.build.spam_model import MODEL_PATH
-    from linkindex.validation.fit_spam import fit_on_synthetic_webs, write_model
+    from linkindex.validation.fit_spam import fit_on_families, write_model
 
-    with console.status("building labelled synthetic webs and fitting"):
-        model = fit_on_synthetic_webs()
+    with console.status("building the labelled families of web and fitting"):
+        model = fit_on_families()
     path = write_model(model, out or MODEL_PATH)
-    console.print(f"wrote {path}: held-out AUC {model.fitted_on['held_out_auc']}")
+    held = model.fitted_on["leave_one_family_out_auc"]
+    console.print(f"wrote {path}; leave-one-family-out AUC: {held}")
 
 
 @metrics_app.command("validate")

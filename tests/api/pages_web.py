@@ -77,9 +77,12 @@ def pages_web() -> list[Crawl]:
     second.link("http://site.com/", "http://blog.site.com/")
 
     # dist.com/ for the distributions: followed links from 10 fillers, nofollow-only links
-    # from 5 more, and a root domain whose only page is a 301 to it (so it has no Spam Score).
+    # from 5 more (each with three crawled pages, so scored), and a root domain whose only
+    # page is a 301 to it (so it has no Spam Score).
     for i in range(15):
         second.link(f"http://f{i:03d}.com/", DIST_TARGET, nofollow=i >= 10)
+        for extra in ("about", "contact"):  # three pages: enough for a Spam Score
+            second.page(f"http://f{i:03d}.com/{extra}")
     second.page("http://nospam.com/", status=301)
     second.link("http://nospam.com/", DIST_TARGET, redirect=True)
     second.link("http://bulk.com/p0", "http://www.dist.com/")

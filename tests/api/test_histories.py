@@ -161,7 +161,7 @@ def test_distribution_values_are_10_buckets_per_date_equal_to_distributions_toda
         assert today["value"] == result["distributions"][entry["metric_name"]]
         assert all(len(p["value"]) == 10 for p in entry["metric_values"])
     by = by_name(result["daily_history_values"])
-    past = {p["date"]: p["value"] for p in by["root_domains_to_root_domain_by_spam_score"]
+    past = {p["date"]: p["value"] for p in by["root_domains_to_root_domain_by_root_domains"]
             ["metric_values"]}  # fmt: skip
     assert sum(past[INDEX_DATE]) > sum(past["2026-02-28"])  # the new linkers
 

@@ -57,5 +57,12 @@ def test_a_stronger_linking_domain_adds_more_brand_authority(snapshot):
     assert brand(snapshot, "nav-brand.org")[0] > brand(snapshot, "weakly.org")[0] >= 1
 
 
-def test_the_strongest_brand_scores_100(snapshot):
-    assert brand(snapshot, "nav-brand.org")[0] == 100
+def test_brand_authority_is_the_one_scale_of_the_branded_linkers_votes(snapshot):
+    # acme.com: three branded linkers, each an unlinked domain's vote of about its trust.
+    import numpy as np
+
+    from linkindex.build.calibration import moz_scale
+
+    score, linkers = brand(snapshot, "acme.com")
+    assert moz_scale().score(np.array([linkers * 0.9]))[0] <= score
+    assert score <= moz_scale().score(np.array([linkers * 1.1]))[0]

@@ -1,61 +1,56 @@
-"""The 1-100 scale: log-transformed rank, anchored at unlinked = 1, linked median = 9, top = 100."""
+"""The one 1-100 scale: 1 + slope * ln(1 + evidence), the slope fitted to Moz's own figures."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from linkindex.build import calibration
-from linkindex.build.calibration import Calibration
+from linkindex.build.calibration import fit_slope, moz_scale, reference_pairs
 
 
-def skewed_raw(seed: int = 1, n: int = 5000) -> np.ndarray:
-    """Raw values shaped like a web's: many unlinked nodes (0), a long tail of strong ones."""
-    rng = np.random.default_rng(seed)
-    raw = rng.exponential(0.8, n)  # ln(rank ratio): a power-law rank has an exponential tail
-    raw[: n // 4] = 0.0
-    return raw
+def test_no_evidence_scores_1_as_moz_starts_a_new_site():
+    assert moz_scale().score(np.array([0.0]))[0] == 1
 
 
-def test_raw_value_is_zero_for_the_weakest_node_and_the_log_of_the_rank_ratio_above():
-    raw = calibration.raw_values(np.array([0.01, 0.02, 0.08]))
-    assert np.allclose(raw, [0.0, np.log(2), np.log(8)])
-
-
-def test_unlinked_nodes_score_1_the_linked_median_9_and_the_strongest_100():
-    raw = skewed_raw()
-    scores = calibration.fit(raw, "id").apply(raw)
-    assert set(scores[raw == 0]) == {1}
-    assert np.median(scores[raw > 0]) == 9
-    assert scores.max() == 100 and scores[np.argmax(raw)] == 100
-
-
-def test_scores_rise_with_rank():
-    raw = np.sort(skewed_raw())
-    scores = calibration.fit(raw, "id").apply(raw)
+def test_scores_rise_with_evidence_and_stop_at_100():
+    evidence = np.logspace(-1, 9, 200)
+    scores = moz_scale().score(evidence)
     assert np.all(np.diff(scores) >= 0)
+    assert scores.min() >= 1 and scores.max() == 100
 
 
-def test_70_to_80_takes_far_more_rank_than_20_to_30():
-    fitted = calibration.fit(skewed_raw(), "id")
-    rank_at = {s: np.exp(np.interp(s, fitted.score, fitted.raw)) for s in (20, 30, 70, 80)}
-    assert rank_at[80] - rank_at[70] > 5 * (rank_at[30] - rank_at[20])
+def test_each_step_of_ten_points_takes_the_same_factor_of_evidence_so_70_to_80_is_harder():
+    scale = moz_scale()
+    need = {s: scale.evidence_for(s) for s in (20, 30, 70, 80)}
+    assert need[80] / need[70] == pytest.approx(need[30] / need[20], rel=0.05)
+    assert need[80] - need[70] > 1000 * (need[30] - need[20])
 
 
-def test_a_stored_calibration_is_reused_for_similar_data():
-    stored = calibration.fit(skewed_raw(1), "first")
-    assert calibration.choose(skewed_raw(2), stored, "second") is stored
+def test_the_slope_is_the_least_squares_fit_to_the_shipped_moz_pairs_below_100():
+    pairs = reference_pairs()
+    assert len(pairs) == 500
+    roots = np.array([p["linkingRootDomains"] for p in pairs])
+    authority = np.array([p["domainAuthority"] for p in pairs])
+    assert moz_scale().slope == pytest.approx(fit_slope(roots, authority), abs=1e-4)
+    # Refitting by brute force finds no better slope.
+    below = authority < 100
+    x, y = np.log1p(roots[below]), authority[below] - 1.0
+    errors = [((y - s * x) ** 2).sum() for s in np.linspace(5, 9, 401)]
+    assert abs(np.linspace(5, 9, 401)[int(np.argmin(errors))] - moz_scale().slope) < 0.011
 
 
-def test_a_stored_calibration_is_refitted_when_the_data_moved_away_from_it():
-    stored = calibration.fit(skewed_raw(1), "first")
-    chosen = calibration.choose(skewed_raw(2) * 3.0, stored, "second")  # ranks cubed
-    assert chosen.fitted_on == "second"
+def test_two_linking_root_domains_score_near_moz_published_median_da():
+    # Moz reported an index-wide median DA of about 8.77, and most domains have a couple of
+    # linking root domains at most.
+    assert moz_scale().score(np.array([2.0]))[0] == 9
 
 
-def test_calibration_round_trips_through_json():
-    fitted = calibration.fit(skewed_raw(), "id")
-    assert Calibration.from_json(fitted.to_json()) == fitted
+def test_a_handful_of_linking_root_domains_stays_low():
+    assert moz_scale().score(np.array([6.0]))[0] < 20
 
 
-def test_a_graph_without_links_scores_everyone_1():
-    assert set(calibration.fit(np.zeros(10), "id").apply(np.zeros(10))) == {1}
+def test_the_stored_scale_names_its_reference_and_the_pairs_it_was_fitted_to():
+    stored = calibration.moz_scale().to_json()
+    assert stored["fitted_on"].startswith("Moz Top 500")
+    assert stored["points"] == 497  # the 500 pairs less the three at DA 100

@@ -105,4 +105,4 @@ def test_authority_scores_are_1_to_100_and_hub_ranks_highest(snapshot):
     hub = metrics(snapshot, "www.t.com/")
     assert 1 <= hub["page_authority"] <= 100 and 1 <= hub["domain_authority"] <= 100
     assert hub["domain_authority"] >= metrics(snapshot, "b.org/")["domain_authority"]
-    assert hub["page_authority"] == 100
+    assert hub["page_authority"] <= hub["domain_authority"]

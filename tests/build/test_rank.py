@@ -88,3 +88,25 @@ def test_a_zero_weight_edge_passes_nothing():
     rank = pagerank(np.array([0, 1]), np.array([2, 4]), 5, np.array([0.0, 1.0]))
     assert abs(rank[2] - rank[3]) < 1e-12
     assert abs(rank.sum() - 1.0) < 1e-12
+
+
+def test_rank_over_floor_solves_x_equals_1_plus_damped_votes_whatever_else_is_in_the_graph():
+    from linkindex.build.rank import DAMPING, rank_over_floor
+
+    rng = np.random.default_rng(5)
+    sources, targets = rng.integers(0, 40, 300), rng.integers(0, 40, 300)
+    keep = sources != targets
+    sources, targets = sources[keep], targets[keep]
+    x = rank_over_floor(sources, targets, 40)
+    # Dense check: each node splits its vote evenly over its distinct out-links.
+    m = np.zeros((40, 40))
+    m[targets, sources] = 1.0
+    m /= np.maximum(m.sum(axis=0), 1)
+    assert np.allclose(x, np.linalg.solve(np.eye(40) - DAMPING * m, np.ones(40)), atol=1e-6)
+    # A disconnected second graph beside it changes nothing.
+    beside = rank_over_floor(
+        np.concatenate([sources, sources + 40]),
+        np.concatenate([targets, [40 + (i * 7) % 40 for i in targets]]),
+        80,
+    )
+    assert np.allclose(beside[:40], x, atol=1e-6)

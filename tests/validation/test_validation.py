@@ -1,4 +1,4 @@
-"""The metrics validation of issue 3: the spam model's fit and the regenerated report."""
+"""The metrics validation of issue 13: every family held out, the real sample, one scale."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from linkindex.build.spam_model import fit_model
-from linkindex.validation.fit_spam import auc, fit_on_synthetic_webs
-from linkindex.validation.report import END, START, validate
+from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.validation.families import FAMILIES
+from linkindex.validation.fit_spam import auc
+from linkindex.validation.report import AIMS, END, START, validate
 
 
 def test_auc_is_the_chance_a_positive_outscores_a_negative_with_ties_half():
@@ -18,29 +20,26 @@ def test_auc_is_the_chance_a_positive_outscores_a_negative_with_ties_half():
 
 
 def test_the_logistic_fit_weighs_a_telling_flag_and_not_a_random_one():
+    n = 8000
     rng = np.random.default_rng(3)
-    labels = rng.random(2000) < 0.25
-    telling = np.where(labels, rng.random(2000) < 0.8, rng.random(2000) < 0.05)
-    noise = rng.random(2000) < 0.3
-    flags = np.column_stack([telling, noise] + [np.zeros(2000, bool)] * 17)
+    labels = rng.random(n) < 0.25
+    telling = np.where(labels, rng.random(n) < 0.8, rng.random(n) < 0.05)
+    noise = rng.random(n) < 0.3
+    flags = np.column_stack([telling, noise] + [np.zeros(n, bool)] * (len(SIGNAL_NAMES) - 2))
     model = fit_model(flags, labels, {})
     weights = model.vector()
     assert weights[0] > 2.0
     assert abs(weights[1]) < 0.3
-    assert model.probability(flags[:1] * 0)[0] < 0.1
-
-
-def test_fitting_on_a_synthetic_web_separates_planted_spam_on_a_held_out_web():
-    model = fit_on_synthetic_webs(training=(101,), held_out=(8,))
-    assert model.fitted_on["training_domains"] > 50
-    assert model.fitted_on["held_out_auc"] > 0.9
+    # The prior correction: a site with no flag gets about the training share of spam among
+    # sites without the telling flag: 0.25 * 0.2 / (0.25 * 0.2 + 0.75 * 0.95) = 0.066.
+    assert model.probability(flags[:1] * 0)[0] == pytest.approx(0.066, abs=0.02)
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     docs = tmp_path_factory.mktemp("docs")
     (docs / "metrics.md").write_text(f"# Metrics\n\nbefore\n{START}\nold\n{END}\nafter\n")
-    return docs, validate(docs, with_sample=False)
+    return docs, validate(docs)
 
 
 def test_the_report_replaces_only_its_own_section_and_draws_the_plot(report):
@@ -51,19 +50,52 @@ def test_the_report_replaces_only_its_own_section_and_draws_the_plot(report):
     assert (docs / "img" / "score-distribution.png").stat().st_size > 10_000
 
 
-def test_planted_spam_scores_high_and_normal_sites_low(report):
+# Aims not met yet (docs/metrics.md, "Validation"): strict, so a change that meets one fails
+# here until its mark is removed.
+SHORT_OF_AIM = {
+    ("synthetic", "spam_caught"): "content spam with no link manipulation stays below 50",
+    ("blogosphere", "spam_caught"): "comment spam and keyword-free PBN posts are missed",
+    ("directories", "spam_caught"): "PBN tiers linking without keywords are missed",
+    ("documentation", "spam_caught"): "a keyword-free tutorial farm member and the star hub",
+}
+
+
+def aim_cases(figure: str) -> list:
+    return [
+        pytest.param(
+            family,
+            marks=pytest.mark.xfail(reason=SHORT_OF_AIM[family, figure], strict=True)
+            if (family, figure) in SHORT_OF_AIM
+            else (),
+        )
+        for family in FAMILIES
+    ]
+
+
+@pytest.mark.parametrize("family", aim_cases("organic_flagged"))
+def test_a_held_out_family_has_few_organic_sites_flagged(report, family):
+    assert report[1].figures[f"{family}_organic_flagged_worst"] <= AIMS["organic_flagged"]
+
+
+@pytest.mark.parametrize("family", aim_cases("spam_caught"))
+def test_a_held_out_family_has_its_spam_caught(report, family):
+    assert report[1].figures[f"{family}_spam_caught_worst"] >= AIMS["spam_caught"]
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_domain_authority_follows_each_familys_ground_truth(report, family):
+    assert report[1].figures[f"{family}_rho_da"] > 0.5
+
+
+def test_adding_an_unrelated_web_moves_no_domain_authority_by_more_than_1(report):
+    assert report[1].figures["invariance_max_da_change"] <= 1
+
+
+def test_the_real_samples_sites_are_not_called_spam(report):
+    assert report[1].figures["sample_max_spam"] <= AIMS["sample_max_spam"]
+
+
+def test_domain_authority_agrees_with_moz_better_than_the_plain_count(report):
     figures = report[1].figures
-    assert figures["spam_auc"] > 0.95
-    assert figures["planted_high_share"] >= 0.75
-    assert figures["normal_low_share"] >= 0.9
-
-
-def test_the_link_farm_does_not_raise_its_targets_standing(report):
-    assert report[1].figures["farm_positions_gained"] == 0
-
-
-def test_the_strongest_hubs_get_the_highest_domain_authority(report):
-    figures = report[1].figures
-    assert figures["hubs_in_top"] >= 0.6
-    assert figures["hubs_worst_position"] <= 10
-    assert figures["synth_spearman_da_linking_roots"] > 0.7
+    assert figures["sample_reference_sites"] >= 20
+    assert figures["sample_reference_rho_da"] > figures["sample_reference_rho_count"]

@@ -1,6 +1,6 @@
 """Domain Authority, Page Authority and Brand Authority from the live followed link graph.
 
-Builds the weighted graphs in SQL, ranks them with build.rank, and scales with build.calibration.
+Sums each target's evidence (trusted linking root domains, by strength) and scales it to 1-100.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import pyarrow as pa
 
 from linkindex.build import calibration
 from linkindex.build.calibration import Calibration
-from linkindex.build.rank import DAMPING, pagerank
+from linkindex.build.rank import rank_over_floor
 
-# A root domain that no independent root domain links to (none, or only domains it links back
-# to, as a farm's members do) has its votes damped to 1 / (1 + roots it links to / this).
+# A root domain linked only by domains it links back to (as a farm's members are) or by likely
+# spam has its votes damped to 1 / (1 + roots it links to / this).
 UNVOUCHED_FREE_LINKS = 3.0
 # Moz's "high" Spam Score band starts here: links from such domains carry no authority.
 HIGH_SPAM = 61
@@ -43,11 +43,12 @@ FROM (SELECT root_domain FROM page_nodes GROUP BY root_domain)
 # root domain votes once, however many of its pages link.
 ROOT_EDGES = """
 CREATE TABLE root_edges AS
-SELECT DISTINCT s.node AS source, t.node AS target
+SELECT s.node AS source, t.node AS target, count(DISTINCT l.source_page) AS pages
 FROM links l
 JOIN root_nodes s ON s.root_domain = l.source_root_domain
 JOIN root_nodes t ON t.root_domain = l.target_root_domain
 WHERE l.live AND l.followed AND l.source_root_domain <> l.target_root_domain
+GROUP BY s.node, t.node
 """
 
 # Per root domain: how many root domains it links to, and how many link to it that it does
@@ -57,9 +58,12 @@ ROOT_SUPPORT = f"""
 CREATE TABLE root_support AS
 SELECT n.node,
        coalesce(o.followed_roots_out, 0) AS followed_roots_out,
+       coalesce(a.linkers, 0) AS linkers,
        coalesce(i.independent_linkers, 0) AS independent_linkers
 FROM root_nodes n
 LEFT JOIN (SELECT source AS node, count(*) AS followed_roots_out FROM root_edges GROUP BY 1) o
+    USING (node)
+LEFT JOIN (SELECT target AS node, count(*) AS linkers FROM root_edges GROUP BY 1) a
     USING (node)
 LEFT JOIN (
     SELECT e.target AS node, count(*) AS independent_linkers
@@ -67,7 +71,7 @@ LEFT JOIN (
     JOIN root_nodes s ON s.node = e.source
     LEFT JOIN spam_scores sp ON sp.root_domain = s.root_domain
     ANTI JOIN root_edges back ON back.source = e.target AND back.target = e.source
-    WHERE coalesce(sp.spam_score, -1) < {HIGH_SPAM}
+    WHERE coalesce(sp.trust_score, -1) < {HIGH_SPAM}
     GROUP BY 1
 ) i USING (node)
 ORDER BY n.node
@@ -79,6 +83,7 @@ ORDER BY n.node
 PAGE_EDGES = """
 CREATE TABLE page_edges AS
 SELECT s.node AS source, t.node AS target, r.node AS source_root,
+       (l.source_root_domain <> l.target_root_domain) AS external,
        count(*) OVER (PARTITION BY t.node, r.node) AS same_root_pages
 FROM links l
 JOIN page_nodes s ON s.page = l.source_page
@@ -87,22 +92,61 @@ JOIN root_nodes r ON r.root_domain = l.source_root_domain
 WHERE l.live AND l.followed
 """
 
+# Each page's root domain node, in page node order.
+PAGE_ROOTS = """
+SELECT r.node AS root FROM page_nodes p JOIN root_nodes r USING (root_domain) ORDER BY p.node
+"""
+
+# Each (page, other root domain with a live followed link to it): one vote per root domain.
+PAGE_EXTERNAL_VOTERS = """
+SELECT DISTINCT target, source_root FROM page_edges WHERE external
+"""
+
 
 @dataclass
 class AuthorityResult:
     calibrations: dict[str, Calibration]
 
 
-def farm_factor(followed_roots_out: np.ndarray, independent_linkers: np.ndarray) -> np.ndarray:
-    """1 for a domain with independent support; less the more it links out without it."""
-    unvouched = 1.0 / (1.0 + followed_roots_out / UNVOUCHED_FREE_LINKS)
-    return np.where(independent_linkers > 0, 1.0, unvouched)
+def farm_factor(
+    followed_roots_out: np.ndarray, linkers: np.ndarray, independent_linkers: np.ndarray
+) -> np.ndarray:
+    """Less than 1 for a domain vouched for only by its own circle, the more it links out.
+
+    A domain nobody in the index links to keeps 1: in a crawl that saw a small part of the
+    web, most real sites have no linker in it, so that absence says how much the crawl saw,
+    not that the site is a farm; its Spam Score speaks for it instead.
+    """
+    circle_only = (linkers > 0) & (independent_linkers == 0)
+    damped = 1.0 / (1.0 + followed_roots_out / UNVOUCHED_FREE_LINKS)
+    return np.where(circle_only, damped, 1.0)
 
 
 def spam_factor(spam_score: np.ndarray) -> np.ndarray:
     """1 - spam probability; 0 in the high band; 1 where no spam score exists (-1)."""
     factor = np.where(spam_score >= 0, 1.0 - spam_score / 100.0, 1.0)
     return np.where(spam_score >= HIGH_SPAM, 0.0, factor)
+
+
+def linker_votes(strength: np.ndarray, trust: np.ndarray) -> np.ndarray:
+    """What one root domain's link is worth as evidence: trust x sqrt(its own strength).
+
+    An unlinked, fully trusted linker counts 1, as one linking root domain does in Moz's
+    counts; a stronger one counts more, by the square root so that no single linker outweighs
+    many independent ones (a rank ratio of 100 counts as 10 plain linking root domains).
+    """
+    return trust * np.sqrt(strength)
+
+
+# How much more a linker vouches for a target from more of its pages: 1 + ln(pages) * this.
+PAGE_DEPTH = 0.5
+
+
+def page_depth(pages: np.ndarray) -> np.ndarray:
+    """1 + ln(pages) * PAGE_DEPTH: Moz's link metrics count linking pages as well as linking
+    root domains, log-transformed; the log keeps a sitewide link from one root domain worth far
+    less than many root domains (1,000 pages count 4.5 times one page, not 1,000 times)."""
+    return 1.0 + PAGE_DEPTH * np.log(np.maximum(pages, 1))
 
 
 def _column(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, np.ndarray]:
@@ -117,14 +161,11 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, np.n
     con.unregister(f"{name}_arrow")
 
 
-def build_authority(
-    con: duckdb.DuckDBPyConnection,
-    stored: dict[str, Calibration],
-    index_id: str,
-) -> AuthorityResult:
+def build_authority(con: duckdb.DuckDBPyConnection) -> AuthorityResult:
     """Tables page_scores, root_scores and authority_sources; needs spam_scores and links.
 
-    ``stored`` holds the current snapshot's calibrations, reused while they fit the data.
+    Every score is calibration.moz_scale() of an evidence sum (docs/metrics.md): the same
+    evidence gives the same score in any index.
     """
     con.execute(PAGE_NODES)
     con.execute(ROOT_NODES)
@@ -133,21 +174,24 @@ def build_authority(
     support = _column(con, "SELECT * FROM root_support")
     spam = _column(
         con,
-        "SELECT coalesce(s.spam_score, -1) AS spam_score FROM root_nodes n "
+        "SELECT coalesce(s.trust_score, -1) AS spam_score FROM root_nodes n "
         "LEFT JOIN spam_scores s USING (root_domain) ORDER BY n.node",
     )["spam_score"]
     root_count = len(support["node"])
-    trust = farm_factor(support["followed_roots_out"], support["independent_linkers"])
-    trust *= spam_factor(spam.astype(np.float64))
-
-    calibrations: dict[str, Calibration] = {}
-    edges = _column(con, "SELECT source, target FROM root_edges")
-    root_rank = pagerank(edges["source"], edges["target"], root_count, trust[edges["source"]])
-    root_raw = calibration.raw_values(root_rank)
-    calibrations["domain_authority"] = calibration.choose(
-        root_raw, stored.get("domain_authority"), index_id
+    trust = farm_factor(
+        support["followed_roots_out"], support["linkers"], support["independent_linkers"]
     )
-    domain_authority = calibrations["domain_authority"].apply(root_raw)
+    trust *= spam_factor(spam.astype(np.float64))
+    scale = calibration.moz_scale()
+
+    edges = _column(con, "SELECT source, target, pages FROM root_edges")
+    strength = rank_over_floor(edges["source"], edges["target"], root_count, trust[edges["source"]])
+    votes = linker_votes(strength, trust)
+    evidence = np.bincount(
+        edges["target"],
+        weights=votes[edges["source"]] * page_depth(edges["pages"]),
+        minlength=root_count,
+    )
 
     con.execute(PAGE_EDGES)
     page_count = con.execute("SELECT count(*) FROM page_nodes").fetchone()[0]
@@ -155,19 +199,29 @@ def build_authority(
     # Built in place from the two columns, which are let go before the matrix is made.
     weights = trust[page_edges.pop("source_root")]
     weights /= page_edges.pop("same_root_pages")
-    page_rank = pagerank(page_edges["source"], page_edges["target"], page_count, weights)
+    page_strength = rank_over_floor(page_edges["source"], page_edges["target"], page_count, weights)
     del weights, page_edges
-    page_raw = calibration.raw_values(page_rank)
-    calibrations["page_authority"] = calibration.choose(
-        page_raw, stored.get("page_authority"), index_id
+    page_root = _column(con, PAGE_ROOTS)["root"]
+    external = _column(con, PAGE_EXTERNAL_VOTERS)
+    external_evidence = np.bincount(
+        external["target"], weights=votes[external["source_root"]], minlength=page_count
     )
+    del external
+    # A page carries the share of its domain's evidence that its place among the domain's
+    # pages (its strength over the strongest of them, internal links included) gives it, or its
+    # own external evidence if that is more; never more than its domain's (docs/metrics.md).
+    strongest = np.zeros(root_count)
+    np.maximum.at(strongest, page_root, page_strength)
+    internal_evidence = page_strength / strongest[page_root] * evidence[page_root]
     _register(
         con,
         "page_rank",
         {
             "node": np.arange(page_count, dtype=np.int32),
-            "page_rank": page_rank,
-            "page_authority": calibrations["page_authority"].apply(page_raw),
+            "page_rank": page_strength,
+            "external_evidence": external_evidence,
+            "internal_evidence": internal_evidence,
+            "page_authority": scale.score(np.maximum(external_evidence, internal_evidence)),
         },
     )
     _register(
@@ -175,14 +229,14 @@ def build_authority(
         "root_rank",
         {
             "node": np.arange(root_count, dtype=np.int32),
-            "domain_rank": root_rank,
-            "strength": np.exp(root_raw),
+            "domain_rank": strength,
+            "vote": votes,
+            "evidence": evidence,
             "trust": trust,
-            "domain_authority": domain_authority,
+            "domain_authority": scale.score(evidence),
         },
     )
-    brand = _brand_authority(con, stored.get("brand_authority"), index_id)
-    calibrations["brand_authority"] = brand
+    _brand_authority(con, scale)
     _explain_sources(con)
     con.execute(
         "CREATE TABLE page_scores AS SELECT n.page, s.page_authority "
@@ -190,21 +244,24 @@ def build_authority(
     )
     con.execute(
         "CREATE TABLE root_scores AS "
-        "SELECT n.root_domain, r.domain_authority, r.domain_rank, r.trust, "
+        "SELECT n.root_domain, r.domain_authority, r.domain_rank, "
+        "       r.evidence AS authority_evidence, r.trust, "
         "       u.followed_roots_out, u.independent_linkers, "
         "       coalesce(b.brand_authority, 1) AS brand_authority, "
         "       coalesce(b.branded_linkers, 0) AS branded_linkers "
         "FROM root_nodes n JOIN root_rank r USING (node) JOIN root_support u USING (node) "
         "LEFT JOIN brand_scores b USING (root_domain)"
     )
-    return AuthorityResult(calibrations)
+    return AuthorityResult(
+        {"domain_authority": scale, "page_authority": scale, "brand_authority": scale}
+    )
 
 
 # Brand strength: the root domains that link to a domain with its brand in the anchor text,
-# each counted once and weighted by its own authority (rank relative to an unlinked domain)
-# and trust. Moz's Brand Authority uses branded search volume, which a link index lacks.
+# each counted once with its vote as a linker (trust x sqrt(strength)). Moz's Brand Authority
+# uses branded search volume, which a link index lacks.
 BRAND_STRENGTH = """
-SELECT n.root_domain, count(*) AS branded_linkers, sum(r.strength * r.trust) AS strength
+SELECT n.root_domain, count(*) AS branded_linkers, sum(r.vote) AS evidence
 FROM branded_linkers b
 JOIN root_nodes n ON n.root_domain = b.target
 JOIN root_nodes s ON s.root_domain = b.source
@@ -215,51 +272,50 @@ ORDER BY n.root_domain
 """
 
 
-def _brand_authority(
-    con: duckdb.DuckDBPyConnection, stored: Calibration | None, index_id: str
-) -> Calibration:
+def _brand_authority(con: duckdb.DuckDBPyConnection, scale: Calibration) -> None:
     rows = _column(con, BRAND_STRENGTH)
     domains = rows.get("root_domain", np.zeros(0, dtype=object))
-    raw = np.log1p(np.asarray(rows.get("strength", np.zeros(0)), dtype=np.float64))
-    fitted = calibration.choose(raw, stored, index_id)
+    evidence = np.asarray(rows.get("evidence", np.zeros(0)), dtype=np.float64)
     _register(
         con,
         "brand_scores",
         {
             "root_domain": np.asarray(domains, dtype=object).astype(str),
             "branded_linkers": np.asarray(rows.get("branded_linkers", np.zeros(0)), np.int64),
-            "brand_authority": fitted.apply(raw),
+            "brand_authority": scale.score(evidence),
         },
     )
-    return fitted
 
 
-# What each linking root domain adds to a target's rank, as a share of the target's rank:
-# DAMPING * rank(source) * weight / out-degree, summed over the root domain's pages.
+# What each linking root domain adds to a target's evidence, as a share of the evidence its
+# score is computed from. A page scored from its share of its domain's evidence (internal
+# links) names its own root domain with share 1.
 EXPLAIN_SOURCES = f"""
 CREATE TABLE authority_sources AS
 WITH root_votes AS (
     SELECT 'root_domain' AS scope, t.root_domain AS target, s.root_domain AS source,
-           {DAMPING} * rs.domain_rank * rs.trust / u.followed_roots_out / rt.domain_rank
-               AS share
+           rs.vote * (1 + {PAGE_DEPTH} * ln(e.pages)) / rt.evidence AS share
     FROM root_edges e
     JOIN root_nodes s ON s.node = e.source JOIN root_nodes t ON t.node = e.target
     JOIN root_rank rs ON rs.node = e.source JOIN root_rank rt ON rt.node = e.target
-    JOIN root_support u ON u.node = e.source
-), out_degree AS (
-    SELECT source, count(DISTINCT target) AS followed_pages_out FROM page_edges GROUP BY source
+    WHERE rt.evidence > 0
 ), page_votes AS (
     SELECT 'page' AS scope, t.page AS target, r.root_domain AS source,
-           sum({DAMPING} * ps.page_rank * rr.trust / e.same_root_pages / o.followed_pages_out
-               / pt.page_rank) AS share
-    FROM page_edges e
-    JOIN out_degree o ON o.source = e.source
-    JOIN page_rank ps ON ps.node = e.source JOIN page_rank pt ON pt.node = e.target
+           rr.vote / pt.external_evidence AS share
+    FROM (SELECT DISTINCT target, source_root FROM page_edges WHERE external) e
+    JOIN page_rank pt ON pt.node = e.target
     JOIN root_rank rr ON rr.node = e.source_root
     JOIN page_nodes t ON t.node = e.target JOIN root_nodes r ON r.node = e.source_root
-    GROUP BY t.page, r.root_domain
+    WHERE pt.external_evidence >= pt.internal_evidence AND pt.external_evidence > 0
+), page_own_domain AS (
+    SELECT 'page' AS scope, t.page AS target, t.root_domain AS source, 1.0 AS share
+    FROM page_rank pt JOIN page_nodes t ON t.node = pt.node
+    WHERE pt.internal_evidence > pt.external_evidence
 )
-SELECT * FROM (SELECT * FROM root_votes UNION ALL SELECT * FROM page_votes)
+SELECT * FROM (
+    SELECT * FROM root_votes UNION ALL SELECT * FROM page_votes
+    UNION ALL SELECT * FROM page_own_domain
+)
 WHERE share > 0
 QUALIFY row_number() OVER (PARTITION BY scope, target ORDER BY share DESC, source) <= {TOP_SOURCES}
 """

@@ -1,93 +1,73 @@
-"""The map from a raw authority value to Moz's 1-100 scale, stored in each snapshot.
+"""The one 1-100 scale of Domain, Page and Brand Authority: linear in ln(1 + evidence).
 
-Fitted from one build's raw values and reused by later builds of similar data (docs/metrics.md).
+Fitted once to Moz's own pairs of linking root domains and DA (data/reference), not to the index.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
+from functools import cache
+from importlib import resources
 
 import numpy as np
 
-# Moz reported an index-wide Domain Authority median near 9 and mean near 11 (spec §4).
-MEDIAN_SCORE = 9.0
+REFERENCE = "moz-top-500.json"
+# Moz: "a brand new website will always start with a Domain Authority score of one".
+FLOOR_SCORE = 1.0
 TOP_SCORE = 100.0
-# A stored calibration is refitted when the data is no longer "similar": the linked nodes'
-# median score under it leaves MEDIAN_BAND, the strongest node would score below TOP_FLOOR,
-# or more than TOP_SHARE of the linked nodes would sit above its top (all scoring 100).
-MEDIAN_BAND = (6.0, 12.0)
-TOP_FLOOR = 80.0
-TOP_SHARE = 0.001
 
 
 @dataclass(frozen=True)
 class Calibration:
-    """Piecewise-linear in the raw value: (0 -> 1), (linked median -> 9), (top -> 100).
+    """score = 1 + slope * ln(1 + evidence), rounded and clipped to 1-100.
 
-    The raw value is ln(rank / rank of a node nobody links to), so it is 0 for an unlinked
-    node whatever the graph's size, and a step of one score point is a fixed rank ratio
-    within each segment: 70 -> 80 needs far more links than 20 -> 30.
+    ``evidence`` is linking-root-domain equivalents (docs/metrics.md): one independent,
+    trusted root domain of ordinary strength counts 1. Moz rescales log-transformed inputs
+    linearly to 1-100, so one slope fixes the scale; it does not depend on the index, so a
+    domain's score does not move when unrelated sites are added.
     """
 
-    raw: tuple[float, ...]
-    score: tuple[float, ...]
-    fitted_on: str  # the index_id of the build that fitted it
-    nodes: int
+    slope: float
+    fitted_on: str  # what the slope was fitted to
+    points: int  # reference pairs the slope was fitted to
 
-    def apply(self, raw: np.ndarray) -> np.ndarray:
-        scores = np.interp(raw, self.raw, self.score)
-        return np.clip(np.rint(scores), 1, 100).astype(np.int16)
+    def score(self, evidence: np.ndarray) -> np.ndarray:
+        raw = np.log1p(np.maximum(np.asarray(evidence, dtype=np.float64), 0.0))
+        return np.clip(np.rint(FLOOR_SCORE + self.slope * raw), 1, 100).astype(np.int16)
 
-    def fits(self, raw: np.ndarray) -> bool:
-        """Whether this calibration still suits these raw values (else refit)."""
-        linked = raw[raw > 0]
-        if linked.size == 0:
-            return True
-        median = float(np.interp(np.median(linked), self.raw, self.score))
-        top = float(np.interp(linked.max(), self.raw, self.score))
-        above_top = int(np.count_nonzero(linked > self.raw[-1]))
-        return (
-            MEDIAN_BAND[0] <= median <= MEDIAN_BAND[1]
-            and top >= TOP_FLOOR
-            and above_top <= max(1, TOP_SHARE * linked.size)
-        )
+    def evidence_for(self, score: float) -> float:
+        """The evidence at which the scale reaches ``score`` (for docs and explain)."""
+        return float(np.expm1((score - FLOOR_SCORE) / self.slope))
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
 
-    @classmethod
-    def from_json(cls, data: dict) -> Calibration:
-        return cls(
-            tuple(float(x) for x in data["raw"]),
-            tuple(float(x) for x in data["score"]),
-            str(data.get("fitted_on", "")),
-            int(data.get("nodes", 0)),
-        )
+
+def reference_pairs() -> list[dict]:
+    """Moz's Top 500: rank, rootDomain, linkingRootDomains, domainAuthority (NOTICE.md)."""
+    text = resources.files("linkindex").joinpath(f"data/reference/{REFERENCE}").read_text()
+    return json.loads(text)
 
 
-def raw_values(rank: np.ndarray) -> np.ndarray:
-    """ln(rank / the smallest rank): 0 for nodes nobody links to, log-scale above that."""
-    if rank.size == 0:
-        return np.zeros(0)
-    return np.log(rank / rank.min())
+def fit_slope(linking_root_domains: np.ndarray, domain_authority: np.ndarray) -> float:
+    """Least squares of DA - 1 on ln(1 + linking root domains), through DA 1 at none.
+
+    Points at DA 100 are left out: the scale is clipped there, so their linking root domain
+    counts say only "at least", not where 100 is reached.
+    """
+    below = domain_authority < TOP_SCORE
+    x = np.log1p(linking_root_domains[below].astype(np.float64))
+    y = domain_authority[below].astype(np.float64) - FLOOR_SCORE
+    return float(x @ y / (x @ x))
 
 
-def fit(raw: np.ndarray, fitted_on: str) -> Calibration:
-    """Anchor 0 at 1, the median of linked nodes at 9 and the strongest node at 100."""
-    linked = raw[raw > 1e-9]
-    if linked.size == 0:
-        return Calibration((0.0, 1.0), (1.0, 1.0), fitted_on, int(raw.size))
-    top = float(linked.max())
-    median = float(np.median(linked))
-    if median < top * 0.999:
-        anchors_raw, anchors_score = (0.0, median, top), (1.0, MEDIAN_SCORE, TOP_SCORE)
-    else:  # every linked node is as strong as the strongest: one segment
-        anchors_raw, anchors_score = (0.0, top), (1.0, TOP_SCORE)
-    return Calibration(anchors_raw, anchors_score, fitted_on, int(raw.size))
-
-
-def choose(raw: np.ndarray, stored: Calibration | None, fitted_on: str) -> Calibration:
-    """The stored calibration when it still fits these values, else a fresh fit."""
-    if stored is not None and stored.fits(raw):
-        return stored
-    return fit(raw, fitted_on)
+@cache
+def moz_scale() -> Calibration:
+    """The scale every build uses, fitted to the shipped reference."""
+    pairs = reference_pairs()
+    roots = np.array([p["linkingRootDomains"] for p in pairs])
+    authority = np.array([p["domainAuthority"] for p in pairs])
+    slope = fit_slope(roots, authority)
+    used = int((authority < TOP_SCORE).sum())  # fit_slope leaves out the pairs at 100
+    return Calibration(round(slope, 4), f"Moz Top 500 ({REFERENCE})", used)

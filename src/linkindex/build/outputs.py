@@ -93,7 +93,8 @@ LEFT JOIN spam_scores sp ON sp.root_domain = n.root_domain
 """
 
 ROOT_DOMAIN_SCORES = """
-SELECT s.root_domain, s.domain_rank, s.trust, s.followed_roots_out, s.independent_linkers,
+SELECT s.root_domain, s.domain_rank, s.authority_evidence, s.trust, s.followed_roots_out,
+       s.independent_linkers,
        s.brand_authority, s.branded_linkers, coalesce(sp.spam_flags, 0) AS spam_flags,
        coalesce(sp.spam_signals, '{}') AS spam_signals
 FROM root_scores s LEFT JOIN spam_scores sp USING (root_domain)

@@ -16,7 +16,7 @@ import duckdb
 
 from linkindex.build.aggregates import build_aggregates
 from linkindex.build.authority import build_authority
-from linkindex.build.calibration import Calibration
+from linkindex.build.calibration import REFERENCE
 from linkindex.build.inputs import (
     content_index_id,
     crawl_names,
@@ -28,7 +28,7 @@ from linkindex.build.link_outputs import prepare_link_tables
 from linkindex.build.link_state import build_link_state
 from linkindex.build.metric_history import first_capture_date, prepare_history_tables
 from linkindex.build.outputs import ROOT_DOMAINS, table_queries
-from linkindex.build.spam_model import build_spam_scores, load_model
+from linkindex.build.spam_model import MODEL_PATH, build_spam_scores, load_model
 from linkindex.build.spam_signals import SIGNAL_NAMES
 from linkindex.build.state import load_state, plan_build, save_state
 from linkindex.home import Home
@@ -38,7 +38,7 @@ from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
-ALGORITHM_VERSION = "linkindex-build-2"
+ALGORITHM_VERSION = "linkindex-build-3"
 BATCH_ROWS = 65536
 # DuckDB's own default is 80% of RAM. A fixed budget keeps the whole build's peak predictable
 # (DuckDB, plus the rank arrays and SQLite beside it); past it DuckDB spills to the build folder.
@@ -87,7 +87,6 @@ def build_index(
     full: bool = False,
     memory_limit: str | None = None,
     keep: int = 3,
-    recalibrate: bool = False,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build a snapshot from every ingested crawl and publish it as current.
@@ -95,10 +94,7 @@ def build_index(
     The link state of the last build is kept (``home.link_state``): when the crawls since are
     new parts only, they are merged into it instead of re-reading every crawl; ``full``
     ignores it. ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
-    ``recalibrate`` fits the score calibrations afresh instead of reusing the current
-    snapshot's (and so rebuilds even unchanged content).
     """
-    force = force or recalibrate
     started = time.monotonic()
     step = on_step or (lambda _name: None)
     home.ensure()
@@ -111,7 +107,7 @@ def build_index(
             step("hashing input records")
             digests = [*(plan.state.digests if plan.state else ()),
                        *digest_parts(con, home.crawls, list(plan.new_parts))]  # fmt: skip
-            index_id = content_index_id(ALGORITHM_VERSION, digests)
+            index_id = content_index_id(f"{ALGORITHM_VERSION}+{scoring_digest()}", digests)
             name = snapshot_name(index_id)
             current = layout.current_name() or ""
             if not force and current.split("-")[0] == name:
@@ -141,8 +137,7 @@ def build_index(
             build_spam_scores(con, model)
             step("ranking pages and root domains")
             previous = _read_existing_meta(layout.path_of(current)) if current else {}
-            stored = {} if recalibrate else _stored_calibrations(previous)
-            authority = build_authority(con, stored, index_id)
+            authority = build_authority(con)
             con.execute(ROOT_DOMAINS)
             folder = work / "snapshot"
             folder.mkdir()
@@ -193,19 +188,24 @@ def build_index(
     )  # fmt: skip
 
 
+def scoring_digest() -> str:
+    """A digest of what scores an index besides its code: the spam model and the scale's
+    reference. A refitted model or a new reference makes a new index of the same crawls."""
+    import hashlib
+    from importlib import resources
+
+    digest = hashlib.blake2b(digest_size=8)
+    digest.update(MODEL_PATH.read_bytes())
+    digest.update(resources.files("linkindex").joinpath(f"data/reference/{REFERENCE}").read_bytes())
+    return digest.hexdigest()
+
+
 def _read_existing_meta(folder: Path) -> dict:
     """The published snapshot's own metadata (its store keeps it; nothing else does)."""
     try:
         return Snapshot(folder).meta
     except (NoSnapshot, sqlite3.DatabaseError):
         return {}
-
-
-def _stored_calibrations(meta: dict) -> dict[str, Calibration]:
-    """The current snapshot's calibrations, if the same algorithm made them."""
-    if meta.get("algorithm") != ALGORITHM_VERSION:
-        return {}
-    return {k: Calibration.from_json(v) for k, v in meta.get("calibration", {}).items()}
 
 
 def _spam_update_days(meta: dict, index_date: str) -> list[str]:

@@ -74,3 +74,23 @@ def pagerank(
         return np.zeros(0, dtype=np.float64)
     transition, leak = transition_matrix(sources, targets, node_count, weights)
     return power_iterate(transition, leak)[0]
+
+
+def rank_over_floor(
+    sources: np.ndarray,
+    targets: np.ndarray,
+    node_count: int,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Each node's PageRank over the PageRank of a node nobody links to.
+
+    That floor is the teleport plus the evenly spread leak, the same for every node, so the
+    ratio x solves x = 1 + DAMPING * M x: it depends only on the node's own neighbourhood, not
+    on the size of the graph nor on parts of it that do not link to the node. 1 when unlinked.
+    """
+    if node_count == 0:
+        return np.zeros(0, dtype=np.float64)
+    transition, leak = transition_matrix(sources, targets, node_count, weights)
+    rank = power_iterate(transition, leak)[0]
+    floor = ((1.0 - DAMPING) + DAMPING * float(rank @ leak)) / node_count
+    return rank / floor

@@ -1,4 +1,4 @@
-"""Spam Score from the signals' flags: a logistic model fitted on the synthetic web's planted spam.
+"""Spam Score from the signals' flags: a logistic model fitted on labelled families of web.
 
 The fitted weights ship in spam_model.json; ``linkindex metrics fit-spam`` regenerates them.
 """
@@ -15,12 +15,33 @@ import pyarrow as pa
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from linkindex.build.spam_signals import SIGNAL_NAMES, build_spam_measures, evaluate
+from linkindex.build.spam_measures import build_spam_measures
+from linkindex.build.spam_signals import (
+    MANIPULATION_SIGNALS,
+    NETWORK_SIGNALS,
+    SIGNAL_NAMES,
+    evaluate,
+)
 
 MODEL_PATH = Path(__file__).with_name("spam_model.json")
 # L2 strength: keeps weights finite when a flag separates the training labels perfectly.
 REGULARIZATION = 1.0
 NO_SCORE = -1
+# Without a hit of MANIPULATION_SIGNALS a site scores at most this: below 50, the line at which
+# a site is called spam. Families of web written apart disagree on what an ordinary site's
+# name and pages look like, so those features alone must not call a site spam (issue 13).
+UNMANIPULATED_CAP = 49
+_MANIPULATION = np.array([name in MANIPULATION_SIGNALS for name in SIGNAL_NAMES])
+_NETWORK = np.array([name in NETWORK_SIGNALS for name in SIGNAL_NAMES])
+# One more term of the model: whether any of NETWORK_SIGNALS hit. The first evidence that a
+# site is part of a network says the most; each further signal adds its own weight on top.
+NETWORK_EVIDENCE = "network_evidence"
+TERMS = (*SIGNAL_NAMES, NETWORK_EVIDENCE)
+
+
+def terms(flags: np.ndarray) -> np.ndarray:
+    """The model's inputs: the flags, then whether any network signal hit."""
+    return np.column_stack([flags, flags[:, _NETWORK].any(axis=1)]).astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -30,15 +51,18 @@ class SpamModel:
     fitted_on: dict[str, object]
 
     def vector(self) -> np.ndarray:
-        return np.array([self.weights.get(name, 0.0) for name in SIGNAL_NAMES])
+        return np.array([self.weights.get(name, 0.0) for name in TERMS])
 
     def probability(self, flags: np.ndarray) -> np.ndarray:
         """P(penalized | flags): the share of similar sites that were spam in the fit."""
-        return expit(self.intercept + flags.astype(np.float64) @ self.vector())
+        return expit(self.intercept + terms(flags) @ self.vector())
 
     def scores(self, flags: np.ndarray) -> np.ndarray:
-        """Spam Score 1-100 (a percentage, as Moz publishes it)."""
-        return np.clip(np.rint(100.0 * self.probability(flags)), 1, 100).astype(np.int16)
+        """Spam Score 1-100 (a percentage, as Moz publishes it), capped without manipulation."""
+        scores = np.clip(np.rint(100.0 * self.probability(flags)), 1, 100)
+        manipulated = flags[:, _MANIPULATION].any(axis=1)
+        scores = np.where(manipulated, scores, np.minimum(scores, UNMANIPULATED_CAP))
+        return scores.astype(np.int16)
 
     def to_json(self) -> dict[str, object]:
         return {"intercept": self.intercept, "weights": self.weights, "fitted_on": self.fitted_on}
@@ -52,37 +76,54 @@ def load_model(path: Path = MODEL_PATH) -> SpamModel:
 def fit_model(flags: np.ndarray, labels: np.ndarray, fitted_on: dict[str, object]) -> SpamModel:
     """L2-regularized logistic regression of labels on flags (scipy L-BFGS).
 
+    The two classes are weighted equally while fitting, so the weights are not pulled towards
+    the larger class (organic sites outnumber spam 3 to 1 in the training webs); the intercept
+    is then moved back by the log of the training odds (the usual prior correction), so P is
+    again the share of spam among training sites with the same flags, Moz's definition.
     scikit-learn would do the same; this is the one model the project needs, and scipy is
     already a dependency of the rank computation.
     """
-    x = np.column_stack([np.ones(len(flags)), flags.astype(np.float64)])
+    x = np.column_stack([np.ones(len(flags)), terms(flags)])
     y = labels.astype(np.float64)
+    positives = max(1.0, float(y.sum()))
+    negatives = max(1.0, float(len(y) - y.sum()))
+    weight = np.where(y > 0, len(y) / (2 * positives), len(y) / (2 * negatives))
 
     def loss(beta: np.ndarray) -> tuple[float, np.ndarray]:
         z = x @ beta
         # log(1 + e^z) - y z, written stably
-        value = np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * REGULARIZATION * beta[1:] @ beta[1:]
-        gradient = x.T @ (expit(z) - y)
+        value = np.sum(weight * (np.logaddexp(0.0, z) - y * z))
+        value += 0.5 * REGULARIZATION * beta[1:] @ beta[1:]
+        gradient = x.T @ (weight * (expit(z) - y))
         gradient[1:] += REGULARIZATION * beta[1:]
         return float(value), gradient
 
-    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B")
+    # Every signal is a red flag: its weight may be 0, never negative. A fit that makes a red
+    # flag a sign of innocence has learned how one generator's ordinary sites look.
+    bounds = [(None, None)] + [(0.0, None)] * (x.shape[1] - 1)
+    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", bounds=bounds)
     beta = result.x
-    weights = {name: round(float(w), 4) for name, w in zip(SIGNAL_NAMES, beta[1:], strict=True)}
+    beta[0] += np.log(positives / negatives)
+    weights = {name: round(float(w), 4) for name, w in zip(TERMS, beta[1:], strict=True)}
     return SpamModel(round(float(beta[0]), 4), weights, fitted_on)
 
 
 def build_spam_scores(con: duckdb.DuckDBPyConnection, model: SpamModel) -> None:
-    """Table spam_scores: each root domain with a 200 page, its score, flags and measures.
+    """Table spam_scores: each root domain with a 200 page, its scores, flags and measures.
 
-    Root domains without one are left out: too little is known, so their score is -1.
+    spam_score, the public one, is null (served as -1) for a root domain with fewer than
+    MIN_PAGES_FOR_SCORE pages that answered 200: too little is seen for a percentage.
+    trust_score is the model's score of every one of them, the thin ones too: it weighs their
+    links (authority.py), so a network of one-page sites is not trusted for being thin.
     """
     build_spam_measures(con)
-    domains, values, flags = evaluate(con)
+    domains, values, flags, scored = evaluate(con)
     bits = (flags.astype(np.int64) << np.arange(len(SIGNAL_NAMES), dtype=np.int64)).sum(axis=1)
+    scores = model.scores(flags)
     columns: dict[str, pa.Array] = {
         "root_domain": pa.array(domains, pa.string()),
-        "spam_score": pa.array(model.scores(flags), pa.int16()),
+        "spam_score": pa.array(scores, pa.int16(), mask=~scored),
+        "trust_score": pa.array(scores, pa.int16()),
         "spam_flags": pa.array(bits, pa.int64()),
     }
     for i, name in enumerate(SIGNAL_NAMES):
@@ -90,7 +131,7 @@ def build_spam_scores(con: duckdb.DuckDBPyConnection, model: SpamModel) -> None:
     con.register("spam_scores_arrow", pa.table(columns))
     measures = ", ".join(f"{name} := round({name}, 4)" for name in SIGNAL_NAMES)
     con.execute(
-        "CREATE TABLE spam_scores AS SELECT root_domain, spam_score, spam_flags, "
+        "CREATE TABLE spam_scores AS SELECT root_domain, spam_score, trust_score, spam_flags, "
         f"to_json(struct_pack({measures}))::VARCHAR AS spam_signals FROM spam_scores_arrow"
     )
     con.unregister("spam_scores_arrow")

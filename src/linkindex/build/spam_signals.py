@@ -1,6 +1,6 @@
-"""The Spam Score's signals: one measured value per crawled root domain and signal, and its rule.
+"""The Spam Score's signals: the rule of each over the measured values, and their evaluation.
 
-Measures come from SQL over the build's tables; rules are thresholds (docs/metrics.md lists each).
+The values come from build.spam_measures; docs/metrics.md lists each rule and why it holds.
 """
 
 from __future__ import annotations
@@ -13,117 +13,14 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-# TLDs that abuse reports keep listing among the most abused by spam and malware sites; a
-# judgement call kept here in one place (docs/metrics.md says so).
-SPAM_TLDS = (
-    "xyz", "top", "info", "biz", "click", "link", "online", "site", "icu", "buzz", "work",
-    "club", "loan", "win", "bid", "vip", "shop", "live", "rest", "fit", "cfd", "sbs", "tk",
-    "ml", "ga", "cf", "gq",
-)  # fmt: skip
-
-# Pharma, adult, gambling and loan words ("poison words" in Moz's list of signals).
-POISON_WORDS = (
-    "viagra", "cialis", "levitra", "pharmacy", "pills", "casino", "poker", "roulette",
-    "betting", "slots", "gambling", "porn", "xxx", "escort", "payday", "loans", "replica",
-)  # fmt: skip
-POISON_PATTERN = r"\b(" + "|".join(POISON_WORDS) + r")\b"
-
-# Per page of a root domain, from the newest capture of each 200 page (latest_links, built in
-# link_state.py): links and their text.
-PAGE_OUTLINKS = """
-CREATE TABLE page_outlinks AS
-SELECT r.source_page AS page,
-       count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain) AS external_links,
-       count(*) FILTER (WHERE r.target_root_domain = r.source_root_domain) AS internal_links,
-       coalesce(sum(length(r.anchor_text))
-                FILTER (WHERE r.target_root_domain <> r.source_root_domain), 0)
-           AS external_anchor_chars,
-       count(*) FILTER (WHERE r.in_nav) AS nav_links,
-       count(*) FILTER (WHERE r.in_nav AND r.target_root_domain <> r.source_root_domain)
-           AS nav_external_links,
-       count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain
-                        AND regexp_matches(lower(r.anchor_text), '{poison}')) AS poison_anchors,
-       bool_or(r.target_root_domain = 'linkedin.com') AS links_linkedin
-FROM latest_links r
-JOIN page_latest p ON p.page = r.source_page
-WHERE p.http_status = 200 AND NOT r.redirect AND NOT r.rel_canonical
-GROUP BY r.source_page
-"""
-
-# Inbound: per (target root domain, linking root domain), whether any live link's anchor names
-# the brand (the registered name without its suffix, e.g. "python" for python.org).
-BRANDED_LINKERS = """
-CREATE TABLE branded_linkers AS
-WITH anchors AS (
-    SELECT r.target_root_domain AS target, r.source_root_domain AS source,
-           regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g') AS anchor,
-           regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g') AS brand
-    FROM latest_links r
-    WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
-      AND NOT r.rel_canonical AND r.anchor_text <> ''
+from linkindex.build.spam_measures import (
+    LINK_SHARE,
+    MIN_LINKS,
+    MONEY_RULE,
+    PUSHED_RULE,
+    PUSHING_RULE,
+    SPAM_TLDS,
 )
-SELECT target, source,
-       bool_or(length(brand) >= 3 AND contains(anchor, brand)) AS branded
-FROM anchors GROUP BY target, source
-"""
-
-# One row per root domain with a 200 capture: every measured value a signal reads.
-DOMAIN_MEASURES = """
-CREATE TABLE spam_measures AS
-WITH pages AS (
-    SELECT p.root_domain, p.text_chars, p.content_bytes, p.contact_links, p.https,
-           p.title, o.*
-    FROM page_latest p LEFT JOIN page_outlinks o ON o.page = p.page
-    WHERE p.http_status = 200
-), per_root AS (
-    SELECT root_domain,
-           count(*) AS pages_ok,
-           median(text_chars) AS median_text_chars,
-           count(text_chars) AS pages_with_text,
-           sum(text_chars) AS text_chars,
-           sum(content_bytes) FILTER (WHERE text_chars IS NOT NULL) AS html_bytes,
-           count(contact_links) AS pages_with_contact_known,
-           coalesce(sum(contact_links), 0) AS contact_links,
-           bool_or(coalesce(links_linkedin, false)) AS links_linkedin,
-           bool_or(https) AS any_https,
-           avg(coalesce(external_links, 0)) AS external_links_per_page,
-           avg(coalesce(internal_links, 0)) AS internal_links_per_page,
-           coalesce(sum(external_anchor_chars), 0) AS external_anchor_chars,
-           coalesce(sum(nav_links), 0) AS nav_links,
-           coalesce(sum(nav_external_links), 0) AS nav_external_links,
-           coalesce(sum(external_links), 0) AS external_links,
-           coalesce(sum(poison_anchors), 0) AS poison_anchors,
-           avg(CASE WHEN regexp_matches(lower(coalesce(title, '')), '{poison}') THEN 1.0
-                    ELSE 0.0 END) AS poison_title_share
-    FROM pages GROUP BY root_domain
-), branded AS (
-    SELECT target AS root_domain, count(*) AS anchored_linkers,
-           count(*) FILTER (WHERE branded) AS branded_linkers
-    FROM branded_linkers GROUP BY target
-), name AS (
-    SELECT root_domain,
-           split_part(root_domain, '.', 1) AS label,
-           substr(root_domain, length(split_part(root_domain, '.', 1)) + 2) AS suffix
-    FROM per_root
-)
-SELECT r.*, n.label, n.suffix,
-       length(n.label) AS label_length,
-       length(regexp_replace(n.label, '[^0-9]', '', 'g'))
-           + length(regexp_replace(n.label, '[^-]', '', 'g')) AS digits_and_hyphens,
-       coalesce(list_max(list_transform(
-           regexp_extract_all(n.label, '[bcdfghjklmnpqrstvwxz]+'), lambda x: length(x))), 0)
-           AS consonant_run,
-       starts_with(n.label, 'xn--') AS idn,
-       coalesce(c.root_domains_to, 0) AS root_domains_to,
-       coalesce(c.nofollow_root_domains_to, 0) AS nofollow_root_domains_to,
-       coalesce(c.external_pages_to, 0) AS external_pages_to,
-       coalesce(b.anchored_linkers, 0) AS anchored_linkers,
-       coalesce(b.branded_linkers, 0) AS branded_linkers
-FROM per_root r
-JOIN name n USING (root_domain)
-LEFT JOIN counts_to_root_domain c ON c.target = r.root_domain
-LEFT JOIN branded b ON b.root_domain = r.root_domain
-"""
 
 
 @dataclass(frozen=True)
@@ -156,8 +53,6 @@ SIGNALS: tuple[Signal, ...] = (
            "digits_and_hyphens", _at_least(2), "NOT idn"),
     Signal("consonant_run", "its registered name has a run of 5+ consonants (y is a vowel)",
            "consonant_run", _at_least(5), "NOT idn"),
-    Signal("few_pages_crawled", "fewer than 3 of its pages answered 200 in the newest capture",
-           "pages_ok", _below(3)),
     Signal("thin_content", "its pages' median visible text is under 250 characters",
            "median_text_chars", _below(250), "pages_with_text > 0"),
     Signal("markup_heavy", "visible text is under 3% of its HTML pages' bytes",
@@ -181,39 +76,73 @@ SIGNALS: tuple[Signal, ...] = (
            "poison_anchors / external_links", _at_least(0.1), "external_links > 0"),
     Signal("no_https", "none of its pages was captured over https",
            "any_https::INTEGER", _below(1)),
-    Signal("low_link_diversity",
-           "10+ external pages link to it, from under 1 root domain per 10 pages",
-           "root_domains_to / external_pages_to", _below(0.1), "external_pages_to >= 10"),
     Signal("skewed_follow_ratio",
-           "of 10+ linking root domains, 30%+ link only with nofollow",
+           "of 3+ linking root domains, 30%+ link only with nofollow",
            "nofollow_root_domains_to / root_domains_to", _at_least(0.3),
-           "root_domains_to >= 10"),
+           "root_domains_to >= 3"),
     Signal("few_branded_anchors",
            "of 5+ root domains linking with anchor text, under 10% name its brand",
            "branded_linkers / anchored_linkers", _below(0.1), "anchored_linkers >= 5"),
-    Signal("large_site_few_links",
-           "20+ pages answered 200 but fewer than 3 root domains link to it",
-           "root_domains_to", _below(3), "pages_ok >= 20"),
+    Signal("money_anchors",
+           "20%+ of its 3+ external links with anchor text carry a commercial keyword "
+           "(MONEY_WORDS)",
+           "money_anchors / external_anchors", _at_least(LINK_SHARE),
+           f"external_anchors >= {MIN_LINKS}"),
+    Signal("links_to_pushed_sites",
+           "20%+ of its 3+ external content links carry a keyword (not the target's name) to "
+           "a pushed site (the rule of keyword_linked)",
+           "pushed_keyword_links / content_external_links", _at_least(LINK_SHARE),
+           f"content_external_links >= {MIN_LINKS}"),
+    Signal("unreached_pusher",
+           "the organic body of the link graph does not reach it, and it meets the rule of "
+           "money_anchors or links_to_pushed_sites: a network nothing organic links to",
+           f"(NOT reached_from_core AND ({MONEY_RULE} OR {PUSHING_RULE}))::INTEGER",
+           _at_least(1)),
+    Signal("keyword_linked",
+           "it is pushed: 3+ root domains link to it with a commercial or poison keyword that "
+           "is not its name, half or more of those linking with anchor text",
+           f"{PUSHED_RULE}::INTEGER", _at_least(1)),
+    Signal("links_into_a_network",
+           "of the 2+ root domains it links to that link out themselves, half or more are "
+           "outside the organic body's reach: it links into a network nothing organic links to",
+           "unreached_roots_linked / roots_linked", _at_least(0.5), "roots_linked >= 2"),
 )  # fmt: skip
 
 SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
 
+# Evidence of manipulation: how the site links, what it sells. Without one of these a site's
+# Spam Score stays below 50 (spam_model.UNMANIPULATED_CAP).
+MANIPULATION_SIGNALS = (
+    "unreached_pusher", "links_into_a_network", "links_to_pushed_sites", "money_anchors",
+    "keyword_linked", "poison_words_in_anchors", "poison_words_in_titles",
+)  # fmt: skip
 
-def build_spam_measures(con: duckdb.DuckDBPyConnection) -> None:
-    """Tables page_outlinks, branded_linkers and spam_measures (needs link state and counts)."""
-    con.execute(PAGE_OUTLINKS.replace("{poison}", POISON_PATTERN))
-    con.execute(BRANDED_LINKERS)
-    con.execute(DOMAIN_MEASURES.replace("{poison}", POISON_PATTERN))
+# Of those, the ones that say the site is in, or held up by, a network or sells what spam
+# sells. Money anchors and links to pushed sites alone are also what an ordinary site that
+# sold one sponsored post does; the model gives the first of these its own weight.
+NETWORK_SIGNALS = (
+    "unreached_pusher", "links_into_a_network", "keyword_linked", "poison_words_in_anchors",
+    "poison_words_in_titles",
+)  # fmt: skip
+
+# Below this many pages that answered 200, too little of a site is seen for a Spam Score:
+# it gets Moz's "no score", -1, instead of a guess from one or two pages.
+MIN_PAGES_FOR_SCORE = 3
 
 
-def evaluate(con: duckdb.DuckDBPyConnection) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Root domains, measured values (NaN where not evaluated) and flags, one column per signal."""
+def evaluate(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """Root domains with a 200 page, measured values (NaN where not evaluated), flags (one
+    column per signal), and whether each has enough pages for a public score."""
     columns = ", ".join(
         f"CASE WHEN {s.evidence} THEN ({s.measure})::DOUBLE END AS {s.name}" for s in SIGNALS
     )
     table: pa.Table = con.sql(
-        f"SELECT root_domain, {columns} FROM spam_measures ORDER BY root_domain"
+        f"SELECT root_domain, pages_ok >= {MIN_PAGES_FOR_SCORE} AS scored, {columns}"
+        " FROM spam_measures ORDER BY root_domain"
     ).to_arrow_table()
+    scored = table.column("scored").to_numpy(zero_copy_only=False).astype(bool)
     domains = table.column("root_domain").to_pylist()
     values = np.column_stack(
         [table.column(s.name).to_numpy(zero_copy_only=False).astype(np.float64) for s in SIGNALS]
@@ -223,4 +152,4 @@ def evaluate(con: duckdb.DuckDBPyConnection) -> tuple[list[str], np.ndarray, np.
     for i, signal in enumerate(SIGNALS):
         column = values[:, i]
         flags[known[:, i], i] = signal.hit(column[known[:, i]])
-    return domains, values, flags
+    return domains, values, flags, scored

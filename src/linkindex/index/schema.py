@@ -76,8 +76,8 @@ LINKING_ROOT_SCOPES = ("page", "subdomain", "root_domain")
 # Why each root domain scores what it does (read by `linkindex explain`): its rank, trust,
 # Brand Authority, and the Spam Score's flags (bit i = meta "spam_signals"[i]) and measures.
 ROOT_DOMAIN_SCORE_COLUMNS: tuple[str, ...] = (
-    "root_domain", "domain_rank", "trust", "followed_roots_out", "independent_linkers",
-    "brand_authority", "branded_linkers", "spam_flags", "spam_signals",
+    "root_domain", "domain_rank", "authority_evidence", "trust", "followed_roots_out",
+    "independent_linkers", "brand_authority", "branded_linkers", "spam_flags", "spam_signals",
 )  # fmt: skip
 
 # The strongest linking root domains of each page (scope "page") and root domain, with the
@@ -99,7 +99,10 @@ def _table_ddl(name: str, columns: tuple[str, ...], key: str) -> str:
         "page", "subdomain", "root_domain", "title", "last_crawled", "target", "source",
         "scope", "spam_signals",
     }  # fmt: skip
-    real_columns = {"link_propensity", "neg_link_propensity", "domain_rank", "trust", "share"}
+    real_columns = {
+        "link_propensity", "neg_link_propensity", "domain_rank", "authority_evidence", "trust",
+        "share",
+    }  # fmt: skip
 
     def col_type(col: str) -> str:
         if col in text_columns:

@@ -204,6 +204,7 @@ class Web:
     link_nav: np.ndarray  # bool[N], inside the page's navigation element
     anchors: list[str]  # text.base_anchors(), then one brand anchor per root domain
     farm_targets: np.ndarray  # int32[F], normal pages the farm links to
+    domain_popularity: np.ndarray  # float[D], the Zipf weight that drew links to it (0: spam)
 
     @property
     def n_pages(self) -> int:
@@ -579,4 +580,7 @@ def build_web(params: SynthParams) -> Web:
         link_nav=slots.nav.astype(bool),
         anchors=anchors,
         farm_targets=farm_targets.astype(np.int32),
+        domain_popularity=np.concatenate(
+            [np.diff(nw.pop_dom_cum, prepend=0.0), np.zeros(len(names) - len(nw.pop_dom_cum))]
+        ),
     )

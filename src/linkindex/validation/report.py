@@ -1,6 +1,7 @@
 """`linkindex metrics validate`: the metrics validation report in docs/metrics.md, and its plot.
 
-Builds a held-out synthetic web (with and without its planted spam) and the bundled sample.
+Builds every family of synthetic web (with and without its spam), the bundled real sample, and
+scores each family with a spam model fitted on the other families only.
 """
 
 from __future__ import annotations
@@ -12,12 +13,27 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from linkindex.validation.fit_spam import auc
-from linkindex.validation.webs import BuiltWeb, sample, synthetic
+from linkindex.build.spam_model import TERMS, load_model
+from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.home import Home
+from linkindex.validation.families import FAMILIES, generator
+from linkindex.validation.fit_spam import (
+    FIT_SEED,
+    SPAM_LINE,
+    HeldOut,
+    build_families,
+    leave_one_family_out,
+)
+from linkindex.validation.reference import agreement
+from linkindex.validation.webs import BuiltWeb, ingest_and_build, sample
 
-VALIDATION_SEED = 7  # not among the spam model's training seeds
+VALIDATION_SEED = 7  # the shipped model is fitted on FIT_SEED's webs, not these
+# Each family held out again on webs of these seeds too: one seed's 15-30 spam sites a
+# family make a noisy figure, so the aims are judged on the worst seed.
+MORE_SEEDS = (3, 19)
 START, END = "<!-- validation:start -->", "<!-- validation:end -->"
-HIGH_SPAM, LOW_SPAM = 61, 30
+# The aims each held-out family must meet (the tests hold the report to them).
+AIMS = {"organic_flagged": 0.05, "spam_caught": 0.90, "sample_max_spam": 10}
 
 
 @dataclass
@@ -31,195 +47,200 @@ class Findings:
         self.lines.append(line)
 
 
-def _distribution(values: np.ndarray) -> str:
-    return f"mean {values.mean():.1f}, median {np.median(values):.0f}, max {values.max()}"
-
-
-def _spam_section(web: BuiltWeb, found: Findings) -> None:
-    rows = web.snapshot.root_domain_score_rows()
-    scored = [(d, spam) for d, _, spam, _, _ in rows if spam >= 0]
-    planted = np.array([spam for d, spam in scored if d in web.spam_domains])
-    normal = np.array([spam for d, spam in scored if d not in web.spam_domains])
-    labels = np.array([d in web.spam_domains for d, _ in scored])
-    scores = np.array([spam for _, spam in scored])
-    found.figures["spam_auc"] = auc(scores, labels)
-    found.figures["planted_high_share"] = float((planted >= HIGH_SPAM).mean())
-    found.figures["normal_low_share"] = float((normal <= LOW_SPAM).mean())
-    found.figures["planted_mean_spam"] = float(planted.mean())
-    found.figures["normal_mean_spam"] = float(normal.mean())
-    found.add(
-        f"- **Spam Score**: {len(planted)} planted spam domains (penalized sites and the link "
-        f"farm) score {_distribution(planted)}; {len(normal)} normal domains score "
-        f"{_distribution(normal)}."
-    )
-    found.add(
-        f"  {found.figures['planted_high_share']:.0%} of planted spam is in the high band "
-        f"(61-100); {found.figures['normal_low_share']:.0%} of normal domains are in the "
-        f"low band (1-30). AUC (planted vs normal) {found.figures['spam_auc']:.3f}."
-    )
-
-
 def _model_section(found: Findings) -> None:
-    from linkindex.build.spam_model import load_model
-
     model = load_model()
     fitted = model.fitted_on
     found.add(
-        f"- **Spam model** (`spam_model.json`, by `linkindex metrics fit-spam`): fitted on "
-        f"{fitted.get('training_domains')} root domains of {len(fitted.get('training_webs', []))}"
-        f" synthetic webs ({fitted.get('training_spam_domains')} planted spam), training AUC "
-        f"{fitted.get('training_auc')}, held-out AUC {fitted.get('held_out_auc')}; intercept "
-        f"{model.intercept:+.2f}, so a site that hits no signal scores "
-        f"{int(model.scores(np.zeros((1, len(model.weights))))[0])}. Weights (log-odds added "
+        f"- **Spam model shipped** (`spam_model.json`, by `linkindex metrics fit-spam`): fitted "
+        f"on {fitted.get('training_domains')} scored root domains "
+        f"({fitted.get('training_spam_domains')} spam) of every family at seed {FIT_SEED}; "
+        f"intercept {model.intercept:+.2f}, so a site that hits no signal scores "
+        f"{int(model.scores(np.zeros((1, len(SIGNAL_NAMES))))[0])}. Weights (log-odds added "
         "when the signal hits):"
     )
     found.add("")
     found.add("  | signal | weight |")
     found.add("  |---|---|")
-    for name, weight in model.weights.items():
-        found.add(f"  | `{name}` | {weight:+.2f} |")
+    for name in TERMS:
+        found.add(f"  | `{name}` | {model.weights.get(name, 0.0):+.2f} |")
     found.add("")
-    idle = [name for name, weight in model.weights.items() if abs(weight) < 0.1]
-    if idle:
-        found.add(
-            "  Signals with no weight: " + ", ".join(f"`{n}`" for n in idle) + ". On the"
-            " training webs they tell nothing the other signals do not already tell (or nothing"
-            " at all); they are still measured and shown by `linkindex explain`, and a refit on"
-            " labelled real domains may weigh them."
-        )
-    found.figures["spam_model_idle_signals"] = float(len(idle))
 
 
-def _standing(scores: dict[str, float], among: set[str], key: str) -> float:
-    """key's position among `among` by score, ties sharing their mid-rank (scale-free)."""
-    own = scores.get(key, 1)
-    higher = sum(1 for k in among if scores.get(k, 1) > own)
-    tied = sum(1 for k in among if k != key and scores.get(k, 1) == own)
-    return 1 + higher + tied / 2
+def _client_gain(web: BuiltWeb, clean: BuiltWeb) -> tuple[float, float]:
+    """DA the spam and paid links gave their clients: (largest, mean) over clients."""
+    with_spam = {r[0]: r[1] for r in web.snapshot.root_domain_score_rows()}
+    without = {r[0]: r[1] for r in clean.snapshot.root_domain_score_rows()}
+    gains = [with_spam.get(d, 1) - without.get(d, 1) for d in web.client_domains]
+    return (float(max(gains)), float(np.mean(gains))) if gains else (0.0, 0.0)
 
 
-def _domain_ranks(web: BuiltWeb) -> dict[str, float]:
-    """Each root domain's exact PageRank: DA positions without the ties of a 1-100 score."""
-    snapshot = web.snapshot
-    rows = (snapshot.root_domain_scores(r[0]) for r in snapshot.root_domain_score_rows())
-    return {row["root_domain"]: float(row["domain_rank"]) for row in rows if row}
+def _authority_rho(web: BuiltWeb) -> tuple[float, float, int]:
+    """Spearman rho of DA, and of the plain linking-root-domain count, with the truth's
+    authority over the family's organic root domains."""
+    rows = {r[0]: r for r in web.snapshot.root_domain_score_rows()}
+    organic = sorted(d for d in web.organic_domains if d in rows)
+    truth = np.array([web.domains[d].authority for d in organic])
+    da = np.array([rows[d][1] for d in organic])
+    count = np.array([rows[d][3] for d in organic])
+    return (
+        float(spearmanr(da, truth).statistic),
+        float(spearmanr(count, truth).statistic),
+        len(organic),
+    )
 
 
-def _farm_section(web: BuiltWeb, without: BuiltWeb, found: Findings) -> None:
-    # The web without spam has fewer nodes and its own calibration, so a score can move by a
-    # point or two from scale alone; the target's standing among the normal web cannot.
-    from linkindex.urls import parse_target
-
-    das = [_domain_ranks(w) for w in (web, without)]
-    pas = [{r[0]: r[1] for r in w.snapshot.page_authority_rows()} for w in (web, without)]
-    scores = [{r[0]: r[1] for r in w.snapshot.root_domain_score_rows()} for w in (web, without)]
-    normal_roots, normal_pages = set(das[1]), set(pas[1])
+def _family_section(
+    webs: dict[str, BuiltWeb],
+    clean: dict[str, BuiltWeb],
+    held: dict[str, HeldOut],
+    more: list[dict[str, HeldOut]],
+    found: Findings,
+) -> None:
     found.add(
-        f"- **Link farm targets** (the pages the farm pushes): their standing among the "
-        f"{len(normal_roots)} normal root domains (by the rank behind DA) and "
-        f"{len(normal_pages)} normal pages (by PA), with the farm and in the same web "
-        "generated without any planted spam (a smaller web with its own calibration, so the "
-        "scores themselves are on a different scale; the position is not; tied scores share "
-        "their mid-rank):"
+        "- **Leave one family out**: each family is scored by a spam model fitted on the other "
+        f"families only; 'flagged' is a Spam Score of {SPAM_LINE} or more. Aims: organic sites "
+        f"flagged <= {AIMS['organic_flagged']:.0%}, spam sites flagged >= "
+        f"{AIMS['spam_caught']:.0%}, on the worst of seeds {VALIDATION_SEED}, "
+        f"{', '.join(str(s) for s in MORE_SEEDS)} (in brackets; the rest of the row is seed "
+        f"{VALIDATION_SEED}). DA's rho is with the family's own ground-truth authority "
+        "(the latent standing its generator drew organic links from), over its organic root "
+        "domains, beside the same rho of the plain count of linking root domains. Client gain: "
+        "the DA that spam and paid links added to the sites they push (largest over clients), "
+        "against the same web generated without them."
     )
     found.add("")
-    found.add("  | target | PA position with farm | without | DA position with farm | without |")
-    found.add("  |---|---|---|---|---|")
-    gained = 0
-    for page in web.truth.get("link_farm_targets", []):
-        target = parse_target(page)
-        root, page_key = target.root_domain, target.page
-        da_with, da_without = (_standing(d, normal_roots, root) for d in das)
-        pa_with, pa_without = (_standing(p, normal_pages, page_key) for p in pas)
-        gained += max(0, da_without - da_with) + max(0, pa_without - pa_with)
-        found.add(
-            f"  | `{page}` | {pa_with:g} (PA {pas[0].get(page_key, 1)}) | {pa_without:g} (PA "
-            f"{pas[1].get(page_key, 1)}) | {da_with:g} (DA {scores[0][root]}) | "
-            f"{da_without:g} (DA {scores[1][root]}) |"
-        )
-    found.figures["farm_positions_gained"] = float(gained)
-    found.add("")
-    found.add(f"  Positions gained through the farm, over all targets and both scores: {gained:g}.")
-
-
-def _authority_section(name: str, web: BuiltWeb, found: Findings, key: str) -> None:
-    rows = web.snapshot.root_domain_score_rows()
-    da = np.array([r[1] for r in rows])
-    linking = np.array([r[3] for r in rows])
-    rho = float(spearmanr(da, linking).statistic)
-    found.figures[f"{key}_spearman_da_linking_roots"] = rho
-    found.figures[f"{key}_da_mean"] = float(da.mean())
-    found.figures[f"{key}_da_median"] = float(np.median(da))
-    top = sorted(rows, key=lambda r: (-r[1], r[0]))[:5]
     found.add(
-        f"- **Domain Authority on {name}**: {len(rows)} root domains, "
-        f"{_distribution(da)}. Spearman rho of DA with the number of linking root domains "
-        f"(an independent count, no PageRank): **{rho:.3f}**."
+        "  | held-out family | organic scored | spam scored (no score) | AUC | organic flagged "
+        "| spam flagged | DA rho | count rho | client DA gain |"
     )
-    found.add("  Highest DA: " + ", ".join(f"`{r[0]}` {r[1]} ({r[3]} linking)" for r in top) + ".")
-    hubs = web.truth.get("hubs", [])
-    if hubs:
-        scores = {r[0]: r[1] for r in rows}
-        positions = [_standing(scores, set(scores), hub) for hub in hubs]
-        top_set = {r[0] for r in sorted(rows, key=lambda r: (-r[1], r[0]))[: len(hubs)]}
-        found.figures["hubs_in_top"] = len(top_set & set(hubs)) / len(hubs)
-        found.figures["hubs_worst_position"] = max(positions)
+    found.add("  |---|---|---|---|---|---|---|---|---|")
+    for name in webs:
+        h, web = held[name], webs[name]
+        rho_da, rho_count, _ = _authority_rho(web)
+        gain, _ = _client_gain(web, clean[name])
+        unscored = len(web.spam_domains) - int(h.labelled.spam.sum())
+        runs = [h, *(m[name] for m in more)]
+        worst_flagged = max(r.organic_flagged for r in runs)
+        worst_caught = min(r.spam_caught for r in runs)
+        figures = {
+            "auc": h.auc,
+            "organic_flagged": h.organic_flagged,
+            "spam_caught": h.spam_caught,
+            "organic_flagged_worst": worst_flagged,
+            "spam_caught_worst": worst_caught,
+            "rho_da": rho_da,
+            "rho_count": rho_count,
+            "client_gain": gain,
+        }
+        found.figures.update({f"{name}_{k}": v for k, v in figures.items()})
         found.add(
-            f"  Of the ground truth's {len(hubs)} hubs (most linking root domains), "
-            f"{found.figures['hubs_in_top']:.0%} are among the {len(hubs)} highest DA; their DA "
-            f"positions among all {len(rows)}: "
-            + ", ".join(f"`{h}` {p:g}" for h, p in zip(hubs, positions, strict=True))
-            + "."
+            f"  | {name} | {int((~h.labelled.spam).sum())} | {int(h.labelled.spam.sum())} "
+            f"({unscored}) | {h.auc:.3f} | {h.organic_flagged:.1%} ({worst_flagged:.1%}) | "
+            f"{h.spam_caught:.1%} ({worst_caught:.1%}) | "
+            f"{rho_da:.3f} | {rho_count:.3f} | {gain:+.0f} |"
         )
+    found.add("")
+    lost = [n for n in webs if found.figures[f"{n}_rho_da"] < found.figures[f"{n}_rho_count"]]
+    if lost:
+        found.add(
+            "  Where the count's rho is higher ("
+            + ", ".join(lost)
+            + "), DA ranks that family's organic sites less like its truth than counting linkers "
+            "does: trust and strength weights move sites the truth ranks by inbound link share."
+        )
+        found.add("")
 
 
-def _sample_spam_section(real: BuiltWeb, found: Findings) -> None:
-    from linkindex.build.spam_signals import SIGNAL_NAMES
+def _invariance_section(work: Path, found: Findings) -> None:
+    """One family's web alone, and again in one index with another family's unrelated web."""
+    first, second = FAMILIES[1], FAMILIES[2]
+    alone = generator(first)(work / "alone", VALIDATION_SEED)
+    other = generator(second)(work / "other", VALIDATION_SEED)
+    home_alone = Home(work / "home-alone").ensure()
+    home_both = Home(work / "home-both").ensure()
+    da_alone = {
+        r[0]: r[1] for r in ingest_and_build(home_alone, alone.crawls).root_domain_score_rows()
+    }
+    both = ingest_and_build(home_both, {**alone.crawls, **other.crawls})
+    da_both = {r[0]: r[1] for r in both.root_domain_score_rows()}
+    if set(alone.crawls) & set(other.crawls):
+        raise ValueError(f"{first} and {second} name a crawl alike: one would hide the other")
+    shared = set(alone.domains) & set(other.domains)
+    compared = [d for d in da_alone if d not in shared]
+    missing = [d for d in compared if d not in da_both]
+    if not compared or missing:
+        raise ValueError(f"the combined index lacks root domains of {first}: {missing[:5]}")
+    moved = [abs(da_both[d] - da_alone[d]) for d in compared]
+    found.figures["invariance_max_da_change"] = float(max(moved))
+    found.add(
+        f"- **One scale for every index**: the {first} web ({len(da_alone)} root domains) built "
+        f"alone and built in one index with the unrelated {second} web "
+        f"({len(da_both) - len(da_alone)} more root domains): the largest DA change of any of "
+        f"its root domains is **{max(moved):.0f}** (aim: at most 1)."
+    )
 
+
+def _sample_section(real: BuiltWeb, found: Findings) -> None:
     flags = dict(real.snapshot.spam_flag_rows())
-    rows = [(r[0], r[2]) for r in real.snapshot.root_domain_score_rows() if r[2] >= 0]
-    spam = np.array([score for _, score in rows])
-    found.figures["sample_max_spam"] = float(spam.max())
+    rows = real.snapshot.root_domain_score_rows()
+    scored = [(r[0], r[2]) for r in rows if r[2] >= 0]
+    found.figures["sample_max_spam"] = float(max(s for _, s in scored))
+    found.figures["sample_unscored"] = float(sum(1 for r in rows if r[2] < 0))
 
     def hits(domain: str) -> str:
         names = [n for bit, n in enumerate(SIGNAL_NAMES) if flags.get(domain, 0) >> bit & 1]
         return ", ".join(names) or "none"
 
     found.add(
-        f"- **Spam Score on the bundled sample**: {len(spam)} crawled root domains score "
-        f"{_distribution(spam)}; all are documentation sites, so none should be high: "
-        + "; ".join(f"`{d}` {score} ({hits(d)})" for d, score in rows)
-        + ". A crawl of six sites sees few of the links the web has to them, so the inbound "
-        "signals (`large_site_few_links`, `low_link_diversity`) say more about the sample's "
-        "coverage than about the sites."
+        f"- **Spam Score on the bundled real sample** ({len(rows)} root domains): the "
+        f"{len(scored)} crawled well enough to score (3+ pages answered 200) score "
+        + "; ".join(f"`{d}` {s} ({hits(d)})" for d, s in scored)
+        + f" (aim: at most {AIMS['sample_max_spam']}). The other "
+        f"{int(found.figures['sample_unscored'])}, the well-known sites they link to among "
+        "them, were never crawled: -1, no score."
+    )
+    ref = agreement(real)
+    found.figures["sample_reference_sites"] = float(len(ref.sites))
+    found.figures["sample_reference_rho_da"] = ref.rho_da
+    found.figures["sample_reference_rho_count"] = ref.rho_count
+    found.add(
+        f"- **DA against Moz's own DA** (an external reference: Moz's Top 500 list, "
+        f"`data/reference/`): the {len(ref.sites)} sites of the list that the sample links to. "
+        f"Spearman rho of our DA with Moz's DA **{ref.rho_da:.3f}**, of the plain count of "
+        f"linking root domains {ref.rho_count:.3f} ({ref.rho_da - ref.rho_count:+.3f} for DA). "
+        "Six crawled sites see one to six of the millions of linkers these sites have, so both "
+        "are weak; DA's edge comes from how many pages of each linker link (`page_depth`), a "
+        "term chosen after seeing that linking pages agree better with Moz here than linking "
+        "root domains do, so this comparison is not blind to it."
     )
 
 
-def plot(webs: dict[str, BuiltWeb], path: Path) -> None:
+def plot(webs: dict[str, BuiltWeb], held: dict[str, HeldOut], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 3, figsize=(13, 3.6))
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.8))
     bins = np.arange(0, 102, 3)
     for name, web in webs.items():
         da = [r[1] for r in web.snapshot.root_domain_score_rows()]
-        axes[0].hist(da, bins=bins, alpha=0.6, label=name, density=True)
-        pa = [r[1] for r in web.snapshot.page_authority_rows()]
-        axes[1].hist(pa, bins=bins, alpha=0.6, label=name, density=True)
+        axes[0].hist(da, bins=bins, alpha=0.5, label=name, density=True)
     axes[0].set(title="Domain Authority", xlabel="DA", ylabel="share of root domains")
-    axes[1].set(title="Page Authority", xlabel="PA", ylabel="share of pages")
-    synth = next(iter(webs.values()))
-    rows = [r for r in synth.snapshot.root_domain_score_rows() if r[2] >= 0]
-    spam = [r[2] for r in rows if r[0] in synth.spam_domains]
-    normal = [r[2] for r in rows if r[0] not in synth.spam_domains]
-    axes[2].hist(
-        [normal, spam], bins=np.arange(0, 102, 5), label=["normal", "planted spam"], stacked=False
-    )
-    axes[2].set(title="Spam Score (synthetic web)", xlabel="Spam Score", ylabel="root domains")
+    organic = np.concatenate([h.scores[~h.labelled.spam] for h in held.values()])
+    spam = np.concatenate([h.scores[h.labelled.spam] for h in held.values()])
+    axes[1].hist([organic, spam], bins=np.arange(0, 102, 5), label=["organic", "spam"])
+    axes[1].axvline(SPAM_LINE, color="grey", linestyle=":")
+    axes[1].set(title="Spam Score, each family held out", xlabel="Spam Score", ylabel="sites")
+    for name, h in held.items():
+        order = np.argsort(-h.scores, kind="stable")
+        labels = h.labelled.spam[order]
+        tpr = np.concatenate([[0], np.cumsum(labels) / max(1, labels.sum())])
+        fpr = np.concatenate([[0], np.cumsum(~labels) / max(1, (~labels).sum())])
+        axes[2].plot(fpr, tpr, label=f"{name} (AUC {h.auc:.3f})")
+    axes[2].set(title="ROC, each family held out", xlabel="organic flagged", ylabel="spam caught")
     for ax in axes:
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
@@ -230,26 +251,26 @@ def validate(docs: Path, with_sample: bool = True) -> Findings:
     found = Findings()
     with tempfile.TemporaryDirectory(prefix="linkindex-validate-") as tmp:
         work = Path(tmp)
-        web = synthetic(work / "synth", VALIDATION_SEED)
-        clean = synthetic(work / "clean", VALIDATION_SEED, spam_domains=0, spam_sites=0)
-        webs = {"synthetic web": web}
+        webs = build_families(work, VALIDATION_SEED)
+        clean = build_families(work, VALIDATION_SEED, with_spam=False)
+        held = leave_one_family_out(webs)
+        more = [leave_one_family_out(build_families(work, seed)) for seed in MORE_SEEDS]
         found.add(
-            f"Regenerated by `linkindex metrics validate` (`make validate`). Synthetic web: "
-            f"seed {VALIDATION_SEED}, not one of the spam model's training seeds."
+            "Regenerated by `linkindex metrics validate` (`make validate`) from "
+            f"{len(webs)} families of synthetic web, each written by its own generator "
+            "(`linkindex/validation/families/`: names, pages, link placement, farm shapes and "
+            f"crawl coverage of their own; docs/synth.md), at seed {VALIDATION_SEED}, and the "
+            "bundled real sample."
         )
         found.add("")
         _model_section(found)
-        _spam_section(web, found)
-        _farm_section(web, clean, found)
-        _authority_section("the synthetic web", web, found, "synth")
+        _family_section(webs, clean, held, more, found)
+        _invariance_section(work / "invariance", found)
         if with_sample:
-            real = sample(work / "sample")
-            webs["bundled sample (real)"] = real
-            _authority_section("the bundled real sample", real, found, "sample")
-            _sample_spam_section(real, found)
+            _sample_section(sample(work / "sample"), found)
         image = docs / "img" / "score-distribution.png"
         image.parent.mkdir(parents=True, exist_ok=True)
-        plot(webs, image)
+        plot(webs, held, image)
     found.add("")
     found.add("![Score distributions](img/score-distribution.png)")
     _write_section(docs / "metrics.md", found.lines)

@@ -61,21 +61,14 @@ def evidence_of(snapshot: Snapshot, query: str, key: str) -> BrandEvidence:
 
 
 def compute_score(snapshot: Snapshot, evidence: BrandEvidence) -> int:
-    """Brand Authority by docs/metrics.md's formula, on the snapshot's stored calibration.
+    """Brand Authority by docs/metrics.md's formula, on the one 1-100 scale.
 
     The build evaluates it for every root domain with a branded linker and stores the result;
-    for any other root domain the branded-strength sum is empty, raw = ln(1 + 0).
+    for any other root domain the branded evidence sum is empty.
     """
     if evidence.stored_score is not None:
         return evidence.stored_score
-    stored = snapshot.meta.get("calibration", {}).get("brand_authority")
-    fitted = (
-        calibration.Calibration.from_json(stored)
-        if stored
-        else calibration.fit(np.zeros(0), snapshot.index_id)
-    )
-    raw = np.log1p(np.zeros(1))  # no branded linker: the strength sum is empty
-    return int(fitted.apply(raw)[0])
+    return int(calibration.moz_scale().score(np.zeros(1))[0])
 
 
 def existing_score(ctx: Context, snapshot: Snapshot, evidence: BrandEvidence) -> int:
