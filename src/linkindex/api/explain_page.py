@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse
 from linkindex.api.auth import authenticate
 from linkindex.api.endpoint import current_snapshot
 from linkindex.api.params import bad_request
-from linkindex.explain import explain
+from linkindex.explain import explain, heading, source_name
 from linkindex.urls import BadURL
 
 STYLE = (
@@ -21,6 +21,7 @@ STYLE = (
     "table{border-collapse:collapse;margin:.5rem 0 1.5rem}"
     "th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:left}"
     "td.n{text-align:right}.hit{color:#b00;font-weight:bold}"
+    ".note{background:#fff6d6;padding:.4rem .6rem;border-left:3px solid #d9a400}"
 )
 
 
@@ -32,22 +33,27 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
 
 def _sources(sources: list[dict]) -> str:
     if not sources:
-        return "<p>No linking root domain passes it authority.</p>"
+        return ""
     rows = [
-        (escape(s["root_domain"]), f"{s['share']:.1%}",
+        (escape(source_name(s)), f"{s['share']:.1%}",
          "" if s["trust"] is None else f"{s['trust']:.2f}")
         for s in sources
     ]  # fmt: skip
-    return _table(("linking root domain", "share of rank", "trust"), rows)
+    return _table(("linking root domain", "share of evidence", "trust"), rows)
 
 
-def _spam(spam: dict) -> str:
+def _section(report: dict, section: str, extra: str = "") -> str:
+    summary = report[section]["summary"]
+    return (
+        f"<h2>{escape(heading(report, section))}</h2>"
+        f"<p>{escape(summary[:1].upper() + summary[1:])}{extra}</p>"
+    )
+
+
+def _spam(report: dict) -> str:
+    spam = report["spam_score"]
     if spam["score"] == -1:
-        return (
-            "<h2>Spam Score -1</h2><p>No page of this root domain answered 200, so too little "
-            "is known to score it.</p>"
-        )
-    hits = sum(1 for s in spam["signals"] if s["hit"])
+        return _section(report, "spam_score")
     rows = [
         (escape(s["signal"]),
          "<span class='hit'>yes</span>" if s["hit"] else "no",
@@ -55,29 +61,24 @@ def _spam(spam: dict) -> str:
          escape(s["rule"]))
         for s in spam["signals"]
     ]  # fmt: skip
-    return (
-        f"<h2>Spam Score {spam['score']}%</h2><p>{hits} of {len(rows)} signals hit.</p>"
-        + _table(("signal", "hit", "measured", "rule"), rows)
-    )
+    return _section(report, "spam_score") + _table(("signal", "hit", "measured", "rule"), rows)
 
 
 def render_html(report: dict) -> str:
     pa, da = report["page_authority"], report["domain_authority"]
-    lp, brand = report["link_propensity"], report["brand_authority"]
+    notes = "".join(f"<p class='note'>{escape(note)}</p>" for note in report["notes"])
     return (
         "<!doctype html><html><head><meta charset='utf-8'>"
         f"<title>explain {escape(report['page'])}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(report['page'])}</h1><p>root domain {escape(report['root_domain'])}, "
-        f"index <code>{escape(report['index_id'])}</code></p>"
-        f"<h2>Page Authority {pa['score']}</h2><p>From {pa['linking_root_domains']} linking "
-        f"root domains. {escape(pa['rule'])}.</p>{_sources(pa['strongest_sources'])}"
-        f"<h2>Domain Authority {da['score']}</h2><p>From {da['linking_root_domains']} linking "
-        f"root domains. {escape(da['rule'])}.</p>{_sources(da['strongest_sources'])}"
-        f"{_spam(report['spam_score'])}"
-        f"<h2>Link Propensity {lp['value']:.4g}</h2><p>{lp['root_domains_from_root_domain']} "
-        f"root domains linked to / {lp['pages_crawled_from_root_domain']} pages crawled.</p>"
-        f"<h2>Brand Authority {brand['score']}</h2><p>"
-        f"{brand['branded_linking_root_domains']} root domains link with its brand name.</p>"
+        f"index <code>{escape(report['index_id'])}</code></p>{notes}"
+        f"{_section(report, 'page_authority', ' ' + escape(pa['rule']) + '.')}"
+        f"{_sources(pa['strongest_sources'])}"
+        f"{_section(report, 'domain_authority', ' ' + escape(da['rule']) + '.')}"
+        f"{_sources(da['strongest_sources'])}"
+        f"{_spam(report)}"
+        f"{_section(report, 'link_propensity')}"
+        f"{_section(report, 'brand_authority')}"
         "<p><a href='/'>back</a></p></body></html>"
     )
 

@@ -185,6 +185,16 @@ class Snapshot:
         )
         return dict(zip(URL_METRIC_FIELDS, row, strict=True))
 
+    def holds(self, target: CanonicalURL) -> tuple[bool, bool]:
+        """Whether the index has the target's (page, root domain): a page captured, or a link
+        to or from it. url_metrics answers an unheld one with defaults, as Moz does."""
+        sql = (
+            "SELECT EXISTS (SELECT 1 FROM pages WHERE page = ?),"
+            " EXISTS (SELECT 1 FROM root_domains WHERE root_domain = ?)"
+        )
+        page, root_domain = self._con().execute(sql, (target.page, target.root_domain)).fetchone()
+        return bool(page), bool(root_domain)
+
     def root_domain_scores(self, root_domain: str) -> dict[str, object] | None:
         """Why a root domain scores what it does: rank, trust, brand and spam evidence."""
         cursor = self._con().execute(
