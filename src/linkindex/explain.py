@@ -55,7 +55,7 @@ def explain(snapshot: Snapshot, target: str) -> dict[str, object]:
         "page_authority": {
             "score": metrics["page_authority"],
             "summary": _page_summary(metrics, page_held, page_sources, url.page),
-            "rule": "the 1-100 scale of the page's evidence: its external linking root domains' "
+            "rule": "The 1-100 scale of the page's evidence: its external linking root domains' "
             "votes, or its share of its domain's evidence if more; never above DA "
             "(docs/metrics.md)",
             "linking_root_domains": metrics["root_domains_to_page"],
@@ -66,7 +66,7 @@ def explain(snapshot: Snapshot, target: str) -> dict[str, object]:
         "domain_authority": {
             "score": metrics["domain_authority"],
             "summary": _domain_summary(metrics, root_held, root_sources, url.root_domain),
-            "rule": "the 1-100 scale of the domain's evidence: each linking root domain's vote "
+            "rule": "The 1-100 scale of the domain's evidence: each linking root domain's vote "
             "(trust x sqrt(strength)) times 1 + ln(its linking pages) / 2 (docs/metrics.md)",
             "evidence": scores.get("authority_evidence"),
             "linking_root_domains": metrics["root_domains_to_root_domain"],
