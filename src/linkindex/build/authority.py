@@ -98,7 +98,8 @@ SELECT r.node AS root FROM page_nodes p JOIN root_nodes r USING (root_domain) OR
 """
 
 # Each (page, other root domain with a live followed link to it): one vote per root domain.
-PAGE_EXTERNAL_VOTERS = """
+PAGE_VOTERS = """
+CREATE TABLE page_voters AS
 SELECT DISTINCT target, source_root FROM page_edges WHERE external
 """
 
@@ -115,7 +116,7 @@ def farm_factor(
 
     A domain nobody in the index links to keeps 1: in a crawl that saw a small part of the
     web, most real sites have no linker in it, so that absence says how much the crawl saw,
-    not that the site is a farm; its Spam Score speaks for it instead.
+    not that the site is a farm; its spam signals speak for it instead (spam_scores.trust_score).
     """
     circle_only = (linkers > 0) & (independent_linkers == 0)
     damped = 1.0 / (1.0 + followed_roots_out / UNVOUCHED_FREE_LINKS)
@@ -202,7 +203,8 @@ def build_authority(con: duckdb.DuckDBPyConnection) -> AuthorityResult:
     page_strength = rank_over_floor(page_edges["source"], page_edges["target"], page_count, weights)
     del weights, page_edges
     page_root = _column(con, PAGE_ROOTS)["root"]
-    external = _column(con, PAGE_EXTERNAL_VOTERS)
+    con.execute(PAGE_VOTERS)
+    external = _column(con, "SELECT target, source_root FROM page_voters")
     external_evidence = np.bincount(
         external["target"], weights=votes[external["source_root"]], minlength=page_count
     )
@@ -302,7 +304,7 @@ WITH root_votes AS (
 ), page_votes AS (
     SELECT 'page' AS scope, t.page AS target, r.root_domain AS source,
            rr.vote / pt.external_evidence AS share
-    FROM (SELECT DISTINCT target, source_root FROM page_edges WHERE external) e
+    FROM page_voters e
     JOIN page_rank pt ON pt.node = e.target
     JOIN root_rank rr ON rr.node = e.source_root
     JOIN page_nodes t ON t.node = e.target JOIN root_nodes r ON r.node = e.source_root
@@ -323,4 +325,4 @@ QUALIFY row_number() OVER (PARTITION BY scope, target ORDER BY share DESC, sourc
 
 def _explain_sources(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(EXPLAIN_SOURCES)
-    con.execute("DROP TABLE page_edges")
+    con.execute("DROP TABLE page_edges; DROP TABLE page_voters")
