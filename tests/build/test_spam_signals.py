@@ -195,3 +195,36 @@ def test_a_root_domain_without_a_200_page_has_spam_score_minus_one(snapshot):
 def test_a_crawled_root_domain_gets_a_spam_score_between_1_and_100(snapshot):
     for root_domain in ("cleansite.com", "pills.com", "seller.com"):
         assert 1 <= snapshot.url_metrics(parse_target(root_domain))["spam_score"] <= 100
+
+
+def _ring(crawl: Crawl, n: int = 6) -> list[str]:
+    """n one-page sites linking round a cycle: an organic body for the webs below."""
+    urls = [f"https://body{i}.org/" for i in range(n)]
+    for i, url in enumerate(urls):
+        crawl.page(url)
+        crawl.link(url, urls[(i + 1) % n], anchor="next")
+    return urls
+
+
+def _built(folder, *crawls: Crawl) -> Snapshot:
+    from linkindex.build.pipeline import build_index
+    from linkindex.home import Home
+
+    home = Home(folder).ensure()
+    for crawl in crawls:
+        crawl.write(home.crawls)
+    return Snapshot(home.snapshots / build_index(home).snapshot)
+
+
+def test_a_network_of_two_page_sites_gets_no_score_but_passes_no_authority(tmp_path):
+    # Too thin for a public Spam Score, yet their links are weighed by what was seen of them.
+    crawl = Crawl("c1", "2026-02-01")
+    _ring(crawl)
+    site(crawl, "client.net")
+    for i in range(30):
+        site(crawl, f"sat{i}.info", pages=2, text_chars=100, contact_links=0,
+             external=(("https://client.net/", "cheap car insurance quotes", False),))  # fmt: skip
+    snapshot = _built(tmp_path, crawl)
+    assert snapshot.url_metrics(parse_target("sat0.info"))["spam_score"] == -1
+    assert snapshot.root_domain_scores("sat0.info")["trust"] == 0
+    assert snapshot.url_metrics(parse_target("client.net"))["domain_authority"] == 1

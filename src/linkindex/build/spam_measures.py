@@ -59,10 +59,11 @@ MONEY_RULE = (
 PUSHED_RULE = (
     f"(anchored_linkers >= {MIN_LINKS} AND keyword_linkers >= {LINKER_SHARE} * anchored_linkers)"
 )
-# A site that links to pushed sites: 3+ external links outside navigation, 20 %+ of them a
-# keyword link to a pushed site.
+# A site that links to pushed sites: 20 %+ of its external links outside navigation are a
+# keyword link to a pushed site. No minimum number of links: the pushed site's own linkers
+# carry the evidence, and a network of one- and two-page sites has one or two links a site.
 PUSHING_RULE = (
-    f"(content_external_links >= {MIN_LINKS}"
+    "(content_external_links >= 1"
     f" AND pushed_keyword_links >= {LINK_SHARE} * content_external_links)"
 )
 

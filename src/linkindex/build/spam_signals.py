@@ -89,10 +89,10 @@ SIGNALS: tuple[Signal, ...] = (
            "money_anchors / external_anchors", _at_least(LINK_SHARE),
            f"external_anchors >= {MIN_LINKS}"),
     Signal("links_to_pushed_sites",
-           "20%+ of its 3+ external content links carry a keyword (not the target's name) to "
-           "a pushed site (the rule of keyword_linked)",
+           "20%+ of its external content links carry a keyword (not the target's name) to a "
+           "pushed site (the rule of keyword_linked)",
            "pushed_keyword_links / content_external_links", _at_least(LINK_SHARE),
-           f"content_external_links >= {MIN_LINKS}"),
+           "content_external_links >= 1"),
     Signal("unreached_pusher",
            "the organic body of the link graph does not reach it, and it meets the rule of "
            "money_anchors or links_to_pushed_sites: a network nothing organic links to",
