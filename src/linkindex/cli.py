@@ -40,6 +40,29 @@ def _home(home: str | None) -> Home:
     return Home.resolve(home).ensure()
 
 
+def _existing_home(home: str | None) -> Home:
+    """The home a read-only command reads: never created, and named when it holds no index."""
+    return Home.resolve(home)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from linkindex import __version__
+
+        out.print(f"linkindex {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """A self-hosted backlink index built from WARC/WAT crawl files, speaking the Moz APIs."""
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -159,10 +182,16 @@ def explain(
     from linkindex.index.snapshot import CurrentSnapshot, NoSnapshot
     from linkindex.urls import BadURL
 
+    resolved = _existing_home(home)
     try:
-        snapshot = CurrentSnapshot(_home(home).snapshots).get()
+        if not resolved.snapshots.is_dir():  # do not create a home to look in it
+            raise NoSnapshot("no index has been built yet: run `linkindex build`")
+        snapshot = CurrentSnapshot(resolved.snapshots).get()
         report = explain_target(snapshot, target)
-    except (NoSnapshot, BadURL) as exc:
+    except NoSnapshot as exc:
+        console.print(f"[red]{exc} (looked in {resolved.root})[/red]", highlight=False)
+        raise typer.Exit(1) from exc
+    except BadURL as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
     if json_output:
@@ -400,17 +429,22 @@ def demo(
     ] = False,
     home: HomeOption = None,
 ) -> None:
-    """Ingest the bundled sample crawl, build, create a demo key, print a curl command, serve."""
+    """Ingest the bundled sample crawl, build, print the demo key and curl commands, serve.
+
+    The demo key is made once and reused by later runs (its secrets in state/demo-key.json).
+    """
     from linkindex.demo import prepare_demo
 
     resolved = _home(home)
     if not no_serve:
         _check_port_free(host, port)
-    credential, curl = prepare_demo(resolved, console, host, port)
+    credential, examples = prepare_demo(resolved, console, host, port)
     out.print(f"access_id: {credential.access_id}", highlight=False)
     out.print(f"secret_key: {credential.secret_key}", highlight=False)
-    out.print("Try it:", highlight=False)
-    out.print(curl, highlight=False, soft_wrap=True)
+    out.print(f"token (JSON-RPC, x-moz-token): {credential.token}", highlight=False)
+    out.print("Try the Links API V2, then the JSON-RPC Moz API:", highlight=False)
+    for example in examples:
+        out.print(example, highlight=False, soft_wrap=True)
     sys.stdout.flush()
     if not no_serve:
         serve(host=host, port=port, workers=1, home=str(resolved.root))

@@ -42,7 +42,8 @@ def print_summary(summary: IngestSummary, console: Console | None = None) -> Non
     rate = summary.pages / summary.seconds if summary.seconds > 0 else 0.0
     console.print(
         f"[bold]Ingested into crawl {summary.crawl!r}[/bold]: {summary.files:,} files, "
-        f"{summary.records:,} records, {summary.pages:,} pages, {summary.links:,} links "
+        f"{summary.records:,} records, {summary.pages:,} pages, {summary.links:,} link records "
+        "(one per link occurrence in each capture) "
         f"in {summary.seconds:.1f}s ({rate:,.0f} pages/s)",
         highlight=False,
     )
