@@ -58,5 +58,29 @@ def test_ingest_of_a_missing_path_fails(home):
     assert "No such file" in ingest.stderr
 
 
+def test_a_missing_path_among_good_ones_is_reported_and_the_rest_read_exit_3(home):
+    sample = sample_folder() / "docs-sphinx.warc.gz"
+    ingest = linkindex("ingest", str(sample), "/no/such/file.warc.gz", "--crawl", "s", home=home)
+    assert ingest.returncode == 3
+    assert "/no/such/file.warc.gz" in ingest.stderr
+    assert list((home.crawls / "s").glob("links-*.parquet"))
+
+
+def test_an_empty_file_is_a_failed_input_not_a_complete_one(home, tmp_path):
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(b"")
+    ingest = linkindex("ingest", str(empty), "--crawl", "e", home=home)
+    assert ingest.returncode == 3 and "empty file" in ingest.stderr
+
+
+def test_a_damaged_file_exits_3_with_what_came_before_the_damage_kept(home, tmp_path):
+    data = (sample_folder() / "docs-sphinx.warc.gz").read_bytes()
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) // 2])
+    ingest = linkindex("ingest", str(cut), "--crawl", "cut", home=home)
+    assert ingest.returncode == 3 and "damaged" in ingest.stderr
+    assert list((home.crawls / "cut").glob("pages-*.parquet"))
+
+
 def test_revoking_an_unknown_key_fails(home):
     assert linkindex("keys", "revoke", "linkindex-nope", home=home).returncode == 1

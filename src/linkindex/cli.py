@@ -36,6 +36,10 @@ HomeOption = Annotated[
 ]
 
 
+# `linkindex ingest`'s exit status when some inputs were missing, empty or damaged.
+PARTIAL_INGEST = 3
+
+
 def _home(home: str | None) -> Home:
     return Home.resolve(home).ensure()
 
@@ -73,15 +77,20 @@ def ingest(
     workers: Annotated[int, typer.Option(min=1, help="Parallel worker processes.")] = 1,
     home: HomeOption = None,
 ) -> None:
-    """Extract links and pages from crawl files into columnar records."""
+    """Extract links and pages from crawl files into columnar records.
+
+    Exits 0 when every file was read whole, 3 when some were missing, empty or damaged (the
+    rest, and what came before the damage, is kept), 2 when no path could be read at all.
+    """
     from linkindex.ingest import print_summary, run_ingest
 
-    missing = [p for p in paths if not p.exists()]
-    if missing:
-        console.print(f"[red]No such file or folder: {missing[0]}[/red]")
+    if not any(p.exists() for p in paths):
+        console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
         raise typer.Exit(2)
     summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
     print_summary(summary, console)
+    if summary.failed_files:
+        raise typer.Exit(PARTIAL_INGEST)
 
 
 @app.command()

@@ -30,6 +30,7 @@ _CRAWL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _REPORT_EVERY = 256  # records between two progress reports from a worker
 
 NO_INPUT = "no such file or folder"
+EMPTY_FILE = "empty file: no WARC or WAT record in it"
 BAD_CRAWL_NAME = (
     "crawl name {name!r} is not usable as a folder name: use letters, digits, '.', '_' and '-', "
     "starting with a letter or digit (for example CC-MAIN-2024-10)"
@@ -133,6 +134,8 @@ def ingest_file(
 ) -> FileResult:
     """Read one input file into its own parts under ``crawl_dir``; never raises."""
     result = FileResult(str(path))
+    if _size(path) == 0:
+        return FileResult(str(path), status="failed", complete=False, error=EMPTY_FILE)
     try:
         result.sha256 = file_sha256(path)
     except OSError as exc:
