@@ -84,3 +84,31 @@ def test_a_damaged_file_exits_3_with_what_came_before_the_damage_kept(home, tmp_
 
 def test_revoking_an_unknown_key_fails(home):
     assert linkindex("keys", "revoke", "linkindex-nope", home=home).returncode == 1
+
+
+def test_a_record_whose_bytes_were_changed_fails_its_digest_is_skipped_and_exit_is_3(
+    home, tmp_path
+):
+    import gzip
+    import io
+
+    from fastwarc.warc import ArchiveIterator
+
+    raw = gzip.decompress((sample_folder() / "docs-sphinx.warc.gz").read_bytes())
+    (tmp_path / "plain.warc").write_bytes(raw)
+    # Change one byte inside the block of the first response record that has a digest.
+    for record in ArchiveIterator(io.BytesIO(raw), parse_http=False):
+        if record.headers.get("WARC-Type") == "response" and record.headers.get(
+            "WARC-Block-Digest"
+        ):
+            offset = record.stream_pos + raw[record.stream_pos :].index(b"\r\n\r\n") + 200
+            break
+    changed = bytearray(raw)
+    changed[offset] = (changed[offset] + 1) % 256
+    damaged = tmp_path / "damaged.warc"
+    damaged.write_bytes(bytes(changed))
+    ingest = linkindex("ingest", str(damaged), "--crawl", "d", home=home)
+    assert ingest.returncode == 3
+    assert "WARC-Block-Digest" in ingest.stderr
+    clean = linkindex("ingest", str(tmp_path / "plain.warc"), "--crawl", "p", home=home)
+    assert clean.returncode == 0, clean.stderr

@@ -79,17 +79,19 @@ def ingest(
 ) -> None:
     """Extract links and pages from crawl files into columnar records.
 
-    Exits 0 when every file was read whole, 3 when some were missing, empty or damaged (the
-    rest, and what came before the damage, is kept), 2 when no path could be read at all.
+    Exits 0 when every file was read whole, 3 when some were missing, empty or damaged (a cut
+    file, or records failing their WARC-Block-Digest: the rest is kept), 2 when no path could
+    be read at all.
     """
     from linkindex.ingest import print_summary, run_ingest
+    from linkindex.ingest.reasons import BAD_DIGEST
 
     if not any(p.exists() for p in paths):
         console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
         raise typer.Exit(2)
     summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
     print_summary(summary, console)
-    if summary.failed_files:
+    if summary.failed_files or summary.skipped.get(BAD_DIGEST):
         raise typer.Exit(PARTIAL_INGEST)
 
 

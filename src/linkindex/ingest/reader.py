@@ -148,11 +148,18 @@ def read_records(source: Path | BinaryIO) -> Iterator[tuple[Record, int]]:
     """
     last_pos: int | None = None
     last_cut = False
+    # A record failing its digest is held back until the next one starts: if the file ends
+    # inside it instead, it was cut (truncated), not changed.
+    held: tuple[Record, int] | None = None
     with ExitStack() as stack:
         stream = stack.enter_context(open(source, "rb")) if isinstance(source, Path) else source
         for record in ArchiveIterator(stream, parse_http=False):
+            if held is not None:
+                yield held
+                held = None
             last_pos = record.stream_pos
             rtype = record.record_type
+            damaged = rtype in (_RESPONSE, _METADATA) and _damaged(record)
             if rtype == _RESPONSE:
                 item = _capture(record)
                 last_cut = isinstance(item, HttpCapture) and item.truncated
@@ -163,10 +170,24 @@ def read_records(source: Path | BinaryIO) -> Iterator[tuple[Record, int]]:
                 item = OtherRecord(reasons.REVISIT)
             else:
                 item = OtherRecord(reasons.NOT_RESPONSE)
-            yield item, last_pos
-    if last_cut or (isinstance(source, Path) and not _tail_is_complete(source, last_pos or 0)):
+            if damaged:
+                held = (OtherRecord(reasons.BAD_DIGEST), last_pos)
+            else:
+                yield item, last_pos
+    cut = last_cut or (isinstance(source, Path) and not _tail_is_complete(source, last_pos or 0))
+    if held is not None:
+        yield (OtherRecord(reasons.TRUNCATED), held[1]) if cut else held
+    if cut:
         name = source.name if isinstance(source, Path) else "stream"
         raise TruncatedFile(f"{name} ends inside a record after byte {last_pos or 0}")
+
+
+def _damaged(record: WarcRecord) -> bool:
+    """A record whose WARC-Block-Digest is given and does not match its block: bytes changed
+    in transit or on disk. Records without the header cannot be checked and are read."""
+    if not record.headers.get("WARC-Block-Digest"):
+        return False
+    return not record.verify_block_digest(consume=False)
 
 
 def _tail_is_complete(path: Path, last_pos: int) -> bool:

@@ -15,6 +15,7 @@ BAD_URL = "bad_url"
 BAD_HTTP = "bad_http"
 BAD_WAT_JSON = "bad_wat_json"
 EXTRACT_ERROR = "extract_error"
+BAD_DIGEST = "bad_digest"
 
 # Link-level reasons: one count per dropped link.
 LINK_NON_HTTP = "link_non_http"
@@ -30,6 +31,7 @@ LABELS: dict[str, str] = {
     BAD_HTTP: "records with unreadable HTTP headers",
     BAD_WAT_JSON: "WAT metadata records whose JSON could not be read",
     EXTRACT_ERROR: "records that raised an unexpected error (a bug: please report it)",
+    BAD_DIGEST: "records whose block does not match their WARC-Block-Digest (damaged: skipped)",
     LINK_NON_HTTP: "links with a non-http(s) scheme (mailto:, javascript:, tel:, ...)",
     LINK_BAD_URL: "links whose URL cannot be made canonical",
 }
