@@ -121,6 +121,9 @@ def test_usage_data_takes_a_window_of_unix_timestamps(caller):
     [
         ({"start": "yesterday"}, "start must be a Unix timestamp in seconds"),
         ({"end": "-5"}, "end must be a Unix timestamp in seconds"),
+        ({"start": "²"}, "start must be a Unix timestamp in seconds"),
+        ({"start": "١٢٣"}, "start must be a Unix timestamp in seconds"),
+        ({"end": "１２"}, "end must be a Unix timestamp in seconds"),
         ({"start": "200", "end": "100"}, "start (200) is after end (100)"),
         ({"from": "100"}, "Invalid request body"),
     ],
