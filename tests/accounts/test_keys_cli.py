@@ -8,7 +8,7 @@ import sys
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.meter import Meter
-from linkindex.accounts.quotas import BETA_ROWS, DATA_ROWS
+from linkindex.accounts.quotas import BETA_ROWS, DATA_ROWS, UNLIMITED_ROWS
 
 
 def linkindex(*args: str, home) -> subprocess.CompletedProcess:
@@ -46,8 +46,25 @@ def test_keys_list_shows_the_rows_used(home):
     key = keys.verify_basic(credential.access_id, credential.secret_key)
     Meter.open(home.state).charge(key, DATA_ROWS, 1234)
     [listed] = json.loads(linkindex("keys", "list", "--json", home=home).stdout)
-    assert listed["quotas"][0]["used"] == 1234
-    assert "1,234 / no allotment" in linkindex("keys", "list", home=home).stdout
+    [data] = listed["quotas"]
+    assert (data["used"], data["allotted"], data["overage"]) == (1234, UNLIMITED_ROWS, False)
+    table = linkindex("keys", "list", home=home).stdout
+    assert "1,234 / unlimited" in table and "no limit" in table
+
+
+def test_keys_list_shows_beta_rows_used_without_a_beta_quota(home):
+    keys = KeyStore(home.state / "keys.sqlite")
+    credential = keys.create("ops")
+    key = keys.verify_basic(credential.access_id, credential.secret_key)
+    Meter.open(home.state).charge(key, BETA_ROWS, 378)
+    [listed] = json.loads(linkindex("keys", "list", "--json", home=home).stdout)
+    data, beta = listed["quotas"]
+    assert (data["path"], data["used"]) == (DATA_ROWS, 0)
+    assert (beta["path"], beta["used"], beta["allotted"], beta["overage"]) == (
+        BETA_ROWS, 378, UNLIMITED_ROWS, False
+    )  # fmt: skip
+    table = linkindex("keys", "list", home=home).stdout
+    assert "beta.rows" in table and "378 / unlimited" in table
 
 
 def test_options_left_out_keep_their_values(home):

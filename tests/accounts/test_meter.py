@@ -13,6 +13,7 @@ from linkindex.accounts.meter import Meter, QuotaExceeded
 from linkindex.accounts.quotas import (
     BETA_ROWS,
     DATA_ROWS,
+    UNLIMITED_ROWS,
     AccountStore,
     QuotaPolicy,
     period_bounds,
@@ -69,6 +70,18 @@ def test_the_default_policy_counts_every_row_and_refuses_none(setup):
     quota = meter.charge(key, DATA_ROWS, 1_000_000)
     assert (quota.allotted, quota.overage, quota.reset) == (0, True, "month")
     assert quota.used == 1_000_000
+
+
+def test_a_quota_without_a_limit_shows_as_unlimited_and_not_over(setup):
+    _, key, meter, accounts = setup
+    shown = meter.charge(key, DATA_ROWS, 378).to_json()
+    # Not "378 / 0, overage": a number far from used up, and not in overage.
+    assert (shown["allotted"], shown["used"], shown["overage"]) == (UNLIMITED_ROWS, 378, False)
+    assert isinstance(shown["allotted"], int) and UNLIMITED_ROWS == 2**31 - 1
+    # A real allotment with overage allowed shows as it is.
+    accounts.set_quota(key.access_id, DATA_ROWS, QuotaPolicy(100, "month", overage=True))
+    shown = meter.quota(key, DATA_ROWS).to_json()
+    assert (shown["allotted"], shown["used"], shown["overage"]) == (100, 378, True)
 
 
 def test_account_ids_are_stable_small_integers_per_key(home, setup):

@@ -12,7 +12,14 @@ from web import TARGET, crafted_web
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.meter import Meter
-from linkindex.accounts.quotas import BETA_ROWS, DATA_ROWS, AccountStore, QuotaPolicy, RateLimit
+from linkindex.accounts.quotas import (
+    BETA_ROWS,
+    DATA_ROWS,
+    UNLIMITED_ROWS,
+    AccountStore,
+    QuotaPolicy,
+    RateLimit,
+)
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +128,9 @@ def test_usage_data_takes_a_window_of_unix_timestamps(caller):
     [
         ({"start": "yesterday"}, "start must be a Unix timestamp in seconds"),
         ({"end": "-5"}, "end must be a Unix timestamp in seconds"),
+        ({"start": "²"}, "start must be a Unix timestamp in seconds"),
+        ({"start": "١٢٣"}, "start must be a Unix timestamp in seconds"),
+        ({"end": "１２"}, "end must be a Unix timestamp in seconds"),
         ({"start": "200", "end": "100"}, "start (200) is after end (100)"),
         ({"from": "100"}, "Invalid request body"),
     ],
@@ -136,6 +146,17 @@ def test_usage_data_counts_only_the_calling_key(server, caller):
     other.post("url_metrics", {"targets": ["a.com"] * 4})
     caller.post("url_metrics", {"targets": ["a.com"]})
     assert (caller.rows_consumed(), other.rows_consumed()) == (1, 4)
+
+
+def test_json_rpc_shows_a_key_without_a_quota_as_unlimited_not_over(server, caller):
+    assert caller.post("url_metrics", {"targets": ["a.com", "b.com"]}).status_code == 200
+    envelope = {"jsonrpc": "2.0", "id": "0" * 24, "method": "quota.lookup",
+                "params": {"data": {"path": DATA_ROWS}}}  # fmt: skip
+    answer = requests.post(f"{server.base_url}/jsonrpc", json=envelope,
+                           headers={"x-moz-token": caller.token}, timeout=10)  # fmt: skip
+    quota = answer.json()["result"]["quota"]
+    assert (quota["allotted"], quota["used"], quota["overage"]) == (UNLIMITED_ROWS, 2, False)
+    assert caller.post("url_metrics", {"targets": ["a.com"]}).status_code == 200  # not refused
 
 
 def test_a_retry_with_the_same_idempotency_key_is_billed_once(caller):

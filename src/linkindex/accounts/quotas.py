@@ -27,6 +27,11 @@ QUOTA_PATHS = (DATA_ROWS, BETA_ROWS, MOZSCAPE_ROWS)
 Reset = Literal["never", "month", "week", "day", "hour", "minute"]
 RESETS: tuple[str, ...] = ("never", "month", "week", "day", "hour", "minute")
 RATE_PERIODS = {"second": 1, "minute": 60}
+# What an unlimited quota (no allotment, overage allowed: every key's default) shows as
+# `allotted` in the quota object, with `overage: false`: the largest 32-bit integer, so a
+# Moz client typed for a number (int32 included) reads it as a quota far from used up, where
+# `allotted: 0, overage: true` read as "over the limit" (docs/api.md).
+UNLIMITED_ROWS = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -133,14 +138,21 @@ class Quota:
     def exhausted(self) -> bool:
         return not self.overage and self.used >= self.allotted
 
+    @property
+    def unlimited(self) -> bool:
+        """No allotment and overage allowed: every row is counted, none refused."""
+        return self.overage and self.allotted == 0
+
     def to_json(self) -> dict:
+        """Seed 001's quota object; an unlimited quota shows UNLIMITED_ROWS allotted, overage
+        false (the policy itself is unchanged: it still refuses nothing)."""
         return {
             "path": self.path,
             "account_id": self.account_id,
-            "allotted": self.allotted,
+            "allotted": UNLIMITED_ROWS if self.unlimited else self.allotted,
             "used": self.used,
             "reset": self.reset,
-            "overage": self.overage,
+            "overage": False if self.unlimited else self.overage,
             "period_start": self.period_start,
             "period_reset": self.period_reset,
             "usage_key": None,

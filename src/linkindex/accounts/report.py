@@ -13,7 +13,7 @@ from rich.table import Column, Table
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.meter import Meter
-from linkindex.accounts.quotas import DATA_ROWS
+from linkindex.accounts.quotas import DATA_ROWS, QUOTA_PATHS, UNLIMITED_ROWS
 
 
 def keys_report(state: Path) -> list[dict]:
@@ -22,7 +22,11 @@ def keys_report(state: Path) -> list[dict]:
     report = []
     for key in keys.list():
         account = meter.account(key)
-        paths = [DATA_ROWS, *sorted(p for p in account.policies if p != DATA_ROWS)]
+        quotas = {path: meter.quota(key, path) for path in QUOTA_PATHS}
+        # Data rows always; another path when it has a policy or rows used this period (a key
+        # that only used beta rows showed "data.rows 0" and hid them).
+        paths = [p for p in QUOTA_PATHS if p == DATA_ROWS or p in account.policies
+                 or quotas[p].used]  # fmt: skip
         report.append(
             {
                 "access_id": key.access_id,
@@ -30,7 +34,8 @@ def keys_report(state: Path) -> list[dict]:
                 "state": "revoked" if key.revoked_at else "active",
                 "account_id": account.account_id,
                 "rate_limit": str(account.rate_limit) if account.rate_limit else None,
-                "quotas": [meter.quota(key, path).to_json() for path in paths],
+                # The quota object JSON-RPC answers, unlimited quotas shown the same way.
+                "quotas": [quotas[path].to_json() for path in paths],
             }
         )
     return report
@@ -48,9 +53,10 @@ def render_keys(report: list[dict], out: Console) -> None:
     for key in report:
         for i, quota in enumerate(key["quotas"]):
             first = i == 0
-            unlimited = quota["overage"] and not quota["allotted"]
-            allotted = "no allotment" if unlimited else f"{quota['allotted']:,}"
-            overage = "overage allowed" if quota["overage"] else "hard limit"
+            unlimited = quota["allotted"] == UNLIMITED_ROWS and not quota["overage"]
+            allotted = "unlimited" if unlimited else f"{quota['allotted']:,}"
+            overage = ("no limit" if unlimited else
+                       "overage allowed" if quota["overage"] else "hard limit")  # fmt: skip
             table.add_row(
                 key["access_id"] if first else "",
                 key["name"] if first else "",

@@ -50,7 +50,8 @@ class LimitMiddleware:
             return
         state = scope["app"].state
         limiter: Limiter = state.limiter
-        key = identify(state.key_store, Headers(scope=scope))
+        # The same reading of the credentials as the endpoints': the key limited is the key served.
+        key = identify(state.key_store, Headers(scope=scope), jsonrpc=scope["path"] == JSONRPC_PATH)
         # The endpoint reuses this answer instead of checking the credentials again.
         scope.setdefault("state", {})["api_key"] = key
         if key is not None:

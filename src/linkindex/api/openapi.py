@@ -84,8 +84,9 @@ def openapi_document() -> dict[str, Any]:
             "description": (
                 "A self-hosted backlink index speaking the Moz Links API V2 and the Moz API"
                 " (JSON-RPC 2.0 at /jsonrpc). Authenticate with HTTP Basic"
-                " access_id:secret_key, or the x-moz-token header (`linkindex keys create`);"
-                " /jsonrpc takes x-moz-token only."
+                " access_id:secret_key, the x-moz-token header (`linkindex keys create`), or"
+                " Authorization: Bearer with the token or base64(access_id:secret_key);"
+                " /jsonrpc takes x-moz-token or Bearer, not Basic."
             ),
         },
         "paths": paths,
@@ -94,9 +95,10 @@ def openapi_document() -> dict[str, Any]:
             "securitySchemes": {
                 "basic": {"type": "http", "scheme": "basic"},
                 "mozToken": {"type": "apiKey", "in": "header", "name": "x-moz-token"},
+                "bearer": {"type": "http", "scheme": "bearer"},
             },
         },
-        "security": [{"basic": []}, {"mozToken": []}],
+        "security": [{"basic": []}, {"mozToken": []}, {"bearer": []}],
     }
 
 

@@ -31,7 +31,8 @@ def parse_timestamp(value: Timestamp, name: str) -> int | None:
     if value is None:
         return None
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 12:
+    # ASCII only: str.isdigit also takes "²" (which int() refuses) and "١٢" (which it reads).
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise bad_request(
             f"{name} must be a Unix timestamp in seconds, as a string of digits"
             f' (e.g. "1635466367"), got {value!r}'

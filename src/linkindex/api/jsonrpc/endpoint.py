@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from linkindex.accounts.keys import ApiKey
+from linkindex.api.auth import request_key
 from linkindex.api.endpoint import read_body
 from linkindex.api.errors import ApiError
 from linkindex.api.jsonrpc.envelope import (
@@ -96,8 +97,9 @@ async def jsonrpc(request: Request) -> Response:
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         error = parse_error(str(exc))
         return _response(error_answer(None, error), error.status)
-    token = request.headers.get("x-moz-token")
-    key = request.app.state.key_store.verify_token(token) if token else None
+    # x-moz-token or Bearer, read as the limits middleware read it (api.auth).
+    scope_state = request.scope.setdefault("state", {})
+    key = request_key(request.app.state.key_store, scope_state, request.headers, jsonrpc=True)
     calls = payload if isinstance(payload, list) else [payload]
     if key is None:
         error = unauthorized()
