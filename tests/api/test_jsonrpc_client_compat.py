@@ -5,9 +5,14 @@ Empty filter lists, the method spellings clients use, and requests that used to 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import requests
 from link_web import INTERNAL, LIVE_EXTERNAL, TARGET, server
 from rpc import error_of, result_of, rpc
+
+from linkindex.api.jsonrpc.registry import ALIASES, SEARCH_DATA_ALIASES
 
 __all__ = ["server"]  # the module-scoped fixture of link_web
 
@@ -77,3 +82,49 @@ def test_an_empty_string_in_a_filter_list_is_still_a_clear_error(server, method,
     error = error_of(rpc(server, method, body), 400, -32602)
     assert error["data"]["key"] == "options.filters[1]"
     assert "options.filters[1] is empty" in error["message"]
+
+
+# 2. The method spellings clients use.
+
+
+def test_the_dotted_anchor_text_filter_is_an_alias_of_the_hyphenated_one(server):
+    data = {"site_query": SITE, "anchor_text": "Best Widgets"}
+    dotted = result_of(rpc(server, "data.site.link.filter.anchor.text", data))
+    assert dotted["links"]
+    assert dotted == result_of(rpc(server, "data.site.link.filter.anchor-text", data))
+
+
+@pytest.mark.parametrize("alias,name", sorted(ALIASES.items()))
+def test_every_dotted_spelling_is_answered_as_its_method(server, alias, name):
+    # Without parameters both answer the same parameter error (or the same free result).
+    dotted, hyphenated = rpc(server, alias, {}), rpc(server, name, {})
+    assert dotted.status_code == hyphenated.status_code
+    assert dotted.json().get("error") == hyphenated.json().get("error")
+    assert dotted.json().get("result") == hyphenated.json().get("result")
+
+
+def test_aliases_are_listed_in_openapi_x_methods_and_docs(server):
+    document = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    operation = document["paths"]["/jsonrpc"]["post"]
+    x_methods = operation["x-methods"]
+    call_enum = document["components"]["schemas"]["JsonRpcCall"]["properties"]["method"]["enum"]
+    docs = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    for alias, name in {**ALIASES, **SEARCH_DATA_ALIASES}.items():
+        assert x_methods[alias]["alias_of"] == name
+        assert alias in call_enum
+        assert f"`{alias}`" in docs, f"docs/api.md does not mention the alias {alias}"
+    anchor = x_methods["data.site.link.filter.anchor.text"]
+    assert anchor["params"] == x_methods["data.site.link.filter.anchor-text"]["params"]
+
+
+@pytest.mark.parametrize(
+    "method",
+    ["data.site.ranking.keywords.list", "data.site.ranking.keyword.list",
+     "data.site.ranking-keywords.list", "data.site.ranking_keyword.count",
+     "data.site.ranking.keywords.count", "data.keywords.metrics.fetch", "data.serp.list",
+     "data.site.rankings.list"],
+)  # fmt: skip
+def test_every_keyword_family_spelling_says_no_search_data(server, method):
+    error = error_of(rpc(server, method, {}), 400, -32658)
+    assert error["message"].startswith(f"{method} needs keyword and search-result data")
+    assert error["data"]["issue"] == "no-search-data"

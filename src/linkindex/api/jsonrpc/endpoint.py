@@ -34,7 +34,7 @@ from linkindex.api.jsonrpc.errors import (
 )
 from linkindex.api.jsonrpc.methods import Context
 from linkindex.api.jsonrpc.quota import charge_async, check
-from linkindex.api.jsonrpc.registry import METHODS, needs_search_data
+from linkindex.api.jsonrpc.registry import METHODS, method_name, needs_search_data
 
 log = logging.getLogger("linkindex.api.jsonrpc")
 
@@ -62,7 +62,7 @@ async def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]
     call = read_call(raw)
     if needs_search_data(call.method):
         raise no_search_data(call.method)
-    method = METHODS.get(call.method)
+    method = METHODS.get(method_name(call.method))
     if method is None:
         raise method_not_found(call.method)
     data = decode_params(call.params, method.params, method.params_optional)
