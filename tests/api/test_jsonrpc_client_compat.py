@@ -5,14 +5,20 @@ Empty filter lists, the method spellings clients use, and requests that used to 
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from pathlib import Path
 
+import httpx
 import pytest
 import requests
 from link_web import INTERNAL, LIVE_EXTERNAL, TARGET, server
 from rpc import error_of, result_of, rpc
 
+from linkindex.accounts.keys import KeyStore
+from linkindex.api.app import create_app
 from linkindex.api.jsonrpc.registry import ALIASES, SEARCH_DATA_ALIASES
+from linkindex.home import Home
 
 __all__ = ["server"]  # the module-scoped fixture of link_web
 
@@ -128,3 +134,47 @@ def test_every_keyword_family_spelling_says_no_search_data(server, method):
     error = error_of(rpc(server, method, {}), 400, -32658)
     assert error["message"].startswith(f"{method} needs keyword and search-result data")
     assert error["data"]["issue"] == "no-search-data"
+
+
+# 3. Requests that used to end in a 500 get the protocol's own 400-class errors.
+
+
+DEEP_OBJECT = '{"a": ' * 1000 + "1" + "}" * 1000
+NESTED_1000 = {
+    "array": "[" * 1000 + "]" * 1000,
+    "object": DEEP_OBJECT,
+    "params": '{"jsonrpc": "2.0", "id": "' + "x" * 36 + '", "method": "data.site.link.list",'
+    ' "params": {"data": ' + DEEP_OBJECT + "}}",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NESTED_1000))
+def test_a_body_nested_1000_deep_is_a_jsonrpc_parse_error_without_a_traceback(
+    tmp_path, caplog, shape
+):
+    home = Home(tmp_path / "home").ensure()
+    credential = KeyStore(home.state / "keys.sqlite").create("test")
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(home), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await client.post(
+                "/jsonrpc",
+                content=NESTED_1000[shape].encode(),
+                headers={"x-moz-token": credential.token},
+            )
+
+    with caplog.at_level(logging.INFO):
+        response = asyncio.run(post())
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "id": None,
+        "jsonrpc": "2.0",
+        "error": {
+            "code": -32700,
+            "status": 400,
+            "data": {},
+            "message": "Parse error: the body nests arrays or objects too deeply to be read",
+        },
+    }
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -30,6 +30,7 @@ from linkindex.api.jsonrpc.errors import (
     method_not_found,
     no_search_data,
     parse_error,
+    too_deep,
     unauthorized,
 )
 from linkindex.api.jsonrpc.methods import Context
@@ -95,6 +96,9 @@ async def jsonrpc(request: Request) -> Response:
         payload = msgspec.json.decode(body)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         error = parse_error(str(exc))
+        return _response(error_answer(None, error), error.status)
+    except RecursionError:  # a client's mistake (or probe), not a bug: no traceback
+        error = too_deep()
         return _response(error_answer(None, error), error.status)
     token = request.headers.get("x-moz-token")
     key = request.app.state.key_store.verify_token(token) if token else None
