@@ -178,3 +178,14 @@ def test_a_body_nested_1000_deep_is_a_jsonrpc_parse_error_without_a_traceback(
         },
     }
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize("method", ["data.global.top-page.list", "data.global.top-domain.list"])
+def test_a_global_list_page_number_past_the_lists_is_an_invalid_param(server, method):
+    for n in (500, 10**18):
+        error = error_of(rpc(server, method, {"page": {"n": n, "limit": 1}}), 400, -32602)
+        assert error["data"]["key"] == "page.n"
+        assert error["message"] == "Invalid page.n: Expected `int` <= 499"
+    # The last page number allowed still answers (empty here: the crafted web is small).
+    result = result_of(rpc(server, method, {"page": {"n": 499, "limit": 50}}))
+    assert result["page"] == {"n": 499, "limit": 50}
