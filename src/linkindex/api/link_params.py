@@ -68,7 +68,11 @@ class LinkFilters:
 
 def check_links_filter(text: str) -> LinkFilters:
     """Spec 2.4: '+'-combined; with more than one filter, 'external' must be one of them."""
-    names = parse_filter(text, LINKS_FILTERS)
+    return links_filters(parse_filter(text, LINKS_FILTERS), text)
+
+
+def links_filters(names: frozenset[str], text: str) -> LinkFilters:
+    """Filter names already known valid as flag bits; none at all is every live link."""
     if len(names) > 1 and "external" not in names:
         raise bad_request(
             "filter combines several terms without 'external': with more than one filter,"

@@ -31,11 +31,12 @@ from linkindex.api.jsonrpc.errors import (
     method_not_found,
     no_search_data,
     parse_error,
+    too_deep,
     unauthorized,
 )
 from linkindex.api.jsonrpc.methods import Context
 from linkindex.api.jsonrpc.quota import charge_async, check
-from linkindex.api.jsonrpc.registry import METHODS, needs_search_data
+from linkindex.api.jsonrpc.registry import METHODS, method_name, needs_search_data
 
 log = logging.getLogger("linkindex.api.jsonrpc")
 
@@ -63,7 +64,7 @@ async def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]
     call = read_call(raw)
     if needs_search_data(call.method):
         raise no_search_data(call.method)
-    method = METHODS.get(call.method)
+    method = METHODS.get(method_name(call.method))
     if method is None:
         raise method_not_found(call.method)
     data = decode_params(call.params, method.params, method.params_optional)
@@ -96,6 +97,9 @@ async def jsonrpc(request: Request) -> Response:
         payload = msgspec.json.decode(body)
     except (msgspec.DecodeError, UnicodeDecodeError) as exc:
         error = parse_error(str(exc))
+        return _response(error_answer(None, error), error.status)
+    except RecursionError:  # a client's mistake (or probe), not a bug: no traceback
+        error = too_deep()
         return _response(error_answer(None, error), error.status)
     # x-moz-token or Bearer, read as the limits middleware read it (api.auth).
     scope_state = request.scope.setdefault("state", {})

@@ -91,6 +91,9 @@ def _validation_error(message: str) -> RpcError:
         field = text.split("`")[1]
         key = f"{path}.{field}" if path else field
         return invalid_param(key, f"{key} is not a parameter of this method")
+    if text == "Invalid enum value ''" and path:
+        # A filters list with an empty name ("" is not "no filter": that is an empty list).
+        return invalid_param(path, f"{path} is empty: leave it out, or send a documented value")
     return invalid_param(path or "data", text)
 
 

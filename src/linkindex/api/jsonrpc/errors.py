@@ -86,6 +86,13 @@ def parse_error(detail: str) -> RpcError:
     return RpcError(PARSE_ERROR, 400, f"Parse error: the body is not valid JSON ({detail})")
 
 
+def too_deep() -> RpcError:
+    # msgspec stops at Python's recursion limit (about 1,000 levels); a call needs a handful.
+    return RpcError(
+        PARSE_ERROR, 400, "Parse error: the body nests arrays or objects too deeply to be read"
+    )
+
+
 def invalid_request(message: str, status: int = 400) -> RpcError:
     # Moz puts this error's status under `httpStatus` (spec 2.1); we send both keys.
     return RpcError(INVALID_REQUEST, status, message, http_status_key=True)

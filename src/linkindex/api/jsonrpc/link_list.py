@@ -31,7 +31,7 @@ from linkindex.api.link_params import (
     LINKS_SORTS,
     NO_ANCHOR_TEXT,
     check_links_anchor,
-    check_links_filter,
+    links_filters,
 )
 from linkindex.api.lists.links import LinkListParams, link_ends, link_fields, link_page
 from linkindex.index.link_queries import LinkRow
@@ -121,7 +121,10 @@ def _link_page(
         raise invalid_param(
             "options.sort", "subdomains_limited_to_one requires sort (spec 2.4): send it"
         )
-    filters = v2_rule("options.filters", lambda: check_links_filter("+".join(options.filters)))
+    text = "+".join(options.filters)
+    # An empty list (a UI with no filter picked) is no filter: every live link, internal ones
+    # too, as V2's single 'not_deleted'. The names are valid already (LinkFilter).
+    filters = v2_rule("options.filters", lambda: links_filters(frozenset(options.filters), text))
     subdomains = tuple(sorted({
         parse_query(v, f"options.subdomains_limited_to_one[{i}]").subdomain
         for i, v in enumerate(options.subdomains_limited_to_one or [])

@@ -12,7 +12,12 @@ import msgspec
 from linkindex.api.jsonrpc.envelope import JSONRPC
 from linkindex.api.jsonrpc.errors import MIN_ID_LENGTH
 from linkindex.api.jsonrpc.mount import PATH
-from linkindex.api.jsonrpc.registry import METHODS, SEARCH_DATA_METHODS
+from linkindex.api.jsonrpc.registry import (
+    ALIASES,
+    METHODS,
+    SEARCH_DATA_ALIASES,
+    SEARCH_DATA_METHODS,
+)
 
 REF = "#/components/schemas/{name}"
 
@@ -37,7 +42,9 @@ def jsonrpc_openapi() -> tuple[dict[str, Any], dict[str, Any]]:
                 "minLength": MIN_ID_LENGTH,
                 "description": "Echoed in the answer; a v4 UUID is recommended.",
             },
-            "method": {"enum": sorted([*METHODS, *SEARCH_DATA_METHODS])},
+            "method": {
+                "enum": sorted([*METHODS, *ALIASES, *SEARCH_DATA_METHODS, *SEARCH_DATA_ALIASES])
+            },
             "params": {
                 "type": "object",
                 "properties": {"data": {"type": "object"}},
@@ -82,8 +89,19 @@ def jsonrpc_openapi() -> tuple[dict[str, Any], dict[str, Any]]:
     }
     methods.update(
         {
-            name: {"summary": "Answers -32658: a link index has no search data."}
-            for name in SEARCH_DATA_METHODS
+            alias: {**methods[name], "summary": f"Alias of {name}.", "alias_of": name}
+            for alias, name in ALIASES.items()
+        }
+    )
+    no_search_data = (
+        "Answers -32658: a link index has no search data (as does every data.* name with"
+        " keyword, serp or ranking in it)."
+    )
+    methods.update({name: {"summary": no_search_data} for name in SEARCH_DATA_METHODS})
+    methods.update(
+        {
+            alias: {"summary": f"Alias of {name}. {no_search_data}", "alias_of": name}
+            for alias, name in SEARCH_DATA_ALIASES.items()
         }
     )
     paths = {

@@ -23,7 +23,7 @@ from linkindex.api.jsonrpc.quota import DATA_ROWS
 from linkindex.api.jsonrpc.site import SiteQueryData
 from linkindex.api.lists.top_pages import TopPagesParams, top_pages_page
 from linkindex.index.page_lists import STATUS_FILTERS
-from linkindex.index.schema import TOP_PAGES_SORT_KEYS
+from linkindex.index.schema import GLOBAL_TOP_LIMIT, TOP_PAGES_SORT_KEYS
 
 TopPageSort = Literal["page_authority", "root_domains_to_page", "external_pages_to_page"]
 TopPageFilter = Literal["all", "status_200", "status_301", "status_302", "status_4xx", "status_5xx"]
@@ -47,9 +47,22 @@ class TopPageListData(msgspec.Struct, forbid_unknown_fields=True):
     offset: Offset = msgspec.field(default_factory=Offset)
 
 
+# Page n of size 1 starts at entry n, so past this page every page is empty; the bound keeps
+# n * limit inside SQLite's integers (10**18 was an OverflowError, a -32603).
+MAX_PAGE = GLOBAL_TOP_LIMIT - 1
+
+
 class Page(msgspec.Struct, forbid_unknown_fields=True):
     # The global lists hold 500 entries; a page of at most 50 keeps answers small.
-    n: Annotated[int, msgspec.Meta(ge=0)] = 0
+    n: Annotated[
+        int,
+        msgspec.Meta(
+            ge=0,
+            le=MAX_PAGE,
+            description=f"0-based; the lists hold {GLOBAL_TOP_LIMIT} entries, so at most"
+            f" {MAX_PAGE}",
+        ),
+    ] = 0
     limit: Annotated[int, msgspec.Meta(ge=1, le=50)] = 50
 
 

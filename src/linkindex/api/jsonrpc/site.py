@@ -148,12 +148,15 @@ def _linking_domain(snapshot: Snapshot, row: LinkingRootRow) -> dict[str, Any]:
 
 
 def linking_domain_list(ctx: Context, data: LinkingDomainListData) -> dict[str, Any]:
-    """Root domains linking to a site, sorted and filtered as V2's linking_root_domains."""
+    """Root domains linking to a site, sorted and filtered as V2's linking_root_domains.
+
+    An empty filters list is no filter: V2's default, 'external' (every linking root domain).
+    """
     options = data.options
     snapshot = ctx.snapshot()
     rows, offset, echo = _linking_page(
         ctx, snapshot, "data.site.linking-domain.list", data.site_query, options.sort,
-        "+".join(options.filters), None, None, data.offset,
+        "+".join(options.filters) or "external", None, None, data.offset,
     )  # fmt: skip
     return {
         "site_query": echo,
