@@ -163,14 +163,24 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Server worker processes.")] = 1,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--cors-origin",
+            help="An origin whose browser pages may call the APIs (repeatable; * for any).",
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Serve the current index snapshot over HTTP (Moz Links API V2)."""
     import uvicorn
 
+    from linkindex.api.app import CORS_ORIGINS_ENV
+
     resolved = _home(home)
     _check_port_free(host, port)
     os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it
+    os.environ[CORS_ORIGINS_ENV] = " ".join(cors_origin or [])
     console.print(f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(
         "linkindex.api.app:app_from_environment",

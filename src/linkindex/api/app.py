@@ -9,6 +9,7 @@ import os
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Route
@@ -29,12 +30,45 @@ from linkindex.home import Home
 from linkindex.index.snapshot import CurrentSnapshot
 
 TOKEN_TTL_ENV = "LINKINDEX_TOKEN_TTL"
+# Origins whose browser pages may call the APIs, separated by spaces ("*" for any): set by
+# `linkindex serve --cors-origin`, read by every worker. Unset: no CORS headers at all.
+CORS_ORIGINS_ENV = "LINKINDEX_CORS_ORIGINS"
+# What a browser page may send: the credentials both APIs take, and JSON.
+CORS_HEADERS = ("Authorization", "Content-Type", "x-moz-token", "Idempotency-Key")
 
 
-def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
+def cors_middleware(origins: list[str]) -> list[Middleware]:
+    """Starlette's CORS middleware for these origins, outermost so that a preflight is
+    answered before limits and credentials are looked at; none for no origins.
+
+    With "*", any page may call, but the browser sends no cookies and the API reads none
+    (the APIs take credentials in headers the page must set itself): fit for an open demo.
+    Named origins may also send credentials; each is a site trusted with the keys its users
+    type into it (docs/api.md, "CORS").
+    """
+    if not origins:
+        return []
+    wildcard = "*" in origins
+    return [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"] if wildcard else origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=list(CORS_HEADERS),
+            allow_credentials=not wildcard,
+            max_age=600,
+        )
+    ]
+
+
+def create_app(
+    home: Home, token_ttl_seconds: int | None = None, cors_origins: list[str] | None = None
+) -> Starlette:
     """Starlette with msgspec: the framework measured fastest here that leaves us validation
     (msgspec types) and OpenAPI (generated from the same types); docs/architecture.md."""
     home.ensure()
+    if cors_origins is None:
+        cors_origins = os.environ.get(CORS_ORIGINS_ENV, "").split()
     ttl = token_ttl_seconds or int(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TTL_SECONDS))
     document = openapi_document()
 
@@ -56,7 +90,7 @@ def create_app(home: Home, token_ttl_seconds: int | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[Middleware(LimitMiddleware)],
+        middleware=[*cors_middleware(cors_origins), Middleware(LimitMiddleware)],
         lifespan=jsonrpc.lifespan,
     )
     app.state.home = home
