@@ -78,3 +78,12 @@ def test_the_demo_prints_the_token_and_a_jsonrpc_example_that_works(demo_run):
 def test_the_demo_says_what_its_link_counts_count(demo_run):
     done, _ = demo_run
     assert "link records" in done.stderr and "distinct links" in done.stderr
+
+
+def test_the_state_folder_holding_credentials_and_usage_is_owner_only(tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    KeyStore(home.state / "keys.sqlite").create("k")
+    assert stat.S_IMODE(os.stat(home.state).st_mode) == 0o700
+    (home.state).chmod(0o755)  # a home made by an older version is tightened on next use
+    Home(home.root).ensure()
+    assert stat.S_IMODE(os.stat(home.state).st_mode) == 0o700

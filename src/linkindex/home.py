@@ -45,4 +45,7 @@ class Home:
     def ensure(self) -> Home:
         for folder in (self.crawls, self.snapshots, self.state):
             folder.mkdir(parents=True, exist_ok=True)
+        # Credentials, the token secret and the usage ledger live in state/: only the owner
+        # may open anything in it, whatever mode each file was created with.
+        self.state.chmod(0o700)
         return self
