@@ -105,3 +105,9 @@ def test_a_junk_authorization_beside_a_good_token_is_never_served_unlimited(serv
     # The token alone is the key, limited as the key.
     alone = [v2(server, {"x-moz-token": key.token}).status_code for _ in range(3)]
     assert alone == [200, 200, 429]
+
+
+def test_v2_takes_a_bare_base64_pair_without_a_scheme_as_some_clients_send_it(server, key):
+    assert v2(server, {"Authorization": pair(key)}).status_code == 200
+    assert v2(server, {"Authorization": "bm90LWEtcGFpcg=="}).status_code == 401  # "not-a-pair"
+    assert rpc(server, {"Authorization": pair(key)}).json()["error"]["code"] == -32651

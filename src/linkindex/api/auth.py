@@ -54,6 +54,10 @@ def credential(headers: Headers, *, jsonrpc: bool = False) -> Credential | None:
     if authorization:
         scheme, _, value = authorization.strip().partition(" ")
         value = value.strip()
+        if not value and not jsonrpc:
+            # No scheme at all: some V2 clients send base64(access_id:secret) bare (spec 1.1).
+            pair = _decode_pair(scheme)
+            return Credential("basic", pair=pair) if pair else INVALID
         scheme = scheme.lower()
         if scheme == "bearer" and value:
             return Credential("bearer", value, _decode_pair(value))
