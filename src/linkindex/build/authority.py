@@ -185,7 +185,9 @@ def build_authority(con: duckdb.DuckDBPyConnection) -> AuthorityResult:
     trust *= spam_factor(spam.astype(np.float64))
     scale = calibration.moz_scale()
 
-    edges = _column(con, "SELECT source, target, pages FROM root_edges")
+    # In a fixed order: a float sum depends on its order in the last bits, and a score on
+    # the scale's rounding, so an incremental build must sum as a full one does.
+    edges = _column(con, "SELECT source, target, pages FROM root_edges ORDER BY target, source")
     strength = rank_over_floor(edges["source"], edges["target"], root_count, trust[edges["source"]])
     votes = linker_votes(strength, trust)
     evidence = np.bincount(
@@ -204,7 +206,9 @@ def build_authority(con: duckdb.DuckDBPyConnection) -> AuthorityResult:
     del weights, page_edges
     page_root = _column(con, PAGE_ROOTS)["root"]
     con.execute(PAGE_VOTERS)
-    external = _column(con, "SELECT target, source_root FROM page_voters")
+    external = _column(
+        con, "SELECT target, source_root FROM page_voters ORDER BY target, source_root"
+    )
     external_evidence = np.bincount(
         external["target"], weights=votes[external["source_root"]], minlength=page_count
     )
@@ -263,7 +267,7 @@ def build_authority(con: duckdb.DuckDBPyConnection) -> AuthorityResult:
 # each counted once with its vote as a linker (trust x sqrt(strength)). Moz's Brand Authority
 # uses branded search volume, which a link index lacks.
 BRAND_STRENGTH = """
-SELECT n.root_domain, count(*) AS branded_linkers, sum(r.vote) AS evidence
+SELECT n.root_domain, count(*) AS branded_linkers, sum(r.vote ORDER BY s.node) AS evidence
 FROM branded_linkers b
 JOIN root_nodes n ON n.root_domain = b.target
 JOIN root_nodes s ON s.root_domain = b.source
