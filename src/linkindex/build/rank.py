@@ -70,10 +70,16 @@ def pagerank(
     Leaked mass (nodes without out-links, edges weighted below 1) is spread evenly, so the
     result sums to 1 and does not depend on edge order.
     """
+    return _ranks_and_leak(sources, targets, node_count, weights)[0]
+
+
+def _ranks_and_leak(
+    sources: np.ndarray, targets: np.ndarray, node_count: int, weights: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     if node_count == 0:
-        return np.zeros(0, dtype=np.float64)
+        return np.zeros(0, dtype=np.float64), np.zeros(0, dtype=np.float64)
     transition, leak = transition_matrix(sources, targets, node_count, weights)
-    return power_iterate(transition, leak)[0]
+    return power_iterate(transition, leak)[0], leak
 
 
 def rank_over_floor(
@@ -88,9 +94,8 @@ def rank_over_floor(
     ratio x solves x = 1 + DAMPING * M x: it depends only on the node's own neighbourhood, not
     on the size of the graph nor on parts of it that do not link to the node. 1 when unlinked.
     """
+    rank, leak = _ranks_and_leak(sources, targets, node_count, weights)
     if node_count == 0:
-        return np.zeros(0, dtype=np.float64)
-    transition, leak = transition_matrix(sources, targets, node_count, weights)
-    rank = power_iterate(transition, leak)[0]
+        return rank
     floor = ((1.0 - DAMPING) + DAMPING * float(rank @ leak)) / node_count
     return rank / floor

@@ -95,26 +95,28 @@ WHERE p.http_status = 200 AND NOT r.redirect AND NOT r.rel_canonical
 GROUP BY r.source_page
 """
 
+# Over a latest_links row r: whether its anchor names the target's brand (the registered
+# name without its suffix, "python" for python.org; letters and digits only, 3 or more), and
+# whether it carries a commercial or poison keyword that is not that name. One definition for
+# the inbound anchors (linker_anchors) and a site's own outbound ones (link_neighbourhood).
+_ANCHOR_KEY = "regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g')"
+_TARGET_BRAND = "regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g')"
+NAMES_TARGET = f"(length({_TARGET_BRAND}) >= 3 AND contains({_ANCHOR_KEY}, {_TARGET_BRAND}))"
+KEYWORD_NOT_NAME = (
+    f"(regexp_matches(lower(r.anchor_text), '{KEYWORD_PATTERN}') AND NOT {NAMES_TARGET})"
+)
+
 # Per (target root domain, linking root domain) with anchor text: whether an anchor names the
-# target's brand (the registered name without its suffix, "python" for python.org), and
-# whether one carries a keyword that is not the brand. Then per target: its anchored,
-# branded and keyword linkers, and whether it is pushed (PUSHED_RULE).
+# target's brand, and whether one carries a keyword that is not the brand. Then per target:
+# its anchored, branded and keyword linkers (PUSHED_RULE reads them).
 LINKER_ANCHORS = f"""
 CREATE TABLE branded_linkers AS
-WITH anchors AS (
-    SELECT r.target_root_domain AS target, r.source_root_domain AS source,
-           regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g') AS anchor,
-           regexp_matches(lower(r.anchor_text), '{KEYWORD_PATTERN}') AS keyword,
-           regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g') AS brand
-    FROM latest_links r
-    WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
-      AND NOT r.rel_canonical AND r.anchor_text <> ''
-), named AS (
-    SELECT *, length(brand) >= 3 AND contains(anchor, brand) AS branded FROM anchors
-)
-SELECT target, source, bool_or(branded) AS branded,
-       bool_or(keyword AND NOT branded) AS keyword
-FROM named GROUP BY target, source;
+SELECT r.target_root_domain AS target, r.source_root_domain AS source,
+       bool_or({NAMES_TARGET}) AS branded, bool_or({KEYWORD_NOT_NAME}) AS keyword
+FROM latest_links r
+WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
+  AND NOT r.rel_canonical AND r.anchor_text <> ''
+GROUP BY ALL;
 
 CREATE TABLE linker_anchors AS
 SELECT target AS root_domain, count(*) AS anchored_linkers,
@@ -128,19 +130,13 @@ FROM branded_linkers GROUP BY target;
 # much of the web the crawl saw.
 LINK_NEIGHBOURHOOD = f"""
 CREATE TABLE link_neighbourhood AS
-WITH content_anchors AS (
+WITH content_links AS (
     SELECT r.source_root_domain AS root_domain, r.target_root_domain AS target,
-           regexp_matches(lower(r.anchor_text), '{KEYWORD_PATTERN}') AS keyword,
-           regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g') AS anchor,
-           regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g') AS brand
+           {KEYWORD_NOT_NAME} AS keyword
     FROM latest_links r
     JOIN page_latest p ON p.page = r.source_page
     WHERE p.http_status = 200 AND NOT r.redirect AND NOT r.rel_canonical AND NOT r.in_nav
       AND r.target_root_domain <> r.source_root_domain
-), content_links AS (
-    SELECT root_domain, target,
-           keyword AND NOT (length(brand) >= 3 AND contains(anchor, brand)) AS keyword
-    FROM content_anchors
 ), pushed AS (
     SELECT root_domain AS target FROM linker_anchors WHERE {PUSHED_RULE}
 )
