@@ -7,6 +7,7 @@ so the terminal, the JSON and the web page say the same thing and never contradi
 
 from __future__ import annotations
 
+from linkindex.build.authority import TOP_SOURCES
 from linkindex.build.spam_model import UNMANIPULATED_CAP
 from linkindex.build.spam_signals import MANIPULATION_SIGNALS, SIGNALS
 from linkindex.index.snapshot import Snapshot
@@ -14,9 +15,8 @@ from linkindex.urls import parse_target
 
 _RULES = {s.name: s.rule for s in SIGNALS}
 
-# The strongest sources the build keeps per target (build/authority.py TOP_SOURCES; a test
-# checks they agree, so this module need not import the build's DuckDB code).
-KEPT_SOURCES = 5
+# The strongest sources the build keeps per target.
+KEPT_SOURCES = TOP_SOURCES
 
 NOFOLLOW_NOTE = "only with nofollow, which passes no authority"
 OWN_ROOT_RULE = (
