@@ -5,8 +5,10 @@ the server reads before any ASGI code sees the request (so no middleware can lim
   arrive, so a huge header is refused after at most one read past the cap, never buffered whole.
 - They must arrive within `header_timeout` seconds of the connection opening or the previous
   answer (408 when part of a request came, a silent close when none did).
-- An answer sent before its request's body has fully arrived (a 401, 413 or 408) closes the
-  connection, rather than reading and dropping the rest of the body for as long as it trickles.
+- An answer sent before its request's body has fully arrived (a 401, 413 or 429) leaves the
+  client `header_timeout` seconds from the answer to finish that body (read and dropped) and
+  send its next headers, and at most `max_body_bytes` more of it: the connection is kept for a
+  client that sent its body in a second packet, and closed for one that trickles it.
 
 uvicorn itself caps neither the head nor its time when it runs httptools (its default when
 installed); docs/api.md ("Resource limits") says what it does with h11.
@@ -40,6 +42,7 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         self.head_bytes = 0  # bytes of the current request head received so far
         self.in_head = True  # between requests, or inside a request's line and headers
         self.head_too_large = False
+        self.dropped_bytes = 0  # body bytes of an answered request, read and dropped
         self.head_timer: asyncio.TimerHandle | None = None
 
     # The head's deadline: from the connection opening, or from the previous answer.
@@ -101,8 +104,16 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_body(self, body: bytes) -> None:
-        if not self.head_too_large:
-            super().on_body(body)
+        if self.head_too_large:
+            return
+        if self.cycle.response_complete:
+            # Answered before its body arrived: uvicorn drops the rest; past the body cap,
+            # stop reading it. (The head timer, armed at the answer, ends a slow trickle.)
+            self.dropped_bytes += len(body)
+            if self.dropped_bytes > self.limits.max_body_bytes:
+                self.transport.close()
+            return
+        super().on_body(body)
 
     def on_message_complete(self) -> None:
         if self.head_too_large:
@@ -110,12 +121,9 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         super().on_message_complete()
         self.in_head = True
         self.head_bytes = 0
+        self.dropped_bytes = 0
 
     def on_response_complete(self) -> None:
-        cycle = self.cycle
-        if not self.pipeline and cycle.more_body and not self.transport.is_closing():
-            # Answered before the body arrived: stop reading it instead of dropping it.
-            self.transport.close()
         super().on_response_complete()
         if not self.transport.is_closing() and not self.pipeline:
             self._arm_head_timer()
