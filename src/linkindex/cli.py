@@ -15,6 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from linkindex.api.server_limits import ServerLimits
 from linkindex.home import HOME_ENV, Home
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ HomeOption = Annotated[
 
 # `linkindex ingest`'s exit status when some inputs were missing, empty or damaged.
 PARTIAL_INGEST = 3
+DEFAULT_LIMITS = ServerLimits()
 
 
 def _home(home: str | None) -> Home:
@@ -170,17 +172,70 @@ def serve(
             help="An origin whose browser pages may call the APIs (repeatable; * for any).",
         ),
     ] = None,
+    max_header_bytes: Annotated[
+        int,
+        typer.Option(
+            envvar="LINKINDEX_LIMIT_MAX_HEADER_BYTES",
+            min=1024,
+            help="Largest request line and headers, in bytes (431).",
+        ),
+    ] = DEFAULT_LIMITS.max_header_bytes,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            envvar="LINKINDEX_LIMIT_HEADER_TIMEOUT",
+            min=0.1,
+            help="Seconds a client has to send its headers (408).",
+        ),
+    ] = DEFAULT_LIMITS.header_timeout,
+    max_body_bytes: Annotated[
+        int,
+        typer.Option(
+            envvar="LINKINDEX_LIMIT_MAX_BODY_BYTES",
+            min=1024,
+            help="Largest request body, in bytes (413).",
+        ),
+    ] = DEFAULT_LIMITS.max_body_bytes,
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            envvar="LINKINDEX_LIMIT_BODY_TIMEOUT",
+            min=0.1,
+            help="Seconds a client has to send its body (408).",
+        ),
+    ] = DEFAULT_LIMITS.body_timeout,
+    key_running: Annotated[
+        int,
+        typer.Option(
+            envvar="LINKINDEX_LIMIT_KEY_RUNNING",
+            min=1,
+            help="Requests of one key in progress at once, per worker.",
+        ),
+    ] = DEFAULT_LIMITS.key_running,
+    key_waiting: Annotated[
+        int,
+        typer.Option(
+            envvar="LINKINDEX_LIMIT_KEY_WAITING",
+            min=0,
+            help="Requests of one key waiting their turn, per worker (429).",
+        ),
+    ] = DEFAULT_LIMITS.key_waiting,
     home: HomeOption = None,
 ) -> None:
     """Serve the current index snapshot over HTTP (Moz Links API V2)."""
     import uvicorn
 
     from linkindex.api.app import CORS_ORIGINS_ENV
+    from linkindex.api.connection import LimitedHttpProtocol
 
     resolved = _home(home)
     _check_port_free(host, port)
     os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it
     os.environ[CORS_ORIGINS_ENV] = " ".join(cors_origin or [])
+    limits = ServerLimits(
+        max_header_bytes, header_timeout, max_body_bytes, body_timeout, key_running, key_waiting
+    )
+    os.environ.update(limits.to_environment())  # and their limits (docs/api.md)
     console.print(f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(
         "linkindex.api.app:app_from_environment",
@@ -189,6 +244,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        http=LimitedHttpProtocol,
     )
 
 

@@ -17,6 +17,8 @@ from starlette.routing import Route
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.limits import Limiter
 from linkindex.accounts.meter import Meter
+from linkindex.api.admission import AdmissionMiddleware
+from linkindex.api.body_guard import BodyGuardMiddleware
 from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.events import index_events
 from linkindex.api.explain_page import explain_page
@@ -25,6 +27,7 @@ from linkindex.api.jsonrpc import mount as jsonrpc
 from linkindex.api.limiting import LimitMiddleware
 from linkindex.api.openapi import DOCS_PAGE, openapi_document
 from linkindex.api.registry import V2_ENDPOINTS
+from linkindex.api.server_limits import ServerLimits
 from linkindex.api.tokens import DEFAULT_TTL_SECONDS, TokenCodec, load_or_create_secret
 from linkindex.home import Home
 from linkindex.index.snapshot import CurrentSnapshot
@@ -62,13 +65,18 @@ def cors_middleware(origins: list[str]) -> list[Middleware]:
 
 
 def create_app(
-    home: Home, token_ttl_seconds: int | None = None, cors_origins: list[str] | None = None
+    home: Home,
+    token_ttl_seconds: int | None = None,
+    cors_origins: list[str] | None = None,
+    limits: ServerLimits | None = None,
 ) -> Starlette:
     """Starlette with msgspec: the framework measured fastest here that leaves us validation
     (msgspec types) and OpenAPI (generated from the same types); docs/architecture.md."""
     home.ensure()
     if cors_origins is None:
         cors_origins = os.environ.get(CORS_ORIGINS_ENV, "").split()
+    if limits is None:
+        limits = ServerLimits.from_environment()
     ttl = token_ttl_seconds or int(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TTL_SECONDS))
     document = openapi_document()
 
@@ -90,10 +98,17 @@ def create_app(
     app = Starlette(
         routes=routes,
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
-        middleware=[*cors_middleware(cors_origins), Middleware(LimitMiddleware)],
+        middleware=[
+            *cors_middleware(cors_origins),
+            Middleware(LimitMiddleware),
+            # Inside the limits: a request refused there never takes a key's place.
+            Middleware(AdmissionMiddleware, running=limits.key_running, waiting=limits.key_waiting),
+            Middleware(BodyGuardMiddleware, body_timeout=limits.body_timeout),
+        ],
         lifespan=jsonrpc.lifespan,
     )
     app.state.home = home
+    app.state.limits = limits
     app.state.snapshots = CurrentSnapshot(home.snapshots)
     app.state.key_store = KeyStore(home.state / "keys.sqlite")
     # Quotas and usage (both APIs bill through the meter) and the request limits: docs/api.md.

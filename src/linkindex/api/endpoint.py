@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import msgspec
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,12 +18,9 @@ from starlette.responses import Response
 from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.auth import caller
 from linkindex.api.billing import charge_rows, check_quota, idempotency_key
-from linkindex.api.errors import NO_INDEX, ApiError, describe_validation
+from linkindex.api.errors import BODY_TOO_LARGE, NO_INDEX, ApiError, describe_validation
 from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
-
-# The largest valid request, 50 targets of 2,048 characters, is about 103 KB.
-MAX_BODY_BYTES = 128 * 1024
 
 TargetScope = Literal["page", "subdomain", "root_domain"]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=50, description="Results per page, 1-50.")]
@@ -37,14 +35,17 @@ def current_snapshot(state: State) -> Snapshot:
 
 
 async def read_body(request: Request) -> bytes:
+    """The body, at most the server's `max_body_bytes`: a declared Content-Length over it is
+    refused unread, and a chunked body (no Content-Length) as soon as it passes it."""
+    cap = request.app.state.limits.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+    if declared is not None and declared.isdigit() and int(declared) > cap:
+        raise ApiError(413, BODY_TOO_LARGE.format(cap))
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise ApiError(413, f"Request body too large: at most {MAX_BODY_BYTES} bytes")
+        if size > cap:
+            raise ApiError(413, BODY_TOO_LARGE.format(cap))
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -95,7 +96,10 @@ class Endpoint:
                 raise bad_request(f"Request body is not valid JSON: {exc}") from exc
             except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
                 raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
-            result = self.handler(state, data, key) if self.pass_key else self.handler(state, data)
+            # In a worker thread: a handler that reads for seconds (50 targets with every
+            # modifier) leaves the event loop free for other requests (api/admission.py).
+            args = (state, data, key) if self.pass_key else (state, data)
+            result = await run_in_threadpool(self.handler, *args)
             if not self.free:
                 # After the handler: an error raised above bills nothing (spec 2.1).
                 rows = self.rows(data, result)

@@ -21,6 +21,13 @@ NO_INDEX = "No index has been built yet: run `linkindex build` on the server"
 INTERNAL = "An unexpected error occurred; the server log has the details"
 NOT_FOUND = "No such endpoint: see /openapi.json for the endpoints this server has"
 NOT_ALLOWED = "Method not allowed: Links API endpoints take POST with a JSON body"
+# The resource limits (api/server_limits.py), formatted with the limit's value.
+HEAD_TOO_LARGE = (
+    "Request header fields too large: send at most {} bytes of request line and headers"
+)
+HEAD_TIMEOUT = "Request timeout: send the request line and headers within {:g} seconds"
+BODY_TOO_LARGE = "Request body too large: at most {} bytes"
+BODY_TIMEOUT = "Request timeout: send the whole request body within {:g} seconds"
 
 # Valid values named in the message when a client sends a value outside an enumeration.
 ENUM_VALUES: dict[str, tuple[str, ...]] = {}
@@ -34,10 +41,15 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+def error_body(status: int, message: str) -> bytes:
+    return msgspec.json.encode(
+        {"status": status, "name": HTTPStatus(status).phrase, "message": message}
+    )
+
+
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    body = {"status": status, "name": HTTPStatus(status).phrase, "message": message}
     return Response(
-        msgspec.json.encode(body), status, headers=headers, media_type="application/json"
+        error_body(status, message), status, headers=headers, media_type="application/json"
     )
 
 

@@ -22,7 +22,7 @@ JSONRPC_PATH = "/jsonrpc"
 JSONRPC_RATE_LIMITED = -32429
 
 
-def _limited(path: str) -> bool:
+def limited_path(path: str) -> bool:
     return path.startswith("/v2/") or path == JSONRPC_PATH
 
 
@@ -40,12 +40,28 @@ def refusal_body(path: str, refused: Refused) -> bytes:
     )
 
 
+async def send_refusal(send: Send, body: bytes, refused: Refused) -> None:
+    """The 429 with its Retry-After."""
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"retry-after", str(refused.retry_after).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 class LimitMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not _limited(scope["path"]):
+        if scope["type"] != "http" or not limited_path(scope["path"]):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
@@ -64,19 +80,7 @@ class LimitMiddleware:
         try:
             limiter.admit(client, rate)
         except Refused as refused:
-            body = refusal_body(scope["path"], refused)
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 429,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        (b"retry-after", str(refused.retry_after).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await send_refusal(send, refusal_body(scope["path"], refused), refused)
             return
 
         async def counting_send(message: Message) -> None:

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 import msgspec
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -73,7 +74,8 @@ async def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]
     checked = method.quota_path or method.deferred_quota_path
     if checked is not None:
         check(state, key, checked)
-    result = method.handler(Context(state, key), data)
+    # In a worker thread, as V2's handlers (api/endpoint.py).
+    result = await run_in_threadpool(method.handler, Context(state, key), data)
     if method.quota_path is not None:
         rows = method.rows(data, result)
         if rows > 0:
@@ -91,7 +93,7 @@ async def jsonrpc(request: Request) -> Response:
     """Answer one call, or a batch (a JSON array of calls) with an array of answers."""
     try:
         body = await read_body(request)
-    except ApiError as exc:  # over the size cap
+    except ApiError as exc:  # over the size cap, or too slow (api/body_guard.py)
         return _response(error_answer(None, invalid_request(exc.message, exc.status)), exc.status)
     try:
         payload = msgspec.json.decode(body)
