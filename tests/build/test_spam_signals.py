@@ -228,3 +228,50 @@ def test_a_network_of_two_page_sites_gets_no_score_but_passes_no_authority(tmp_p
     assert snapshot.url_metrics(parse_target("sat0.info"))["spam_score"] == -1
     assert snapshot.root_domain_scores("sat0.info")["trust"] == 0
     assert snapshot.url_metrics(parse_target("client.net"))["domain_authority"] == 1
+
+
+# What counts as a keyword anchor (docs/metrics.md, "keyword anchors"): a commercial or poison
+# word, or a phrase chosen for the site, never its name; and only the links a site vouches for.
+@pytest.fixture(scope="module")
+def keyword_web(tmp_path_factory) -> Snapshot:
+    crawl = Crawl("c1", "2026-02-01")
+    _ring(crawl)
+    for domain in ("phrased.net", "versioned.net", "generic.net", "many1.net", "many2.net",
+                   "many3.net"):  # fmt: skip
+        site(crawl, domain)
+    site(crawl, "titled.net", title="Springfield Roof Repair Experts")
+    linkers(crawl, "https://phrased.net/", 3, anchor="Roof Repair Springfield", prefix="ph")
+    linkers(crawl, "https://titled.net/", 3, anchor="springfield roof repair", prefix="ti")
+    linkers(crawl, "https://versioned.net/", 3, anchor="Release 2.9.0", prefix="ve")
+    linkers(crawl, "https://generic.net/", 3, anchor="Read more", prefix="ge")
+    for i in (1, 2, 3):  # one phrase for three sites: a description, not a chosen keyword
+        linkers(crawl, f"https://many{i}.net/", 3, anchor="garden tools", prefix=f"m{i}x")
+    # The same money links on two sites: one places them, the other's comments carry them.
+    for domain, rel in (("placed.com", {}), ("commented.com", {"ugc": True, "nofollow": True})):
+        for url in site(crawl, domain):
+            crawl.link(url, "https://client.net/", anchor="cheap insurance quotes", **rel)
+    return _built(tmp_path_factory.mktemp("keywords") / "home", crawl)
+
+
+def test_a_phrase_three_sites_link_a_site_with_makes_it_pushed(keyword_web):
+    # No commercial word in it: the same unnamed phrase from several linkers is a keyword.
+    assert "keyword_linked" in signals(keyword_web, "phrased.net")[0]
+
+
+@pytest.mark.parametrize(
+    ("root_domain", "why"),
+    [
+        ("titled.net", "the phrase is in one of its page titles: its name"),
+        ("versioned.net", "a phrase with digits names a thing (a version, an RFC)"),
+        ("generic.net", "a generic anchor"),
+        ("many1.net", "the phrase links three sites: a description"),
+    ],
+)
+def test_a_phrase_that_is_not_chosen_for_the_site_does_not_push_it(keyword_web, root_domain,
+                                                                   why):  # fmt: skip
+    assert "keyword_linked" not in signals(keyword_web, root_domain)[0], why
+
+
+def test_links_a_site_marks_ugc_or_nofollow_are_not_its_own_pushing(keyword_web):
+    assert "money_anchors" in signals(keyword_web, "placed.com")[0]
+    assert "money_anchors" not in signals(keyword_web, "commented.com")[0]
