@@ -167,16 +167,15 @@ def test_inbound_signals_are_not_evaluated_without_enough_links(snapshot):
 
 
 def test_without_evidence_of_manipulation_a_site_stays_below_50():
-    # Every page and name signal that raises the score, and none of manipulation: thin,
+    # Page and name signals, however many and however weighed, and none of manipulation: thin,
     # lonely, odd-named sites are common on real crawls, and alone they never reach 50.
-    from linkindex.build.spam_model import UNMANIPULATED_CAP, load_model
+    from linkindex.build.spam_model import UNMANIPULATED_CAP, SpamModel
 
-    model = load_model()
-    raising = [n not in MANIPULATION_SIGNALS and model.weights[n] > 0 for n in SIGNAL_NAMES]
-    flags = np.array([raising])
-    assert model.probability(flags)[0] * 100 > UNMANIPULATED_CAP  # the model alone says more
-    assert model.scores(flags)[0] == UNMANIPULATED_CAP < 50
-    money = np.array([[r or n == "money_anchors" for r, n in zip(raising, SIGNAL_NAMES,
+    model = SpamModel(-3.0, {name: 1.0 for name in SIGNAL_NAMES}, {})
+    pages = np.array([[n not in MANIPULATION_SIGNALS for n in SIGNAL_NAMES]])
+    assert model.probability(pages)[0] * 100 > UNMANIPULATED_CAP  # the model alone says more
+    assert model.scores(pages)[0] == UNMANIPULATED_CAP < 50
+    money = np.array([[p or n == "money_anchors" for p, n in zip(pages[0], SIGNAL_NAMES,
                                                                  strict=True)]])  # fmt: skip
     assert model.scores(money)[0] > 50
 
@@ -228,3 +227,59 @@ def test_a_network_of_two_page_sites_gets_no_score_but_passes_no_authority(tmp_p
     assert snapshot.url_metrics(parse_target("sat0.info"))["spam_score"] == -1
     assert snapshot.root_domain_scores("sat0.info")["trust"] == 0
     assert snapshot.url_metrics(parse_target("client.net"))["domain_authority"] == 1
+
+
+# What counts as a keyword anchor (docs/metrics.md, "Keyword anchors"): a commercial or poison
+# word, or a phrase chosen for the site, never its name; and only the links a site vouches for.
+def phrase_linkers(crawl: Crawl, target: str, anchor: str, prefix: str) -> None:
+    """Three crawled sites, each linking ``target`` with ``anchor`` from every page."""
+    for i in range(3):
+        site(crawl, f"{prefix}{i}.com", external=((target, anchor, False),))
+
+
+@pytest.fixture(scope="module")
+def keyword_web(tmp_path_factory) -> Snapshot:
+    crawl = Crawl("c1", "2026-02-01")
+    _ring(crawl)
+    for domain in ("phrased.net", "versioned.net", "generic.net", "many1.net", "many2.net",
+                   "many3.net"):  # fmt: skip
+        site(crawl, domain)
+    site(crawl, "titled.net", title="Springfield Roof Repair Experts")
+    phrase_linkers(crawl, "https://phrased.net/", "Roof Repair Springfield", "ph")
+    phrase_linkers(crawl, "https://titled.net/", "springfield roof repair", "ti")
+    phrase_linkers(crawl, "https://versioned.net/", "Release 2.9.0", "ve")
+    phrase_linkers(crawl, "https://generic.net/", "Read more", "ge")
+    for i in (1, 2, 3):  # one phrase for three sites: a description, not a chosen keyword
+        phrase_linkers(crawl, f"https://many{i}.net/", "garden tools", f"m{i}x")
+    # The same money links on two sites: one places them, the other's comments carry them.
+    for domain, rel in (("placed.com", {}), ("commented.com", {"ugc": True, "nofollow": True})):
+        for url in site(crawl, domain):
+            crawl.link(url, "https://client.net/", anchor="cheap insurance quotes", **rel)
+    return _built(tmp_path_factory.mktemp("keywords") / "home", crawl)
+
+
+def test_a_phrase_three_sites_link_a_site_with_makes_its_linkers_pushers(keyword_web):
+    # No commercial word in it: the same unnamed phrase from several linkers is a keyword, so
+    # the site is pushed and each of them links to a pushed site with it.
+    assert "links_to_pushed_sites" in signals(keyword_web, "ph0.com")[0]
+    # Not keyword_linked: that needs a commercial or poison word (a standards body's specs are
+    # linked by their titles, which the crawl may not have seen).
+    assert "keyword_linked" not in signals(keyword_web, "phrased.net")[0]
+
+
+@pytest.mark.parametrize(
+    ("linker", "why"),
+    [
+        ("ti0.com", "the phrase is in one of the target's page titles: its name"),
+        ("ve0.com", "a phrase with digits names a thing (a version, an RFC)"),
+        ("ge0.com", "a generic anchor"),
+        ("m1x0.com", "the phrase links three sites: a description"),
+    ],
+)
+def test_a_phrase_that_is_not_chosen_for_the_site_does_not_push_it(keyword_web, linker, why):
+    assert "links_to_pushed_sites" not in signals(keyword_web, linker)[0], why
+
+
+def test_links_a_site_marks_ugc_or_nofollow_are_not_its_own_pushing(keyword_web):
+    assert "money_anchors" in signals(keyword_web, "placed.com")[0]
+    assert "money_anchors" not in signals(keyword_web, "commented.com")[0]

@@ -25,14 +25,31 @@ def test_the_logistic_fit_weighs_a_telling_flag_and_not_a_random_one():
     labels = rng.random(n) < 0.25
     telling = np.where(labels, rng.random(n) < 0.8, rng.random(n) < 0.05)
     noise = rng.random(n) < 0.3
-    flags = np.column_stack([telling, noise] + [np.zeros(n, bool)] * (len(SIGNAL_NAMES) - 2))
+    columns = {"money_anchors": telling, "thin_content": noise}
+    flags = np.column_stack([columns.get(name, np.zeros(n, bool)) for name in SIGNAL_NAMES])
     model = fit_model(flags, labels, {})
-    weights = model.vector()
-    assert weights[0] > 2.0
-    assert abs(weights[1]) < 0.3
+    assert model.weights["money_anchors"] > 2.0
+    assert abs(model.weights["thin_content"]) < 0.3
     # The prior correction: a site with no flag gets about the training share of spam among
     # sites without the telling flag: 0.25 * 0.2 / (0.25 * 0.2 + 0.75 * 0.95) = 0.066.
     assert model.probability(flags[:1] * 0)[0] == pytest.approx(0.066, abs=0.02)
+
+
+def test_evidence_of_manipulation_takes_the_weight_before_page_signals():
+    # In training, spam sites are thin and push money anchors, and thin tells them apart a
+    # little better: a joint fit gives thin the weight, and a held-out network of
+    # ordinary-looking sites pushing money anchors is missed. Fitted first, the evidence alone
+    # calls such a site spam, as the training's share of spam among money pushers (83 %) says.
+    n = 8000
+    rng = np.random.default_rng(5)
+    labels = rng.random(n) < 0.25
+    thin = np.where(labels, rng.random(n) < 0.98, rng.random(n) < 0.02)
+    money = np.where(labels, rng.random(n) < 0.9, rng.random(n) < 0.06)
+    columns = {"money_anchors": money, "thin_content": thin}
+    flags = np.column_stack([columns.get(name, np.zeros(n, bool)) for name in SIGNAL_NAMES])
+    model = fit_model(flags, labels, {})
+    money_only = np.array([[name == "money_anchors" for name in SIGNAL_NAMES]])
+    assert model.scores(money_only)[0] >= 50
 
 
 @pytest.fixture(scope="module")
@@ -54,9 +71,7 @@ def test_the_report_replaces_only_its_own_section_and_draws_the_plot(report):
 # here until its mark is removed.
 SHORT_OF_AIM = {
     ("synthetic", "spam_caught"): "content spam with no link manipulation stays below 50",
-    ("blogosphere", "spam_caught"): "comment spam and keyword-free PBN posts are missed",
-    ("directories", "spam_caught"): "PBN tiers linking without keywords are missed",
-    ("documentation", "spam_caught"): "a keyword-free tutorial farm member and the star hub",
+    ("blogosphere", "spam_caught"): "comment spammers' own sites show no manipulation",
 }
 
 

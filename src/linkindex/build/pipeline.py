@@ -38,7 +38,7 @@ from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
-ALGORITHM_VERSION = "linkindex-build-3"
+ALGORITHM_VERSION = "linkindex-build-4"
 BATCH_ROWS = 65536
 # DuckDB's own default is 80% of RAM. A fixed budget keeps the whole build's peak predictable
 # (DuckDB, plus the rank arrays and SQLite beside it); past it DuckDB spills to the build folder.

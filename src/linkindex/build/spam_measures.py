@@ -57,6 +57,9 @@ MONEY_RULE = (
 # commercial or poison keyword that is not its own name. A share of its own linkers, so it
 # does not flip when unrelated sites are added, nor grow true of every shop as the index grows.
 PUSHED_RULE = (
+    f"(anchored_linkers >= {MIN_LINKS} AND targeted_linkers >= {LINKER_SHARE} * anchored_linkers)"
+)
+KEYWORD_LINKED_RULE = (
     f"(anchored_linkers >= {MIN_LINKS} AND keyword_linkers >= {LINKER_SHARE} * anchored_linkers)"
 )
 # A site that links to pushed sites: 20 %+ of its external links outside navigation are a
@@ -65,6 +68,15 @@ PUSHED_RULE = (
 PUSHING_RULE = (
     "(content_external_links >= 1"
     f" AND pushed_keyword_links >= {LINK_SHARE} * content_external_links)"
+)
+
+# The external links a site vouches for: followed ones. A link it marks nofollow, ugc or
+# sponsored (a comment, a forum post, a declared advert) is by that mark not its own
+# endorsement, and link sellers and networks sell and place followed links; so how a site
+# pushes is judged on these (a blog whose comments carry spam is not the spammer).
+_VOUCHED = (
+    "(r.target_root_domain <> r.source_root_domain"
+    " AND NOT coalesce(r.nofollow OR r.ugc OR r.sponsored, false))"
 )
 
 # Per page of a root domain, from the newest capture of each 200 page (latest_links, built in
@@ -80,12 +92,12 @@ SELECT r.source_page AS page,
        count(*) FILTER (WHERE r.in_nav) AS nav_links,
        count(*) FILTER (WHERE r.in_nav AND r.target_root_domain <> r.source_root_domain)
            AS nav_external_links,
-       count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain
+       count(*) FILTER (WHERE {_VOUCHED}) AS vouched_links,
+       count(*) FILTER (WHERE {_VOUCHED}
                         AND regexp_matches(lower(r.anchor_text), '{POISON_PATTERN}'))
            AS poison_anchors,
-       count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain
-                        AND r.anchor_text <> '') AS external_anchors,
-       count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain
+       count(*) FILTER (WHERE {_VOUCHED} AND r.anchor_text <> '') AS external_anchors,
+       count(*) FILTER (WHERE {_VOUCHED}
                         AND regexp_matches(lower(r.anchor_text), '{MONEY_PATTERN}'))
            AS money_anchors,
        bool_or(r.target_root_domain = 'linkedin.com') AS links_linkedin
@@ -102,8 +114,55 @@ GROUP BY r.source_page
 _ANCHOR_KEY = "regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g')"
 _TARGET_BRAND = "regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g')"
 NAMES_TARGET = f"(length({_TARGET_BRAND}) >= 3 AND contains({_ANCHOR_KEY}, {_TARGET_BRAND}))"
+# A chosen phrase: an anchor phrase of 2+ words and no digits that 3+ root domains link to one
+# site with, that does not name it (its brand, or words in one of its page titles), is not a
+# generic anchor, and that half or more of the root domains using the phrase anywhere point at
+# this one site. Independent linkers describe a site in words of their own or by its name; the
+# same unnamed phrase from several of them is the keyword someone chose for it (a network's, a
+# link seller's), whatever the words. Digits make a name of a thing (a version, "RFC 9110", a
+# badge's "coverage 94"), not a keyword. Generic anchors are the usual anchor-text category
+# ("click here"): on a big index they fail the last rule, but a small crawl may see one used
+# for one site only.
+GENERIC_ANCHORS = (
+    "click here", "read more", "learn more", "find out more", "more info", "visit website",
+    "visit site", "this site", "this website", "web site", "home page", "official site",
+    "official website", "see more", "go to site", "check it out", "this link", "this page",
+)  # fmt: skip
+_PHRASE = "trim(regexp_replace(lower(r.anchor_text), '[^a-z0-9]+', ' ', 'g'))"
+CHOSEN_PHRASES = f"""
+CREATE TABLE anchor_phrases AS
+SELECT DISTINCT r.target_root_domain AS target, r.source_root_domain AS source,
+       {_PHRASE} AS phrase, {NAMES_TARGET} AS names_target
+FROM latest_links r
+WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
+  AND NOT r.rel_canonical AND r.anchor_text <> '';
+
+CREATE TABLE chosen_phrases AS
+WITH candidates AS (
+    SELECT target, phrase, count(*) AS linkers FROM anchor_phrases
+    WHERE NOT names_target AND phrase LIKE '% %' AND NOT regexp_matches(phrase, '[0-9]')
+      AND phrase NOT IN ({", ".join(f"'{g}'" for g in GENERIC_ANCHORS)})
+    GROUP BY ALL HAVING count(*) >= {MIN_LINKS}
+), used AS (
+    SELECT phrase, count(DISTINCT source) AS users FROM anchor_phrases
+    WHERE phrase IN (SELECT phrase FROM candidates) GROUP BY phrase
+)
+SELECT c.target, c.phrase FROM candidates c JOIN used u USING (phrase)
+WHERE c.linkers >= {LINKER_SHARE} * u.users
+  AND NOT EXISTS (
+      SELECT 1 FROM page_latest p WHERE p.root_domain = c.target AND p.title IS NOT NULL
+        AND contains(trim(regexp_replace(lower(p.title), '[^a-z0-9]+', ' ', 'g')), c.phrase));
+DROP TABLE anchor_phrases;
+"""
+# Over a latest_links row r joined to chosen_phrases cp (_CHOSEN_JOIN): the link carries a
+# commercial or poison keyword that is not the target's name; or it is targeted, carrying such
+# a keyword or a phrase chosen for the target.
 KEYWORD_NOT_NAME = (
     f"(regexp_matches(lower(r.anchor_text), '{KEYWORD_PATTERN}') AND NOT {NAMES_TARGET})"
+)
+TARGETED = f"({KEYWORD_NOT_NAME} OR (cp.phrase IS NOT NULL AND NOT {NAMES_TARGET}))"
+_CHOSEN_JOIN = (
+    f"LEFT JOIN chosen_phrases cp ON cp.target = r.target_root_domain AND cp.phrase = {_PHRASE}"
 )
 
 # Per (target root domain, linking root domain) with anchor text: whether an anchor names the
@@ -112,8 +171,9 @@ KEYWORD_NOT_NAME = (
 LINKER_ANCHORS = f"""
 CREATE TABLE branded_linkers AS
 SELECT r.target_root_domain AS target, r.source_root_domain AS source,
-       bool_or({NAMES_TARGET}) AS branded, bool_or({KEYWORD_NOT_NAME}) AS keyword
-FROM latest_links r
+       bool_or({NAMES_TARGET}) AS branded, bool_or({KEYWORD_NOT_NAME}) AS keyword,
+       bool_or({TARGETED}) AS targeted
+FROM latest_links r {_CHOSEN_JOIN}
 WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
   AND NOT r.rel_canonical AND r.anchor_text <> ''
 GROUP BY ALL;
@@ -121,7 +181,8 @@ GROUP BY ALL;
 CREATE TABLE linker_anchors AS
 SELECT target AS root_domain, count(*) AS anchored_linkers,
        count(*) FILTER (WHERE branded) AS branded_linkers,
-       count(*) FILTER (WHERE keyword) AS keyword_linkers
+       count(*) FILTER (WHERE keyword) AS keyword_linkers,
+       count(*) FILTER (WHERE targeted) AS targeted_linkers
 FROM branded_linkers GROUP BY target;
 """
 
@@ -132,11 +193,11 @@ LINK_NEIGHBOURHOOD = f"""
 CREATE TABLE link_neighbourhood AS
 WITH content_links AS (
     SELECT r.source_root_domain AS root_domain, r.target_root_domain AS target,
-           {KEYWORD_NOT_NAME} AS keyword
-    FROM latest_links r
+           {TARGETED} AS keyword
+    FROM latest_links r {_CHOSEN_JOIN}
     JOIN page_latest p ON p.page = r.source_page
     WHERE p.http_status = 200 AND NOT r.redirect AND NOT r.rel_canonical AND NOT r.in_nav
-      AND r.target_root_domain <> r.source_root_domain
+      AND {_VOUCHED}
 ), pushed AS (
     SELECT root_domain AS target FROM linker_anchors WHERE {PUSHED_RULE}
 )
@@ -172,6 +233,7 @@ WITH pages AS (
            coalesce(sum(nav_links), 0) AS nav_links,
            coalesce(sum(nav_external_links), 0) AS nav_external_links,
            coalesce(sum(external_links), 0) AS external_links,
+           coalesce(sum(vouched_links), 0) AS vouched_links,
            coalesce(sum(poison_anchors), 0) AS poison_anchors,
            coalesce(sum(external_anchors), 0) AS external_anchors,
            coalesce(sum(money_anchors), 0) AS money_anchors,
@@ -197,6 +259,7 @@ SELECT r.*, n.label, n.suffix,
        coalesce(a.anchored_linkers, 0) AS anchored_linkers,
        coalesce(a.branded_linkers, 0) AS branded_linkers,
        coalesce(a.keyword_linkers, 0) AS keyword_linkers,
+       coalesce(a.targeted_linkers, 0) AS targeted_linkers,
        coalesce(l.content_external_links, 0) AS content_external_links,
        coalesce(l.pushed_keyword_links, 0) AS pushed_keyword_links
 FROM per_root r
@@ -223,6 +286,7 @@ LEFT JOIN network_links nl USING (root_domain)
 def build_spam_measures(con: duckdb.DuckDBPyConnection) -> None:
     """Table spam_measures (and the tables it is made of); needs the link state and counts."""
     con.execute(PAGE_OUTLINKS)
+    con.execute(CHOSEN_PHRASES)
     con.execute(LINKER_ANCHORS)
     con.execute(LINK_NEIGHBOURHOOD)
     con.execute(DOMAIN_MEASURES)

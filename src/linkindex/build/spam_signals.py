@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow as pa
 
 from linkindex.build.spam_measures import (
+    KEYWORD_LINKED_RULE,
     LINK_SHARE,
     MIN_LINKS,
     MONEY_RULE,
-    PUSHED_RULE,
     PUSHING_RULE,
     SPAM_TLDS,
 )
@@ -73,7 +73,7 @@ SIGNALS: tuple[Signal, ...] = (
            "poison_title_share", _at_least(0.2)),
     Signal("poison_words_in_anchors",
            "10%+ of its external links' anchors have a pharma/adult/gambling word",
-           "poison_anchors / external_links", _at_least(0.1), "external_links > 0"),
+           "poison_anchors / vouched_links", _at_least(0.1), "vouched_links > 0"),
     Signal("no_https", "none of its pages was captured over https",
            "any_https::INTEGER", _below(1)),
     Signal("skewed_follow_ratio",
@@ -101,7 +101,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("keyword_linked",
            "it is pushed: 3+ root domains link to it with a commercial or poison keyword that "
            "is not its name, half or more of those linking with anchor text",
-           f"{PUSHED_RULE}::INTEGER", _at_least(1)),
+           f"{KEYWORD_LINKED_RULE}::INTEGER", _at_least(1)),
     Signal("links_into_a_network",
            "of the 2+ root domains it links to that link out themselves, half or more are "
            "outside the organic body's reach: it links into a network nothing organic links to",
