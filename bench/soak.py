@@ -130,11 +130,14 @@ def rpc_rows(list_key: str | None):
 class Catalogue:
     """Request bodies over the sampled targets: every V2 endpoint and several JSON-RPC methods."""
 
-    def __init__(self, targets: dict[str, list[Target]], pages_any: list[str]) -> None:
+    def __init__(
+        self, targets: dict[str, list[Target]], pages_any: list[str], branded: list[str]
+    ) -> None:
         self.pages = targets["page/heavy"] + targets["page/random"]
         self.roots = targets["root_domain/heavy"] + targets["root_domain/random"]
         self.heavy_roots = targets["root_domain/heavy"]
         self.pages_any = pages_any
+        self.branded = branded
         heavy_page, heavy_root = targets["page/heavy"][0].key, targets["root_domain/heavy"][0].key
         self.probes = {
             "url_metrics": Call(
@@ -281,7 +284,8 @@ class Catalogue:
         elif method == "data.global.top-page.list":
             data = {"page": {"n": rng.randint(0, 9), "limit": limit}}
         elif method == "beta.data.metrics.brand.authority.fetch":
-            data, rows, path, max_rows = {"query": root}, rpc_rows(None), BETA, 1
+            query = rng.choice(self.branded) if self.branded else root
+            data, rows, path, max_rows = {"query": query}, rpc_rows(None), BETA, 1
         return Call("rpc", method, rpc_call(method, data), rows, path, max_rows=max_rows)
 
     def invalid(self, rng: random.Random) -> Call:
@@ -343,6 +347,7 @@ class Tally:
     attempts: int = 0
     statuses: Counter = field(default_factory=Counter)
     by_call: dict = field(default_factory=lambda: defaultdict(Counter))
+    by_key: dict = field(default_factory=lambda: defaultdict(Counter))
     latencies_ms: list = field(default_factory=list)
     # (sent at, failed at, error type, api, call name, key role)
     connection_errors: list = field(default_factory=list)
@@ -424,6 +429,7 @@ class LoadClient:
                 failed = self.clock()
                 t.statuses["connection error"] += 1
                 t.by_call[call.name]["connection error"] += 1
+                t.by_key[self.key.role]["connection error"] += 1
                 t.connection_errors.append(
                     (
                         round(sent, 3),
@@ -442,6 +448,7 @@ class LoadClient:
             t.latencies_ms.append((self.clock() - sent) * 1000)
             t.statuses[response.status_code] += 1
             t.by_call[call.name][response.status_code] += 1
+            t.by_key[self.key.role][response.status_code] += 1
             return response
         if billed and call.valid:
             doubt = t.in_doubt[self.key.role][call.quota_path]
@@ -824,6 +831,21 @@ def sample_pages(store: Path, n: int, seed: int) -> list[str]:
     return random.Random(seed).sample(pages, min(n, len(pages)))
 
 
+def branded_roots(store: Path) -> list[str]:
+    """The 40 root domains with the most branded linkers: Fetch answers them in every build,
+    where a root domain without a stored Brand Authority is a 404 (-32655), and over 50 4xx in 5
+    minutes throttles the key (docs/api.md); a domain with few branded linkers can lose its
+    score in the next build."""
+    con = sqlite3.connect(f"file:{store}?mode=ro&immutable=1", uri=True)
+    query = (
+        "SELECT root_domain FROM root_domain_scores WHERE branded_linkers > 0"
+        " ORDER BY branded_linkers DESC, root_domain LIMIT 40"
+    )
+    roots = sorted(row[0] for row in con.execute(query).fetchall())
+    con.close()
+    return roots
+
+
 async def load(
     base: str,
     keys: dict[str, Key],
@@ -908,7 +930,7 @@ def main() -> None:
     layout = SnapshotLayout(home / "snapshots")
     store = layout.path_of(layout.current_name()) / "index.sqlite"
     targets = sample_targets(store, heavy=20, rand=100, seed=args.seed)
-    catalogue = Catalogue(targets, sample_pages(store, 200, args.seed))
+    catalogue = Catalogue(targets, sample_pages(store, 200, args.seed), branded_roots(store))
 
     tally = Tally()
     oracle = Oracle(home, keys["oracle"], catalogue.probes, tally)
@@ -1093,6 +1115,10 @@ def assemble(
         "by_status": {str(k): v for k, v in sorted(tally.statuses.items(), key=str)},
         "by_call": {
             name: {str(k): v for k, v in c.items()} for name, c in sorted(tally.by_call.items())
+        },
+        "by_key": {
+            role: {str(k): v for k, v in sorted(c.items(), key=str)}
+            for role, c in sorted(tally.by_key.items())
         },
         "latency_ms": {
             "p50": round(percentile(latencies, 50), 2),
