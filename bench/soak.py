@@ -42,6 +42,8 @@ from bench_serve import (
 )
 from benchutil import RESULTS, WORK, code_version, machine
 
+from linkindex.index.layout import SnapshotLayout
+
 CLI = [sys.executable, "-m", "linkindex.cli"]
 DATA = "api.limits.data.rows"
 BETA = "api.limits.beta.rows"
@@ -925,8 +927,6 @@ def main() -> None:
     home, crawl_dirs = prepare(args.work.resolve(), args.root_domains, 2 + builds_during, args.seed)
     first = [ingest_and_build(home, c) for c in crawl_dirs[:2]][-1]
     keys = create_keys(home)
-    from linkindex.index.layout import SnapshotLayout
-
     layout = SnapshotLayout(home / "snapshots")
     store = layout.path_of(layout.current_name()) / "index.sqlite"
     targets = sample_targets(store, heavy=20, rand=100, seed=args.seed)
