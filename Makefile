@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate fit-spam bench-ingest bench-build bench-incremental bench-rank bench-serve clean
+.PHONY: demo test lint validate fit-spam bench-ingest bench-build bench-incremental bench-rank bench-serve soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,12 @@ bench-serve: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
 		echo "wrk not installed: bench_serve falls back to its Python load generator"
 	$(VENV)/bin/python bench/bench_serve.py
+
+# Mixed API traffic from several keys on `linkindex serve --workers 2` while builds publish new
+# indexes and workers are SIGKILLed; checks answers and billing. `make soak DURATION=600`.
+DURATION ?= 180
+soak: $(STAMP)
+	$(VENV)/bin/python bench/soak.py --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) .linkindex bench/work
