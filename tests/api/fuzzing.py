@@ -6,7 +6,7 @@ target's own request schema (schema_strategy.py); string fields that name a page
 also draw from pages the test index knows, so that answers with results are exercised, not
 only the validation errors of random strings.
 
-One request in four is made wrong on purpose (one field given any JSON value, or a field the
+Two requests in five are made wrong on purpose (one field given any JSON value, or a field the
 document does not have). The checks, on every answer: no 5xx; the status is one the document
 lists for the operation; the body matches the schema of that status; a JSON-RPC error's
 `status` equals the HTTP status and the answer echoes the call's id. And on every valid
@@ -166,7 +166,7 @@ def _convert(data: Any, params_type: type) -> Any:
     return msgspec.convert(integral_floats_to_ints(data), params_type, strict=True)
 
 
-# One request in four is made wrong on purpose (a field given any JSON value, or a field the
+# Two requests in five are made wrong on purpose (a field given any JSON value, or a field the
 # document does not have), so the answers to bad requests are fuzzed too.
 VALID, WRONG_VALUE, UNKNOWN_FIELD = "valid", "wrong value", "unknown field"
 KINDS = [VALID, VALID, VALID, WRONG_VALUE, UNKNOWN_FIELD]
