@@ -104,3 +104,17 @@ def test_the_async_brand_authority_method_is_listed_as_billed():
     assert X_METHODS["beta.data.metrics.brand.authority.generate"]["quota"] == (
         "api.limits.beta.rows"
     )
+
+
+def test_top_pages_choices_and_linking_root_domains_dates_are_stated_in_the_document(client):
+    assert not valid("TopPagesRequest", {"target": "t.com", "sort": "rank"})
+    assert client.post("/v2/top_pages", json={"target": "t.com", "sort": "rank"}).status_code == 400
+    assert not valid("TopPagesRequest", {"target": "t.com", "filter": "status_404"})
+    assert valid("TopPagesRequest", {"target": "t.com", "filter": "status_4xx"})
+    body = {"target": "t.com", "sort": "date_gained", "filter": "external+gained_last_60_days"}
+    assert not valid("LinkingRootDomainsRequest", {**body, "begin_date": "2026/01/01"})
+    response = client.post("/v2/linking_root_domains", json={**body, "begin_date": "2026/01/01"})
+    assert response.status_code == 400
+    assert valid("LinkingRootDomainsRequest", {**body, "begin_date": "2026-01-01"})
+    response = client.post("/v2/linking_root_domains", json={**body, "begin_date": "2026-01-01"})
+    assert response.status_code == 200

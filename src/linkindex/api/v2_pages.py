@@ -39,10 +39,12 @@ class TopPagesRequest(msgspec.Struct, forbid_unknown_fields=True):
     # Moz's own example sends `scope`; every other V2 list says `target_scope`: both work.
     scope: TargetScope | None = None
     target_scope: TargetScope | None = None
-    sort: Annotated[str, msgspec.Meta(description="One of: " + ", ".join(TOP_PAGES_SORTS))] = (
+    # Plain strings checked in the handler (with messages naming the valid values); the
+    # schema lists those values.
+    sort: Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(TOP_PAGES_SORTS)})] = (
         "page_authority"
     )
-    filter: Annotated[str, msgspec.Meta(description="One of: " + ", ".join(TOP_PAGES_FILTERS))] = (
+    filter: Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(TOP_PAGES_FILTERS)})] = (
         "all"
     )
     limit: Limit = 25
