@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint validate fit-spam bench-ingest bench-build bench-incremental bench-rank bench-serve soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-build bench-incremental bench-rank bench-serve soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/pytest
+
+# Requests generated from the OpenAPI document, 170 to each V2 endpoint and JSON-RPC method
+# (10,030 in all), in-process on a built index; figures in bench/results/fuzz.json.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=170 FUZZ_RESULTS=bench/results/fuzz.json \
+		$(VENV)/bin/pytest -q -p no:cacheprovider tests/api/test_fuzz.py
 
 # Regenerates the validation section of docs/metrics.md and docs/img/score-distribution.png.
 validate: $(STAMP)

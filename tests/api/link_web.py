@@ -5,9 +5,16 @@ Two crawls; the index date is 2026-03-01, so the 60-day window starts 2025-12-31
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
-from indexed import serve_crawls
+from indexed import build_crawls, serve_crawls
 from records_factory import Crawl
+from starlette.testclient import TestClient
+
+from linkindex.accounts.keys import KeyStore
+from linkindex.api.app import create_app
+from linkindex.home import Home
 
 TARGET = "t.com/"
 
@@ -92,6 +99,18 @@ def link_web() -> list[Crawl]:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     yield from serve_crawls(tmp_path_factory, "links", link_web())
+
+
+def in_process(tmp_path_factory, throttle: bool = True) -> Iterator[TestClient]:
+    """The app on the link web's index, called in-process (lifespan run) with a valid
+    x-moz-token; `throttle=False` turns the bad-request throttle off for this app."""
+    home = build_crawls(Home(tmp_path_factory.mktemp("links") / "home").ensure(), link_web())
+    credential = KeyStore(home.state / "keys.sqlite").create()
+    app = create_app(home)
+    app.state.limiter.throttle = throttle
+    headers = {"x-moz-token": credential.token}
+    with TestClient(app, raise_server_exceptions=False, headers=headers) as client:
+        yield client
 
 
 def pairs(results: list[dict]) -> set[tuple[str, str]]:

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.auth import caller
 from linkindex.api.billing import charge_rows, check_quota, idempotency_key
+from linkindex.api.decoding import decode_request
 from linkindex.api.errors import BODY_TOO_LARGE, NO_INDEX, ApiError, describe_validation
 from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
@@ -89,7 +90,7 @@ class Endpoint:
             if not body.strip() and self.empty_body_allowed:
                 body = b"{}"
             try:
-                data = decoder.decode(body)
+                data = decode_request(decoder, self.request_type, body)
             except msgspec.ValidationError as exc:
                 raise bad_request(describe_validation(str(exc))) from exc
             except msgspec.DecodeError as exc:

@@ -40,6 +40,24 @@ INTERSECT_MAX_TARGETS = 6  # positive and negative together (spec 1.4, JSON-RPC 
 INTERSECT_SORTS = ("matching_target_count", "source_spam_score", "source_domain_authority")
 INTERSECT_SOURCE_SCOPES = ("page", "root_domain")
 INTERSECT_ROWS_PER_RESULT = 5  # spec 1.1: link_intersect is a weighted endpoint
+# The intersect rules as the OpenAPI document states them. A schema checks one field at a time,
+# so the bounds that depend on another field (the total of both lists; a minimum no larger than
+# the positive list) are its widest values plus words; check_intersect_targets enforces them.
+INTERSECT_POSITIVE_SCHEMA = {
+    "maxItems": INTERSECT_MAX_TARGETS,
+    "description": f"At least 1; the sites to match and the sites to exclude together at most"
+    f" {INTERSECT_MAX_TARGETS} (more is a 400).",
+}
+INTERSECT_NEGATIVE_SCHEMA = {
+    "maxItems": INTERSECT_MAX_TARGETS - 1,
+    "description": f"The sites to match and the sites to exclude together at most"
+    f" {INTERSECT_MAX_TARGETS} (more is a 400).",
+}
+INTERSECT_MINIMUM_SCHEMA = {
+    "maximum": INTERSECT_MAX_TARGETS,
+    "description": "1 to the number of sites to match (null: 1); a number larger than that is"
+    " a 400.",
+}
 _TAG = re.compile(r"<[^>]*>")
 
 

@@ -46,6 +46,16 @@ def parse_target_param(value: str, name: str = "target") -> CanonicalURL:
         raise bad_request(f"{name} is not a valid URL: {exc}") from exc
 
 
+def one_scope(scope: str | None, target_scope: str | None, default: str) -> str:
+    """`scope` and `target_scope` are one parameter under two names (top_pages, anchor_text)."""
+    if scope and target_scope and scope != target_scope:
+        raise bad_request(
+            f"scope {scope!r} and target_scope {target_scope!r} disagree:"
+            " send one of them (they mean the same)"
+        )
+    return scope or target_scope or default
+
+
 def parse_date(value: str | None, name: str) -> date | None:
     if value is None:
         return None

@@ -41,13 +41,23 @@ class IndexMetadataResponse(msgspec.Struct):
     spam_score_update_days: list[str]
 
 
+# The form parse_date takes, stated in the schema; parse_date refuses the rest with its message.
+DateText = Annotated[
+    str,
+    msgspec.Meta(
+        extra_json_schema={"pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+        description="A calendar date, YYYY-MM-DD; only with sort date_gained or date_lost.",
+    ),
+]
+
+
 class LinkingRootDomainsRequest(msgspec.Struct, forbid_unknown_fields=True):
     target: Target
     target_scope: TargetScope = "page"
     sort: LrdSort = "source_domain_authority"
     filter: str = "external"
-    begin_date: str | None = None
-    end_date: str | None = None
+    begin_date: DateText | None = None
+    end_date: DateText | None = None
     limit: Limit = 25
     next_token: str | None = None
 

@@ -13,6 +13,9 @@ from starlette.datastructures import State
 from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current_snapshot
 from linkindex.api.errors import ApiError
 from linkindex.api.link_params import (
+    INTERSECT_MINIMUM_SCHEMA,
+    INTERSECT_NEGATIVE_SCHEMA,
+    INTERSECT_POSITIVE_SCHEMA,
     INTERSECT_ROWS_PER_RESULT,
     INTERSECT_SORTS,
     INTERSECT_SOURCE_SCOPES,
@@ -27,7 +30,7 @@ from linkindex.api.link_params import (
 )
 from linkindex.api.lists import take_page
 from linkindex.api.lists.links import LinkListParams, link_ends, link_fields, link_page
-from linkindex.api.params import bad_request, parse_target_param
+from linkindex.api.params import bad_request, one_scope, parse_target_param
 from linkindex.api.tokens import request_fingerprint
 from linkindex.api.v2 import UrlMetrics
 from linkindex.api.v2_paging import next_token, open_next_token
@@ -148,13 +151,14 @@ def links(state: State, data: LinksRequest) -> dict:
 
 class AnchorTextRequest(msgspec.Struct, forbid_unknown_fields=True):
     target: Target
-    scope: TargetScope = "page"
+    # Moz's own call sends `scope`; every other V2 list says `target_scope`: both work, as for
+    # top_pages (docs/api.md).
+    scope: TargetScope | None = None
+    target_scope: Annotated[
+        TargetScope | None, msgspec.Meta(description="The same as `scope`; send one of them.")
+    ] = None
     limit: Limit = 25
     next_token: str | None = None
-    # Not a parameter of anchor_text: accepted only to answer with the right name (a 400).
-    target_scope: Annotated[
-        str | None, msgspec.Meta(description="Not accepted: anchor_text takes `scope`.")
-    ] = None
 
 
 class AnchorText(msgspec.Struct):
@@ -170,14 +174,13 @@ class AnchorTextResponse(msgspec.Struct):
 
 def anchor_text(state: State, data: AnchorTextRequest) -> AnchorTextResponse:
     """Anchor texts of followed external links to a target, most linking root domains first."""
-    if data.target_scope is not None:
-        raise bad_request("anchor_text takes 'scope', not 'target_scope': send \"scope\" instead")
+    scope = one_scope(data.scope, data.target_scope, "page")
     target = parse_target_param(data.target)
     snapshot = _link_snapshot(state)
-    target_key = target.key(data.scope)
-    fingerprint = request_fingerprint("anchor_text", target_key, data.scope)
+    target_key = target.key(scope)
+    fingerprint = request_fingerprint("anchor_text", target_key, scope)
     after, _ = open_next_token(state, snapshot, data.next_token, fingerprint)
-    rows = snapshot.anchor_texts(data.scope, target_key, after, data.limit + 1)
+    rows = snapshot.anchor_texts(scope, target_key, after, data.limit + 1)
     page = take_page(rows, data.limit, served=None)
     return AnchorTextResponse(
         results=[
@@ -224,11 +227,18 @@ class IntersectTarget(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class LinkIntersectRequest(msgspec.Struct, forbid_unknown_fields=True):
-    positive_targets: Annotated[list[IntersectTarget], msgspec.Meta(min_length=1)]
-    negative_targets: list[IntersectTarget] = []
+    positive_targets: Annotated[
+        list[IntersectTarget],
+        msgspec.Meta(min_length=1, extra_json_schema=INTERSECT_POSITIVE_SCHEMA),
+    ]
+    negative_targets: Annotated[
+        list[IntersectTarget], msgspec.Meta(extra_json_schema=INTERSECT_NEGATIVE_SCHEMA)
+    ] = []
     source_scope: IntersectSourceScope = "page"
     sort: IntersectSort = "matching_target_count"
-    minimum_matching_targets: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    minimum_matching_targets: (
+        Annotated[int, msgspec.Meta(ge=1, extra_json_schema=INTERSECT_MINIMUM_SCHEMA)] | None
+    ) = None
     limit: Limit = 25
     next_token: str | None = None
 

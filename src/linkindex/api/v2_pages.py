@@ -16,7 +16,7 @@ from linkindex.api.endpoint import Endpoint, Limit, Target, TargetScope, current
 from linkindex.api.errors import ENUM_VALUES
 from linkindex.api.lists import Page
 from linkindex.api.lists.top_pages import TopPagesParams, top_pages_page
-from linkindex.api.params import bad_request, parse_target_param
+from linkindex.api.params import bad_request, one_scope, parse_target_param
 from linkindex.api.tokens import request_fingerprint
 from linkindex.api.v2 import LinkingRootDomain, ToTarget, UrlMetrics, root_domain_result
 from linkindex.api.v2_paging import next_token, open_next_token
@@ -39,10 +39,12 @@ class TopPagesRequest(msgspec.Struct, forbid_unknown_fields=True):
     # Moz's own example sends `scope`; every other V2 list says `target_scope`: both work.
     scope: TargetScope | None = None
     target_scope: TargetScope | None = None
-    sort: Annotated[str, msgspec.Meta(description="One of: " + ", ".join(TOP_PAGES_SORTS))] = (
+    # Plain strings checked in the handler (with messages naming the valid values); the
+    # schema lists those values.
+    sort: Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(TOP_PAGES_SORTS)})] = (
         "page_authority"
     )
-    filter: Annotated[str, msgspec.Meta(description="One of: " + ", ".join(TOP_PAGES_FILTERS))] = (
+    filter: Annotated[str, msgspec.Meta(extra_json_schema={"enum": list(TOP_PAGES_FILTERS)})] = (
         "all"
     )
     limit: Limit = 25
@@ -72,18 +74,9 @@ class FinalRedirectResponse(msgspec.Struct):
     page: str
 
 
-def _top_pages_scope(data: TopPagesRequest) -> Scope:
-    if data.scope and data.target_scope and data.scope != data.target_scope:
-        raise bad_request(
-            f"scope {data.scope!r} and target_scope {data.target_scope!r} disagree:"
-            " send one of them (they mean the same)"
-        )
-    return data.scope or data.target_scope or DEFAULT_TOP_PAGES_SCOPE
-
-
 def top_pages(state: State, data: TopPagesRequest) -> dict:
     """The pages of a target's root domain, subdomain (or the page itself) the index knows."""
-    scope = _top_pages_scope(data)
+    scope = one_scope(data.scope, data.target_scope, DEFAULT_TOP_PAGES_SCOPE)
     if data.sort not in TOP_PAGES_SORTS:
         raise bad_request(f"Unknown sort {data.sort!r}. Valid sorts: {', '.join(TOP_PAGES_SORTS)}")
     if data.filter not in TOP_PAGES_FILTERS:

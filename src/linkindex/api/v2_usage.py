@@ -5,6 +5,8 @@ Free; by default the current billing period of the key's data-rows quota, up to 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 from starlette.datastructures import State
 
@@ -12,12 +14,21 @@ from linkindex.accounts.keys import ApiKey
 from linkindex.api.endpoint import Endpoint
 from linkindex.api.params import bad_request
 
-# Unix seconds as Moz's docs send them ("1635466367"); a bare number is accepted too.
-Timestamp = str | int | None
+# Unix seconds as Moz's docs send them ("1635466367"); a bare number is accepted too. The
+# schema states what parse_timestamp takes (up to 12 ASCII digits; "" is not a time), and
+# parse_timestamp enforces it with a message that says what to send (docs/api.md).
+MAX_DIGITS = 12
+_TIMESTAMP_TEXT = {"pattern": f"^[0-9]{{1,{MAX_DIGITS}}}$"}
+_TIMESTAMP_NUMBER = {"minimum": 0, "maximum": 10**MAX_DIGITS - 1}
+Timestamp = (
+    Annotated[str, msgspec.Meta(extra_json_schema=_TIMESTAMP_TEXT)]
+    | Annotated[int, msgspec.Meta(extra_json_schema=_TIMESTAMP_NUMBER)]
+    | None
+)
 
 
 class UsageDataRequest(msgspec.Struct, forbid_unknown_fields=True):
-    """Optional `start` and `end`: Unix timestamps, both included."""
+    """Optional `start` and `end`: Unix timestamps, both included; `start` after `end` is a 400."""
 
     start: Timestamp = None
     end: Timestamp = None
@@ -32,7 +43,7 @@ def parse_timestamp(value: Timestamp, name: str) -> int | None:
         return None
     text = str(value).strip()
     # ASCII only: str.isdigit also takes "²" (which int() refuses) and "١٢" (which it reads).
-    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > MAX_DIGITS:
         raise bad_request(
             f"{name} must be a Unix timestamp in seconds, as a string of digits"
             f' (e.g. "1635466367"), got {value!r}'

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from linkindex.api.decoding import integral_floats_to_ints
 from linkindex.api.jsonrpc.errors import (
     MIN_ID_LENGTH,
     RpcError,
@@ -74,7 +75,7 @@ def decode_params(params: dict[str, Any], data_type: type, optional: bool) -> An
     else:
         data = params["data"]
     try:
-        return msgspec.convert(data, data_type, strict=True)
+        return msgspec.convert(integral_floats_to_ints(data), data_type, strict=True)
     except msgspec.ValidationError as exc:
         raise _validation_error(str(exc)) from exc
 

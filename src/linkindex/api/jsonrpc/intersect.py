@@ -21,7 +21,13 @@ from linkindex.api.jsonrpc.queries import (
     site_query_echo,
 )
 from linkindex.api.jsonrpc.quota import DATA_ROWS
-from linkindex.api.link_params import INTERSECT_SORTS, check_intersect_targets
+from linkindex.api.link_params import (
+    INTERSECT_MINIMUM_SCHEMA,
+    INTERSECT_NEGATIVE_SCHEMA,
+    INTERSECT_POSITIVE_SCHEMA,
+    INTERSECT_SORTS,
+    check_intersect_targets,
+)
 from linkindex.api.lists import take_page
 from linkindex.api.tokens import request_fingerprint
 from linkindex.index.link_queries import LinkQuery
@@ -35,14 +41,20 @@ MATCHING_SOURCE_PAGES = 5
 
 
 class IntersectOptions(msgspec.Struct, forbid_unknown_fields=True):
-    minimum_matching_targets: Annotated[int, msgspec.Meta(ge=1)] | None = None
+    minimum_matching_targets: (
+        Annotated[int, msgspec.Meta(ge=1, extra_json_schema=INTERSECT_MINIMUM_SCHEMA)] | None
+    ) = None
     scope: Literal["page", "domain"] = "page"
     sort: IntersectSort = "matching_target_count"
 
 
 class IntersectData(msgspec.Struct, forbid_unknown_fields=True):
-    is_linking_to: Annotated[list[SiteQuery], msgspec.Meta(min_length=1)]
-    not_linking_to: list[SiteQuery] = msgspec.field(default_factory=list)
+    is_linking_to: Annotated[
+        list[SiteQuery], msgspec.Meta(min_length=1, extra_json_schema=INTERSECT_POSITIVE_SCHEMA)
+    ]
+    not_linking_to: Annotated[
+        list[SiteQuery], msgspec.Meta(extra_json_schema=INTERSECT_NEGATIVE_SCHEMA)
+    ] = msgspec.field(default_factory=list)
     options: IntersectOptions = msgspec.field(default_factory=IntersectOptions)
     offset: Offset = msgspec.field(default_factory=Offset)
 

@@ -11,6 +11,7 @@ import msgspec
 
 from linkindex.api.jsonrpc.envelope import JSONRPC
 from linkindex.api.jsonrpc.errors import MIN_ID_LENGTH
+from linkindex.api.jsonrpc.methods import Method
 from linkindex.api.jsonrpc.mount import PATH
 from linkindex.api.jsonrpc.registry import (
     ALIASES,
@@ -79,14 +80,7 @@ def jsonrpc_openapi() -> tuple[dict[str, Any], dict[str, Any]]:
             "result": {"type": "object"},
         },
     }
-    methods = {
-        name: {
-            "summary": method.summary,
-            "params": {"data": params[name]},
-            "quota": method.quota_path or "free",
-        }
-        for name, method in METHODS.items()
-    }
+    methods = {name: _method_entry(method, params[name]) for name, method in METHODS.items()}
     methods.update(
         {
             alias: {**methods[name], "summary": f"Alias of {name}.", "alias_of": name}
@@ -144,6 +138,20 @@ def jsonrpc_openapi() -> tuple[dict[str, Any], dict[str, Any]]:
         "JsonRpcResult": result,
         "JsonRpcError": error,
     }
+
+
+def _method_entry(method: Method, params: dict[str, Any]) -> dict[str, Any]:
+    """A method's x-methods entry: what it takes and the quota path it bills, if any."""
+    entry: dict[str, Any] = {"summary": method.summary, "params": {"data": params}}
+    if method.quota_path is not None:
+        entry["quota"] = method.quota_path
+    elif method.deferred_quota_path is not None:
+        # Billed too, off the request: the call's answer is only its queue entry.
+        entry["quota"] = method.deferred_quota_path
+        entry["quota_charged"] = "when the queued call is computed; nothing if it fails"
+    else:
+        entry["quota"] = "free"
+    return entry
 
 
 def _one_or_many(name: str) -> dict[str, Any]:
