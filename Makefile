@@ -33,7 +33,7 @@ fuzz: $(STAMP)
 validate: $(STAMP)
 	$(VENV)/bin/linkindex metrics validate
 
-# Refits src/linkindex/build/spam_model.json on labelled synthetic webs.
+# Refits src/linkindex/scoring/spam_model.json on labelled synthetic webs.
 fit-spam: $(STAMP)
 	$(VENV)/bin/linkindex metrics fit-spam
 

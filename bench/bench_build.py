@@ -29,7 +29,7 @@ from benchutil import (
     work_home,
 )
 
-from linkindex.build.pipeline import DEFAULT_MEMORY_LIMIT
+from linkindex.builder.pipeline import DEFAULT_MEMORY_LIMIT
 
 MARKER = "synth.json"  # beside home/, never inside home/crawls/<crawl>/
 GIB = 2**30
@@ -107,7 +107,7 @@ def _building_bytes(snapshots: Path) -> int:
 
 def child_build(work: Path, memory_limit: str | None, out: Path, merge: bool = False) -> None:
     """One build of the home in ``work``: a full one, or (``merge``) what build_index chooses."""
-    from linkindex.build.pipeline import build_index
+    from linkindex.builder.pipeline import build_index
     from linkindex.home import Home
 
     home = Home(work_home(work))

@@ -13,7 +13,7 @@ import time
 import numpy as np
 from benchutil import RESULTS, code_version, machine, size_label
 
-from linkindex.build.rank import power_iterate, transition_matrix
+from linkindex.scoring.rank import power_iterate, transition_matrix
 
 
 def power_law_edges(nodes: int, edges: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

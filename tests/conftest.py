@@ -37,7 +37,7 @@ def serve():
 @pytest.fixture
 def build_home(home: Home):
     """Write crawls into the home and build them; returns the BuildResult."""
-    from linkindex.build.pipeline import build_index
+    from linkindex.builder.pipeline import build_index
 
     def _build(*crawls) -> object:
         for crawl in crawls:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from live_server import Server, start_server, stop_server
 from records_factory import Crawl
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 
 

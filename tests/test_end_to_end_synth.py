@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from live_server import start_server, stop_server
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.synth import generate

@@ -136,7 +136,7 @@ def test_every_external_source_in_a_table_is_one_of_the_root_domains_counted(sna
 
 
 def test_kept_sources_is_what_the_build_keeps():
-    from linkindex.build.authority import TOP_SOURCES
+    from linkindex.scoring.evidence import TOP_SOURCES
 
     assert KEPT_SOURCES == TOP_SOURCES
 

@@ -15,7 +15,7 @@ import pytest
 from client.scripted_server import Answer, scripted_server
 from records_factory import fan_in
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.client import ApiError, LinksClient, RetryPolicy
 from linkindex.watch import Watcher, WatchState
 

@@ -112,8 +112,8 @@ def build(
     home: HomeOption = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
-    from linkindex.build.inputs import NothingToBuild
-    from linkindex.build.pipeline import build_index
+    from linkindex.builder.inputs import NothingToBuild
+    from linkindex.builder.pipeline import build_index
     from linkindex.index.layout import BuildInProgress
 
     try:
@@ -332,7 +332,7 @@ def metrics_fit_spam(
     ] = None,
 ) -> None:
     """Fit the Spam Score model on every family of labelled web and write spam_model.json."""
-    from linkindex.build.spam_model import MODEL_PATH
+    from linkindex.scoring.spam_model import MODEL_PATH
     from linkindex.validation.fit_spam import fit_on_families, write_model
 
     with console.status("building the labelled families of web and fitting"):

@@ -13,7 +13,7 @@ from pathlib import Path
 from rich.console import Console
 
 from linkindex.accounts.keys import Credential, KeyStore
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 
 

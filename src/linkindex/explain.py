@@ -7,10 +7,10 @@ so the terminal, the JSON and the web page say the same thing and never contradi
 
 from __future__ import annotations
 
-from linkindex.build.authority import TOP_SOURCES
-from linkindex.build.spam_model import UNMANIPULATED_CAP
-from linkindex.build.spam_signals import MANIPULATION_SIGNALS, SIGNALS
 from linkindex.index.snapshot import Snapshot
+from linkindex.scoring.evidence import TOP_SOURCES
+from linkindex.scoring.spam_model import UNMANIPULATED_CAP
+from linkindex.scoring.spam_signals import MANIPULATION_SIGNALS, SIGNALS
 from linkindex.urls import parse_target
 
 _RULES = {s.name: s.rule for s in SIGNALS}

@@ -34,7 +34,7 @@ class Home:
 
     @property
     def link_state(self) -> Path:
-        """The link state the last build kept for the next, incremental one (linkindex.build)."""
+        """The link state the last build kept for the next, incremental one (linkindex.builder)."""
         return self.root / "link-state"
 
     @property

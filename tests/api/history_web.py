@@ -10,7 +10,7 @@ import pytest
 from live_server import start_server, stop_server
 from records_factory import Crawl
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import parse_target

@@ -10,7 +10,7 @@ from live_server import start_server, stop_server
 from records_factory import Crawl
 
 from linkindex.accounts.keys import KeyStore
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.schema import URL_METRIC_FIELDS
 

@@ -6,8 +6,8 @@ import pytest
 import requests
 from records_factory import fan_in
 
-from linkindex.build.pipeline import build_index
-from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.builder.pipeline import build_index
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from live_server import start_server, stop_server
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index import histories
 from linkindex.index.histories import COUNT_METRICS, DELTA_METRICS, VALUE_METRICS, HistoryRequest

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from records_factory import fan_in
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 
 
 @pytest.fixture

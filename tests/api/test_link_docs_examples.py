@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from live_server import start_server, stop_server
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.demo import sample_crawls
 from linkindex.home import Home
 from linkindex.ingest import run_ingest

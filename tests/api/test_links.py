@@ -6,7 +6,7 @@ import pytest
 from indexed import build_a_newer_index, build_crawls
 from link_web import DELETED, DIRECT, INTERNAL, LIVE_EXTERNAL, TARGET, link_web, pairs, server
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.index.schema import URL_METRIC_FIELDS
 
 __all__ = ["server"]  # the module-scoped fixture of link_web

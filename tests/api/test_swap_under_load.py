@@ -9,7 +9,7 @@ import requests
 from records_factory import fan_in
 from web import TARGET, crafted_web
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 
 
 def test_two_builds_publish_while_queries_run_and_none_fails(home, serve):

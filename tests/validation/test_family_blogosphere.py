@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.urls import normalize_host, root_domain_of

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.validation.families import CLIENT, ORGANIC, SPAM, FamilyWeb

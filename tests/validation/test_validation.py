@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linkindex.build.spam_model import fit_model
-from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.scoring.spam_model import fit_model
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 from linkindex.validation.families import FAMILIES
 from linkindex.validation.fit_spam import auc
 from linkindex.validation.report import AIMS, END, START, validate

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import mannwhitneyu
 
-from linkindex.build.spam_model import MODEL_PATH, SpamModel, fit_model
-from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.scoring.spam_model import MODEL_PATH, SpamModel, fit_model
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 from linkindex.validation.families import FAMILIES, ORGANIC, SPAM
 from linkindex.validation.webs import BuiltWeb, family
 

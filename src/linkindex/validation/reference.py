@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import spearmanr
 
-from linkindex.build.calibration import reference_pairs
+from linkindex.scoring.calibration import reference_pairs
 from linkindex.urls import root_domain_of
 from linkindex.validation.webs import BuiltWeb
 

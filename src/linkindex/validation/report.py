@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import spearmanr
 
-from linkindex.build.spam_model import TERMS, load_model
-from linkindex.build.spam_signals import SIGNAL_NAMES
 from linkindex.home import Home
+from linkindex.scoring.spam_model import TERMS, load_model
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 from linkindex.validation.families import FAMILIES, generator
 from linkindex.validation.fit_spam import (
     FIT_SEED,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import Snapshot
 from linkindex.validation.families import CLIENT, ORGANIC, SPAM, DomainTruth, generator

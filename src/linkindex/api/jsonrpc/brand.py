@@ -24,8 +24,8 @@ from linkindex.api.jsonrpc.queries import (
     target_query_echo,
 )
 from linkindex.api.jsonrpc.quota import BETA_ROWS, DATA_ROWS
-from linkindex.build import calibration
 from linkindex.index.snapshot import BrandEvidence, Snapshot
+from linkindex.scoring import calibration
 
 GENERATE = "beta.data.metrics.brand.authority.generate"
 ASYNC = "beta.data.metrics.brand.authority.async"

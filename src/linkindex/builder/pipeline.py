@@ -14,28 +14,29 @@ from pathlib import Path
 
 import duckdb
 
-from linkindex.build.aggregates import build_aggregates
-from linkindex.build.authority import build_authority
-from linkindex.build.calibration import REFERENCE
-from linkindex.build.inputs import (
+from linkindex.builder.aggregates import build_aggregates
+from linkindex.builder.authority import build_authority
+from linkindex.builder.inputs import (
     content_index_id,
     crawl_names,
     create_views,
     digest_parts,
     list_parts,
 )
-from linkindex.build.link_outputs import prepare_link_tables
-from linkindex.build.link_state import build_link_state
-from linkindex.build.metric_history import first_capture_date, prepare_history_tables
-from linkindex.build.outputs import ROOT_DOMAINS, table_queries
-from linkindex.build.spam_model import MODEL_PATH, build_spam_scores, load_model
-from linkindex.build.spam_signals import SIGNAL_NAMES
-from linkindex.build.state import load_state, plan_build, save_state
+from linkindex.builder.link_outputs import prepare_link_tables
+from linkindex.builder.link_state import build_link_state
+from linkindex.builder.metric_history import first_capture_date, prepare_history_tables
+from linkindex.builder.outputs import ROOT_DOMAINS, table_queries
+from linkindex.builder.spam_scores import build_spam_scores
+from linkindex.builder.state import load_state, plan_build, save_state
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import store_layout_digest
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
+from linkindex.scoring.calibration import REFERENCE
+from linkindex.scoring.spam_model import MODEL_PATH, load_model
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
 ALGORITHM_VERSION = "linkindex-build-4"

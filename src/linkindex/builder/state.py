@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from linkindex.build.inputs import InputPart, PartDigest
+from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.index.layout import fsync_path
 
 # Bump when a state table's columns or meaning change: older state is then ignored.

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from records_factory import Crawl
 
-from linkindex.build.spam_signals import MANIPULATION_SIGNALS, SIGNAL_NAMES
 from linkindex.index.snapshot import Snapshot
+from linkindex.scoring.spam_signals import MANIPULATION_SIGNALS, SIGNAL_NAMES
 from linkindex.urls import parse_target
 
 LONG_ANCHOR = "a long descriptive anchor text about gardening tools " * 4
@@ -49,7 +49,7 @@ def linkers(crawl: Crawl, target: str, count: int, *, anchor: str, prefix: str, 
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory) -> Snapshot:
-    from linkindex.build.pipeline import build_index
+    from linkindex.builder.pipeline import build_index
     from linkindex.home import Home
 
     home = Home(tmp_path_factory.mktemp("spam") / "home").ensure()
@@ -169,7 +169,7 @@ def test_inbound_signals_are_not_evaluated_without_enough_links(snapshot):
 def test_without_evidence_of_manipulation_a_site_stays_below_50():
     # Page and name signals, however many and however weighed, and none of manipulation: thin,
     # lonely, odd-named sites are common on real crawls, and alone they never reach 50.
-    from linkindex.build.spam_model import UNMANIPULATED_CAP, SpamModel
+    from linkindex.scoring.spam_model import UNMANIPULATED_CAP, SpamModel
 
     model = SpamModel(-3.0, {name: 1.0 for name in SIGNAL_NAMES}, {})
     pages = np.array([[n not in MANIPULATION_SIGNALS for n in SIGNAL_NAMES]])
@@ -206,7 +206,7 @@ def _ring(crawl: Crawl, n: int = 6) -> list[str]:
 
 
 def _built(folder, *crawls: Crawl) -> Snapshot:
-    from linkindex.build.pipeline import build_index
+    from linkindex.builder.pipeline import build_index
     from linkindex.home import Home
 
     home = Home(folder).ensure()

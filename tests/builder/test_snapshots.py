@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from records_factory import Crawl
 
-from linkindex.build import pipeline
-from linkindex.build.pipeline import build_index
+from linkindex.builder import pipeline
+from linkindex.builder.pipeline import build_index
 from linkindex.index.layout import SnapshotLayout
 
 

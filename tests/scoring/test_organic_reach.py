@@ -1,10 +1,10 @@
-"""The organic body of the link graph and what it reaches (build/core_reach.py)."""
+"""The organic body of the link graph and what it reaches (scoring/organic_reach.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from linkindex.build.core_reach import reached_from_core
+from linkindex.scoring.organic_reach import reached_from_core
 
 
 def edges(*pairs: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:

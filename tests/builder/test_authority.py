@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from records_factory import Crawl
 
-from linkindex.build.authority import farm_factor, spam_factor
-from linkindex.build.calibration import moz_scale
-from linkindex.build.pipeline import build_index
-from linkindex.build.spam_signals import SIGNAL_NAMES
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import Snapshot
+from linkindex.scoring.calibration import moz_scale
+from linkindex.scoring.evidence import farm_factor, spam_factor
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 from linkindex.urls import parse_target
 
 
@@ -240,7 +240,7 @@ def test_explain_renders_for_people_and_refuses_a_bad_target(home):
 
 
 def test_a_refitted_spam_model_makes_a_new_index_of_the_same_crawls(tmp_path, monkeypatch):
-    from linkindex.build import pipeline
+    from linkindex.builder import pipeline
 
     first = built(Home(tmp_path / "one").ensure(), web())
     refitted = tmp_path / "spam_model.json"

@@ -6,7 +6,7 @@ linking-root-domain lists of every scope.
 
 from __future__ import annotations
 
-from linkindex.build import page_lists
+from linkindex.builder import page_lists
 from linkindex.index import schema
 
 # Pages a link touches but that were never crawled still get a row (zeros, http_code 0).

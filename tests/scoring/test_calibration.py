@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linkindex.build import calibration
-from linkindex.build.calibration import fit_slope, moz_scale, reference_pairs
+from linkindex.scoring import calibration
+from linkindex.scoring.calibration import fit_slope, moz_scale, reference_pairs
 
 
 def test_no_evidence_scores_1_as_moz_starts_a_new_site():

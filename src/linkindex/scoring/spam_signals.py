@@ -1,6 +1,6 @@
-"""The Spam Score's signals: the rule of each over the measured values, and their evaluation.
+"""The Spam Score's signals: the rule of each over the measured values, and the rules they share.
 
-The values come from build.spam_measures; docs/metrics.md lists each rule and why it holds.
+The values come from builder.spam_measures; docs/metrics.md lists each rule and why it holds.
 """
 
 from __future__ import annotations
@@ -9,17 +9,33 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 
-from linkindex.build.spam_measures import (
-    KEYWORD_LINKED_RULE,
-    LINK_SHARE,
-    MIN_LINKS,
-    MONEY_RULE,
-    PUSHING_RULE,
-    SPAM_TLDS,
+from linkindex.scoring.spam_words import SPAM_TLDS
+
+# The rules two or more signals share, over spam_measures' columns (each defined once here).
+MIN_LINKS = 3  # links or linkers a share is taken of, at the least
+LINK_SHARE = 0.2  # of a site's own links, the share that makes it a pusher
+LINKER_SHARE = 0.5  # of a site's linkers, the share that makes it pushed
+# A money-anchor linker: 3+ external links with anchor text, 20 %+ of them with a money word.
+MONEY_RULE = (
+    f"(external_anchors >= {MIN_LINKS} AND money_anchors >= {LINK_SHARE} * external_anchors)"
+)
+# A pushed site: 3+ root domains link to it with anchor text, half or more of them with a
+# commercial or poison keyword that is not its own name. A share of its own linkers, so it
+# does not flip when unrelated sites are added, nor grow true of every shop as the index grows.
+PUSHED_RULE = (
+    f"(anchored_linkers >= {MIN_LINKS} AND targeted_linkers >= {LINKER_SHARE} * anchored_linkers)"
+)
+KEYWORD_LINKED_RULE = (
+    f"(anchored_linkers >= {MIN_LINKS} AND keyword_linkers >= {LINKER_SHARE} * anchored_linkers)"
+)
+# A site that links to pushed sites: 20 %+ of its external links outside navigation are a
+# keyword link to a pushed site. No minimum number of links: the pushed site's own linkers
+# carry the evidence, and a network of one- and two-page sites has one or two links a site.
+PUSHING_RULE = (
+    "(content_external_links >= 1"
+    f" AND pushed_keyword_links >= {LINK_SHARE} * content_external_links)"
 )
 
 
@@ -130,26 +146,12 @@ NETWORK_SIGNALS = (
 MIN_PAGES_FOR_SCORE = 3
 
 
-def evaluate(
-    con: duckdb.DuckDBPyConnection,
-) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
-    """Root domains with a 200 page, measured values (NaN where not evaluated), flags (one
-    column per signal), and whether each has enough pages for a public score."""
-    columns = ", ".join(
-        f"CASE WHEN {s.evidence} THEN ({s.measure})::DOUBLE END AS {s.name}" for s in SIGNALS
-    )
-    table: pa.Table = con.sql(
-        f"SELECT root_domain, pages_ok >= {MIN_PAGES_FOR_SCORE} AS scored, {columns}"
-        " FROM spam_measures ORDER BY root_domain"
-    ).to_arrow_table()
-    scored = table.column("scored").to_numpy(zero_copy_only=False).astype(bool)
-    domains = table.column("root_domain").to_pylist()
-    values = np.column_stack(
-        [table.column(s.name).to_numpy(zero_copy_only=False).astype(np.float64) for s in SIGNALS]
-    ) if domains else np.zeros((0, len(SIGNALS)))  # fmt: skip
+def flag(values: np.ndarray) -> np.ndarray:
+    """Each signal's flag (one column per signal, as SIGNALS) of measured values in the same
+    columns; a value that is NaN, where a signal cannot tell, is not flagged."""
     known = ~np.isnan(values)
     flags = np.zeros(values.shape, dtype=bool)
     for i, signal in enumerate(SIGNALS):
         column = values[:, i]
         flags[known[:, i], i] = signal.hit(column[known[:, i]])
-    return domains, values, flags, scored
+    return flags

@@ -1,7 +1,6 @@
-"""Which root domains the organic body of the link graph reaches by followed links.
+"""Tables core_reach and network_links: which root domains the organic body reaches, from links.
 
-The body: every strongly connected set of root domains most of which do not push with keywords.
-A network of pushers that nothing outside it links to stays unreached, however it interlinks.
+The rule (strongly connected sets and a walk from them) is scoring.organic_reach's, fed here.
 """
 
 from __future__ import annotations
@@ -9,13 +8,8 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
-import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, connected_components
 
-# Root domains that link to each other both ways, directly or round a cycle, form a strongly
-# connected set; one with fewer than this share of pushers belongs to the organic body. Each
-# set is judged on its own members, so an unrelated web added to the index changes nothing.
-PUSHER_SHARE = 0.5
+from linkindex.scoring.organic_reach import reached_from_core
 
 # Live followed links between different root domains, numbered in SQL so that only integer
 # arrays (and one flag per root domain) reach numpy.
@@ -50,32 +44,6 @@ FROM reach_pairs p JOIN core_reach r ON r.root_domain = p.target
 WHERE p.target IN (SELECT source FROM reach_pairs)
 GROUP BY p.source
 """
-
-
-def reached_from_core(sources: np.ndarray, targets: np.ndarray, pushers: np.ndarray) -> np.ndarray:
-    """bool[nodes]: in a strongly connected set of 2+ nodes under PUSHER_SHARE pushers, or
-    reachable from one. ``pushers`` is bool[nodes]."""
-    nodes = len(pushers)
-    if nodes == 0 or len(sources) == 0:
-        return np.zeros(nodes, dtype=bool)
-    # One extra node links to every core node: a breadth-first walk from it reaches exactly
-    # what the core reaches (scipy walks from one node).
-    graph = sp.csr_matrix((np.ones(len(sources)), (sources, targets)), shape=(nodes, nodes))
-    _, labels = connected_components(graph, directed=True, connection="strong")
-    sizes = np.bincount(labels)
-    pushing = np.bincount(labels, weights=pushers.astype(np.float64))
-    organic = (sizes >= 2) & (pushing < PUSHER_SHARE * sizes)
-    core = np.flatnonzero(organic[labels])
-    if core.size == 0:
-        return np.zeros(nodes, dtype=bool)
-    start = nodes
-    rows = np.concatenate([sources, np.full(len(core), start)])
-    cols = np.concatenate([targets, core])
-    walk = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(nodes + 1, nodes + 1))
-    order = breadth_first_order(walk, start, directed=True, return_predecessors=False)
-    reached = np.zeros(nodes + 1, dtype=bool)
-    reached[order] = True
-    return reached[:nodes]
 
 
 def build_core_reach(con: duckdb.DuckDBPyConnection, pushers_sql: str) -> None:

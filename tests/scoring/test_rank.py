@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linkindex.build.rank import pagerank
+from linkindex.scoring.rank import pagerank
 
 
 def dense_pagerank(sources: np.ndarray, targets: np.ndarray, n: int) -> np.ndarray:
@@ -91,7 +91,7 @@ def test_a_zero_weight_edge_passes_nothing():
 
 
 def test_rank_over_floor_solves_x_equals_1_plus_damped_votes_whatever_else_is_in_the_graph():
-    from linkindex.build.rank import DAMPING, rank_over_floor
+    from linkindex.scoring.rank import DAMPING, rank_over_floor
 
     rng = np.random.default_rng(5)
     sources, targets = rng.integers(0, 40, 300), rng.integers(0, 40, 300)

@@ -10,7 +10,7 @@ from linkindex.index.snapshot import Snapshot
 
 @pytest.fixture(scope="module")
 def snapshot(tmp_path_factory) -> Snapshot:
-    from linkindex.build.pipeline import build_index
+    from linkindex.builder.pipeline import build_index
     from linkindex.home import Home
 
     home = Home(tmp_path_factory.mktemp("brand") / "home").ensure()
@@ -61,7 +61,7 @@ def test_brand_authority_is_the_one_scale_of_the_branded_linkers_votes(snapshot)
     # acme.com: three branded linkers, each an unlinked domain's vote of about its trust.
     import numpy as np
 
-    from linkindex.build.calibration import moz_scale
+    from linkindex.scoring.calibration import moz_scale
 
     score, linkers = brand(snapshot, "acme.com")
     assert moz_scale().score(np.array([linkers * 0.9]))[0] <= score

@@ -7,7 +7,7 @@ import sqlite3
 
 from records_factory import Crawl
 
-from linkindex.build.pipeline import build_index
+from linkindex.builder.pipeline import build_index
 from linkindex.index.snapshot import Snapshot
 from linkindex.index.writer import STORE_FILE
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import duckdb
 
-from linkindex.build.state import BuildState
+from linkindex.builder.state import BuildState
 
 # One row per capture of a page. Two records of one page in the same second are one capture.
 # Not captures: a 3xx redirecting to the same page under the other scheme (http -> https),

@@ -9,19 +9,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 from scipy.optimize import minimize
 from scipy.special import expit
 
-from linkindex.build.spam_measures import build_spam_measures
-from linkindex.build.spam_signals import (
-    MANIPULATION_SIGNALS,
-    NETWORK_SIGNALS,
-    SIGNAL_NAMES,
-    evaluate,
-)
+from linkindex.scoring.spam_signals import MANIPULATION_SIGNALS, NETWORK_SIGNALS, SIGNAL_NAMES
 
 MODEL_PATH = Path(__file__).with_name("spam_model.json")
 # L2 strength: keeps weights finite when a flag separates the training labels perfectly.
@@ -125,32 +117,3 @@ def fit_model(flags: np.ndarray, labels: np.ndarray, fitted_on: dict[str, object
     intercept = first[0] + second[0] + np.log(positives / negatives)
     weights = {name: round(float(w), 4) for name, w in zip(TERMS, beta, strict=True)}
     return SpamModel(round(float(intercept), 4), weights, fitted_on)
-
-
-def build_spam_scores(con: duckdb.DuckDBPyConnection, model: SpamModel) -> None:
-    """Table spam_scores: each root domain with a 200 page, its scores, flags and measures.
-
-    spam_score, the public one, is null (served as -1) for a root domain with fewer than
-    MIN_PAGES_FOR_SCORE pages that answered 200: too little is seen for a percentage.
-    trust_score is the model's score of every one of them, the thin ones too: it weighs their
-    links (authority.py), so a network of one-page sites is not trusted for being thin.
-    """
-    build_spam_measures(con)
-    domains, values, flags, scored = evaluate(con)
-    bits = (flags.astype(np.int64) << np.arange(len(SIGNAL_NAMES), dtype=np.int64)).sum(axis=1)
-    scores = model.scores(flags)
-    columns: dict[str, pa.Array] = {
-        "root_domain": pa.array(domains, pa.string()),
-        "spam_score": pa.array(scores, pa.int16(), mask=~scored),
-        "trust_score": pa.array(scores, pa.int16()),
-        "spam_flags": pa.array(bits, pa.int64()),
-    }
-    for i, name in enumerate(SIGNAL_NAMES):
-        columns[name] = pa.array(values[:, i], pa.float64(), from_pandas=True)  # NaN -> null
-    con.register("spam_scores_arrow", pa.table(columns))
-    measures = ", ".join(f"{name} := round({name}, 4)" for name in SIGNAL_NAMES)
-    con.execute(
-        "CREATE TABLE spam_scores AS SELECT root_domain, spam_score, trust_score, spam_flags, "
-        f"to_json(struct_pack({measures}))::VARCHAR AS spam_signals FROM spam_scores_arrow"
-    )
-    con.unregister("spam_scores_arrow")

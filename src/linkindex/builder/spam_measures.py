@@ -1,73 +1,25 @@
 """What the Spam Score's signals measure: one row per root domain with a 200 page, in SQL.
 
-Owns the word lists, the rules signals share (money anchors, a pushed site), table spam_measures.
+Owns table spam_measures and the tables it is made of; the words and rules come from scoring.
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from linkindex.build.core_reach import build_core_reach
-
-# TLDs that abuse reports keep listing among the most abused by spam and malware sites; a
-# judgement call kept here in one place (docs/metrics.md says so).
-SPAM_TLDS = (
-    "xyz", "top", "info", "biz", "click", "link", "online", "site", "icu", "buzz", "work",
-    "club", "loan", "win", "bid", "vip", "shop", "live", "rest", "fit", "cfd", "sbs", "tk",
-    "ml", "ga", "cf", "gq",
-)  # fmt: skip
-
-# Pharma, adult, gambling and loan words ("poison words" in Moz's list of signals).
-POISON_WORDS = (
-    "viagra", "cialis", "levitra", "pharmacy", "pills", "casino", "poker", "roulette",
-    "betting", "slots", "gambling", "porn", "xxx", "escort", "payday", "loans", "replica",
-)  # fmt: skip
-
-# Commercial-intent words of "money" anchors: link sellers and networks link with the keyword
-# the client wants to rank for, where ordinary linkers use a name, a URL or a phrase of their
-# own. "credit", "cash" and "hosting" are left out, too common in honest anchors ("photo
-# credit"); "best" and "buy" stay, though honest anchors have them too ("best practices"): a
-# rule takes a fifth of 3+ anchors, and without them the families' PBNs went from 90 % to
-# 50 % caught on this signal. A judgement call (docs/metrics.md); the poison words have
-# signals of their own and are not repeated here.
-MONEY_WORDS = (
-    "best", "cheap", "cheapest", "buy", "discount", "deals", "coupon", "coupons", "affordable",
-    "insurance", "loan", "mortgage", "vpn", "essay", "essays", "forex", "crypto", "bitcoin",
-    "seo", "diet", "lawyer", "attorney",
-)  # fmt: skip
-
-
-def _words(words: tuple[str, ...]) -> str:
-    return r"\b(" + "|".join(words) + r")\b"
-
-
-POISON_PATTERN = _words(POISON_WORDS)
-MONEY_PATTERN = _words(MONEY_WORDS)
-KEYWORD_PATTERN = _words(MONEY_WORDS + POISON_WORDS)
-
-# The rules two or more signals share, over spam_measures' columns (each defined once here).
-MIN_LINKS = 3  # links or linkers a share is taken of, at the least
-LINK_SHARE = 0.2  # of a site's own links, the share that makes it a pusher
-LINKER_SHARE = 0.5  # of a site's linkers, the share that makes it pushed
-# A money-anchor linker: 3+ external links with anchor text, 20 %+ of them with a money word.
-MONEY_RULE = (
-    f"(external_anchors >= {MIN_LINKS} AND money_anchors >= {LINK_SHARE} * external_anchors)"
+from linkindex.builder.core_reach import build_core_reach
+from linkindex.scoring.spam_signals import (
+    LINKER_SHARE,
+    MIN_LINKS,
+    MONEY_RULE,
+    PUSHED_RULE,
+    PUSHING_RULE,
 )
-# A pushed site: 3+ root domains link to it with anchor text, half or more of them with a
-# commercial or poison keyword that is not its own name. A share of its own linkers, so it
-# does not flip when unrelated sites are added, nor grow true of every shop as the index grows.
-PUSHED_RULE = (
-    f"(anchored_linkers >= {MIN_LINKS} AND targeted_linkers >= {LINKER_SHARE} * anchored_linkers)"
-)
-KEYWORD_LINKED_RULE = (
-    f"(anchored_linkers >= {MIN_LINKS} AND keyword_linkers >= {LINKER_SHARE} * anchored_linkers)"
-)
-# A site that links to pushed sites: 20 %+ of its external links outside navigation are a
-# keyword link to a pushed site. No minimum number of links: the pushed site's own linkers
-# carry the evidence, and a network of one- and two-page sites has one or two links a site.
-PUSHING_RULE = (
-    "(content_external_links >= 1"
-    f" AND pushed_keyword_links >= {LINK_SHARE} * content_external_links)"
+from linkindex.scoring.spam_words import (
+    GENERIC_ANCHORS,
+    KEYWORD_PATTERN,
+    MONEY_PATTERN,
+    POISON_PATTERN,
 )
 
 # The external links a site vouches for: followed ones. A link it marks nofollow, ugc or
@@ -120,14 +72,7 @@ NAMES_TARGET = f"(length({_TARGET_BRAND}) >= 3 AND contains({_ANCHOR_KEY}, {_TAR
 # this one site. Independent linkers describe a site in words of their own or by its name; the
 # same unnamed phrase from several of them is the keyword someone chose for it (a network's, a
 # link seller's), whatever the words. Digits make a name of a thing (a version, "RFC 9110", a
-# badge's "coverage 94"), not a keyword. Generic anchors are the usual anchor-text category
-# ("click here"): on a big index they fail the last rule, but a small crawl may see one used
-# for one site only.
-GENERIC_ANCHORS = (
-    "click here", "read more", "learn more", "find out more", "more info", "visit website",
-    "visit site", "this site", "this website", "web site", "home page", "official site",
-    "official website", "see more", "go to site", "check it out", "this link", "this page",
-)  # fmt: skip
+# badge's "coverage 94"), not a keyword; the generic anchors are in scoring.spam_words.
 _PHRASE = "trim(regexp_replace(lower(r.anchor_text), '[^a-z0-9]+', ' ', 'g'))"
 CHOSEN_PHRASES = f"""
 CREATE TABLE anchor_phrases AS

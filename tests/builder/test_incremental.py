@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from records_factory import Crawl
 
-from linkindex.build.pipeline import build_index
-from linkindex.build.state import MANIFEST
+from linkindex.builder.pipeline import build_index
+from linkindex.builder.state import MANIFEST
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import LINK_ROW_COLUMNS
@@ -142,7 +142,7 @@ def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
 
 def test_unchanged_inputs_are_not_read_again(home, build_home, monkeypatch):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
-    from linkindex.build import pipeline
+    from linkindex.builder import pipeline
 
     def refuse(*_args):
         raise AssertionError("a part was hashed again")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from linkindex.build import page_lists
-from linkindex.build.pipeline import build_index
+from linkindex.builder import page_lists
+from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import parse_target
