@@ -62,7 +62,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 
 def normalize_anchor(text: str) -> str:
-    """Strip tags, collapse whitespace, trim, lowercase: the stored form (build/link_outputs.py)."""
+    """Strip tags, collapse whitespace, trim, lowercase: as stored (builder/link_outputs.py)."""
     return re.sub(r"[\t\n\f\r ]+", " ", _TAG.sub("", text)).strip(" ").lower()
 
 

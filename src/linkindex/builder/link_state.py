@@ -1,6 +1,6 @@
 """The state of every link across crawls: live or deleted, first seen, lost, followed or not.
 
-Built from all ingested records, or by merging new records into a saved state (build/state.py).
+Built from all ingested records, or by merging new records into a saved state (builder/state.py).
 """
 
 from __future__ import annotations

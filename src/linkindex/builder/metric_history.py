@@ -19,7 +19,7 @@ from linkindex.index import schema
 from linkindex.index.histories import AUTHORITY_TABLES, MONTHLY_MONTHS, authority_table
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 
-# The scores of this build, per target key (tables made by build/authority.py).
+# The scores of this build, per target key (tables made by builder/authority.py).
 _CURRENT = {
     "page_authority": "SELECT page AS key, page_authority::INTEGER AS value FROM page_scores",
     "domain_authority": (

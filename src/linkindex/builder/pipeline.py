@@ -55,7 +55,7 @@ class BuildResult:
     seconds: float
     counts: dict[str, int] = field(default_factory=dict)
     # How the link state was made: "full", "incremental" (new parts merged into the saved
-    # state), or "none" when the current snapshot was kept; and why (build/state.py's plan).
+    # state), or "none" when the current snapshot was kept; and why (builder/state.py's plan).
     link_state: str = "full"
     link_state_reason: str = ""
 

@@ -33,7 +33,7 @@ DISTRIBUTION_NAMES: tuple[str, ...] = (
 # Bucket numbers, 0-9. By root domains: [0, 1-9, 10-99, ..., 100000000+], i.e. the number of
 # decimal digits. By DA or Spam Score: [1-10, 11-20, ..., 91-100]. A linker without a Spam
 # Score (-1) has spam bucket -1 and is left out of the by_spam_score arrays. The build groups
-# heavily linked targets the same way ahead of time (build/page_lists.py, distribution_groups).
+# heavily linked targets the same way ahead of time (builder/page_lists.py, distribution_groups).
 ROOT_DOMAINS_BUCKET_SQL = "CASE WHEN n <= 0 THEN 0 ELSE min(length(CAST(n AS TEXT)), 9) END"
 SCORE_BUCKET_SQL = "max(0, min(9, ({v} - 1) / 10))"
 _BUCKETED = f"""

@@ -84,7 +84,7 @@ def valid_metrics(kind: str) -> tuple[str, ...]:
 
 
 def authority_table(metric: str) -> str:
-    """The snapshot table holding a score's values from earlier builds (build/metric_history)."""
+    """The snapshot table holding a score's values from earlier builds (builder/metric_history)."""
     return f"{metric}_history"
 
 

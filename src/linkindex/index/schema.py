@@ -327,7 +327,7 @@ def page_list_index_statements() -> list[str]:
     return statements
 
 
-# PA and DA from earlier builds (build/metric_history.py): one row per (page or root domain, day)
+# PA and DA from earlier builds (builder/metric_history.py): one row per (page or root domain, day)
 # on which its score changed, target_id from link_keys_page / link_keys_root_domain.
 AUTHORITY_HISTORY_COLUMNS: tuple[str, ...] = ("target_id", "day", "value")
 AUTHORITY_HISTORY_TABLES = ("page_authority_history", "domain_authority_history")
