@@ -1,4 +1,4 @@
-"""What a linking root domain's vote adds to a target's evidence, the sum DA/PA/BA scale.
+"""What a linking root domain's vote adds to a target's evidence, the sum DA, PA and BA scale.
 
 A vote is trust (spam factor x farm factor) x sqrt(strength), and counts more from more pages.
 """
