@@ -10,7 +10,7 @@ import os
 import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -160,6 +160,11 @@ def _check_port_free(host: str, port: int) -> None:
         raise typer.Exit(2) from exc
 
 
+def _limit(name: str, minimum: float, help: str) -> Any:
+    """A `serve` option for one of the server's limits, also read from LINKINDEX_LIMIT_<name>."""
+    return typer.Option(envvar=f"LINKINDEX_LIMIT_{name}", min=minimum, help=help)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -173,52 +178,22 @@ def serve(
         ),
     ] = None,
     max_header_bytes: Annotated[
-        int,
-        typer.Option(
-            envvar="LINKINDEX_LIMIT_MAX_HEADER_BYTES",
-            min=1024,
-            help="Largest request line and headers, in bytes (431).",
-        ),
+        int, _limit("MAX_HEADER_BYTES", 1024, "Largest request line and headers, in bytes (431).")
     ] = DEFAULT_LIMITS.max_header_bytes,
     header_timeout: Annotated[
-        float,
-        typer.Option(
-            envvar="LINKINDEX_LIMIT_HEADER_TIMEOUT",
-            min=0.1,
-            help="Seconds a client has to send its headers (408).",
-        ),
+        float, _limit("HEADER_TIMEOUT", 0.1, "Seconds a client has to send its headers (408).")
     ] = DEFAULT_LIMITS.header_timeout,
     max_body_bytes: Annotated[
-        int,
-        typer.Option(
-            envvar="LINKINDEX_LIMIT_MAX_BODY_BYTES",
-            min=1024,
-            help="Largest request body, in bytes (413).",
-        ),
+        int, _limit("MAX_BODY_BYTES", 1024, "Largest request body, in bytes (413).")
     ] = DEFAULT_LIMITS.max_body_bytes,
     body_timeout: Annotated[
-        float,
-        typer.Option(
-            envvar="LINKINDEX_LIMIT_BODY_TIMEOUT",
-            min=0.1,
-            help="Seconds a client has to send its body (408).",
-        ),
+        float, _limit("BODY_TIMEOUT", 0.1, "Seconds a client has to send its body (408).")
     ] = DEFAULT_LIMITS.body_timeout,
     key_running: Annotated[
-        int,
-        typer.Option(
-            envvar="LINKINDEX_LIMIT_KEY_RUNNING",
-            min=1,
-            help="Requests of one key in progress at once, per worker.",
-        ),
+        int, _limit("KEY_RUNNING", 1, "Requests of one key in progress at once, per worker.")
     ] = DEFAULT_LIMITS.key_running,
     key_waiting: Annotated[
-        int,
-        typer.Option(
-            envvar="LINKINDEX_LIMIT_KEY_WAITING",
-            min=0,
-            help="Requests of one key waiting their turn, per worker (429).",
-        ),
+        int, _limit("KEY_WAITING", 0, "Requests of one key waiting their turn, per worker (429).")
     ] = DEFAULT_LIMITS.key_waiting,
     home: HomeOption = None,
 ) -> None:
