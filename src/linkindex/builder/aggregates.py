@@ -1,12 +1,20 @@
-"""Link counts at page, subdomain and root-domain scope, and the linking-root-domain rows.
-
-Every count of the Moz URL-metrics object is defined here in SQL over the ``links`` table;
-docs/metrics.md states each definition in words.
+"""Link counts at page, subdomain and root-domain scope, and the linking-root-domain rows:
+the SQL over the ``links`` table rendered from the declarations of linkindex.link_metrics.
 """
 
 from __future__ import annotations
 
 import duckdb
+
+from linkindex.link_metrics import (
+    HOP,
+    INTO_HOP,
+    LINKING_ROOT_ATTRIBUTE_COLUMNS,
+    PAGE_ATTRIBUTES,
+    PAGE_COUNTS,
+    ROOT_DOMAIN_COUNTS,
+    sql,
+)
 
 # scope name -> (target column, source column at the same scope)
 SCOPE_COLUMNS = {
@@ -14,20 +22,38 @@ SCOPE_COLUMNS = {
     "subdomain": ("target_subdomain", "source_subdomain"),
     "root_domain": ("target_root_domain", "source_root_domain"),
 }
+_EXTERNAL = "source_root <> target_root"
 
 
 def _linking_roots_sql(scope: str) -> str:
     target_col, source_col = SCOPE_COLUMNS[scope]
+    page_attributes = "".join(
+        f"\n       bool_or({sql(where)}) AS {name}," for name, where in PAGE_ATTRIBUTES.items()
+    )
+    root_columns = "".join(
+        f"\n       count(*) FILTER (WHERE {sql(c.where)}) AS {c.name}," for c in PAGE_COUNTS
+    )
+    page_sums = []
+    for c in PAGE_COUNTS:
+        page_sums.append(f"sum({c.name})::BIGINT AS {c.name}_to")
+        if c.external:
+            page_sums.append(
+                f"coalesce(sum({c.name}) FILTER (WHERE {_EXTERNAL}), 0)::BIGINT"
+                f" AS external_{c.name}_to"
+            )
+    root_counts = [
+        f"count(*) FILTER (WHERE {_EXTERNAL} AND"
+        f" {sql(c.where, LINKING_ROOT_ATTRIBUTE_COLUMNS)}) AS {c.name}_to"
+        for c in ROOT_DOMAIN_COUNTS
+    ]
+    counts = ",\n       ".join(page_sums + root_counts)
     # A source page counts once per target; links from inside the target itself are not counted.
     return f"""
 CREATE TABLE source_pages_{scope} AS
 SELECT {target_col} AS target,
        any_value(target_root_domain) AS target_root,
        source_page,
-       source_root_domain AS source_root,
-       bool_or(live) AS live,
-       bool_or(live AND followed) AS live_follow,
-       bool_or(live AND redirect) AS live_redirect,
+       source_root_domain AS source_root,{page_attributes}
        min(date_gained) AS date_gained,
        max(date_lost) AS date_lost
 FROM links
@@ -35,11 +61,7 @@ WHERE {source_col} <> {target_col}
 GROUP BY {target_col}, source_page, source_root_domain;
 
 CREATE TABLE linking_roots_{scope} AS
-SELECT target, any_value(target_root) AS target_root, source_root,
-       count(*) FILTER (WHERE live) AS pages,
-       count(*) FILTER (WHERE live AND NOT live_follow) AS nofollow_pages,
-       count(*) FILTER (WHERE live_redirect) AS redirect_pages,
-       count(*) FILTER (WHERE NOT live) AS deleted_pages,
+SELECT target, any_value(target_root) AS target_root, source_root,{root_columns}
        bool_or(live_follow) AS has_follow,
        min(date_gained) AS date_gained,
        CASE WHEN bool_or(live) THEN NULL ELSE max(date_lost) END AS date_lost
@@ -50,37 +72,24 @@ DROP TABLE source_pages_{scope};
 
 CREATE TABLE counts_to_{scope} AS
 SELECT target,
-       sum(pages)::BIGINT AS pages_to,
-       sum(nofollow_pages)::BIGINT AS nofollow_pages_to,
-       sum(redirect_pages)::BIGINT AS redirect_pages_to,
-       coalesce(sum(pages) FILTER (WHERE source_root <> target_root), 0)::BIGINT
-           AS external_pages_to,
-       coalesce(sum(nofollow_pages) FILTER (WHERE source_root <> target_root), 0)::BIGINT
-           AS external_nofollow_pages_to,
-       coalesce(sum(redirect_pages) FILTER (WHERE source_root <> target_root), 0)::BIGINT
-           AS external_redirect_pages_to,
-       sum(deleted_pages)::BIGINT AS deleted_pages_to,
-       count(*) FILTER (WHERE source_root <> target_root AND pages > 0) AS root_domains_to,
-       count(*) FILTER (WHERE source_root <> target_root AND pages = 0) AS deleted_root_domains_to,
-       count(*) FILTER (WHERE source_root <> target_root AND pages > 0 AND NOT has_follow)
-           AS nofollow_root_domains_to
+       {counts}
 FROM linking_roots_{scope}
 GROUP BY target;
 """
 
 
-# One hop through a live redirect or rel=canonical: S links to P, and P redirects (or
-# declares its canonical) to T. Only those hops make "indirect" links.
-INDIRECT = """
+# One hop (link_metrics.HOP): S links to P, and P redirects (or declares its canonical) to T.
+_INTO_HOP = sql(INTO_HOP, {"live": "l.live"})
+INDIRECT = f"""
 CREATE TABLE hops AS
 SELECT source_page AS via_page, target_page, target_root_domain AS target_root
-FROM links WHERE live AND (redirect OR rel_canonical);
+FROM links WHERE {sql(HOP)};
 
 CREATE TABLE indirect_to_page AS
 SELECT h.target_page AS target,
        count(DISTINCT l.source_root_domain) AS indirect_root_domains_to
 FROM links l JOIN hops h ON l.target_page = h.via_page
-WHERE l.live AND l.source_root_domain <> h.target_root
+WHERE {_INTO_HOP} AND l.source_root_domain <> h.target_root
 GROUP BY h.target_page;
 
 CREATE TABLE indirect_to_root_domain AS
@@ -88,7 +97,7 @@ SELECT h.target_root AS target,
        count(DISTINCT l.source_root_domain) AS indirect_root_domains_to,
        count(DISTINCT l.source_page) AS external_indirect_pages_to
 FROM links l JOIN hops h ON l.target_page = h.via_page
-WHERE l.live AND l.source_root_domain <> h.target_root
+WHERE {_INTO_HOP} AND l.source_root_domain <> h.target_root
 GROUP BY h.target_root;
 
 DROP TABLE hops;

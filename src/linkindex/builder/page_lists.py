@@ -7,6 +7,7 @@ One SELECT per table, columns in schema order; outputs.table_queries() appends t
 from __future__ import annotations
 
 from linkindex.index import schema
+from linkindex.link_metrics import BUCKETS, LINKING_ROOT_ATTRIBUTE_COLUMNS, NOFOLLOW, sql
 
 # Every page the index knows (crawled or only linked to), with the values the top_pages sorts
 # and filters read; the same expressions as the pages table, so the two never disagree.
@@ -72,15 +73,13 @@ ORDER BY page
 # grouped at build time; below it, grouping at request time reads at most this many rows.
 DISTRIBUTION_PRECOMPUTE_MIN = 1000
 
-# The same buckets as index/distributions.py (docs/api.md), in DuckDB's SQL ("//" floors).
-_BUCKETS = """
-       CASE WHEN r.root_domains_to_root_domain <= 0 THEN 0
-            ELSE least(length(CAST(r.root_domains_to_root_domain AS VARCHAR)), 9) END
-           AS by_root_domains,
-       greatest(0, least(9, (r.domain_authority - 1) // 10)) AS by_domain_authority,
-       CASE WHEN r.spam_score < 0 THEN -1
-            ELSE greatest(0, least(9, (r.spam_score - 1) // 10)) END AS by_spam_score,
-       (NOT lr.has_follow)::INTEGER AS nofollow_only"""
+# The buckets of link_metrics.BUCKETS (docs/api.md), as index/distributions.py groups them.
+_BUCKETS = f"""
+       {BUCKETS["root_domains"].sql("r.root_domains_to_root_domain")} AS by_root_domains,
+       {BUCKETS["domain_authority"].sql("r.domain_authority")} AS by_domain_authority,
+       {BUCKETS["spam_score"].sql("r.spam_score")} AS by_spam_score,
+       ({sql(NOFOLLOW, {k: f"lr.{v}" for k, v in LINKING_ROOT_ATTRIBUTE_COLUMNS.items()})})::INTEGER
+           AS nofollow_only"""
 
 
 def distribution_groups_sql(min_roots: int) -> str:

@@ -23,6 +23,20 @@ from linkindex.index.schema import (
     LINK_REL_CANONICAL,
     URL_METRIC_FIELDS,
 )
+from linkindex.link_metrics import (
+    BUCKET_COUNT,
+    BUCKETS,
+    COUNT_UNITS,
+    DISTRIBUTIONS,
+    HOP,
+    INDIRECT_COUNTS,
+    INTO_HOP,
+    PAGE_ATTRIBUTES,
+    PAGE_COUNTS,
+    ROOT_DOMAIN_ATTRIBUTES,
+    ROOT_DOMAIN_COUNTS,
+    mask,
+)
 from linkindex.urls import CanonicalURL, Scope
 
 DAILY_DAYS = 60  # daily histories: the index date and the 60 days before it
@@ -251,9 +265,9 @@ def _any_per_unit(packed: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.bitwise_or.reduceat(packed, starts, axis=0)
 
 
-def _only(packed: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """The bitset rows with their bits cleared where ``keep`` is false."""
-    return packed & np.where(keep, 0xFF, 0).astype(np.uint8)[:, None]
+def _bytes(keep: np.ndarray) -> np.ndarray:
+    """Booleans per row as one byte each (0xFF or 0), to AND or OR with bitset rows."""
+    return np.where(keep, 0xFF, 0).astype(np.uint8)[:, None]
 
 
 class _CountSeries:
@@ -317,59 +331,63 @@ class _CountSeries:
         outside = rows[:, _SOURCE_AT[scope]] != (target_id if target_id is not None else -1)
         direct = rows[(rows[:, LINK] == 0) & outside]
         direct = direct[np.argsort(direct[:, SOURCE], kind="stable")]
-        live = self._live(direct[:, FIRST], direct[:, LOST])
-        followed = (direct[:, FLAGS] & LINK_NOFOLLOW) == 0
-        redirect = (direct[:, FLAGS] & LINK_REDIRECT) != 0
+        links = self._link_attributes(direct)
         _, starts = np.unique(direct[:, SOURCE], return_index=True)
-        page_live = _any_per_unit(live, starts)
-        page_follow = _any_per_unit(_only(live, followed), starts)
-        page_redirect = _any_per_unit(_only(live, redirect), starts)
+        # Linking pages, and their counts (link_metrics.PAGE_COUNTS).
+        page = {
+            name: _any_per_unit(mask(where, links), starts)
+            for name, where in PAGE_ATTRIBUTES.items()
+        }
         page_root = direct[starts, SOURCE_ROOT]
         external = page_root != self.root_id
-        page_nofollow = page_live & ~page_follow
-        by_page = {
-            "pages": page_live,
-            "nofollow_pages": page_nofollow,
-            "redirect_pages": page_redirect,
-            "external_pages": page_live[external],
-            "external_nofollow_pages": page_nofollow[external],
-            "external_redirect_pages": page_redirect[external],
-        }
-        for prefix, units in by_page.items():
-            if prefix + suffix in wanted:
-                series.add_units(prefix + suffix, units)
-        # Linking root domains: other root domains with a live linking page.
+        page_units = {}
+        for count in (c for c in PAGE_COUNTS if c.current):
+            page_units[count.name] = units = mask(count.where, page)
+            if count.external:
+                page_units[f"external_{count.name}"] = units[external]
+        # Linking root domains: other root domains with a linking page.
         order = np.argsort(page_root[external], kind="stable")
         _, root_starts = np.unique(page_root[external][order], return_index=True)
-        root_live = _any_per_unit(page_live[external][order], root_starts)
-        root_follow = _any_per_unit(page_follow[external][order], root_starts)
-        root_nofollow = root_live & ~root_follow
-        for prefix, units in (
-            ("root_domains", root_live),
-            ("nofollow_root_domains", root_nofollow),
-        ):
+        root = {
+            name: _any_per_unit(page[name][external][order], root_starts)
+            for name in ROOT_DOMAIN_ATTRIBUTES
+        }
+        root_units = {c.name: mask(c.where, root) for c in ROOT_DOMAIN_COUNTS if c.current}
+        for prefix, units in (*page_units.items(), *root_units.items()):
             if prefix + suffix in wanted:
                 series.add_units(prefix + suffix, units)
-        if {f"indirect_root_domains{suffix}", f"external_indirect_pages{suffix}"} & wanted:
+        if {f"{c.name}{suffix}" for c in INDIRECT_COUNTS} & wanted:
             self._indirect(rows, suffix, wanted, series)
         if scope == "root_domain" and wanted & set(DISTRIBUTION_METRICS):
+            # Each unit's own root domain's values (its Spam Score, its linking root domains).
             first_of_root = direct[starts][external][order][root_starts]
-            self._distributions(
-                wanted, series,
-                page_live[external], page_nofollow[external], direct[starts, SPAM][external],
-                root_live, root_nofollow, first_of_root[:, SPAM],
-                first_of_root[:, ROOTS_TO_SOURCE_ROOT],
-            )  # fmt: skip
+            by_unit = {
+                "pages": direct[starts][external],
+                "root_domains": first_of_root,
+            }
+            self._distributions(wanted, series, page_units, root_units, by_unit)
+
+    def _link_attributes(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """The link attributes of link_metrics over link rows: ``live`` a bitset of the grid
+        days, the others its 0x00 / 0xFF bytes, so a predicate over them is a bitset too."""
+        flags = rows[:, FLAGS]
+        return {
+            "live": self._live(rows[:, FIRST], rows[:, LOST]),
+            "followed": _bytes((flags & LINK_NOFOLLOW) == 0),
+            "redirect": _bytes((flags & LINK_REDIRECT) != 0),
+            "rel_canonical": _bytes((flags & LINK_REL_CANONICAL) != 0),
+        }
 
     def _indirect(self, rows: np.ndarray, suffix: str, wanted: set[str], series: _Series) -> None:
-        """Links to a page P that redirects or declares its canonical to the target: a pair
-        (link into P, hop P -> target) is live while both are, from root domains other than
-        the target's. Lost hops count for the days they were live."""
-        hop_mask = (rows[:, LINK] == 0) & (
-            (rows[:, FLAGS] & (LINK_REDIRECT | LINK_REL_CANONICAL)) != 0
-        )
-        hops = rows[hop_mask]
-        hops = hops[np.argsort(hops[:, SOURCE], kind="stable")]
+        """Links into a page P whose hop (link_metrics.HOP) leads to the target: a pair (link
+        into P, hop P -> target) counts on the days both do, from root domains other than the
+        target's. Lost hops count for the days they were live."""
+        direct = rows[rows[:, LINK] == 0]
+        hop_live = mask(HOP, self._link_attributes(direct))
+        is_hop = hop_live.any(axis=1)
+        hops, hop_live = direct[is_hop], hop_live[is_hop]
+        by_via = np.argsort(hops[:, SOURCE], kind="stable")
+        hops, hop_live = hops[by_via], hop_live[by_via]
         via_pages = np.unique(hops[:, SOURCE]).tolist()
         chunks = []
         for i in range(0, len(via_pages), 500):
@@ -382,6 +400,7 @@ class _CountSeries:
             chunks.append(self._rows(sql, [int(_NEVER), *chunk], 5))
         links = np.concatenate(chunks) if chunks else np.zeros((0, 5), dtype=np.int64)
         links = links[links[:, 2] != self.root_id]
+        into_live = mask(INTO_HOP, {"live": self._live(links[:, 3], links[:, 4])})
         # Pair each link into P with each hop out of P (hops are sorted by P).
         lo = np.searchsorted(hops[:, SOURCE], links[:, 0], side="left")
         hi = np.searchsorted(hops[:, SOURCE], links[:, 0], side="right")
@@ -389,16 +408,13 @@ class _CountSeries:
         link_of_pair = np.repeat(np.arange(len(links)), counts)
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         hop_of_pair = np.repeat(lo, counts) + offsets
-        start = np.maximum(links[link_of_pair, 3], hops[hop_of_pair, FIRST])
-        end = np.minimum(links[link_of_pair, 4], hops[hop_of_pair, LOST])
-        live = self._live(start, end)
-        for name, unit_column in (
-            (f"indirect_root_domains{suffix}", 2),
-            (f"external_indirect_pages{suffix}", 1),
-        ):
+        live = into_live[link_of_pair] & hop_live[hop_of_pair]
+        unit_columns = {"root_domains": 2, "pages": 1}
+        for count in INDIRECT_COUNTS:
+            name = f"{count.name}{suffix}"
             if name not in wanted:
                 continue
-            units = links[link_of_pair, unit_column]
+            units = links[link_of_pair, unit_columns[count.unit]]
             order = np.argsort(units, kind="stable")
             _, unit_starts = np.unique(units[order], return_index=True)
             series.add_units(name, _any_per_unit(live[order], unit_starts))
@@ -407,39 +423,25 @@ class _CountSeries:
         self,
         wanted: set[str],
         series: _Series,
-        page_live: np.ndarray,
-        page_nofollow: np.ndarray,
-        page_spam: np.ndarray,
-        root_live: np.ndarray,
-        root_nofollow: np.ndarray,
-        root_spam: np.ndarray,
-        root_linkers: np.ndarray,
+        page_units: dict[str, np.ndarray],
+        root_units: dict[str, np.ndarray],
+        by_unit: dict[str, np.ndarray],
     ) -> None:
-        """Each day's 10 buckets, by the linkers' current Spam Score or linking root domains
-        (index/distributions.py's buckets); linkers without a Spam Score are left out."""
-        by_root_domains = np.where(
-            root_linkers <= 0, 0, np.minimum(np.char.str_len(root_linkers.astype(str)), 9)
-        )
-        by_page_spam = np.clip((page_spam - 1) // 10, 0, 9)
-        by_root_spam = np.clip((root_spam - 1) // 10, 0, 9)
-        arrays = {
-            "root_domains_to_root_domain_by_root_domains": (root_live, by_root_domains, None),
-            "nofollow_root_domains_to_root_domain_by_root_domains": (
-                root_nofollow, by_root_domains, None),
-            "pages_to_root_domain_by_spam_score": (page_live, by_page_spam, page_spam),
-            "nofollow_pages_to_root_domain_by_spam_score": (page_nofollow, by_page_spam, page_spam),
-            "root_domains_to_root_domain_by_spam_score": (root_live, by_root_spam, root_spam),
-            "nofollow_root_domains_to_root_domain_by_spam_score": (
-                root_nofollow, by_root_spam, root_spam),
-        }  # fmt: skip
-        for name, (live, buckets, spam) in arrays.items():
-            if name not in wanted:
+        """Each day's 10 buckets (link_metrics.DISTRIBUTIONS) of the root-domain scope's units,
+        by their root domain's current Spam Score or linking root domains; linkers without a
+        Spam Score are left out."""
+        values = {"spam_score": SPAM, "root_domains": ROOTS_TO_SOURCE_ROOT}
+        for d in DISTRIBUTIONS:
+            if d.name not in wanted:
                 continue
-            keep = np.ones(len(buckets), dtype=bool) if spam is None else spam >= 0
+            unit = COUNT_UNITS[d.count]
+            # At root-domain scope every linking page is on another root domain.
+            live = page_units[f"external_{d.count}"] if unit == "pages" else root_units[d.count]
+            buckets = BUCKETS[d.by].of(by_unit[unit][:, values[d.by]])
             counts = np.stack(
-                [_day_counts(live[keep & (buckets == b)], self.days) for b in range(10)]
+                [_day_counts(live[buckets == b], self.days) for b in range(BUCKET_COUNT)]
             )  # (10 buckets x days)
-            series[name] = [counts[:, k] for k in range(counts.shape[1])]
+            series[d.name] = [counts[:, k] for k in range(counts.shape[1])]
 
 
 def _authority_series(
