@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from pages_web import DIST_TARGET, pages_server  # noqa: F401
 
 from linkindex.api import url_metrics_modifiers as modifiers
 from linkindex.api.v2 import UrlMetricsRequest
-from linkindex.index.distributions import (
-    DISTRIBUTION_NAMES,
-    ROOT_DOMAINS_BUCKET_SQL,
-    SCORE_BUCKET_SQL,
-)
+from linkindex.index.distributions import DISTRIBUTION_NAMES
 from linkindex.index.schema import URL_METRIC_FIELDS
 
 
@@ -115,27 +109,6 @@ def test_results_keep_request_order_with_distributions(server):
     targets = ["site.com", DIST_TARGET, "unlinked.example"]
     results = metrics(server, targets=targets, distributions=True).json()["results"]
     assert [r["root_domain"] for r in results] == ["site.com", "dist.com", "unlinked.example"]
-
-
-@pytest.mark.parametrize(
-    ("n", "bucket"),
-    [(0, 0), (1, 1), (9, 1), (10, 2), (99, 2), (100, 3), (999, 3), (1000, 4), (99_999, 5),
-     (100_000, 6), (9_999_999, 7), (10_000_000, 8), (99_999_999, 8), (100_000_000, 9),
-     (5_000_000_000, 9)],
-)  # fmt: skip
-def test_root_domain_bucket_edges(n, bucket):
-    con = sqlite3.connect(":memory:")
-    value = con.execute(f"SELECT {ROOT_DOMAINS_BUCKET_SQL} FROM (SELECT ? AS n)", (n,))
-    assert value.fetchone()[0] == bucket == by_root_domains(n)
-
-
-@pytest.mark.parametrize(
-    ("score", "bucket"), [(1, 0), (10, 0), (11, 1), (20, 1), (50, 4), (91, 9), (100, 9)]
-)
-def test_domain_authority_and_spam_score_bucket_edges(score, bucket):
-    con = sqlite3.connect(":memory:")
-    sql = f"SELECT {SCORE_BUCKET_SQL.format(v='v')} FROM (SELECT ? AS v)"
-    assert con.execute(sql, (score,)).fetchone()[0] == bucket == by_score(score)
 
 
 @pytest.mark.parametrize("field", modifiers.HISTORY_FIELDS)
