@@ -192,30 +192,40 @@ BUCKETS = {
 
 @dataclass(frozen=True)
 class Distribution:
-    """A count's units of a target, in the buckets of their own root domain's ``by`` value."""
+    """``{count}_to_{scope}_by_{by}``: a count's units of a target, in the buckets of their own
+    root domain's ``by`` value."""
 
-    count: str
-    scope: str
-    by: str
+    name: str
 
     @property
-    def name(self) -> str:
-        return f"{self.count}_to_{self.scope}_by_{self.by}"
+    def count(self) -> str:
+        return self.name.split("_to_")[0]
+
+    @property
+    def scope(self) -> str:
+        return self.name.split("_to_")[1].split("_by_")[0]
+
+    @property
+    def by(self) -> str:
+        return self.name.split("_by_")[1]
 
 
 # The 13 arrays of spec 2.5, in its order.
-DISTRIBUTIONS: tuple[Distribution, ...] = (
-    Distribution("root_domains", "page", "root_domains"),
-    Distribution("root_domains", "root_domain", "root_domains"),
-    Distribution("nofollow_root_domains", "root_domain", "root_domains"),
-    Distribution("root_domains", "page", "domain_authority"),
-    Distribution("root_domains", "subdomain", "domain_authority"),
-    Distribution("root_domains", "root_domain", "domain_authority"),
-    Distribution("nofollow_root_domains", "root_domain", "domain_authority"),
-    Distribution("pages", "root_domain", "spam_score"),
-    Distribution("nofollow_pages", "root_domain", "spam_score"),
-    Distribution("root_domains", "page", "spam_score"),
-    Distribution("root_domains", "subdomain", "spam_score"),
-    Distribution("root_domains", "root_domain", "spam_score"),
-    Distribution("nofollow_root_domains", "root_domain", "spam_score"),
+DISTRIBUTIONS: tuple[Distribution, ...] = tuple(
+    Distribution(name)
+    for name in (
+        "root_domains_to_page_by_root_domains",
+        "root_domains_to_root_domain_by_root_domains",
+        "nofollow_root_domains_to_root_domain_by_root_domains",
+        "root_domains_to_page_by_domain_authority",
+        "root_domains_to_subdomain_by_domain_authority",
+        "root_domains_to_root_domain_by_domain_authority",
+        "nofollow_root_domains_to_root_domain_by_domain_authority",
+        "pages_to_root_domain_by_spam_score",
+        "nofollow_pages_to_root_domain_by_spam_score",
+        "root_domains_to_page_by_spam_score",
+        "root_domains_to_subdomain_by_spam_score",
+        "root_domains_to_root_domain_by_spam_score",
+        "nofollow_root_domains_to_root_domain_by_spam_score",
+    )
 )
