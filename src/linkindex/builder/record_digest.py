@@ -38,12 +38,12 @@ DIALECTS = ("duckdb", "spark")
 def digest_sql(schema: pa.Schema, dialect: str = "duckdb") -> str:
     """A SQL expression for the digest of a row of ``schema``'s columns (an unsigned 64-bit
     integer in DuckDB; a DECIMAL(20, 0) in Spark, which has no unsigned 64-bit type)."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"unknown SQL dialect {dialect!r}; one of {', '.join(DIALECTS)}")
     text = _text_sql(schema, dialect)
     if dialect == "duckdb":
         return f"('0x' || substr(md5({text}), 1, 16))::UBIGINT"
-    if dialect == "spark":
-        return f"CAST(conv(substr(md5({text}), 1, 16), 16, 10) AS DECIMAL(20, 0))"
-    raise ValueError(f"unknown SQL dialect {dialect!r}; one of {', '.join(DIALECTS)}")
+    return f"CAST(conv(substr(md5({text}), 1, 16), 16, 10) AS DECIMAL(20, 0))"
 
 
 def sum_sql(schema: pa.Schema, dialect: str = "duckdb") -> str:
@@ -51,7 +51,7 @@ def sum_sql(schema: pa.Schema, dialect: str = "duckdb") -> str:
     digest = digest_sql(schema, dialect)
     if dialect == "duckdb":
         return f"coalesce(sum({digest}::HUGEINT) % {MODULUS}, 0)"
-    # A DECIMAL(38, 0) sum holds 10**18 rows of digests below 2**64 before it could overflow.
+    # Spark sums DECIMAL(20, 0) into DECIMAL(30, 0): room for 5 * 10**10 records in one part.
     return f"coalesce(pmod(sum({digest}), CAST({MODULUS} AS DECIMAL(38, 0))), 0)"
 
 
