@@ -133,6 +133,15 @@ def test_a_missing_manifest_makes_the_next_build_full(home, build_home):
     assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
 
 
+def test_a_state_summed_by_another_record_digest_makes_the_next_build_full(home, build_home):
+    import json
+
+    build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
+    manifest = json.loads((home.link_state / MANIFEST).read_text())
+    (home.link_state / MANIFEST).write_text(json.dumps({**manifest, "record_digest": "older"}))
+    assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
+
+
 def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     links = home.link_state / "links.parquet"

@@ -1,6 +1,7 @@
 """The build's inputs: the ingested Parquet parts, a content digest per part, and DuckDB views.
 
-Part digests are order-independent sums of record hashes, so they add up to the index_id.
+Part digests are order-independent sums of record digests (record_digest.py), so they add up
+to the index_id.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from linkindex.builder import record_digest
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 
 _SQL_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "bool": "BOOLEAN"}
@@ -100,14 +102,12 @@ def _sql_type(field: pa.Field) -> str:
 def digest_parts(
     con: duckdb.DuckDBPyConnection, crawls: Path, parts: list[InputPart]
 ) -> list[PartDigest]:
-    """Count and hash every record of each part, as the views read it (one scan per part)."""
+    """Count and digest every record of each part, as the views read it (one scan per part)."""
     digests = []
     for part in parts:
         schema = PART_KINDS[part.kind]
-        columns = ", ".join(f.name for f in schema)
         rows, hash_sum, crawl_names = con.execute(
-            f"SELECT count(*), coalesce(sum(hash({columns})::HUGEINT), 0),"
-            f" list(DISTINCT crawl ORDER BY crawl)"
+            f"SELECT count(*), {record_digest.sum_sql(schema)}, list(DISTINCT crawl ORDER BY crawl)"
             f" FROM ({_records_sql(con, [crawls / part.name], schema)})"
         ).fetchone()
         digests.append(PartDigest(part, rows, int(hash_sum), tuple(crawl_names or ())))
@@ -120,7 +120,7 @@ def content_index_id(algorithm: str, digests: list[PartDigest]) -> str:
     totals = {}
     for kind in PART_KINDS:
         mine = [d for d in digests if d.part.kind == kind]
-        totals[kind] = (sum(d.rows for d in mine), sum(d.hash_sum for d in mine))
+        totals[kind] = (sum(d.rows for d in mine), record_digest.fold([d.hash_sum for d in mine]))
     text = f"{algorithm}|{totals['links']}|{totals['pages']}"
     return base64.b64encode(hashlib.sha256(text.encode()).digest()[:16]).decode("ascii")
 

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from linkindex.builder.inputs import InputPart, PartDigest
+from linkindex.builder.record_digest import RECORD_DIGEST
 from linkindex.index.layout import fsync_path
 
 # Bump when a state table's columns or meaning change: older state is then ignored.
@@ -59,6 +60,8 @@ def load_state(folder: Path, algorithm: str) -> BuildState | None:
     except (OSError, ValueError):
         return None
     if manifest.get("version") != STATE_VERSION or manifest.get("algorithm") != algorithm:
+        return None
+    if manifest.get("record_digest") != RECORD_DIGEST:  # its part sums would not add to ours
         return None
     try:
         for table in STATE_TABLES:
@@ -119,7 +122,7 @@ def save_state(
     for table in STATE_TABLES:
         target = str(staging / f"{table}.parquet").replace("'", "''")
         con.execute(f"COPY {table} TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
-    manifest = {"version": STATE_VERSION, "algorithm": algorithm,
+    manifest = {"version": STATE_VERSION, "algorithm": algorithm, "record_digest": RECORD_DIGEST,
                 "parts": [d.to_json() for d in digests]}  # fmt: skip
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))
     # On disk before the rename makes them the state, as a snapshot is before it is published.
