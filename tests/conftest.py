@@ -1,14 +1,17 @@
-"""Shared fixtures: a home folder, index builds, and real `linkindex serve` processes."""
+"""Shared fixtures: a home folder, index builds, the app in-process and real `linkindex serve`
+processes."""
 
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from app_server import app_server  # noqa: E402
 from live_server import Server, start_server, stop_server  # noqa: E402
 
 from linkindex.home import Home  # noqa: E402
@@ -17,6 +20,17 @@ from linkindex.home import Home  # noqa: E402
 @pytest.fixture
 def home(tmp_path: Path) -> Home:
     return Home(tmp_path / "home").ensure()
+
+
+@pytest.fixture
+def serve_app():
+    """Run the app in-process on homes (app_server.py); all are closed at the end of the test."""
+    with ExitStack() as stack:
+
+        def _start(home: Home, env: dict[str, str] | None = None) -> Server:
+            return stack.enter_context(app_server(home, env))
+
+        yield _start
 
 
 @pytest.fixture
@@ -32,6 +46,23 @@ def serve():
     yield _start
     for server in started:
         stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """A real server on the demo index, shared by the tests that run the documented curl
+    commands against it as written (they only read)."""
+    from linkindex.builder.pipeline import build_index
+    from linkindex.demo import sample_crawls
+    from linkindex.ingest import run_ingest
+
+    home = Home(tmp_path_factory.mktemp("demo") / "home").ensure()
+    for crawl, files in sample_crawls().items():
+        run_ingest(files, home, crawl=crawl, progress=False)
+    build_index(home)
+    server = start_server(home)
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import requests
 
@@ -26,15 +27,22 @@ class Server:
     base_url: str
     home: Home
     credential: Credential
-    process: subprocess.Popen
+    process: subprocess.Popen | None  # None: the app answers in-process (app_server.py)
+    session: requests.Session | None = None  # how an in-process app is reached
+    app: Any = None  # the in-process app, for tests that set its clock
 
     @property
     def auth(self) -> tuple[str, str]:
         return (self.credential.access_id, self.credential.secret_key)
 
+    @property
+    def http(self) -> Any:
+        """What to send raw requests with: `server.http.post(f"{server.base_url}/...")`."""
+        return self.session or requests
+
     def post(self, endpoint: str, body: object = None, **kwargs) -> requests.Response:
         kwargs.setdefault("auth", self.auth)
-        return requests.post(f"{self.base_url}/v2/{endpoint}", json=body, timeout=30, **kwargs)
+        return self.http.post(f"{self.base_url}/v2/{endpoint}", json=body, timeout=30, **kwargs)
 
     def all_pages(self, endpoint: str, **body: object) -> list[dict]:
         """Every result of a paginated request, following next_token to the end."""

@@ -1,4 +1,5 @@
-"""End to end on a generated multi-crawl web: WARC files -> ingest -> build -> HTTP API.
+"""End to end on a generated multi-crawl web: WARC files -> ingest -> build -> HTTP API (the
+app called in-process).
 
 Every expected value comes from the generator's own ground truth (docs/synth.md), computed from
 its model without any linkindex code, so these tests check the whole pipeline independently.
@@ -10,7 +11,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from live_server import start_server, stop_server
+from app_server import app_server
 
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
@@ -29,9 +30,8 @@ def world(tmp_path_factory):
         run_ingest([web / crawl["name"]], home, crawl=crawl["name"], progress=False)
         kinds.append(build_index(home).link_state)
     assert kinds == ["full"] + ["incremental"] * (len(kinds) - 1)
-    server = start_server(home)
-    yield server, truth
-    stop_server(server)
+    with app_server(home) as server:
+        yield server, truth
 
 
 def all_rows(server, target: str, scope: str, **body) -> list[dict]:

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from explain_web import EXTERNAL, KNOWN, LINKED_ONLY, SAME_ROOT_ONLY, UNKNOWN, explain_web
-from indexed import build_crawls
+from indexed import built_home
 from typer.testing import CliRunner
 
 from linkindex.cli import app
@@ -18,7 +18,7 @@ from linkindex.index.snapshot import CurrentSnapshot, Snapshot
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Home:
-    return build_crawls(Home(tmp_path_factory.mktemp("explain") / "home").ensure(), explain_web())
+    return built_home(tmp_path_factory, explain_web, "explain")
 
 
 @pytest.fixture(scope="module")

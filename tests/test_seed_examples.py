@@ -6,14 +6,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-from live_server import start_server, stop_server
-
-from linkindex.builder.pipeline import build_index
-from linkindex.demo import sample_crawls
-from linkindex.home import Home
-from linkindex.ingest import run_ingest
-
 # Seed 002's cURL example, verbatim but for the URL and the credentials.
 SEED_002_CURL = (
     """curl -d  '{"target": "moz.com/blog", "target_scope": "page", "filter": "external", """
@@ -22,17 +14,6 @@ SEED_002_CURL = (
 )
 LRD_FIELDS = ["root_domain", "root_domains_to_root_domain", "domain_authority",
               "link_propensity", "spam_score", "to_target"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("demo") / "home").ensure()
-    for crawl, files in sample_crawls().items():
-        run_ingest(files, home, crawl=crawl, progress=False)
-    build_index(home)
-    server = start_server(home)
-    yield server
-    stop_server(server)
 
 
 def run_curl(server, command: str) -> dict:

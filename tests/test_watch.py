@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from client.scripted_server import Answer, scripted_server
+from indexed import built_home
 from records_factory import fan_in
 
 from linkindex.builder.pipeline import build_index
@@ -22,10 +23,17 @@ from linkindex.watch import Watcher, WatchState
 RECORD = 'echo "$1 $2 $LINKINDEX_NEW_INDEX_ID" >> "{log}"'
 
 
+def first_crawl() -> list:
+    return [fan_in("c1", "2026-01-10", 3)]
+
+
+@pytest.fixture
+def home(tmp_path_factory):
+    return built_home(tmp_path_factory, first_crawl, "watch")
+
+
 @pytest.fixture
 def server(home, serve):
-    fan_in("c1", "2026-01-10", 3).write(home.crawls)
-    build_index(home)
     return serve(home)
 
 

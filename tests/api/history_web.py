@@ -7,7 +7,7 @@ c1 + c2 (index date 2026-02-10); c3 is then added and the home built again.
 from __future__ import annotations
 
 import pytest
-from live_server import start_server, stop_server
+from app_server import app_server
 from records_factory import Crawl
 
 from linkindex.builder.pipeline import build_index
@@ -83,7 +83,6 @@ def history_server(tmp_path_factory):
     first = Snapshot(home.snapshots / built.snapshot).url_metrics(parse_target("h.com/"))
     added.write(home.crawls)
     build_index(home)
-    running = start_server(home)
-    running.first = first  # type: ignore[attr-defined]
-    yield running
-    stop_server(running)
+    with app_server(home) as running:
+        running.first = first  # type: ignore[attr-defined]
+        yield running

@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from indexed import build_crawls, serve_crawls
+from indexed import built_home, serve_web
 from records_factory import Crawl
 from starlette.testclient import TestClient
 
 from linkindex.accounts.keys import KeyStore
 from linkindex.api.app import create_app
-from linkindex.home import Home
 
 TARGET = "t.com/"
 
@@ -98,13 +97,13 @@ def link_web() -> list[Crawl]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_crawls(tmp_path_factory, "links", link_web())
+    yield from serve_web(tmp_path_factory, "links", link_web)
 
 
 def in_process(tmp_path_factory, throttle: bool = True) -> Iterator[TestClient]:
     """The app on the link web's index, called in-process (lifespan run) with a valid
     x-moz-token; `throttle=False` turns the bad-request throttle off for this app."""
-    home = build_crawls(Home(tmp_path_factory.mktemp("links") / "home").ensure(), link_web())
+    home = built_home(tmp_path_factory, link_web, "links")
     credential = KeyStore(home.state / "keys.sqlite").create()
     app = create_app(home)
     app.state.limiter.throttle = throttle

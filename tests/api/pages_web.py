@@ -4,7 +4,7 @@ chains and loops, and over 500 filler root domains for the global top-500 lists.
 from __future__ import annotations
 
 import pytest
-from indexed import serve_crawls
+from indexed import serve_web
 from records_factory import Crawl
 
 DIST_TARGET = "http://dist.com/"
@@ -99,5 +99,5 @@ def site_pages(root: str = "site.com") -> set[str]:
 
 @pytest.fixture(scope="module")
 def pages_server(tmp_path_factory):
-    """A real server on the pages web (each test module that imports this gets its own)."""
-    yield from serve_crawls(tmp_path_factory, "pages", pages_web(), {"LINKINDEX_TOKEN_TTL": "3600"})
+    """The app in-process on the pages web (each test module that imports this gets its own)."""
+    yield from serve_web(tmp_path_factory, "pages", pages_web, {"LINKINDEX_TOKEN_TTL": "3600"})

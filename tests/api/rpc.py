@@ -42,7 +42,7 @@ def post(server, body: object, token: str | None = "default", **kwargs) -> reque
         token = server.credential.token
     if token is not None:
         headers["x-moz-token"] = token
-    return requests.post(
+    return server.http.post(
         f"{server.base_url}/jsonrpc", json=body, headers=headers, timeout=30, **kwargs
     )
 

@@ -1,5 +1,6 @@
-"""Quotas, usage_data, rate limits and the bad-request throttle over real HTTP (docs/api.md,
-"Accounts, quotas and limits"). Each test makes its own key, so their counts never mix."""
+"""Quotas, usage_data, rate limits and the bad-request throttle, called in-process (docs/api.md,
+"Accounts, quotas and limits"). Each test makes its own key, so their counts never mix; the
+limits across server workers are tested on a real server (test_usage_concurrency.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 
 import pytest
 import requests
-from indexed import serve_crawls
+from indexed import serve_web
 from web import TARGET, crafted_web
 
 from linkindex.accounts.keys import KeyStore
@@ -24,9 +25,7 @@ from linkindex.accounts.quotas import (
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_crawls(
-        tmp_path_factory, "accounts", crafted_web(), {"LINKINDEX_THROTTLE": "on"}
-    )
+    yield from serve_web(tmp_path_factory, "accounts", crafted_web, {"LINKINDEX_THROTTLE": "on"})
 
 
 class Caller:
@@ -119,7 +118,7 @@ def test_usage_data_takes_a_window_of_unix_timestamps(caller):
     assert caller.rows_consumed(end=str(now - 3600 * 24 * 40)) == 0
     assert caller.post("usage_data", {"start": 0, "end": now + 5}).json() == {"rows_consumed": 2}
     url = f"{caller.server.base_url}/v2/usage_data"
-    empty = requests.post(url, data=b"", auth=caller.auth, timeout=10)
+    empty = caller.server.http.post(url, data=b"", auth=caller.auth, timeout=10)
     assert empty.json() == {"rows_consumed": 2}
 
 
@@ -152,7 +151,7 @@ def test_json_rpc_shows_a_key_without_a_quota_as_unlimited_not_over(server, call
     assert caller.post("url_metrics", {"targets": ["a.com", "b.com"]}).status_code == 200
     envelope = {"jsonrpc": "2.0", "id": "0" * 24, "method": "quota.lookup",
                 "params": {"data": {"path": DATA_ROWS}}}  # fmt: skip
-    answer = requests.post(f"{server.base_url}/jsonrpc", json=envelope,
+    answer = server.http.post(f"{server.base_url}/jsonrpc", json=envelope,
                            headers={"x-moz-token": caller.token}, timeout=10)  # fmt: skip
     quota = answer.json()["result"]["quota"]
     assert (quota["allotted"], quota["used"], quota["overage"]) == (UNLIMITED_ROWS, 2, False)
@@ -192,8 +191,8 @@ def test_the_rate_limit_covers_the_json_rpc_api_in_its_own_error_format(server, 
     url = f"{server.base_url}/jsonrpc"
     envelope = {"jsonrpc": "2.0", "id": "0" * 24, "method": "quota.lookup",
                 "params": {"data": {"path": BETA_ROWS}}}  # fmt: skip
-    requests.post(url, json=envelope, headers=headers, timeout=10)
-    refused = requests.post(url, json=envelope, headers=headers, timeout=10)
+    server.http.post(url, json=envelope, headers=headers, timeout=10)
+    refused = server.http.post(url, json=envelope, headers=headers, timeout=10)
     assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
     error = refused.json()["error"]
     assert error["status"] == 429 and error["message"].startswith("Rate limit exceeded")
@@ -225,6 +224,6 @@ def test_a_revoked_key_is_refused_at_once_and_its_usage_is_kept(server, caller):
 # Last: it throttles the test machine's address for the rest of this server's life.
 def test_unauthenticated_floods_are_throttled_by_address(server):
     url = f"{server.base_url}/v2/index_metadata"
-    statuses = [requests.post(url, json={}, timeout=10).status_code for _ in range(102)]
+    statuses = [server.http.post(url, json={}, timeout=10).status_code for _ in range(102)]
     assert statuses[:51] == [401] * 51
     assert statuses[101] == 429

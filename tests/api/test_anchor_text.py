@@ -1,4 +1,4 @@
-"""anchor_text over real HTTP: `scope` (or target_scope), counts, order and pagination."""
+"""anchor_text, called in-process: `scope` (or target_scope), counts, order and pagination."""
 
 from __future__ import annotations
 

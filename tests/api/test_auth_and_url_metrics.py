@@ -1,12 +1,11 @@
-"""Credentials (HTTP Basic, x-moz-token, revocation) and url_metrics over real HTTP."""
+"""Credentials (HTTP Basic, x-moz-token, revocation) and url_metrics, called in-process."""
 
 from __future__ import annotations
 
 import base64
 
 import pytest
-import requests
-from live_server import start_server, stop_server
+from app_server import app_server
 from records_factory import Crawl
 
 from linkindex.accounts.keys import KeyStore
@@ -23,13 +22,12 @@ def server(tmp_path_factory):
     crawl.link("http://a.com/", "http://t.com/x")
     crawl.write(home.crawls)
     build_index(home)
-    running = start_server(home)
-    yield running
-    stop_server(running)
+    with app_server(home) as running:
+        yield running
 
 
 def test_missing_credentials_are_a_401_with_a_basic_challenge(server):
-    response = requests.post(f"{server.base_url}/v2/index_metadata", json={}, timeout=10)
+    response = server.http.post(f"{server.base_url}/v2/index_metadata", json={}, timeout=10)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Basic")
     assert response.json()["name"] == "Unauthorized"
@@ -48,7 +46,7 @@ def test_malformed_basic_header_is_a_401(server):
 
 
 def test_credentials_are_checked_before_the_body(server):
-    response = requests.post(
+    response = server.http.post(
         f"{server.base_url}/v2/linking_root_domains", data=b"{not json", timeout=10
     )
     assert response.status_code == 401
@@ -110,15 +108,15 @@ def test_index_metadata_rejects_parameters(server):
 
 
 def test_get_on_an_endpoint_is_a_405(server):
-    response = requests.get(f"{server.base_url}/v2/url_metrics", auth=server.auth, timeout=10)
+    response = server.http.get(f"{server.base_url}/v2/url_metrics", auth=server.auth, timeout=10)
     assert response.status_code == 405
 
 
 def test_openapi_document_describes_every_endpoint(server):
-    paths = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()["paths"]
+    paths = server.http.get(f"{server.base_url}/openapi.json", timeout=10).json()["paths"]
     for endpoint in ("index_metadata", "url_metrics", "linking_root_domains"):
         assert f"/v2/{endpoint}" in paths
-    assert requests.get(f"{server.base_url}/docs", timeout=10).status_code == 200
+    assert server.http.get(f"{server.base_url}/docs", timeout=10).status_code == 200
 
 
 def test_the_largest_valid_url_metrics_request_fits_the_body_limit(server):

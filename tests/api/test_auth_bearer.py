@@ -7,8 +7,7 @@ import base64
 import uuid
 
 import pytest
-import requests
-from indexed import serve_crawls
+from indexed import serve_web
 from web import crafted_web
 
 from linkindex.accounts.keys import KeyStore
@@ -19,7 +18,7 @@ from linkindex.accounts.quotas import DATA_ROWS, AccountStore, RateLimit
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     # The bad-request throttle off: these tests send many 401s from one address.
-    yield from serve_crawls(tmp_path_factory, "auth", crafted_web(), {"LINKINDEX_THROTTLE": "off"})
+    yield from serve_web(tmp_path_factory, "auth", crafted_web, {"LINKINDEX_THROTTLE": "off"})
 
 
 @pytest.fixture
@@ -33,13 +32,13 @@ def pair(key) -> str:
 
 def v2(server, headers: dict, endpoint: str = "index_metadata", body: object = None):
     url = f"{server.base_url}/v2/{endpoint}"
-    return requests.post(url, json=body or {}, headers=headers, timeout=10)
+    return server.http.post(url, json=body or {}, headers=headers, timeout=10)
 
 
 def rpc(server, headers: dict, method: str = "quota.lookup", data: object = None):
     body = {"jsonrpc": "2.0", "id": str(uuid.uuid4()), "method": method,
             "params": {"data": data or {"path": DATA_ROWS}}}  # fmt: skip
-    return requests.post(f"{server.base_url}/jsonrpc", json=body, headers=headers, timeout=10)
+    return server.http.post(f"{server.base_url}/jsonrpc", json=body, headers=headers, timeout=10)
 
 
 def rows_used(server, key) -> int:

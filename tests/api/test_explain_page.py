@@ -12,7 +12,7 @@ from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from live_server import start_server, stop_server
+    from app_server import app_server
 
     from linkindex.home import Home
 
@@ -22,13 +22,12 @@ def server(tmp_path_factory):
         crawl.page(f"https://target.com/{path}", title="Target")
     crawl.write(home.crawls)
     build_index(home)
-    server = start_server(home)
-    yield server
-    stop_server(server)
+    with app_server(home) as server:
+        yield server
 
 
 def get(server, path: str, **kwargs) -> requests.Response:
-    return requests.get(f"{server.base_url}{path}", timeout=10, **kwargs)
+    return server.http.get(f"{server.base_url}{path}", timeout=10, **kwargs)
 
 
 def test_the_page_shows_every_score_with_its_evidence(server):

@@ -1,4 +1,4 @@
-"""final_redirect over real HTTP: the end of a page's chain of live HTTP redirects."""
+"""final_redirect, called in-process: the end of a page's chain of live HTTP redirects."""
 
 from __future__ import annotations
 

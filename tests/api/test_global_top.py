@@ -1,11 +1,10 @@
-"""global_top_pages and global_top_root_domains over real HTTP: the index's top 500 each."""
+"""global_top_pages and global_top_root_domains, called in-process: the index's top 500 each."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from indexed import build_crawls
+from app_server import pass_time
+from indexed import built_home
 from pages_web import FILLERS, pages_server, pages_web  # noqa: F401
 
 from linkindex.index.schema import URL_METRIC_FIELDS
@@ -90,12 +89,11 @@ def test_a_token_of_the_other_list_is_a_400(server, endpoint):
     assert server.post(endpoint, {"next_token": token}).status_code == 400
 
 
-def test_expired_token_is_a_410(home, serve):
-    build_crawls(home, pages_web())
-    server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
+def test_expired_token_is_a_410(tmp_path_factory, serve_app):
+    server = serve_app(built_home(tmp_path_factory, pages_web, "ttl"), {"LINKINDEX_TOKEN_TTL": "1"})
     tokens = {e: server.post(e, {"limit": 5}).json()["next_token"]
               for e in ("global_top_pages", "global_top_root_domains")}  # fmt: skip
-    time.sleep(2.1)
+    pass_time(server, 2.1)
     for endpoint, token in tokens.items():
         response = server.post(endpoint, {"limit": 5, "next_token": token})
         assert response.status_code == 410

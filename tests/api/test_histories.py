@@ -1,4 +1,4 @@
-"""Metric histories over real HTTP: V2 url_metrics' four history arrays and JSON-RPC
+"""Metric histories, called in-process: V2 url_metrics' four history arrays and JSON-RPC
 data.site.metrics.histories.fetch, on a web whose links were gained and lost on known dates."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ import time
 from datetime import date, timedelta
 
 import pytest
-import requests
 from history_web import FIRST_BUILD, INDEX_DATE, NEW_LINKERS, history_server  # noqa: F401
 from rpc import rpc
 
@@ -289,7 +288,7 @@ def test_jsonrpc_bills_one_row_per_metric_history_at_most_100(server):
 
 
 def test_openapi_documents_the_history_keys_of_a_url_metrics_result(server):
-    schemas = requests.get(f"{server.base_url}/openapi.json", timeout=30).json()["components"][
+    schemas = server.http.get(f"{server.base_url}/openapi.json", timeout=30).json()["components"][
         "schemas"
     ]
     result = schemas["UrlMetricsResult"]["properties"]

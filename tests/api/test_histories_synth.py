@@ -1,4 +1,4 @@
-"""Metric histories on the synthetic three-crawl web, over real HTTP: the history's value on the
+"""Metric histories on the synthetic three-crawl web, called in-process: the history's value on the
 index date is url_metrics' current value for all 27 counts, and deltas agree with values."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from live_server import start_server, stop_server
+from app_server import app_server
 
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
@@ -38,9 +38,8 @@ def synth(tmp_path_factory):
     ]
     targets = list(dict.fromkeys(t for sql in queries for (t,) in store.execute(sql)))
     store.close()
-    running = start_server(home)
-    yield running, targets, built.index_date
-    stop_server(running)
+    with app_server(home) as running:
+        yield running, targets, built.index_date
 
 
 def test_the_targets_cover_lost_and_indirect_links(synth):

@@ -6,15 +6,23 @@ import json
 
 import httpx
 import pytest
+from indexed import built_home
 from records_factory import fan_in
 
 from linkindex.builder.pipeline import build_index
 
 
+def first_crawl() -> list:
+    return [fan_in("c1", "2026-01-10", 2)]
+
+
+@pytest.fixture
+def home(tmp_path_factory):
+    return built_home(tmp_path_factory, first_crawl, "events")
+
+
 @pytest.fixture
 def server(home, serve):
-    fan_in("c1", "2026-01-10", 2).write(home.crawls)
-    build_index(home)
     return serve(home)
 
 

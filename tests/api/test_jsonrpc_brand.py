@@ -1,12 +1,13 @@
-"""Brand Authority over real HTTP: every method name of spec 2.3 and seed 001, one test per rule."""
+"""Brand Authority, called in-process: every method name of spec 2.3 and seed 001, one test
+per rule."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
-from indexed import build_crawls
-from live_server import start_server, stop_server
+from app_server import app_server
+from indexed import built_home
 from rpc import BRANDED, UNBRANDED, brand_web, data_used, result_of, rpc
 
 from linkindex.accounts.keys import KeyStore
@@ -28,16 +29,13 @@ ASYNC = "beta.data.metrics.brand.authority.async"
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("brand") / "home").ensure()
-    build_crawls(home, brand_web())
-    return home
+    return built_home(tmp_path_factory, brand_web, "brand")
 
 
 @pytest.fixture(scope="module")
 def server(home):
-    running = start_server(home)
-    yield running
-    stop_server(running)
+    with app_server(home) as running:
+        yield running
 
 
 def stored_score(home: Home, root_domain: str) -> int:
@@ -177,16 +175,11 @@ def test_generate_of_a_stored_score_returns_the_build_score(server, home):
 
 
 def test_generated_scores_survive_a_restart(home):
-    first = start_server(home)
-    try:
+    # A restart in-process: a second app on the home, knowing only what the first one stored.
+    with app_server(home) as first:
         result_of(rpc(first, GENERATE, {"query": "d31.com"}))
-    finally:
-        stop_server(first)
-    second = start_server(home)
-    try:
+    with app_server(home) as second:
         assert result_of(rpc(second, FETCH, {"query": "d31.com"}))["brand_authority_score"] == 1
-    finally:
-        stop_server(second)
 
 
 def wait_complete(server, call_id: str, seconds: float = 20) -> dict:

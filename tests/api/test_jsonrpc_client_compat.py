@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import requests
 from link_web import INTERNAL, LIVE_EXTERNAL, TARGET, server
 from rpc import error_of, result_of, rpc
 
@@ -110,7 +109,7 @@ def test_every_dotted_spelling_is_answered_as_its_method(server, alias, name):
 
 
 def test_aliases_are_listed_in_openapi_x_methods_and_docs(server):
-    document = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    document = server.http.get(f"{server.base_url}/openapi.json", timeout=10).json()
     operation = document["paths"]["/jsonrpc"]["post"]
     x_methods = operation["x-methods"]
     call_enum = document["components"]["schemas"]["JsonRpcCall"]["properties"]["method"]["enum"]

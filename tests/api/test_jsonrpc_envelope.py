@@ -1,4 +1,4 @@
-"""The JSON-RPC envelope over real HTTP: one test per rule of spec 2.1 and docs/api.md."""
+"""The JSON-RPC envelope, called in-process: one test per rule of spec 2.1 and docs/api.md."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ from pathlib import Path
 
 import pytest
 import requests
-from indexed import serve_crawls
-from live_server import start_server, stop_server
+from indexed import serve_web
 from rpc import brand_web, call, new_id, post, rpc
 
 from linkindex.api.jsonrpc.registry import METHODS
-from linkindex.home import Home
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_crawls(tmp_path_factory, "rpc", brand_web())
+    yield from serve_web(tmp_path_factory, "rpc", brand_web)
 
 
 def error_of(response: requests.Response, status: int, code: int) -> dict:
@@ -45,7 +43,7 @@ def test_error_object_keys_are_code_status_data_message(server):
 
 
 def test_a_body_that_is_not_json_is_a_parse_error_with_null_id(server):
-    response = requests.post(
+    response = server.http.post(
         f"{server.base_url}/jsonrpc",
         data=b'{"jsonrpc": "2.0", "id": ',
         headers={"x-moz-token": server.credential.token},
@@ -233,13 +231,8 @@ def test_a_body_over_128_kib_is_refused(server):
     error_of(post(server, body), 413, -32600)
 
 
-def test_no_index_yet_is_a_503(tmp_path):
-    home = Home(tmp_path / "home").ensure()
-    running = start_server(home)
-    try:
-        error_of(rpc(running, "metadata.index.fetch", {}), 503, -32659)
-    finally:
-        stop_server(running)
+def test_no_index_yet_is_a_503(home, serve_app):
+    error_of(rpc(serve_app(home), "metadata.index.fetch", {}), 503, -32659)
 
 
 def test_a_bad_call_inside_a_batch_does_not_stop_the_others(server):
@@ -250,7 +243,7 @@ def test_a_bad_call_inside_a_batch_does_not_stop_the_others(server):
 
 
 def test_openapi_describes_the_envelope_and_every_method(server):
-    document = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    document = server.http.get(f"{server.base_url}/openapi.json", timeout=10).json()
     operation = document["paths"]["/jsonrpc"]["post"]
     listed = set(operation["x-methods"])
     assert set(METHODS) <= listed

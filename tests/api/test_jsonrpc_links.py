@@ -1,4 +1,4 @@
-"""Link-level methods over real HTTP, checked against V2's anchor_text and link_status."""
+"""Link-level methods, called in-process, checked against V2's anchor_text and link_status."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The page-list methods over real HTTP, checked against the V2 endpoints on the same index."""
+"""The page-list methods, called in-process, checked against the V2 endpoints on the same index."""
 
 from __future__ import annotations
 

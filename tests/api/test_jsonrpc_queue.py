@@ -1,4 +1,7 @@
-"""The async queue and quota charging: process-safe claims, two servers, the meter contract."""
+"""The async queue and quota charging: process-safe claims, two servers, the meter contract.
+
+Two real servers, and one with several workers, show the queue across processes; the rest call
+the app in-process."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import time
 
 import pytest
 import requests
-from indexed import build_a_newer_index, build_crawls
+from indexed import build_a_newer_index, built_home
 from live_server import Server, free_port, start_server, stop_server
 from rpc import UNBRANDED, brand_web, rpc
 from starlette.datastructures import State
@@ -63,9 +66,8 @@ def test_a_call_whose_worker_died_is_claimed_again_after_the_lease(tmp_path, mon
     assert store.claim().id == call.id
 
 
-def test_an_async_call_queued_on_one_server_is_seen_by_another(tmp_path):
-    home = Home(tmp_path / "home").ensure()
-    build_crawls(home, brand_web())
+def test_an_async_call_queued_on_one_server_is_seen_by_another(tmp_path_factory):
+    home = built_home(tmp_path_factory, brand_web, "two-servers")
     first, second = start_server(home), start_server(home)
     try:
         token = first.credential.token
@@ -110,9 +112,8 @@ def queue_async(server: Server, query: str) -> str:
     return response.json()["result"]["async_call"]["id"]
 
 
-def test_async_calls_complete_once_each_under_several_uvicorn_workers(tmp_path):
-    home = Home(tmp_path / "home").ensure()
-    build_crawls(home, brand_web())
+def test_async_calls_complete_once_each_under_several_uvicorn_workers(tmp_path_factory):
+    home = built_home(tmp_path_factory, brand_web, "workers")
     server = serve_with_workers(home, 3)
     try:
         domains = [f"d{i:02d}.com" for i in range(40, 60)]
@@ -133,16 +134,12 @@ def test_async_calls_complete_once_each_under_several_uvicorn_workers(tmp_path):
         stop_server(server)
 
 
-def test_a_revoked_token_is_refused_at_once(tmp_path):
-    home = Home(tmp_path / "home").ensure()
-    server = start_server(home)
-    try:
-        assert rpc(server, "quota.lookup", {"path": "api.limits.data.rows"}).status_code == 200
-        KeyStore(home.state / "keys.sqlite").revoke(server.credential.access_id)
-        response = rpc(server, "quota.lookup", {"path": "api.limits.data.rows"})
-        assert response.status_code == 401 and response.json()["error"]["code"] == -32651
-    finally:
-        stop_server(server)
+def test_a_revoked_token_is_refused_at_once(home, serve_app):
+    server = serve_app(home)
+    assert rpc(server, "quota.lookup", {"path": "api.limits.data.rows"}).status_code == 200
+    KeyStore(home.state / "keys.sqlite").revoke(server.credential.access_id)
+    response = rpc(server, "quota.lookup", {"path": "api.limits.data.rows"})
+    assert response.status_code == 401 and response.json()["error"]["code"] == -32651
 
 
 def metered_state(home: Home, allotted: int | None = None) -> tuple[State, ApiKey]:
@@ -178,48 +175,43 @@ def test_an_exhausted_quota_is_32653_429_and_not_counted(home):
     assert lookup(state, key, "api.limits.data.rows")["used"] == 2
 
 
-def test_an_exhausted_quota_refuses_the_call_before_any_work_over_http(tmp_path):
-    home = Home(tmp_path / "home").ensure()
-    build_crawls(home, brand_web())
-    server = start_server(home)
-    try:
-        AccountStore(home.state / "keys.sqlite").set_quota(
-            server.credential.access_id, "api.limits.beta.rows",
-            QuotaPolicy(allotted=1, overage=False),
-        )  # fmt: skip
-        assert rpc(server, "beta.data.metrics.brand.authority.generate", {"query": "d40.com"}).ok
-        for method in ("beta.data.metrics.brand.authority.generate",
-                       "beta.data.metrics.brand.authority.async"):  # fmt: skip
-            response = rpc(server, method, {"query": UNBRANDED})
-            assert response.status_code == 429
-            assert response.json()["error"]["code"] == -32653
-        # Refused before the work: no score was generated for it.
-        fetched = rpc(server, "beta.data.metrics.brand.authority.fetch", {"query": UNBRANDED})
-        assert fetched.json()["error"]["code"] in (-32653, -32655)
-        quota = rpc(server, "quota.lookup", {"path": "api.limits.beta.rows"}).json()
-        assert quota["result"]["quota"]["used"] == 1
-        assert (
-            BrandStore(home.state / "brand.sqlite").generated_score(
-                rpc(server, "metadata.index.fetch", {}).json()["result"]["index_id"], UNBRANDED
-            )
-            is None
+def test_an_exhausted_quota_refuses_the_call_before_any_work_over_http(tmp_path_factory, serve_app):
+    home = built_home(tmp_path_factory, brand_web, "quota")
+    server = serve_app(home)
+    AccountStore(home.state / "keys.sqlite").set_quota(
+        server.credential.access_id, "api.limits.beta.rows",
+        QuotaPolicy(allotted=1, overage=False),
+    )  # fmt: skip
+    assert rpc(server, "beta.data.metrics.brand.authority.generate", {"query": "d40.com"}).ok
+    for method in ("beta.data.metrics.brand.authority.generate",
+                   "beta.data.metrics.brand.authority.async"):  # fmt: skip
+        response = rpc(server, method, {"query": UNBRANDED})
+        assert response.status_code == 429
+        assert response.json()["error"]["code"] == -32653
+    # Refused before the work: no score was generated for it.
+    fetched = rpc(server, "beta.data.metrics.brand.authority.fetch", {"query": UNBRANDED})
+    assert fetched.json()["error"]["code"] in (-32653, -32655)
+    quota = rpc(server, "quota.lookup", {"path": "api.limits.beta.rows"}).json()
+    assert quota["result"]["quota"]["used"] == 1
+    assert (
+        BrandStore(home.state / "brand.sqlite").generated_score(
+            rpc(server, "metadata.index.fetch", {}).json()["result"]["index_id"], UNBRANDED
         )
-    finally:
-        stop_server(server)
+        is None
+    )
 
 
-def test_a_generated_score_belongs_to_the_index_it_was_computed_on(home, serve):
-    build_crawls(home, brand_web())
-    server = serve(home)
+def test_a_generated_score_belongs_to_the_index_it_was_computed_on(tmp_path_factory, serve_app):
+    server = serve_app(built_home(tmp_path_factory, brand_web, "generated"))
     fetch = "beta.data.metrics.brand.authority.fetch"
     assert rpc(server, "beta.data.metrics.brand.authority.generate", {"query": UNBRANDED}).ok
     assert rpc(server, fetch, {"query": UNBRANDED}).status_code == 200
-    build_a_newer_index(home)
+    build_a_newer_index(server)
     assert rpc(server, fetch, {"query": UNBRANDED}).json()["error"]["code"] == -32655
 
 
-def test_a_call_whose_key_was_revoked_before_it_ran_fails_and_charges_nothing(home):
-    build_crawls(home, brand_web())
+def test_a_call_whose_key_was_revoked_before_it_ran_fails_and_charges_nothing(tmp_path_factory):
+    home = built_home(tmp_path_factory, brand_web, "revoked")
     state = State()
     state.snapshots = CurrentSnapshot(home.snapshots)
     state.key_store = KeyStore(home.state / "keys.sqlite")

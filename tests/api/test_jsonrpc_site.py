@@ -1,11 +1,11 @@
-"""The link-data methods over real HTTP, checked against the V2 endpoints they share data with."""
+"""The link-data methods, called in-process, checked against the V2 endpoints they share data
+with."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
-from indexed import build_crawls, serve_crawls
+from app_server import pass_time
+from indexed import built_home, serve_web
 from rpc import data_used, error_of, post, result_of, rpc
 from web import TARGET, crafted_web
 
@@ -16,7 +16,7 @@ SITE = {"query": "t.com", "scope": "domain"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_crawls(tmp_path_factory, "site", crafted_web())
+    yield from serve_web(tmp_path_factory, "site", crafted_web)
 
 
 def test_metadata_index_fetch_is_the_v2_index_id(server):
@@ -225,12 +225,13 @@ def test_linking_domains_of_an_unknown_site_are_an_empty_last_page(server):
     assert result["linking_domains"] == [] and result["offset"]["token"] is None
 
 
-def test_an_offset_token_older_than_its_lifetime_is_32657_410(home, serve):
-    build_crawls(home, crafted_web())
-    server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
+def test_an_offset_token_older_than_its_lifetime_is_32657_410(tmp_path_factory, serve_app):
+    server = serve_app(
+        built_home(tmp_path_factory, crafted_web, "ttl"), {"LINKINDEX_TOKEN_TTL": "1"}
+    )
     data = {"site_query": SITE, "offset": {"limit": 2}}
     token = result_of(rpc(server, "data.site.linking-domain.list", data))["offset"]["token"]
-    time.sleep(2.1)
+    pass_time(server, 2.1)
     data["offset"]["token"] = token
     error = error_of(rpc(server, "data.site.linking-domain.list", data), 410, -32657)
     assert error["message"] == "The offset token has expired"

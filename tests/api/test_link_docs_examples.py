@@ -8,12 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from live_server import start_server, stop_server
-
-from linkindex.builder.pipeline import build_index
-from linkindex.demo import sample_crawls
-from linkindex.home import Home
-from linkindex.ingest import run_ingest
 
 DOCS = Path(__file__).parents[2] / "docs" / "api.md"
 ENDPOINTS = ("links", "anchor_text", "link_status", "link_intersect")
@@ -25,17 +19,6 @@ def curl_example(endpoint: str) -> str:
     block = re.search(r"```sh\n(.*?)```", section, re.S)
     assert block, f"docs/api.md has no curl example for {endpoint}"
     return block.group(1).replace("\\\n", " ")
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    home = Home(tmp_path_factory.mktemp("demo") / "home").ensure()
-    for crawl, files in sample_crawls().items():
-        run_ingest(files, home, crawl=crawl, progress=False)
-    build_index(home)
-    server = start_server(home)
-    yield server
-    stop_server(server)
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)

@@ -1,4 +1,5 @@
-"""link_intersect over real HTTP: matching indexes, negatives, minimum, sorts, limits, billing."""
+"""link_intersect, called in-process: matching indexes, negatives, minimum, sorts, limits and
+billing."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""link_status over real HTTP: one boolean per source, in order, at each scope; billing."""
+"""link_status, called in-process: one boolean per source, in order, at each scope; billing."""
 
 from __future__ import annotations
 

@@ -1,15 +1,15 @@
-"""linking_root_domains over real HTTP, one test per rule of seed 002."""
+"""linking_root_domains, called in-process, one test per rule of seed 002."""
 
 from __future__ import annotations
 
 import pytest
-from indexed import serve_crawls
+from indexed import serve_web
 from web import LINKING, TARGET, crafted_web, expected_all_nofollow, expected_live
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_crawls(tmp_path_factory, "lrd", crafted_web(), {"LINKINDEX_TOKEN_TTL": "3600"})
+    yield from serve_web(tmp_path_factory, "lrd", crafted_web, {"LINKINDEX_TOKEN_TTL": "3600"})
 
 
 def lrd(server, **body):

@@ -1,12 +1,12 @@
-"""links over real HTTP: one test per rule of spec 1.4 / 2.4 and of docs/api.md."""
+"""links, called in-process: one test per rule of spec 1.4 / 2.4 and of docs/api.md."""
 
 from __future__ import annotations
 
 import pytest
-from indexed import build_a_newer_index, build_crawls
+from indexed import build_a_newer_index, built_home
 from link_web import DELETED, DIRECT, INTERNAL, LIVE_EXTERNAL, TARGET, link_web, pairs, server
 
-from linkindex.builder.pipeline import build_index
+from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import URL_METRIC_FIELDS
 
 __all__ = ["server"]  # the module-scoped fixture of link_web
@@ -246,20 +246,17 @@ def test_unseen_target_has_no_links(server):
     assert payload == {"results": [], "next_token": ""}
 
 
-def test_next_token_from_before_the_index_changed_is_a_410(home, serve):
-    build_crawls(home, link_web())
-    fresh = serve(home)
+def test_next_token_from_before_the_index_changed_is_a_410(tmp_path_factory, serve_app):
+    fresh = serve_app(built_home(tmp_path_factory, link_web, "fresh"))
     token = fresh.post("links", {"target": TARGET, "limit": 2}).json()["next_token"]
-    build_a_newer_index(home)
+    build_a_newer_index(fresh)
     response = fresh.post("links", {"target": TARGET, "limit": 2, "next_token": token})
     assert response.status_code == 410
     assert response.json()["message"] == "The next token has expired"
 
 
 def test_openapi_describes_the_link_endpoints_with_their_sorts(server):
-    import requests
-
-    document = requests.get(f"{server.base_url}/openapi.json", timeout=10).json()
+    document = server.http.get(f"{server.base_url}/openapi.json", timeout=10).json()
     for endpoint in ("links", "anchor_text", "link_status", "link_intersect"):
         assert f"/v2/{endpoint}" in document["paths"]
     sort = document["components"]["schemas"]["LinksRequest"]["properties"]["sort"]
@@ -276,15 +273,16 @@ def test_subdomains_limited_to_one_takes_urls_too_and_an_empty_sort_is_a_400(ser
     assert links(server, sort="").status_code == 400
 
 
-def test_an_index_built_before_the_link_tables_is_a_503_that_says_to_rebuild(home, serve):
+def test_an_index_built_before_the_link_tables_is_a_503_that_says_to_rebuild(
+    tmp_path_factory, serve_app
+):
     import sqlite3
 
-    for crawl in link_web():
-        crawl.write(home.crawls)
-    result = build_index(home)
-    store = home.snapshots / result.snapshot / "index.sqlite"
+    home = built_home(tmp_path_factory, link_web, "old")
+    layout = SnapshotLayout(home.snapshots)
+    store = layout.path_of(layout.current_name()) / "index.sqlite"
     with sqlite3.connect(store) as con:  # what a snapshot of the previous version lacks
         con.execute("DROP TABLE link_rows")
-    response = serve(home).post("links", {"target": TARGET})
+    response = serve_app(home).post("links", {"target": TARGET})
     assert response.status_code == 503
     assert "run `linkindex build`" in response.json()["message"]

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
-from indexed import build_a_newer_index, build_crawls
+from app_server import pass_time
+from indexed import build_a_newer_index, built_home
 from web import TARGET, crafted_web
 
 
-def test_token_older_than_its_lifetime_is_a_410(home, serve):
-    build_crawls(home, crafted_web())
-    server = serve(home, {"LINKINDEX_TOKEN_TTL": "1"})
+def test_token_older_than_its_lifetime_is_a_410(tmp_path_factory, serve_app):
+    server = serve_app(
+        built_home(tmp_path_factory, crafted_web, "ttl"), {"LINKINDEX_TOKEN_TTL": "1"}
+    )
     token = server.post("linking_root_domains", {"target": TARGET, "limit": 5}).json()["next_token"]
-    time.sleep(2.1)
+    pass_time(server, 2.1)
     response = server.post(
         "linking_root_domains", {"target": TARGET, "limit": 5, "next_token": token}
     )
@@ -20,11 +20,10 @@ def test_token_older_than_its_lifetime_is_a_410(home, serve):
     assert response.json()["message"] == "The next token has expired"
 
 
-def test_token_from_before_the_index_changed_is_a_410(home, serve):
-    build_crawls(home, crafted_web())
-    server = serve(home)
+def test_token_from_before_the_index_changed_is_a_410(tmp_path_factory, serve_app):
+    server = serve_app(built_home(tmp_path_factory, crafted_web, "newer"))
     token = server.post("linking_root_domains", {"target": TARGET, "limit": 5}).json()["next_token"]
-    build_a_newer_index(home)
+    build_a_newer_index(server)
     response = server.post(
         "linking_root_domains", {"target": TARGET, "limit": 5, "next_token": token}
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from live_server import start_server, stop_server
+from app_server import app_server
 from records_factory import Crawl
 
 from linkindex.builder.pipeline import build_index
@@ -21,9 +21,8 @@ def server(tmp_path_factory):
         crawl.link(f"http://d{i}.com/", "http://t.com/")
     crawl.write(home.crawls)
     build_index(home)
-    running = start_server(home)
-    yield running
-    stop_server(running)
+    with app_server(home) as running:
+        yield running
 
 
 def test_da_sort_with_no_filter_iterates_every_linking_root_domain(server):

@@ -1,9 +1,9 @@
-"""top_pages over real HTTP: one test per rule of docs/api.md."""
+"""top_pages, called in-process: one test per rule of docs/api.md."""
 
 from __future__ import annotations
 
 import pytest
-from indexed import build_a_newer_index, build_crawls
+from indexed import build_a_newer_index, built_home
 from pages_web import pages_server, pages_web, site_pages  # noqa: F401
 
 from linkindex.index.schema import URL_METRIC_FIELDS
@@ -189,11 +189,10 @@ def test_target_that_is_not_a_url_is_a_400(server):
     assert "target" in response.json()["message"]
 
 
-def test_next_token_after_a_new_index_is_a_410(home, serve):
-    build_crawls(home, pages_web())
-    server = serve(home)
+def test_next_token_after_a_new_index_is_a_410(tmp_path_factory, serve_app):
+    server = serve_app(built_home(tmp_path_factory, pages_web, "newer"))
     token = top(server, target="site.com", limit=2).json()["next_token"]
-    build_a_newer_index(home, "http://site.com/a")
+    build_a_newer_index(server, "http://site.com/a")
     response = top(server, target="site.com", limit=2, next_token=token)
     assert response.status_code == 410
     assert response.json()["message"] == "The next token has expired"

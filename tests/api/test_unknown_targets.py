@@ -4,9 +4,8 @@ JSON-RPC (a Moz client cannot tell), and /explain says plainly that its scores a
 from __future__ import annotations
 
 import pytest
-import requests
 from explain_web import KNOWN, LINKED_ONLY, UNKNOWN, explain_web
-from indexed import serve_crawls
+from indexed import serve_web
 from rpc import result_of, rpc
 
 from linkindex.index.schema import URL_METRIC_FIELDS
@@ -24,7 +23,7 @@ UNSEEN_DEFAULTS = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    yield from serve_crawls(tmp_path_factory, "unknown", explain_web())
+    yield from serve_web(tmp_path_factory, "unknown", explain_web)
 
 
 def same_shape(unknown: object, known: object) -> bool:
@@ -106,7 +105,7 @@ def test_jsonrpc_distributions_and_histories_of_an_unknown_site_keep_the_known_s
 
 
 def explain_page(server, target: str) -> str:
-    response = requests.get(
+    response = server.http.get(
         f"{server.base_url}/explain", params={"target": target}, auth=server.auth, timeout=10
     )
     assert response.status_code == 200, response.text

@@ -1,4 +1,4 @@
-"""url_metrics modifiers over real HTTP: `distributions`, the history arrays, and their rows."""
+"""url_metrics modifiers, called in-process: `distributions`, the history arrays, and their rows."""
 
 from __future__ import annotations
 

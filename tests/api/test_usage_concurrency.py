@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from indexed import build_crawls
+from indexed import built_home
 from live_server import start_server, stop_server
 from web import TARGET, crafted_web
 
@@ -26,9 +26,7 @@ THREADS = 32
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory) -> Home:
-    home = Home(tmp_path_factory.mktemp("usage-load") / "home").ensure()
-    build_crawls(home, crafted_web())
-    return home
+    return built_home(tmp_path_factory, crafted_web, "usage-load")
 
 
 def random_call(rng: random.Random) -> tuple[str, dict]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from indexed import built_home
+from live_server import start_server, stop_server
 from records_factory import fan_in
 
 from linkindex.client import ApiError, LinksClient
@@ -10,12 +12,18 @@ from linkindex.client import ApiError, LinksClient
 LINKERS = 60  # more than one page of 50
 
 
-@pytest.fixture
-def server(build_home, serve, home):
+def linked_target() -> list:
     crawl = fan_in("c1", "2026-01-10", LINKERS, source="https://linker{i:02d}.org/", anchor="t")
     crawl.page("https://target.com/")
-    build_home(crawl)
-    return serve(home)
+    return [crawl]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    # One server for the module: the tests only read.
+    running = start_server(built_home(tmp_path_factory, linked_target, "client"))
+    yield running
+    stop_server(running)
 
 
 def test_the_client_reads_index_metadata_with_basic_auth_and_with_a_token(server):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from indexed import built_home
+from live_server import start_server, stop_server
 from records_factory import fan_in
 
 from linkindex.client import JsonRpcError, MozClient
@@ -10,12 +12,17 @@ from linkindex.client import JsonRpcError, MozClient
 LINKERS = 60  # more than one offset page of 50
 
 
-@pytest.fixture
-def server(build_home, serve, home):
-    branded = fan_in("c1", "2026-01-10", LINKERS, source="https://linker{i:02d}.org/",
-                     anchor="Target docs")  # fmt: skip
-    build_home(branded)
-    return serve(home)
+def branded_target() -> list:
+    return [fan_in("c1", "2026-01-10", LINKERS, source="https://linker{i:02d}.org/",
+                   anchor="Target docs")]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    # One server for the module: each test asks about its own domains.
+    running = start_server(built_home(tmp_path_factory, branded_target, "moz-client"))
+    yield running
+    stop_server(running)
 
 
 def test_the_client_reads_the_index_id_and_its_quota(server):
