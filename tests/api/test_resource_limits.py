@@ -179,6 +179,10 @@ def test_one_key_has_at_most_its_running_and_waiting_requests_then_a_429(home):
     assert refused_rpc.json()["error"]["data"] == {"retry_after": 1}
 
 
+# A body over api/handler_thread.py's line: the kind of request whose handler runs in a thread.
+LARGE_TARGETS = [f"https://www.example.com/section/page-{i}.html" for i in range(40)]
+
+
 def test_a_long_handler_does_not_hold_up_another_keys_request(home, monkeypatch):
     keys = KeyStore(home.state / "keys.sqlite")
     heavy, light = keys.create("heavy"), keys.create("light")
@@ -198,7 +202,7 @@ def test_a_long_handler_does_not_hold_up_another_keys_request(home, monkeypatch)
     async def go() -> None:
         async with client(app, heavy) as heavy_client, client(app, light) as light_client:
             heavy_call = asyncio.create_task(
-                heavy_client.post("/v2/url_metrics", json={"targets": ["example.com"]})
+                heavy_client.post("/v2/url_metrics", json={"targets": LARGE_TARGETS})
             )
             await asyncio.sleep(0.05)
             answer = await light_client.post("/v2/usage_data", json={})
@@ -209,3 +213,25 @@ def test_a_long_handler_does_not_hold_up_another_keys_request(home, monkeypatch)
 
     asyncio.run(go())
     assert order == ["light answered", "heavy handler ended"]
+
+
+def test_a_small_request_is_answered_on_the_event_loop_and_a_large_one_in_a_thread(home):
+    # A one-target call costs less than the hop to a thread; a large one must not hold the loop.
+    keys = KeyStore(home.state / "keys.sqlite")
+    app = create_app(home)
+    threads: list[bool] = []
+    original = v2.current_snapshot
+
+    def recording(state):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return original(state)
+
+    async def go() -> None:
+        async with client(app, keys.create("k")) as api:
+            for targets in (["example.com"], LARGE_TARGETS):
+                await api.post("/v2/url_metrics", json={"targets": targets})
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(v2, "current_snapshot", recording)
+        asyncio.run(go())
+    assert threads == [True, False]

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import msgspec
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +19,7 @@ from linkindex.api.auth import caller
 from linkindex.api.billing import charge_rows, check_quota, idempotency_key
 from linkindex.api.decoding import decode_request
 from linkindex.api.errors import BODY_TOO_LARGE, NO_INDEX, ApiError, describe_validation
+from linkindex.api.handler_thread import run_handler
 from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 
@@ -97,10 +97,10 @@ class Endpoint:
                 raise bad_request(f"Request body is not valid JSON: {exc}") from exc
             except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
                 raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
-            # In a worker thread: a handler that reads for seconds (50 targets with every
-            # modifier) leaves the event loop free for other requests (api/admission.py).
+            # A large request in a worker thread: a handler that reads for seconds (50 targets
+            # with every modifier) leaves the event loop free for other requests.
             args = (state, data, key) if self.pass_key else (state, data)
-            result = await run_in_threadpool(self.handler, *args)
+            result = await run_handler(len(body), self.handler, *args)
             if not self.free:
                 # After the handler: an error raised above bills nothing (spec 2.1).
                 rows = self.rows(data, result)

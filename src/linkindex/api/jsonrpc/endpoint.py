@@ -10,7 +10,6 @@ import logging
 from typing import Any
 
 import msgspec
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +17,7 @@ from linkindex.accounts.keys import ApiKey
 from linkindex.api.auth import request_key
 from linkindex.api.endpoint import read_body
 from linkindex.api.errors import ApiError
+from linkindex.api.handler_thread import run_handler
 from linkindex.api.jsonrpc.envelope import (
     decode_params,
     echo_id,
@@ -47,11 +47,13 @@ MAX_BATCH = 50
 _encode = msgspec.json.Encoder().encode
 
 
-async def answer_call(request: Request, key: ApiKey, call: object) -> tuple[dict[str, Any], int]:
+async def answer_call(
+    request: Request, key: ApiKey, call: object, body_bytes: int
+) -> tuple[dict[str, Any], int]:
     """One call's answer and its HTTP status."""
     call_id = echo_id(call)
     try:
-        result = await run_call(request, key, call)
+        result = await run_call(request, key, call, body_bytes)
     except RpcError as exc:
         return error_answer(call_id, exc), exc.status
     except Exception:
@@ -61,7 +63,7 @@ async def answer_call(request: Request, key: ApiKey, call: object) -> tuple[dict
     return result_answer(call_id, result), 200
 
 
-async def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]:
+async def run_call(request: Request, key: ApiKey, raw: object, body_bytes: int) -> dict[str, Any]:
     call = read_call(raw)
     if needs_search_data(call.method):
         raise no_search_data(call.method)
@@ -74,8 +76,8 @@ async def run_call(request: Request, key: ApiKey, raw: object) -> dict[str, Any]
     checked = method.quota_path or method.deferred_quota_path
     if checked is not None:
         check(state, key, checked)
-    # In a worker thread, as V2's handlers (api/endpoint.py).
-    result = await run_in_threadpool(method.handler, Context(state, key), data)
+    # A large request (the whole batch's body) in a worker thread, as V2's (api/handler_thread.py).
+    result = await run_handler(body_bytes, method.handler, Context(state, key), data)
     if method.quota_path is not None:
         rows = method.rows(data, result)
         if rows > 0:
@@ -112,7 +114,7 @@ async def jsonrpc(request: Request) -> Response:
         answers = [error_answer(echo_id(call), error) for call in calls]
         return _response(answers if isinstance(payload, list) else answers[0], error.status)
     if not isinstance(payload, list):
-        answer, status = await answer_call(request, key, payload)
+        answer, status = await answer_call(request, key, payload, len(body))
         return _response(answer, status)
     if not payload:
         error = invalid_request("A batch must hold at least one call")
@@ -121,7 +123,9 @@ async def jsonrpc(request: Request) -> Response:
         error = invalid_request(f"A batch holds at most {MAX_BATCH} calls")
         return _response(error_answer(None, error), error.status)
     # Concurrent, so the batch's charges share one commit; answers keep the calls' order.
-    answered = await asyncio.gather(*(answer_call(request, key, call) for call in payload))
+    answered = await asyncio.gather(
+        *(answer_call(request, key, call, len(body)) for call in payload)
+    )
     statuses = {status for _, status in answered}
     # Every answer carries its own status; the batch's is theirs when they all agree.
     status = statuses.pop() if len(statuses) == 1 else 200
