@@ -7,14 +7,13 @@ lookup per request, or one SQLite upsert when the key has a rate limit.
 
 from __future__ import annotations
 
-from http import HTTPStatus
-
 import msgspec
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from linkindex.accounts.limits import Limiter, Refused
 from linkindex.api.auth import identify
+from linkindex.api.errors import error_body
 
 JSONRPC_PATH = "/jsonrpc"
 # Moz's JSON-RPC code for a rate-limited call was never captured (spec 2.1): -32429 echoes the
@@ -35,9 +34,7 @@ def refusal_body(path: str, refused: Refused) -> bytes:
             "data": {"retry_after": refused.retry_after},
         }
         return msgspec.json.encode({"id": None, "jsonrpc": "2.0", "error": error})
-    return msgspec.json.encode(
-        {"status": 429, "name": HTTPStatus(429).phrase, "message": refused.message}
-    )
+    return error_body(429, refused.message)
 
 
 async def send_refusal(send: Send, body: bytes, refused: Refused) -> None:

@@ -66,6 +66,13 @@ GROUP BY r.source_page
 _ANCHOR_KEY = "regexp_replace(lower(r.anchor_text), '[^a-z0-9]', '', 'g')"
 _TARGET_BRAND = "regexp_replace(split_part(r.target_root_domain, '.', 1), '[^a-z0-9]', '', 'g')"
 NAMES_TARGET = f"(length({_TARGET_BRAND}) >= 3 AND contains({_ANCHOR_KEY}, {_TARGET_BRAND}))"
+
+
+def _words(text: str) -> str:
+    """SQL: ``text`` as lower-case words of letters and digits, one space apart."""
+    return f"trim(regexp_replace(lower({text}), '[^a-z0-9]+', ' ', 'g'))"
+
+
 # A chosen phrase: an anchor phrase of 2+ words and no digits that 3+ root domains link to one
 # site with, that does not name it (its brand, or words in one of its page titles), is not a
 # generic anchor, and that half or more of the root domains using the phrase anywhere point at
@@ -73,7 +80,7 @@ NAMES_TARGET = f"(length({_TARGET_BRAND}) >= 3 AND contains({_ANCHOR_KEY}, {_TAR
 # same unnamed phrase from several of them is the keyword someone chose for it (a network's, a
 # link seller's), whatever the words. Digits make a name of a thing (a version, "RFC 9110", a
 # badge's "coverage 94"), not a keyword; the generic anchors are in scoring.spam_words.
-_PHRASE = "trim(regexp_replace(lower(r.anchor_text), '[^a-z0-9]+', ' ', 'g'))"
+_PHRASE = _words("r.anchor_text")
 CHOSEN_PHRASES = f"""
 CREATE TABLE anchor_phrases AS
 SELECT DISTINCT r.target_root_domain AS target, r.source_root_domain AS source,
@@ -96,16 +103,17 @@ SELECT c.target, c.phrase FROM candidates c JOIN used u USING (phrase)
 WHERE c.linkers >= {LINKER_SHARE} * u.users
   AND NOT EXISTS (
       SELECT 1 FROM page_latest p WHERE p.root_domain = c.target AND p.title IS NOT NULL
-        AND contains(trim(regexp_replace(lower(p.title), '[^a-z0-9]+', ' ', 'g')), c.phrase));
+        AND contains({_words("p.title")}, c.phrase));
 DROP TABLE anchor_phrases;
 """
 # Over a latest_links row r joined to chosen_phrases cp (_CHOSEN_JOIN): the link carries a
 # commercial or poison keyword that is not the target's name; or it is targeted, carrying such
-# a keyword or a phrase chosen for the target.
+# a keyword or a phrase chosen for the target (never its name: whether an anchor names the
+# target follows from its phrase, and chosen phrases are the ones that do not).
 KEYWORD_NOT_NAME = (
     f"(regexp_matches(lower(r.anchor_text), '{KEYWORD_PATTERN}') AND NOT {NAMES_TARGET})"
 )
-TARGETED = f"({KEYWORD_NOT_NAME} OR (cp.phrase IS NOT NULL AND NOT {NAMES_TARGET}))"
+TARGETED = f"({KEYWORD_NOT_NAME} OR cp.phrase IS NOT NULL)"
 _CHOSEN_JOIN = (
     f"LEFT JOIN chosen_phrases cp ON cp.target = r.target_root_domain AND cp.phrase = {_PHRASE}"
 )
