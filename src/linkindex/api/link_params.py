@@ -9,31 +9,13 @@ import re
 from dataclasses import dataclass
 
 from linkindex.api.params import bad_request, parse_filter
-from linkindex.index import schema
+from linkindex.index import link_queries, schema
 
 LINKS_SORTS = tuple(schema.LINK_SORT_COLUMNS)
 LINKS_DEFAULT_SORT = "source_page_authority"
-LINKS_FILTERS = (
-    "external", "follow", "nofollow", "deleted", "not_deleted", "redirect", "not_redirect",
-    "rel_canonical", "not_rel_canonical", "via_redirect", "not_via_redirect",
-    "via_rel_canonical", "not_via_rel_canonical", "gained_last_60_days", "lost_last_60_days",
-)  # fmt: skip
-# Each filter as (flag bit, whether the link must have it); the date windows are separate.
-_FLAG_FILTERS = {
-    "follow": (schema.LINK_NOFOLLOW, False),
-    "nofollow": (schema.LINK_NOFOLLOW, True),
-    "deleted": (schema.LINK_DELETED, True),
-    "not_deleted": (schema.LINK_DELETED, False),
-    "redirect": (schema.LINK_REDIRECT, True),
-    "not_redirect": (schema.LINK_REDIRECT, False),
-    "rel_canonical": (schema.LINK_REL_CANONICAL, True),
-    "not_rel_canonical": (schema.LINK_REL_CANONICAL, False),
-    "via_redirect": (schema.LINK_VIA_REDIRECT, True),
-    "not_via_redirect": (schema.LINK_VIA_REDIRECT, False),
-    "via_rel_canonical": (schema.LINK_VIA_REL_CANONICAL, True),
-    "not_via_rel_canonical": (schema.LINK_VIA_REL_CANONICAL, False),
-    "lost_last_60_days": (schema.LINK_DELETED, True),
-}
+LINKS_FILTERS = link_queries.LINK_FILTERS
+# The filters that ask for lost links; without one, a list shows links that exist now.
+_LOST_FILTERS = frozenset({"deleted", "lost_last_60_days"})
 NO_ANCHOR_TEXT = "\u0000"  # spec 1.4: a lone NUL asks for links without anchor text
 LINK_STATUS_MAX_SOURCES = 50
 INTERSECT_MAX_TARGETS = 6  # positive and negative together (spec 1.4, JSON-RPC twin)
@@ -74,14 +56,10 @@ def check_choice(name: str, value: str, valid: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class LinkFilters:
-    """A links filter expression as flag bits and date windows."""
+    """A links filter expression: the names asked for, and the names the index is asked."""
 
-    names: frozenset[str]
-    external_only: bool
-    flags_set: int
-    flags_clear: int
-    gained_recently: bool
-    lost_recently: bool
+    names: frozenset[str]  # as the request sent them (what a continuation token matches)
+    query: frozenset[str]  # names plus 'not_deleted' unless lost links are asked for
 
 
 def check_links_filter(text: str) -> LinkFilters:
@@ -90,35 +68,18 @@ def check_links_filter(text: str) -> LinkFilters:
 
 
 def links_filters(names: frozenset[str], text: str) -> LinkFilters:
-    """Filter names already known valid as flag bits; none at all is every live link."""
+    """Filter names already known valid, checked together; none at all is every live link."""
     if len(names) > 1 and "external" not in names:
         raise bad_request(
             "filter combines several terms without 'external': with more than one filter,"
             f" 'external' must be one of them (for example 'external+{sorted(names)[0]}')"
         )
-    flags_set = flags_clear = 0
-    for name in sorted(names):
-        if name not in _FLAG_FILTERS:
-            continue
-        bit, wanted = _FLAG_FILTERS[name]
-        if (flags_clear if wanted else flags_set) & bit:
-            raise bad_request(f"filter {text!r} asks for a link state and its opposite")
-        if wanted:
-            flags_set |= bit
-        else:
-            flags_clear |= bit
+    if link_queries.contradictory(names):
+        raise bad_request(f"filter {text!r} asks for a link state and its opposite")
     # Like linking_root_domains, a list shows links that exist now unless the filter asks for
     # lost ones ('deleted' or 'lost_last_60_days').
-    if not flags_set & schema.LINK_DELETED:
-        flags_clear |= schema.LINK_DELETED
-    return LinkFilters(
-        names=names,
-        external_only="external" in names,
-        flags_set=flags_set,
-        flags_clear=flags_clear,
-        gained_recently="gained_last_60_days" in names,
-        lost_recently="lost_last_60_days" in names,
-    )
+    query = names if names & _LOST_FILTERS else names | {"not_deleted"}
+    return LinkFilters(names=names, query=query)
 
 
 def check_links_anchor(anchor_text: str | None) -> str | None:

@@ -1,13 +1,12 @@
-"""The link-level tables a build hands to the index: link rows and anchor-text counts.
-
-Feeds the links, anchor_text, link_status and link_intersect endpoints (docs/api.md).
+"""The link-level tables a build hands to the index: link rows and anchor-text counts, as
+logical rows (names, dates, booleans, plain scores) the index's encoding stores (docs/api.md).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from linkindex.index import schema
+from linkindex.index import encoding, schema
 
 # Anchor text as the API matches it: tags stripped, whitespace collapsed, trimmed, lowercase.
 # linkindex.api.link_params.normalize_anchor is the same rule for a request's anchor_text.
@@ -21,87 +20,58 @@ _NORMALIZED_ANCHOR = (
 # hop, when the linked page redirects or declares rel=canonical to the target (the rule of
 # indirect_root_domains_to_*, docs/metrics.md). A via row is "shadowed" at a scope when the
 # linked page is already inside the target there, so the link is listed once, as direct.
+# Every state is a boolean that is never NULL (a NULL `followed` counts as nofollow).
 LINK_ROWS = f"""
 CREATE TABLE link_rows_all AS
 WITH base AS (
     SELECT l.source_page, l.source_subdomain, l.source_root_domain AS source_root,
            l.target_page AS link_page, l.target_subdomain AS link_subdomain,
            l.target_root_domain AS link_root,
-           (CASE WHEN l.followed THEN 0 ELSE {schema.LINK_NOFOLLOW} END)
-           + (CASE WHEN l.redirect THEN {schema.LINK_REDIRECT} ELSE 0 END)
-           + (CASE WHEN l.rel_canonical THEN {schema.LINK_REL_CANONICAL} ELSE 0 END)
-           + (CASE WHEN l.live THEN 0 ELSE {schema.LINK_DELETED} END) AS link_flags,
+           NOT coalesce(l.followed, false) AS nofollow,
+           coalesce(l.redirect, false) AS redirect,
+           coalesce(l.rel_canonical, false) AS rel_canonical,
+           NOT coalesce(l.live, false) AS deleted,
            l.date_gained, l.date_lost, CAST(l.last_seen AS DATE) AS last_seen,
            {_NORMALIZED_ANCHOR} AS anchor_text
     FROM links l
 ), hops AS (
     SELECT source_page AS via_page, target_page, target_subdomain,
            target_root_domain AS target_root,
-           (CASE WHEN redirect THEN {schema.LINK_VIA_REDIRECT} ELSE 0 END)
-           + (CASE WHEN rel_canonical THEN {schema.LINK_VIA_REL_CANONICAL} ELSE 0 END)
-               AS via_flags
+           coalesce(redirect, false) AS via_redirect,
+           coalesce(rel_canonical, false) AS via_rel_canonical
     FROM links WHERE live AND (redirect OR rel_canonical)
 )
 SELECT b.*, b.link_page AS target_page, b.link_subdomain AS target_subdomain,
-       b.link_root AS target_root, b.link_flags AS flags
+       b.link_root AS target_root, false AS via_redirect, false AS via_rel_canonical,
+       false AS shadowed_subdomain, false AS shadowed_root_domain
 FROM base b
 UNION ALL
 SELECT b.*, h.target_page, h.target_subdomain, h.target_root,
-       b.link_flags + h.via_flags
-       + (CASE WHEN b.link_subdomain = h.target_subdomain
-               THEN {schema.LINK_SHADOWED_SUBDOMAIN} ELSE 0 END)
-       + (CASE WHEN b.link_root = h.target_root
-               THEN {schema.LINK_SHADOWED_ROOT_DOMAIN} ELSE 0 END)
+       h.via_redirect, h.via_rel_canonical,
+       coalesce(b.link_subdomain = h.target_subdomain, false) AS shadowed_subdomain,
+       coalesce(b.link_root = h.target_root, false) AS shadowed_root_domain
 FROM base b JOIN hops h ON h.via_page = b.link_page
 WHERE b.source_page <> h.target_page
 """
 
-# Pages, subdomains and root domains are numbered in key order, so the link rows store small
-# integers (a link row is about a third of its size with text keys) and ordering by number is
-# ordering by name.
-LINK_KEYS = """
-CREATE TABLE link_keys_page AS
-SELECT row_number() OVER (ORDER BY page) AS id, page AS key FROM page_nodes;
-CREATE TABLE link_keys_subdomain AS
-SELECT row_number() OVER (ORDER BY subdomain) AS id, subdomain AS key
-FROM (SELECT DISTINCT subdomain FROM page_nodes);
-CREATE TABLE link_keys_root_domain AS
-SELECT row_number() OVER (ORDER BY root_domain) AS id, root_domain AS key
-FROM (SELECT DISTINCT root_domain FROM page_nodes);
-"""
-
-# Sort values are the source's own metrics exactly as url_metrics serves them, negated so every
-# (descending) sort is an ascending key range. link_id 0: the linked page is the target itself.
+# The source's own metrics exactly as url_metrics serves them, for the links sorts.
 LINK_ROWS_OUT = """
-SELECT t.id AS target_id,
-       (r.source_root <> r.target_root)::INTEGER AS external,
-       -s.page_authority::INTEGER AS neg_page_authority,
-       sp.id AS source_id,
-       CASE WHEN r.link_page = r.target_page THEN 0 ELSE lp.id END AS link_id,
-       ts.id AS target_subdomain_id, tr.id AS target_root_id,
-       ss.id AS source_subdomain_id, sr.id AS source_root_id,
-       r.flags,
-       -rd.domain_authority AS neg_domain_authority,
-       -rd.link_propensity AS neg_link_propensity,
-       -rd.spam_score AS neg_spam_score,
-       -coalesce(c.root_domains_to, 0) AS neg_root_domains_to_source_page,
-       -rd.root_domains_to_root_domain AS neg_root_domains_to_source_root_domain,
-       r.date_gained - DATE '1970-01-01' AS first_day,
-       r.last_seen - DATE '1970-01-01' AS last_day,
-       r.date_lost - DATE '1970-01-01' AS lost_day,
-       r.anchor_text
+SELECT r.target_page, r.target_subdomain, r.target_root AS target_root_domain,
+       r.source_page, r.source_subdomain, r.source_root AS source_root_domain, r.link_page,
+       r.source_root <> r.target_root AS external,
+       r.nofollow, r.redirect, r.rel_canonical, r.via_redirect, r.via_rel_canonical, r.deleted,
+       r.shadowed_subdomain, r.shadowed_root_domain,
+       s.page_authority::INTEGER AS source_page_authority,
+       rd.domain_authority AS source_domain_authority,
+       rd.link_propensity AS source_link_propensity,
+       rd.spam_score AS source_spam_score,
+       coalesce(c.root_domains_to, 0) AS root_domains_to_source_page,
+       rd.root_domains_to_root_domain AS root_domains_to_source_root_domain,
+       r.date_gained, r.last_seen, r.date_lost, r.anchor_text
 FROM link_rows_all r
 JOIN page_scores s ON s.page = r.source_page
 JOIN out_root_domains rd ON rd.root_domain = r.source_root
 LEFT JOIN counts_to_page c ON c.target = r.source_page
-JOIN link_keys_page t ON t.key = r.target_page
-JOIN link_keys_page sp ON sp.key = r.source_page
-JOIN link_keys_page lp ON lp.key = r.link_page
-JOIN link_keys_subdomain ts ON ts.key = r.target_subdomain
-JOIN link_keys_root_domain tr ON tr.key = r.target_root
-JOIN link_keys_subdomain ss ON ss.key = r.source_subdomain
-JOIN link_keys_root_domain sr ON sr.key = r.source_root
-ORDER BY target_id, external, neg_page_authority, source_id, link_id
 """
 
 
@@ -113,19 +83,15 @@ def anchor_texts_sql(scope: str) -> str:
     target = {"page": "target_page", "subdomain": "target_subdomain", "root_domain": "target_root"}[
         scope
     ]
-    excluded = (
-        schema.LINK_NOFOLLOW | schema.LINK_REDIRECT | schema.LINK_REL_CANONICAL
-        | schema.LINK_DELETED | schema.LINK_VIA_REDIRECT | schema.LINK_VIA_REL_CANONICAL
-    )  # fmt: skip
     return f"""
 SELECT {target} AS target,
-       -count(DISTINCT source_root) AS neg_root_domains,
-       -count(DISTINCT source_page) AS neg_pages,
+       count(DISTINCT source_root) AS root_domains,
+       count(DISTINCT source_page) AS pages,
        anchor_text
 FROM link_rows_all
-WHERE flags & {excluded} = 0 AND source_root <> target_root
+WHERE NOT (nofollow OR redirect OR rel_canonical OR deleted OR via_redirect OR via_rel_canonical)
+  AND source_root <> target_root
 GROUP BY {target}, anchor_text
-ORDER BY target, neg_root_domains, neg_pages, anchor_text
 """
 
 
@@ -136,19 +102,18 @@ def prepare_link_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple
     and ``counts_to_page``.
     """
     con.execute(LINK_ROWS)
-    con.execute(LINK_KEYS)
+    for statement in encoding.key_table_statements("page_nodes"):
+        con.execute(statement)
     queries = [
-        (
-            schema.link_key_table(scope),
-            schema.LINK_KEY_COLUMNS,
-            f"SELECT id, key FROM {t} ORDER BY id",
-        )
+        (schema.link_key_table(scope), schema.LINK_KEY_COLUMNS, encoding.key_table_sql(scope))
         for scope in schema.LINKING_ROOT_SCOPES
-        for t in [schema.link_key_table(scope)]
     ]
-    queries.append(("link_rows", schema.LINK_ROW_COLUMNS, LINK_ROWS_OUT))
+    queries.append(
+        ("link_rows", schema.LINK_ROW_COLUMNS, encoding.stored_sql("link_rows", LINK_ROWS_OUT))
+    )
     for scope in schema.LINKING_ROOT_SCOPES:
+        table = schema.anchor_text_table(scope)
         queries.append(
-            (schema.anchor_text_table(scope), schema.ANCHOR_TEXT_COLUMNS, anchor_texts_sql(scope))
+            (table, schema.ANCHOR_TEXT_COLUMNS, encoding.stored_sql(table, anchor_texts_sql(scope)))
         )
     return queries

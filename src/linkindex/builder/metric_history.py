@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from linkindex.index import schema
+from linkindex.index import encoding, schema
 from linkindex.index.histories import AUTHORITY_TABLES, MONTHLY_MONTHS, authority_table
-from linkindex.index.snapshot import NoSnapshot, Snapshot
+from linkindex.index.snapshot import HISTORY_ROW, NoSnapshot, Snapshot
 
 # The scores of this build, per target key (tables made by builder/authority.py).
 _CURRENT = {
@@ -35,52 +35,49 @@ def first_capture_date(con: duckdb.DuckDBPyConnection) -> str:
     ).fetchall()[0][0]
 
 
-def window_start(index_date: date) -> int:
-    """The last day before the oldest month a monthly history can ask for (as a day number):
-    the score in force on that day is the one the oldest monthly delta compares with."""
+def window_start(index_date: date) -> date:
+    """The last day before the oldest month a monthly history can ask for: the score in force
+    on that day is the one the oldest monthly delta compares with."""
     year, month = index_date.year, index_date.month - (MONTHLY_MONTHS + 1)
     while month < 1:
         year, month = year - 1, month + 12
-    end = date(year, month, calendar.monthrange(year, month)[1])
-    return (end - date(1970, 1, 1)).days
-
-
-_HISTORY_ROW = pa.schema([("key", pa.string()), ("day", pa.int64()), ("value", pa.int64())])
+    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def previous_rows(folder: Path | None, metric: str) -> pa.RecordBatchReader:
     """(key, day, value) rows of a published snapshot's history of one score, streamed; none
     for a snapshot made before the history tables existed."""
-    return pa.RecordBatchReader.from_batches(_HISTORY_ROW, _previous_batches(folder, metric))
+    return pa.RecordBatchReader.from_batches(HISTORY_ROW, _previous_batches(folder, metric))
 
 
 def _previous_batches(folder: Path | None, metric: str) -> Iterator[pa.RecordBatch]:
     if folder is None:
         return
     try:
-        batches = Snapshot(folder).authority_history_batches(metric)
-        for rows in batches:
-            keys, days, values = zip(*rows, strict=True)
-            yield pa.record_batch([pa.array(keys, pa.string()), pa.array(days, pa.int64()),
-                                   pa.array(values, pa.int64())], schema=_HISTORY_ROW)  # fmt: skip
+        yield from Snapshot(folder).authority_history(metric)
     except (NoSnapshot, sqlite3.DatabaseError):
         return
 
 
-def history_sql(metric: str, index_day: int, cutoff: int) -> str:
+def _date(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def history_sql(metric: str, index_date: date, cutoff: date) -> str:
     """Rows to store: earlier builds' rows from before this index date (a rebuild on the same
     date replaces that date's value), the last of them before the window kept as the value in
     force at its start, and this build's score where it differs from the last stored one."""
-    scope = AUTHORITY_TABLES[metric]
+    index_day = _date(index_date)
     return f"""
 WITH earlier AS (
     SELECT key, day, value FROM previous_{metric} WHERE day < {index_day}
 ), latest AS (
     SELECT key, arg_max(value, day) AS value FROM earlier GROUP BY key
 ), kept AS (
-    SELECT key, day, value FROM earlier WHERE day > {cutoff}
+    SELECT key, day, value FROM earlier WHERE day > {_date(cutoff)}
     UNION ALL
-    SELECT key, max(day), arg_max(value, day) FROM earlier WHERE day <= {cutoff} GROUP BY key
+    SELECT key, max(day), arg_max(value, day) FROM earlier WHERE day <= {_date(cutoff)}
+    GROUP BY key
 ), rows AS (
     SELECT key, day, value FROM kept
     UNION ALL
@@ -88,9 +85,7 @@ WITH earlier AS (
     LEFT JOIN latest l USING (key)
     WHERE l.value IS DISTINCT FROM c.value
 )
-SELECT k.id AS target_id, r.day, r.value
-FROM rows r JOIN {schema.link_key_table(scope)} k ON k.key = r.key
-ORDER BY target_id, day
+SELECT key, day, value FROM rows
 """
 
 
@@ -104,7 +99,6 @@ def prepare_history_tables(
     index_date = con.execute(
         "SELECT coalesce(max(latest_time)::DATE, DATE '1970-01-01') FROM page_latest"
     ).fetchall()[0][0]
-    index_day = (index_date - date(1970, 1, 1)).days
     cutoff = window_start(index_date)
     queries = []
     for metric in AUTHORITY_TABLES:
@@ -113,11 +107,9 @@ def prepare_history_tables(
         con.execute(f"CREATE OR REPLACE TABLE previous_{metric} AS SELECT * FROM previous_reader")
         con.unregister("previous_reader")
         con.execute(f"CREATE OR REPLACE TABLE current_{metric} AS {_CURRENT[metric]}")
+        table = authority_table(metric)
+        logical = history_sql(metric, index_date, cutoff)
         queries.append(
-            (
-                authority_table(metric),
-                schema.AUTHORITY_HISTORY_COLUMNS,
-                history_sql(metric, index_day, cutoff),
-            )
+            (table, schema.AUTHORITY_HISTORY_COLUMNS, encoding.stored_sql(table, logical))
         )
     return queries

@@ -1,4 +1,5 @@
-"""The logical tables a build hands to the index: one SELECT per table, columns in schema order.
+"""The logical tables a build hands to the index: one SELECT per table of names, dates, booleans
+and plain scores; the index's encoding (index/encoding.py) turns them into the stored rows.
 
 Joins counts, scores and crawl facts into rows for pages, subdomains, root domains and the
 linking-root-domain lists of every scope.
@@ -7,13 +8,13 @@ linking-root-domain lists of every scope.
 from __future__ import annotations
 
 from linkindex.builder import page_lists
-from linkindex.index import schema
+from linkindex.index import encoding, schema
 
 # Pages a link touches but that were never crawled still get a row (zeros, http_code 0).
 PAGES = """
 SELECT n.page, n.subdomain, n.root_domain,
        coalesce(pl.title, '') AS title,
-       coalesce(strftime(pl.latest_time, '%Y-%m-%d'), '') AS last_crawled,
+       CAST(pl.latest_time AS DATE) AS last_crawled,
        coalesce(pl.http_status, 0)::INTEGER AS http_code,
        coalesce(c.pages_to, 0) AS pages_to_page,
        coalesce(c.nofollow_pages_to, 0) AS nofollow_pages_to_page,
@@ -37,7 +38,6 @@ LEFT JOIN counts_to_page c ON c.target = n.page
 LEFT JOIN indirect_to_page i ON i.target = n.page
 LEFT JOIN page_scores s ON s.page = n.page
 LEFT JOIN counts_from_page f ON f.page = n.page
-ORDER BY n.page
 """
 
 SUBDOMAINS = """
@@ -105,27 +105,20 @@ ORDER BY s.root_domain
 def linking_roots_sql(scope: str) -> str:
     """Rows of one scope's linking-root-domain list; only other root domains link "externally"."""
     return f"""
-SELECT lr.target,
-       -r.domain_authority AS neg_domain_authority,
-       lr.source_root AS source,
-       -r.link_propensity AS neg_link_propensity,
-       -r.spam_score AS neg_spam_score,
-       r.root_domains_to_root_domain,
+SELECT lr.target, lr.source_root AS source,
+       r.domain_authority, r.link_propensity, r.spam_score, r.root_domains_to_root_domain,
        lr.pages, lr.nofollow_pages, lr.redirect_pages, lr.deleted_pages,
-       lr.has_follow::INTEGER AS has_follow,
-       -(lr.date_gained - DATE '1970-01-01') AS neg_gained_day,
-       -(lr.date_lost - DATE '1970-01-01') AS neg_lost_day
+       lr.has_follow, lr.date_gained, lr.date_lost
 FROM linking_roots_{scope} lr
 JOIN out_root_domains r ON r.root_domain = lr.source_root
 WHERE lr.source_root <> lr.target_root
-ORDER BY lr.target, neg_domain_authority, source
 """
 
 
 def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
     """(index table, its columns, the SELECT producing them) for every table of a snapshot."""
     queries = [
-        ("pages", schema.PAGE_COLUMNS, PAGES),
+        ("pages", schema.PAGE_COLUMNS, encoding.stored_sql("pages", PAGES)),
         ("subdomains", schema.SUBDOMAIN_COLUMNS, SUBDOMAINS),
         (
             "root_domains",
@@ -144,7 +137,7 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
             (
                 schema.linking_root_table(scope),
                 schema.LINKING_ROOT_COLUMNS,
-                linking_roots_sql(scope),
+                encoding.stored_sql(schema.linking_root_table(scope), linking_roots_sql(scope)),
             )
         )
     queries += page_lists.table_queries()

@@ -6,7 +6,7 @@ One SELECT per table, columns in schema order; outputs.table_queries() appends t
 
 from __future__ import annotations
 
-from linkindex.index import schema
+from linkindex.index import encoding, schema
 from linkindex.link_metrics import BUCKETS, LINKING_ROOT_ATTRIBUTE_COLUMNS, NOFOLLOW, sql
 
 # Every page the index knows (crawled or only linked to), with the values the top_pages sorts
@@ -26,14 +26,9 @@ LEFT JOIN page_scores s ON s.page = n.page
 
 def top_pages_sql(scope: str) -> str:
     return f"""
-SELECT {scope} AS target,
-       -page_authority AS neg_page_authority,
-       page,
-       -root_domains_to_page AS neg_root_domains_to_page,
-       -external_pages_to_page AS neg_external_pages_to_page,
+SELECT {scope} AS target, page, page_authority, root_domains_to_page, external_pages_to_page,
        http_code
 FROM ({_PAGE_VALUES})
-ORDER BY target, neg_page_authority, page
 """
 
 
@@ -116,7 +111,8 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
         ),
     ]
     for scope in schema.TOP_PAGES_SCOPES:
+        table = schema.top_pages_table(scope)
         queries.append(
-            (schema.top_pages_table(scope), schema.TOP_PAGES_COLUMNS, top_pages_sql(scope))
+            (table, schema.TOP_PAGES_COLUMNS, encoding.stored_sql(table, top_pages_sql(scope)))
         )
     return queries

@@ -16,13 +16,9 @@ from datetime import date, timedelta
 import numpy as np
 
 from linkindex.index import schema
-from linkindex.index.link_queries import day_number, key_id
-from linkindex.index.schema import (
-    LINK_NOFOLLOW,
-    LINK_REDIRECT,
-    LINK_REL_CANONICAL,
-    URL_METRIC_FIELDS,
-)
+from linkindex.index.encoding import LINK_FLAG_BITS, day_number
+from linkindex.index.link_queries import key_id
+from linkindex.index.schema import URL_METRIC_FIELDS
 from linkindex.link_metrics import (
     BUCKET_COUNT,
     BUCKETS,
@@ -66,7 +62,11 @@ HISTORY_KINDS = (
     "monthly_history_deltas",
     "monthly_history_values",
 )
-AUTHORITY_TABLES = {"page_authority": "page", "domain_authority": "root_domain"}
+# metric -> the scope of its targets
+AUTHORITY_TABLES = {
+    table.removesuffix("_history"): scope
+    for table, scope in schema.AUTHORITY_HISTORY_SCOPES.items()
+}
 
 _NEVER = np.iinfo(np.int64).max  # the lost day of a live link
 _SLICE_ROWS = 1 << 18  # rows unpacked at once: 2**18 x ~95 grid days, about 25 MB of booleans
@@ -373,9 +373,9 @@ class _CountSeries:
         flags = rows[:, FLAGS]
         return {
             "live": self._live(rows[:, FIRST], rows[:, LOST]),
-            "followed": _bytes((flags & LINK_NOFOLLOW) == 0),
-            "redirect": _bytes((flags & LINK_REDIRECT) != 0),
-            "rel_canonical": _bytes((flags & LINK_REL_CANONICAL) != 0),
+            "followed": _bytes((flags & LINK_FLAG_BITS["nofollow"]) == 0),
+            "redirect": _bytes((flags & LINK_FLAG_BITS["redirect"]) != 0),
+            "rel_canonical": _bytes((flags & LINK_FLAG_BITS["rel_canonical"]) != 0),
         }
 
     def _indirect(self, rows: np.ndarray, suffix: str, wanted: set[str], series: _Series) -> None:

@@ -1,51 +1,87 @@
 """Queries of the link-level tables: link lists, anchor texts, link status and link intersect.
 
-Snapshot methods call these with their connection; the API never sees the tables or flags.
+Snapshot methods call these with their connection; the API names filters and sorts, and gets
+links' states and dates by name: it never sees the tables, the flag bits or the day numbers.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from linkindex.index import schema
-from linkindex.index.schema import (
-    LINK_DELETED,
-    LINK_SHADOWED_ROOT_DOMAIN,
-    LINK_SHADOWED_SUBDOMAIN,
-    LINK_SORT_COLUMNS,
-    LINK_SOURCE_COLUMNS,
-    LINK_TARGET_COLUMNS,
-    LINK_VIA_REDIRECT,
-    LINK_VIA_REL_CANONICAL,
+from linkindex.index.encoding import (
+    LINK_FLAG_BITS,
+    day_number,
+    flag_mask,
+    iso_day,
+    link_states,
 )
+from linkindex.index.schema import LINK_SORT_COLUMNS, LINK_SOURCE_COLUMNS, LINK_TARGET_COLUMNS
 from linkindex.urls import Scope
 
-EPOCH = date(1970, 1, 1)
+# The filters of a link list by name, in Moz's order (docs/api.md): links from other root
+# domains, a link state or its opposite, and links gained or lost in the recent window.
+LINK_FILTERS: tuple[str, ...] = (
+    "external", "follow", "nofollow", "deleted", "not_deleted", "redirect", "not_redirect",
+    "rel_canonical", "not_rel_canonical", "via_redirect", "not_via_redirect",
+    "via_rel_canonical", "not_via_rel_canonical", "gained_last_60_days", "lost_last_60_days",
+)  # fmt: skip
+# Each state filter as (link state, whether the link must have it); a lost link is deleted.
+_STATE_FILTERS: dict[str, tuple[str, bool]] = {
+    "follow": ("nofollow", False),
+    "nofollow": ("nofollow", True),
+    "deleted": ("deleted", True),
+    "not_deleted": ("deleted", False),
+    "redirect": ("redirect", True),
+    "not_redirect": ("redirect", False),
+    "rel_canonical": ("rel_canonical", True),
+    "not_rel_canonical": ("rel_canonical", False),
+    "via_redirect": ("via_redirect", True),
+    "not_via_redirect": ("via_redirect", False),
+    "via_rel_canonical": ("via_rel_canonical", True),
+    "not_via_rel_canonical": ("via_rel_canonical", False),
+    "lost_last_60_days": ("deleted", True),
+}
 _SHADOWED = {
     "page": 0,
-    "subdomain": LINK_SHADOWED_SUBDOMAIN,
-    "root_domain": LINK_SHADOWED_ROOT_DOMAIN,
+    "subdomain": LINK_FLAG_BITS["shadowed_subdomain"],
+    "root_domain": LINK_FLAG_BITS["shadowed_root_domain"],
 }
-# The bits a live link that points at the target itself (not via a hop) has clear.
-_LIVE_DIRECT_CLEAR = LINK_DELETED | LINK_VIA_REDIRECT | LINK_VIA_REL_CANONICAL
+# The states a live link that points at the target itself (not via a hop) does not have.
+_LIVE_DIRECT_CLEAR = flag_mask(("deleted", "via_redirect", "via_rel_canonical"))
+
+
+def _states_wanted(filters: Iterable[str]) -> dict[str, bool] | None:
+    """Each link state the filters ask about: whether it must be present; None when they ask
+    for a state and its opposite."""
+    wanted: dict[str, bool] = {}
+    for name in filters:
+        if name not in LINK_FILTERS:
+            raise ValueError(f"unknown link filter {name!r}: one of {', '.join(LINK_FILTERS)}")
+        if name in _STATE_FILTERS:
+            state, present = _STATE_FILTERS[name]
+            if wanted.setdefault(state, present) != present:
+                return None
+    return wanted
+
+
+def contradictory(filters: Iterable[str]) -> bool:
+    """Whether link filters ask for a link state and its opposite (no link can match)."""
+    return _states_wanted(filters) is None
 
 
 @dataclass(frozen=True)
 class LinkQuery:
-    """One page of a link list, in the index's own terms (flags are schema.LINK_* bits)."""
+    """One page of a link list, in the index's own terms: filters and sort by name."""
 
     scope: Scope
     target: str  # the target's key at that scope
     sort: str  # a key of schema.LINK_SORT_COLUMNS
-    external_only: bool = True
-    flags_set: int = 0  # bits a link must have
-    flags_clear: int = 0  # bits a link must not have
-    gained_since: date | None = None
-    lost_since: date | None = None
+    filters: frozenset[str] = frozenset()  # names of LINK_FILTERS; none: every link
     anchor_text: str | None = None  # normalized; "" = links without anchor text
     source_root: str | None = None
     source_scope: Scope = "page"  # subdomain / root_domain: only the best link per source
@@ -58,21 +94,16 @@ class LinkRow(NamedTuple):
     source_page: str
     link_page: str  # the page the link points at: the target itself, or the hop before it
     target_page: str
-    flags: int
-    first_day: int
-    last_day: int
-    lost_day: int | None
+    nofollow: bool
+    redirect: bool
+    rel_canonical: bool
+    via_redirect: bool  # reached through the linked page's redirect to the target
+    via_rel_canonical: bool  # reached through the linked page's rel=canonical to the target
+    date_first_seen: str  # YYYY-MM-DD
+    date_last_seen: str
+    date_disappeared: str  # "" while the link is live
     anchor_text: str
-    cursor: tuple  # (sort value, source id, linked page id or 0, target id)
-
-
-def day_number(day: date) -> int:
-    return (day - EPOCH).days
-
-
-def iso_day(number: int | None) -> str:
-    """A stored day number as YYYY-MM-DD; "" for none (a live link's date_disappeared)."""
-    return "" if number is None else (EPOCH + timedelta(days=number)).isoformat()
+    cursor: tuple  # opaque to the caller: where the next page starts
 
 
 def key_id(con: sqlite3.Connection, scope: Scope, key: str) -> int | None:
@@ -88,8 +119,12 @@ def page_names(con: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
     return dict(con.execute(sql, list(ids)).fetchall())
 
 
-def links(con: sqlite3.Connection, query: LinkQuery) -> list[LinkRow]:
-    """Links to a target in sort order, filtered, from the cursor on."""
+def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list[LinkRow]:
+    """Links to a target in sort order, filtered, from the cursor on; the *_last_60_days
+    filters count from ``recent_since``."""
+    wanted = _states_wanted(query.filters)
+    if wanted is None:
+        return []
     target = key_id(con, query.scope, query.target)
     source_root = (
         None if query.source_root is None else key_id(con, "root_domain", query.source_root)
@@ -102,15 +137,15 @@ def links(con: sqlite3.Connection, query: LinkQuery) -> list[LinkRow]:
     columns += f" {sort_column}"
     conditions = [f"{LINK_TARGET_COLUMNS[query.scope]} = ?"]
     params: list[object] = [target]
-    if query.external_only:
+    if "external" in query.filters:
         conditions.append("external = 1")
-    mask = query.flags_set | query.flags_clear | _SHADOWED[query.scope]
+    flags_set = flag_mask(state for state, present in wanted.items() if present)
     conditions.append("flags & ? = ?")
-    params += [mask, query.flags_set]
-    for column, since in (("first_day", query.gained_since), ("lost_day", query.lost_since)):
-        if since is not None:
+    params += [flag_mask(wanted) | _SHADOWED[query.scope], flags_set]
+    for column, name in (("first_day", "gained_last_60_days"), ("lost_day", "lost_last_60_days")):
+        if name in query.filters:
             conditions.append(f"{column} >= ?")
-            params.append(day_number(since))
+            params.append(day_number(recent_since))
     for column, value in (("anchor_text", query.anchor_text), ("source_root_id", source_root)):
         if value is not None:
             conditions.append(f"{column} = ?")
@@ -163,20 +198,19 @@ def links(con: sqlite3.Connection, query: LinkQuery) -> list[LinkRow]:
 
 def _named(con: sqlite3.Connection, rows: list[tuple]) -> list[LinkRow]:
     names = page_names(con, {i for row in rows for i in row[:3] if i})
-    return [
-        LinkRow(
-            names[source],
-            names[link or target],
-            names[target],
-            flags,
-            first,
-            last,
-            lost,
-            anchor,
-            (sort_value, source, link, target),
+    rows_out = []
+    for source, link, target, flags, first, last, lost, anchor, sort_value in rows:
+        states = link_states(flags)
+        rows_out.append(
+            LinkRow(
+                names[source], names[link or target], names[target],
+                states["nofollow"], states["redirect"], states["rel_canonical"],
+                states["via_redirect"], states["via_rel_canonical"],
+                iso_day(first), iso_day(last), iso_day(lost), anchor,
+                (sort_value, source, link, target),
+            )
         )  # fmt: skip
-        for source, link, target, flags, first, last, lost, anchor, sort_value in rows
-    ]
+    return rows_out
 
 
 def page_keys(con: sqlite3.Connection, page: str) -> tuple[str, str] | None:

@@ -173,17 +173,7 @@ LINK_ROW_COLUMNS: tuple[str, ...] = (
     "first_day", "last_day", "lost_day", "anchor_text",
 )  # fmt: skip
 
-# Bits of link_rows.flags.
-LINK_NOFOLLOW = 1
-LINK_REDIRECT = 2
-LINK_REL_CANONICAL = 4
-LINK_VIA_REDIRECT = 8
-LINK_VIA_REL_CANONICAL = 16
-LINK_DELETED = 32
-# A via row whose linked page is itself inside the target at that scope: the direct row
-# already lists the link there, so the via row is skipped at that scope.
-LINK_SHADOWED_SUBDOMAIN = 64
-LINK_SHADOWED_ROOT_DOMAIN = 128
+# The bits of flags and every other encoded column: index/encoding.py.
 
 # The column of the reached target and of the source at each scope, and the b-tree that
 # orders the target's rows.
@@ -330,7 +320,12 @@ def page_list_index_statements() -> list[str]:
 # PA and DA from earlier builds (builder/metric_history.py): one row per (page or root domain, day)
 # on which its score changed, target_id from link_keys_page / link_keys_root_domain.
 AUTHORITY_HISTORY_COLUMNS: tuple[str, ...] = ("target_id", "day", "value")
-AUTHORITY_HISTORY_TABLES = ("page_authority_history", "domain_authority_history")
+# Each table's targets: pages, or root domains, by their ids in that scope's key table.
+AUTHORITY_HISTORY_SCOPES = {
+    "page_authority_history": "page",
+    "domain_authority_history": "root_domain",
+}
+AUTHORITY_HISTORY_TABLES = tuple(AUTHORITY_HISTORY_SCOPES)
 
 
 def authority_history_create_statements() -> list[str]:

@@ -17,7 +17,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from linkindex.index import distributions, histories, link_queries, page_lists
+import pyarrow as pa
+
+from linkindex.index import distributions, encoding, histories, link_queries, page_lists
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import (
     LINKING_ROOT_SORT_KEYS,
@@ -32,7 +34,6 @@ from linkindex.index.schema import (
 from linkindex.index.writer import STORE_FILE
 from linkindex.urls import CanonicalURL, Scope
 
-EPOCH = date(1970, 1, 1)
 RECENT_DAYS = 60  # the window of the gained_last_60_days / lost_last_60_days filters
 
 
@@ -77,11 +78,11 @@ class LinkingRootRow(NamedTuple):
 
     @property
     def date_gained(self) -> str:
-        return _iso_day(self.gained_day)
+        return encoding.iso_day(self.gained_day)
 
     @property
     def date_lost(self) -> str:
-        return _iso_day(self.lost_day)
+        return encoding.iso_day(self.lost_day)
 
     @property
     def cursor(self) -> tuple[float, str]:
@@ -140,14 +141,6 @@ def _url_metrics_sql() -> str:
 _URL_METRICS_SQL = _url_metrics_sql()
 
 
-def _day_number(day: date) -> int:
-    return (day - EPOCH).days
-
-
-def _iso_day(number: int | None) -> str:
-    return "" if number is None else (EPOCH + timedelta(days=number)).isoformat()
-
-
 class Snapshot:
     """A read-only view of one immutable snapshot; safe to share between threads."""
 
@@ -160,7 +153,7 @@ class Snapshot:
         meta = dict(self._con().execute("SELECT key, value FROM meta").fetchall())
         self.meta = {k: json.loads(v) for k, v in meta.items()}
         self.index_id: str = self.meta["index_id"]
-        index_date = self.meta.get("index_date") or EPOCH.isoformat()
+        index_date = self.meta.get("index_date") or encoding.EPOCH.isoformat()
         self.index_date: date = date.fromisoformat(index_date)
 
     def _con(self) -> sqlite3.Connection:
@@ -292,10 +285,10 @@ class Snapshot:
             if since is None:
                 continue
             conditions.append(f"{column} <= ?")
-            params.append(-_day_number(max(since, query.begin_date or since)))
+            params.append(-encoding.day_number(max(since, query.begin_date or since)))
             if query.end_date is not None:
                 conditions.append(f"{column} >= ?")
-                params.append(-_day_number(query.end_date))
+                params.append(-encoding.day_number(query.end_date))
         if query.after is not None:
             conditions.append(f"({sort_column}, source) > (?, ?)")
             params.extend(query.after)
@@ -336,7 +329,7 @@ class Snapshot:
         return self._con().execute(sql).fetchone() is not None
 
     def links(self, query: link_queries.LinkQuery) -> list[link_queries.LinkRow]:
-        return link_queries.links(self._con(), query)
+        return link_queries.links(self._con(), query, self.recent_since)
 
     def page_metrics(self, page: str, subdomain: str = "", root_domain: str = "") -> dict:
         """url_metrics of a page known by its key (its other keys are looked up if not given)."""
@@ -380,11 +373,9 @@ class Snapshot:
         when = histories.Calendar(self.index_date, date.fromisoformat(first) if first else None)
         return histories.metric_histories(self._con(), target, when, request)
 
-    def authority_history_batches(
-        self, metric: str, batch_rows: int = 65536
-    ) -> Iterator[list[tuple[str, int, int]]]:
-        """(page or root domain, day, value) of every stored PA or DA change, for the next
-        build, in batches (a large index has millions; none before the tables existed)."""
+    def authority_history(self, metric: str, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
+        """HISTORY_ROW batches of every stored PA or DA change, for the next build (a large
+        index has millions; none before the tables existed)."""
         table = histories.authority_table(metric)
         keys = link_key_table(histories.AUTHORITY_TABLES[metric])
         exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
@@ -393,7 +384,16 @@ class Snapshot:
         sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
         cursor = self._con().execute(sql)
         while rows := cursor.fetchmany(batch_rows):
-            yield rows
+            names, days, values = zip(*rows, strict=True)
+            yield pa.record_batch(
+                [pa.array(names, pa.string()), encoding.date_array(days),
+                 pa.array(values, pa.int64())],
+                schema=HISTORY_ROW,
+            )  # fmt: skip
+
+
+# A PA or DA history row as the build reads it back: the page or root domain, the day, the score.
+HISTORY_ROW = pa.schema([("key", pa.string()), ("day", pa.date32()), ("value", pa.int64())])
 
 
 class CurrentSnapshot:

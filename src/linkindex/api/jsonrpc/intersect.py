@@ -66,7 +66,8 @@ def _matching_source_pages(
     for scope, key in targets:
         rows = snapshot.links(
             LinkQuery(scope=scope, target=key, sort="source_page_authority",  # type: ignore[arg-type]
-                      source_root=domain, limit=MATCHING_SOURCE_PAGES)
+                      filters=frozenset({"external"}), source_root=domain,
+                      limit=MATCHING_SOURCE_PAGES)
         )  # fmt: skip
         for row in rows:
             pages.setdefault(

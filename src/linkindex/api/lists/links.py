@@ -10,8 +10,7 @@ from typing import Any
 from linkindex.api.link_params import LinkFilters
 from linkindex.api.lists import ListParams, Page, take_page
 from linkindex.api.tokens import request_fingerprint
-from linkindex.index import schema
-from linkindex.index.link_queries import LinkQuery, LinkRow, iso_day
+from linkindex.index.link_queries import LinkQuery, LinkRow
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import Scope
 
@@ -38,17 +37,12 @@ def link_page(
     snapshot: Snapshot, params: LinkListParams, after: tuple | None, limit: int
 ) -> Page[LinkRow]:
     """One page of links to the target; link lists carry no served count (no result cap)."""
-    filters = params.filters
     rows = snapshot.links(
         LinkQuery(
             scope=params.scope,
             target=params.target,
             sort=params.sort,
-            external_only=filters.external_only,
-            flags_set=filters.flags_set,
-            flags_clear=filters.flags_clear,
-            gained_since=snapshot.recent_since if filters.gained_recently else None,
-            lost_since=snapshot.recent_since if filters.lost_recently else None,
+            filters=params.filters.query,
             anchor_text=params.anchor_text,
             source_root=params.source_root,
             source_scope=params.source_scope,
@@ -62,17 +56,16 @@ def link_page(
 
 def link_fields(row: LinkRow) -> dict[str, Any]:
     """A link's anchor text, dates and flags, named as both protocols name them."""
-    flags = row.flags
     return {
         "anchor_text": row.anchor_text,
-        "date_first_seen": iso_day(row.first_day),
-        "date_last_seen": iso_day(row.last_day),
-        "date_disappeared": iso_day(row.lost_day),
-        "nofollow": bool(flags & schema.LINK_NOFOLLOW),
-        "redirect": bool(flags & schema.LINK_REDIRECT),
-        "rel_canonical": bool(flags & schema.LINK_REL_CANONICAL),
-        "via_redirect": bool(flags & schema.LINK_VIA_REDIRECT),
-        "via_rel_canonical": bool(flags & schema.LINK_VIA_REL_CANONICAL),
+        "date_first_seen": row.date_first_seen,
+        "date_last_seen": row.date_last_seen,
+        "date_disappeared": row.date_disappeared,
+        "nofollow": row.nofollow,
+        "redirect": row.redirect,
+        "rel_canonical": row.rel_canonical,
+        "via_redirect": row.via_redirect,
+        "via_rel_canonical": row.via_rel_canonical,
     }
 
 
