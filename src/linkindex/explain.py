@@ -278,17 +278,17 @@ def _signals(snapshot: Snapshot, scores: dict[str, object]) -> list[dict[str, ob
     if not scores:
         return []
     names = snapshot.meta.get("spam_signals", [])
-    flags = int(scores.get("spam_flags") or 0)
+    hits = scores.get("spam_hits") or []
     measured = scores.get("spam_signals") or {}
-    assert isinstance(measured, dict)
+    assert isinstance(hits, list) and isinstance(measured, dict)
     return [
         {
             "signal": name,
-            "hit": bool(flags >> bit & 1),
+            "hit": name in hits,
             "value": measured.get(name),
             "rule": _RULES.get(name, ""),
         }
-        for bit, name in enumerate(names)
+        for name in names
     ]
 
 

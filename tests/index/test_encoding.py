@@ -128,14 +128,33 @@ def test_the_api_speaks_to_the_index_in_names_not_in_its_encoding():
             assert stored not in text, f"{path.name} uses the stored form {stored!r}"
 
 
-# What the build may ask of the encoding: to store a logical table, and to number the keys.
-_BUILD_USES = {"stored_sql", "key_table_statements", "key_table_sql"}
+# What the build may ask of the encoding: to store a logical table, to number the keys, and
+# the name of a logical column.
+_BUILD_USES = {"stored_sql", "key_table_statements", "key_table_sql", "spam_hit_column"}
 
 
 def test_the_build_hands_over_logical_rows_and_leaves_the_encoding_to_the_index():
+    imports = _imports(SRC / "builder")
     for path in (SRC / "builder").rglob("*.py"):
         text = path.read_text()
-        used = set(re.findall(r"\bencoding\.(\w+)\(", text))
+        used = set(re.findall(r"\bencoding\.(\w+)\(", text)) | {
+            name.rsplit(".", 1)[1]
+            for name in imports[str(path.relative_to(SRC))]
+            if name.startswith("linkindex.index.encoding.")
+        }
         assert used <= _BUILD_USES, f"{path.name} uses encoding details: {used - _BUILD_USES}"
-        for stored in ("neg_", "- DATE '1970-01-01'", "flags &", "LINK_FLAG", "link_keys"):
+        for stored in ("neg_", "- DATE '1970-01-01'", "flags &", "LINK_FLAG", "link_keys", "<<"):
             assert stored not in text, f"{path.name} makes the stored form {stored!r}"
+
+
+def test_spam_signal_hits_round_trip_through_the_stored_flags():
+    signals = ["a", "b", "c"]
+    hits = [dict(zip(signals, combo, strict=True)) for combo in itertools.product(
+        [False, True], repeat=len(signals))]  # fmt: skip
+    con = duckdb.connect()
+    columns = ", ".join(f"{encoding.spam_hit_column(s)} BOOLEAN" for s in signals)
+    con.execute(f"CREATE TABLE l ({columns})")
+    con.executemany("INSERT INTO l VALUES (?, ?, ?)", [tuple(h.values()) for h in hits])
+    stored = con.execute(f"SELECT {encoding.spam_flags_sql(signals)} FROM l").fetchall()
+    decoded = [encoding.spam_signals_hit(flags, signals) for (flags,) in stored]
+    assert decoded == [[s for s in signals if h[s]] for h in hits]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from linkindex.builder import page_lists
 from linkindex.index import encoding, schema
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
 # Pages a link touches but that were never crawled still get a row (zeros, http_code 0).
 PAGES = """
@@ -92,13 +93,15 @@ LEFT JOIN crawled_per_root_domain cr ON cr.root_domain = n.root_domain
 LEFT JOIN spam_scores sp ON sp.root_domain = n.root_domain
 """
 
-ROOT_DOMAIN_SCORES = """
+# Which Spam Score signals hit: none for a root domain without a Spam Score.
+_SPAM_HITS = ", ".join(
+    f"coalesce(sp.{c}, false) AS {c}" for c in map(encoding.spam_hit_column, SIGNAL_NAMES)
+)
+ROOT_DOMAIN_SCORES = f"""
 SELECT s.root_domain, s.domain_rank, s.authority_evidence, s.trust, s.followed_roots_out,
-       s.independent_linkers,
-       s.brand_authority, s.branded_linkers, coalesce(sp.spam_flags, 0) AS spam_flags,
-       coalesce(sp.spam_signals, '{}') AS spam_signals
+       s.independent_linkers, s.brand_authority, s.branded_linkers, {_SPAM_HITS},
+       coalesce(sp.spam_signals, '{{}}') AS spam_signals
 FROM root_scores s LEFT JOIN spam_scores sp USING (root_domain)
-ORDER BY s.root_domain
 """
 
 
@@ -125,7 +128,11 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
             schema.ROOT_DOMAIN_COLUMNS,
             "SELECT * FROM out_root_domains ORDER BY root_domain",
         ),
-        ("root_domain_scores", schema.ROOT_DOMAIN_SCORE_COLUMNS, ROOT_DOMAIN_SCORES),
+        (
+            "root_domain_scores",
+            schema.ROOT_DOMAIN_SCORE_COLUMNS,
+            encoding.stored_sql("root_domain_scores", ROOT_DOMAIN_SCORES),
+        ),
         (
             "authority_sources",
             schema.AUTHORITY_SOURCE_COLUMNS,

@@ -10,6 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from linkindex.builder.spam_measures import build_spam_measures
+from linkindex.index.encoding import spam_hit_column
 from linkindex.scoring.spam_model import SpamModel
 from linkindex.scoring.spam_signals import MIN_PAGES_FOR_SCORE, SIGNAL_NAMES, SIGNALS, flag
 
@@ -35,7 +36,7 @@ def evaluate(
 
 
 def build_spam_scores(con: duckdb.DuckDBPyConnection, model: SpamModel) -> None:
-    """Table spam_scores: each root domain with a 200 page, its scores, flags and measures.
+    """Table spam_scores: each root domain with a 200 page, its scores, hits and measures.
 
     spam_score, the public one, is null (served as -1) for a root domain with fewer than
     MIN_PAGES_FOR_SCORE pages that answered 200: too little is seen for a percentage.
@@ -44,20 +45,20 @@ def build_spam_scores(con: duckdb.DuckDBPyConnection, model: SpamModel) -> None:
     """
     build_spam_measures(con)
     domains, values, flags, scored = evaluate(con)
-    bits = (flags.astype(np.int64) << np.arange(len(SIGNAL_NAMES), dtype=np.int64)).sum(axis=1)
     scores = model.scores(flags)
     columns: dict[str, pa.Array] = {
         "root_domain": pa.array(domains, pa.string()),
         "spam_score": pa.array(scores, pa.int16(), mask=~scored),
         "trust_score": pa.array(scores, pa.int16()),
-        "spam_flags": pa.array(bits, pa.int64()),
     }
     for i, name in enumerate(SIGNAL_NAMES):
         columns[name] = pa.array(values[:, i], pa.float64(), from_pandas=True)  # NaN -> null
+        columns[spam_hit_column(name)] = pa.array(flags[:, i], pa.bool_())
     con.register("spam_scores_arrow", pa.table(columns))
     measures = ", ".join(f"{name} := round({name}, 4)" for name in SIGNAL_NAMES)
+    hits = ", ".join(spam_hit_column(name) for name in SIGNAL_NAMES)
     con.execute(
-        "CREATE TABLE spam_scores AS SELECT root_domain, spam_score, trust_score, spam_flags, "
+        f"CREATE TABLE spam_scores AS SELECT root_domain, spam_score, trust_score, {hits}, "
         f"to_json(struct_pack({measures}))::VARCHAR AS spam_signals FROM spam_scores_arrow"
     )
     con.unregister("spam_scores_arrow")

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import pyarrow as pa
 
 from linkindex.index import schema
+from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
 DIALECTS = ("duckdb", "spark")
 
@@ -96,6 +97,26 @@ def link_states(flags: int) -> dict[str, bool]:
     return {state: bool(flags & bit) for state, bit in LINK_FLAG_BITS.items()}
 
 
+# --- Spam Score flags: which of a root domain's signals hit, bit i for the i-th name of the
+# snapshot's meta "spam_signals" (the signals of the build that wrote it, SIGNAL_NAMES then).
+def spam_hit_column(signal: str) -> str:
+    """The logical boolean column saying a Spam Score signal hit."""
+    return f"hit_{signal}"
+
+
+def spam_flags_sql(signals: Sequence[str] = SIGNAL_NAMES) -> str:
+    """SQL of the flags integer from each signal's logical boolean over the row ``l``."""
+    return " + ".join(
+        f"(CASE WHEN l.{spam_hit_column(name)} THEN {1 << bit} ELSE 0 END)"
+        for bit, name in enumerate(signals)
+    )
+
+
+def spam_signals_hit(flags: int, signals: Sequence[str]) -> list[str]:
+    """The stored flags integer as the names of the signals that hit, in ``signals`` order."""
+    return [name for bit, name in enumerate(signals) if flags >> bit & 1]
+
+
 # --- Key ids: pages, subdomains and root domains are numbered in name order in the link tables
 # (a link row is a third of its size with text keys, and ordering by id is ordering by name).
 _NODE_COLUMNS = {"page": "page", "subdomain": "subdomain", "root_domain": "root_domain"}
@@ -141,6 +162,11 @@ def _layouts(dialect: str) -> dict[str, _Stored]:
         return negated_sql(f"l.{column}")
 
     layouts = {
+        "root_domain_scores": _Stored(
+            schema.ROOT_DOMAIN_SCORE_COLUMNS,
+            {"spam_flags": spam_flags_sql()},
+            order="root_domain",
+        ),
         # The serving table holds the capture date as url_metrics shows it.
         "pages": _Stored(
             schema.PAGE_COLUMNS,

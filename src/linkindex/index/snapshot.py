@@ -200,7 +200,11 @@ class Snapshot:
             return None
         scores = dict(zip(ROOT_DOMAIN_SCORE_COLUMNS, row, strict=True))
         scores["spam_signals"] = json.loads(str(scores["spam_signals"]))
+        scores["spam_hits"] = self._spam_hits(int(scores.pop("spam_flags") or 0))
         return scores
+
+    def _spam_hits(self, flags: int) -> list[str]:
+        return encoding.spam_signals_hit(flags, self.meta.get("spam_signals", []))
 
     def brand_evidence(self, root_domain: str) -> BrandEvidence | None:
         """A root domain's Brand Authority inputs and stored score; None if not in the index."""
@@ -240,17 +244,14 @@ class Snapshot:
             .fetchall()
         )
 
-    def spam_flag_rows(self) -> list[tuple[str, int]]:
-        """(root domain, Spam Score flag bits) of every root domain that has a Spam Score."""
-        return (
-            self._con()
-            .execute(
-                "SELECT s.root_domain, s.spam_flags FROM root_domain_scores s"
-                " JOIN root_domains r USING (root_domain) WHERE r.spam_score >= 0"
-                " ORDER BY s.root_domain"
-            )
-            .fetchall()
+    def spam_hit_rows(self) -> list[tuple[str, list[str]]]:
+        """(root domain, the Spam Score signals it hit) of every root domain with a Spam Score."""
+        rows = self._con().execute(
+            "SELECT s.root_domain, s.spam_flags FROM root_domain_scores s"
+            " JOIN root_domains r USING (root_domain) WHERE r.spam_score >= 0"
+            " ORDER BY s.root_domain"
         )
+        return [(root_domain, self._spam_hits(flags)) for root_domain, flags in rows]
 
     def authority_sources(self, scope: str, target: str) -> list[tuple[str, float]]:
         """The strongest linking root domains of a page or root domain, with their rank share."""

@@ -35,12 +35,12 @@ class Labelled:
 def labelled_flags(web: BuiltWeb) -> Labelled:
     """One row of flags per scored organic or spam root domain (clients are left out)."""
     rows = [
-        (domain, bits)
-        for domain, bits in web.snapshot.spam_flag_rows()
+        (domain, set(hits))
+        for domain, hits in web.snapshot.spam_hit_rows()
         if domain in web.domains and web.domains[domain].kind in (ORGANIC, SPAM)
     ]
-    bits = np.array([b for _, b in rows], dtype=np.int64).reshape(-1)
-    flags = ((bits[:, None] >> np.arange(len(SIGNAL_NAMES))) & 1).astype(bool)
+    flags = np.array([[n in hits for n in SIGNAL_NAMES] for _, hits in rows], dtype=bool)
+    flags = flags.reshape(len(rows), len(SIGNAL_NAMES))
     spam = np.array([web.domains[d].kind == SPAM for d, _ in rows], dtype=bool)
     return Labelled([d for d, _ in rows], flags, spam)
 

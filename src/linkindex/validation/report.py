@@ -220,15 +220,14 @@ def _invariance_section(work: Path, found: Findings) -> None:
 
 
 def _sample_section(real: BuiltWeb, found: Findings) -> None:
-    flags = dict(real.snapshot.spam_flag_rows())
+    hit_by_domain = dict(real.snapshot.spam_hit_rows())
     rows = real.snapshot.root_domain_score_rows()
     scored = [(r[0], r[2]) for r in rows if r[2] >= 0]
     found.figures["sample_max_spam"] = float(max(s for _, s in scored))
     found.figures["sample_unscored"] = float(sum(1 for r in rows if r[2] < 0))
 
     def hits(domain: str) -> str:
-        names = [n for bit, n in enumerate(SIGNAL_NAMES) if flags.get(domain, 0) >> bit & 1]
-        return ", ".join(names) or "none"
+        return ", ".join(hit_by_domain.get(domain, [])) or "none"
 
     found.add(
         f"- **Spam Score on the bundled real sample** ({len(rows)} root domains): the "
