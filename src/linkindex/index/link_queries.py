@@ -103,7 +103,7 @@ class LinkRow(NamedTuple):
     date_last_seen: str
     date_disappeared: str  # "" while the link is live
     anchor_text: str
-    cursor: tuple  # opaque to the caller: where the next page starts
+    cursor: tuple  # opaque outside index/: (stored sort value, source, link or 0, target) ids
 
 
 def key_id(con: sqlite3.Connection, scope: Scope, key: str) -> int | None:
