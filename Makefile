@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test,bench,validate]'
+	$(VENV)/bin/pip install --quiet -e '.[test,bench,validate,spark]'
 	touch $(STAMP)
 
 # `make demo PORT=8001` serves on another port.
