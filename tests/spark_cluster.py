@@ -98,12 +98,12 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def _wait_for_workers(cluster: Cluster, daemons: list[subprocess.Popen]) -> None:
+def _wait_for_workers(cluster: Cluster, daemons: list[subprocess.Popen], workers: int) -> None:
     deadline = time.monotonic() + START_TIMEOUT
     master_log = cluster.logs / "master.log"
     while time.monotonic() < deadline:
         registered = len(REGISTERED.findall(master_log.read_text(errors="replace")))
-        if registered >= WORKERS:
+        if registered >= workers:
             return
         if any(d.poll() is not None for d in daemons):
             break
@@ -112,8 +112,8 @@ def _wait_for_workers(cluster: Cluster, daemons: list[subprocess.Popen]) -> None
 
 
 @contextmanager
-def standalone_cluster(workdir: Path) -> Iterator[Cluster]:
-    """A master and WORKERS workers (1 core, WORKER_MEMORY each) on 127.0.0.1."""
+def standalone_cluster(workdir: Path, workers: int = WORKERS) -> Iterator[Cluster]:
+    """A master and ``workers`` workers (1 core, WORKER_MEMORY each) on 127.0.0.1."""
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = _daemon_env(workdir)
@@ -128,14 +128,14 @@ def standalone_cluster(workdir: Path) -> Iterator[Cluster]:
             )
         )  # fmt: skip
         daemons = [master]
-        for n in range(WORKERS):
+        for n in range(workers):
             worker = [
                 "org.apache.spark.deploy.worker.Worker", cluster.master_url, "--host", LOOPBACK,
                 "--cores", "1", "--memory", WORKER_MEMORY, "--webui-port", str(free_port()),
                 "--work-dir", str(workdir / "work" / f"worker-{n}"),
             ]  # fmt: skip
             daemons.append(stack.enter_context(_daemon(worker, logs / f"worker-{n}.log", env)))
-        _wait_for_workers(cluster, daemons)
+        _wait_for_workers(cluster, daemons, workers)
         yield cluster
 
 
