@@ -12,13 +12,16 @@ import socket
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from linkindex.api.server_limits import ServerLimits
 from linkindex.home import HOME_ENV, Home
+
+if TYPE_CHECKING:
+    from linkindex.ingest.summary import IngestSummary
 
 app = typer.Typer(
     help="A self-hosted backlink index built from WARC/WAT crawl files, speaking the Moz APIs.",
@@ -41,6 +44,7 @@ HomeOption = Annotated[
 
 # `linkindex ingest`'s exit status when some inputs were missing, empty or damaged.
 PARTIAL_INGEST = 3
+DEFAULT_LIMITS = ServerLimits()
 SPARK_ONLY = "--master and --conf are Spark settings: add --engine spark"
 WORKERS_NOT_SPARK = (
     "--workers is the embedded engine's: with --engine spark, parallelism is the cluster's "
@@ -59,7 +63,6 @@ class IngestEngine(StrEnum):
 
 # A Hadoop-style URI as Typer hands it over: Path("s3a://b/k") is "s3a:/b/k".
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")
-DEFAULT_LIMITS = ServerLimits()
 
 
 def _home(home: str | None) -> Home:
@@ -129,11 +132,14 @@ def ingest(
     if engine is not IngestEngine.spark and (master is not None or conf):
         console.print(f"[red]{SPARK_ONLY}[/red]")
         raise typer.Exit(2)
+    if engine is IngestEngine.spark and workers != 1:
+        console.print(f"[red]{WORKERS_NOT_SPARK}[/red]")
+        raise typer.Exit(2)
     if not any(p.exists() for p in paths):
         console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
         raise typer.Exit(2)
     if engine is IngestEngine.spark:
-        summary = _spark_ingest(paths, _home(home), crawl, workers, master, conf or [])
+        summary = _spark_ingest(paths, _home(home), crawl, master, conf or [])
     else:
         summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
     print_summary(summary, console)
@@ -142,15 +148,11 @@ def ingest(
 
 
 def _spark_ingest(
-    paths: list[Path], home: Home, crawl: str | None, workers: int, master: str | None,
-    conf: list[str],
-) -> Any:  # fmt: skip
+    paths: list[Path], home: Home, crawl: str | None, master: str | None, conf: list[str]
+) -> IngestSummary:
     from linkindex.ingest.spark_runner import run_spark_ingest
     from linkindex.spark_session import DEFAULT_MASTER, parse_conf, spark_session
 
-    if workers != 1:
-        console.print(f"[red]{WORKERS_NOT_SPARK}[/red]")
-        raise typer.Exit(2)
     try:
         session = spark_session(master or DEFAULT_MASTER, parse_conf(conf))
     except (RuntimeError, ValueError) as exc:
