@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 import record_digest_reference as reference
 from pyspark.sql import functions as F
 from spark_fixtures import parts
@@ -60,14 +61,19 @@ def _duckdb_sum(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[int, int]:
     return rows, int(total)
 
 
-def _awkward_links(source: Path, out: Path) -> Path:
-    """A links part of real rows with awkward text in its string and flag columns."""
+def _awkward_links(source: Path, out: Path, time_type: pa.DataType) -> Path:
+    """A links part of real rows with awkward text in its string and flag columns, and its
+    capture times stored as ``time_type``."""
     rows = pq.read_table(source).slice(0, 40).to_pylist()
     for i, row in enumerate(rows):
         row["anchor_text"] = AWKWARD[i % len(AWKWARD)]
         row["target_page"] = AWKWARD[(i * 2) % len(AWKWARD)] or row["target_page"]
         row["nofollow"] = [None, True, False][i % 3]
-    pq.write_table(pa.Table.from_pylist(rows, LINK_SCHEMA), out)
+        if time_type.tz is None:  # a writer that stored UTC wall-clock times without a zone
+            row["fetch_time"] = row["fetch_time"].replace(tzinfo=None)
+    fetch_time = LINK_SCHEMA.get_field_index("fetch_time")
+    schema = LINK_SCHEMA.set(fetch_time, pa.field("fetch_time", time_type))
+    pq.write_table(pa.Table.from_pylist(rows, schema), out)
     return out
 
 
@@ -88,13 +94,24 @@ def test_spark_sql_digest_sums_equal_the_reference_and_duckdb(two_engine_ingest,
     assert records > 5_000
 
 
+# As ingest writes them, at microseconds, and without a zone (Spark reads that as TIMESTAMP_NTZ).
+TIME_TYPES = [pa.timestamp("ms", "UTC"), pa.timestamp("us", "UTC"), pa.timestamp("us")]
+
+
+@pytest.mark.parametrize("time_type", TIME_TYPES, ids=str)
 def test_spark_sql_digest_of_each_awkward_record_equals_the_reference(
-    two_engine_ingest, spark, tmp_path
+    two_engine_ingest, spark, tmp_path, time_type
 ):
     source = next(p for n, p in sorted(parts(two_engine_ingest.spark).items()) if "links-" in n)
-    path = _awkward_links(source, tmp_path / "links-awkward.parquet")
-    each = spark.read.parquet(str(path)).selectExpr(f"{digest_sql(LINK_SCHEMA, 'spark')} AS d")
-    assert sorted(int(r.d) for r in each.collect()) == sorted(
-        reference.digest(r) for r in reference.records(path, LINK_SCHEMA)
-    )
-    assert _spark_sum(spark, path) == reference.part_sum(path, LINK_SCHEMA)
+    path = _awkward_links(source, tmp_path / "links-awkward.parquet", time_type)
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    # The digest must not depend on the session's zone: run it away from UTC.
+    spark.conf.set("spark.sql.session.timeZone", "America/New_York")
+    try:
+        each = spark.read.parquet(str(path)).selectExpr(f"{digest_sql(LINK_SCHEMA, 'spark')} AS d")
+        digests = sorted(int(r.d) for r in each.collect())
+        total = _spark_sum(spark, path)
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", zone)
+    assert digests == sorted(reference.digest(r) for r in reference.records(path, LINK_SCHEMA))
+    assert total == reference.part_sum(path, LINK_SCHEMA)
