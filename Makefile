@@ -3,12 +3,12 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-build bench-incremental bench-rank bench-serve soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-spark-ingest bench-build bench-incremental bench-rank bench-serve soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test,bench,validate]'
+	$(VENV)/bin/pip install --quiet -e '.[test,bench,validate,spark]'
 	touch $(STAMP)
 
 # `make demo PORT=8001` serves on another port.
@@ -39,6 +39,11 @@ fit-spam: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_ingest.py
+
+# Spark local[1] and local[2] beside the embedded runner on the bundled sample, then a standalone
+# cluster of two one-core workers on 127.0.0.1 (needs Java 17+).
+bench-spark-ingest: $(STAMP)
+	$(VENV)/bin/python bench/bench_spark_ingest.py --repeat 5 --cluster 2
 
 bench-build: $(STAMP)
 	$(VENV)/bin/python bench/bench_build.py

@@ -16,6 +16,10 @@ from live_server import Server, start_server, stop_server  # noqa: E402
 
 from linkindex.home import Home  # noqa: E402
 
+# The Spark fixtures: one local SparkSession and one two-engine ingest per test session, and a
+# standalone cluster on loopback.
+pytest_plugins = ["spark_fixtures", "spark_cluster"]
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Home:

@@ -58,6 +58,22 @@ def test_ingest_of_a_missing_path_fails(home):
     assert "No such file" in ingest.stderr
 
 
+def test_ingest_options_that_do_not_fit_together_exit_2_before_any_work(home):
+    sample = str(sample_folder() / "redirects.warc.gz")
+    cases = [
+        (["--master", "local[1]"], "add --engine spark"),
+        (["--conf", "spark.executor.memory=1g"], "add --engine spark"),
+        (["--engine", "spark", "--workers", "2"], "--workers is the embedded engine's"),
+        (["--engine", "spark", "--conf", "no-equals-sign"], "--conf takes key=value"),
+    ]
+    for options, message in cases:
+        run = linkindex("ingest", sample, *options, home=home)
+        assert run.returncode == 2 and message in " ".join(run.stderr.split()), options
+    remote = linkindex("ingest", "s3a://bucket/crawl/file.warc.gz", "--engine", "spark", home=home)
+    assert remote.returncode == 2 and "reads local paths" in remote.stderr
+    assert not home.crawls.exists() or not any(home.crawls.iterdir())
+
+
 def test_a_missing_path_among_good_ones_is_reported_and_the_rest_read_exit_3(home):
     sample = sample_folder() / "docs-sphinx.warc.gz"
     ingest = linkindex("ingest", str(sample), "/no/such/file.warc.gz", "--crawl", "s", home=home)

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sys
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from linkindex.api.server_limits import ServerLimits
 from linkindex.home import HOME_ENV, Home
+
+if TYPE_CHECKING:
+    from linkindex.ingest.summary import IngestSummary
 
 app = typer.Typer(
     help="A self-hosted backlink index built from WARC/WAT crawl files, speaking the Moz APIs.",
@@ -40,6 +45,24 @@ HomeOption = Annotated[
 # `linkindex ingest`'s exit status when some inputs were missing, empty or damaged.
 PARTIAL_INGEST = 3
 DEFAULT_LIMITS = ServerLimits()
+SPARK_ONLY = "--master and --conf are Spark settings: add --engine spark"
+WORKERS_NOT_SPARK = (
+    "--workers is the embedded engine's: with --engine spark, parallelism is the cluster's "
+    "cores (--master local[N], or the executors' spark.executor.cores)"
+)
+NOT_LOCAL = (
+    "{path}: ingest reads local paths, or a shared folder mounted at the same path on every "
+    "Spark worker; copy s3a://, hdfs:// or gs:// inputs there first (docs/ingest.md)"
+)
+
+
+class IngestEngine(StrEnum):
+    embedded = "embedded"
+    spark = "spark"
+
+
+# A Hadoop-style URI as Typer hands it over: Path("s3a://b/k") is "s3a:/b/k".
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")
 
 
 def _home(home: str | None) -> Home:
@@ -76,25 +99,69 @@ def ingest(
         typer.Argument(help="WARC/WAT files or folders of them; one command makes one crawl."),
     ],
     crawl: Annotated[str | None, typer.Option(help="Crawl name (default: from the files).")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Parallel worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Parallel worker processes (embedded engine).")
+    ] = 1,
+    engine: Annotated[
+        IngestEngine,
+        typer.Option(help="embedded: this machine's processes; spark: one Spark task per file."),
+    ] = IngestEngine.embedded,
+    master: Annotated[
+        str | None,
+        typer.Option(help="Spark master URL for --engine spark (default: local[*])."),
+    ] = None,
+    conf: Annotated[
+        list[str] | None,
+        typer.Option(help="A Spark setting k=v for --engine spark; repeat for more."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Extract links and pages from crawl files into columnar records.
 
     Exits 0 when every file was read whole, 3 when some were missing, empty or damaged (a cut
     file, or records failing their WARC-Block-Digest: the rest is kept), 2 when no path could
-    be read at all.
+    be read at all or the options do not fit together.
     """
     from linkindex.ingest import print_summary, run_ingest
     from linkindex.ingest.reasons import BAD_DIGEST
 
+    remote = [str(p) for p in paths if _URI.match(str(p))]
+    if remote:
+        console.print(f"[red]{NOT_LOCAL.format(path=remote[0])}[/red]")
+        raise typer.Exit(2)
+    if engine is not IngestEngine.spark and (master is not None or conf):
+        console.print(f"[red]{SPARK_ONLY}[/red]")
+        raise typer.Exit(2)
+    if engine is IngestEngine.spark and workers != 1:
+        console.print(f"[red]{WORKERS_NOT_SPARK}[/red]")
+        raise typer.Exit(2)
     if not any(p.exists() for p in paths):
         console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
         raise typer.Exit(2)
-    summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
+    if engine is IngestEngine.spark:
+        summary = _spark_ingest(paths, _home(home), crawl, master, conf or [])
+    else:
+        summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
     print_summary(summary, console)
     if summary.failed_files or summary.skipped.get(BAD_DIGEST):
         raise typer.Exit(PARTIAL_INGEST)
+
+
+def _spark_ingest(
+    paths: list[Path], home: Home, crawl: str | None, master: str | None, conf: list[str]
+) -> IngestSummary:
+    from linkindex.ingest.spark_runner import run_spark_ingest
+    from linkindex.spark_session import DEFAULT_MASTER, parse_conf, spark_session
+
+    try:
+        session = spark_session(master or DEFAULT_MASTER, parse_conf(conf))
+    except (RuntimeError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    try:
+        return run_spark_ingest(paths, home, session, crawl=crawl)
+    finally:
+        session.stop()
 
 
 @app.command()

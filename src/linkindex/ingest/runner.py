@@ -1,6 +1,7 @@
 """The embedded runner: input discovery, crawl naming, one task per file, workers, progress.
 
-Owns the files-to-parts loop around ``extract``; a Spark runner would replace only this module.
+Owns the files-to-parts step around ``extract`` (``ingest_file``) and the crawl's bookkeeping
+(``CrawlRun``), which the Spark runner (``spark_runner.py``) shares; only the mapping differs.
 """
 
 from __future__ import annotations
@@ -261,6 +262,52 @@ class _Progress:
             self.bar.stop()
 
 
+@dataclass
+class CrawlRun:
+    """One ingest into one crawl: its input files, its manifest, and the summary being filled.
+
+    A runner maps ``ingest_file`` over ``files`` (skipping ``known`` inputs) however it likes,
+    hands each result to ``record`` and ends with ``finish``.
+    """
+
+    files: list[Path]
+    crawl: str
+    crawl_dir: Path
+    manifest: Manifest
+    known: frozenset[str]
+    summary: IngestSummary
+    started: float
+    done_in_run: set[str] = field(default_factory=set)
+
+    def record(self, result: FileResult) -> None:
+        """Count one file's result and write its manifest entry (the manifest is saved)."""
+        _record(self.summary, self.manifest, result, self.crawl_dir, self.done_in_run)
+
+    def finish(self) -> IngestSummary:
+        self.summary.seconds = time.perf_counter() - self.started
+        return self.summary
+
+
+def open_crawl_run(paths: list[Path], home: Home, crawl: str | None = None) -> CrawlRun:
+    """Find the inputs, name the crawl, clear a killed run's temporaries and read the manifest.
+
+    Raises ValueError for an unusable crawl name.
+    """
+    started = time.perf_counter()
+    paths = [Path(p) for p in paths]
+    files, missing = discover(paths)
+    name = check_crawl_name(crawl if crawl else derive_crawl_name(paths, files))
+    crawl_dir = home.crawls / name
+    if files:
+        crawl_dir.mkdir(parents=True, exist_ok=True)
+        remove_temporaries(crawl_dir)
+    manifest = Manifest(crawl_dir)
+    # An input ingested by an older version (see parts.RECORDS_VERSION) is read again: its
+    # parts are replaced (same names) and its manifest entry is rewritten.
+    summary = IngestSummary(crawl=name, failed_files=list(missing))
+    return CrawlRun(files, name, crawl_dir, manifest, manifest.current(), summary, started)
+
+
 def _record(
     summary: IngestSummary,
     manifest: Manifest,
@@ -324,41 +371,19 @@ def run_ingest(
     With ``workers`` > 1 the workers are spawned, so a script calling this must do it under
     ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
     """
-    started = time.perf_counter()
-    paths = [Path(p) for p in paths]
-    files, missing = discover(paths)
-    name = check_crawl_name(crawl if crawl else derive_crawl_name(paths, files))
-    summary = IngestSummary(crawl=name, failed_files=list(missing))
-    crawl_dir = home.crawls / name
-    if files:
-        crawl_dir.mkdir(parents=True, exist_ok=True)
-        remove_temporaries(crawl_dir)
-    manifest = Manifest(crawl_dir)
-    # An input ingested by an older version (see parts.RECORDS_VERSION) is read again: its
-    # parts are replaced (same names) and its manifest entry is rewritten.
-    known = manifest.current()
-    done_in_run: set[str] = set()
-    bar = _Progress(progress, name, len(files), sum(_size(p) for p in files))
+    run = open_crawl_run(paths, home, crawl)
+    files = run.files
+    bar = _Progress(progress, run.crawl, len(files), sum(_size(p) for p in files))
     try:
         if workers <= 1 or len(files) <= 1:
             for path in files:
-                result = ingest_file(path, name, crawl_dir, known, bar.advance)
-                _record(summary, manifest, result, crawl_dir, done_in_run)
+                run.record(ingest_file(path, run.crawl, run.crawl_dir, run.known, bar.advance))
                 bar.file_done()
         else:
-            _run_pool(
-                files,
-                name,
-                crawl_dir,
-                known,
-                workers,
-                bar,
-                lambda r: _record(summary, manifest, r, crawl_dir, done_in_run),
-            )
+            _run_pool(files, run.crawl, run.crawl_dir, run.known, workers, bar, run.record)
     finally:
         bar.stop()
-    summary.seconds = time.perf_counter() - started
-    return summary
+    return run.finish()
 
 
 def _run_pool(
