@@ -116,7 +116,7 @@ ASOF LEFT JOIN captures nxt ON nxt.page = s.source_page AND nxt.fetch_time > s.l
 # The link records of each page's newest capture, as the spam signals read them.
 _LATEST_COLUMNS = (
     "source_page, source_root_domain, target_page, target_root_domain, anchor_text, in_nav,"
-    " redirect, rel_canonical, nofollow, ugc, sponsored, fetch_time"
+    " in_comments, redirect, rel_canonical, nofollow, ugc, sponsored, fetch_time"
 )
 LATEST_LINKS = """
 CREATE TABLE latest_links AS
