@@ -49,7 +49,7 @@ SELECT s.node AS source, t.node AS target, count(DISTINCT l.source_page) AS page
 FROM links l
 JOIN root_nodes s ON s.root_domain = l.source_root_domain
 JOIN root_nodes t ON t.root_domain = l.target_root_domain
-WHERE l.live AND {vouched('l')} AND l.source_root_domain <> l.target_root_domain
+WHERE l.live AND {vouched("l")} AND l.source_root_domain <> l.target_root_domain
 GROUP BY s.node, t.node
 """
 
@@ -91,7 +91,7 @@ FROM links l
 JOIN page_nodes s ON s.page = l.source_page
 JOIN page_nodes t ON t.page = l.target_page
 JOIN root_nodes r ON r.root_domain = l.source_root_domain
-WHERE l.live AND {vouched('l')}
+WHERE l.live AND {vouched("l")}
 """
 
 # Each page's root domain node, in page node order.
