@@ -60,6 +60,7 @@ class Crawl:
         redirect: bool = False,
         rel_canonical: bool = False,
         in_nav: bool = False,
+        in_comments: bool = False,
         day: str | None = None,
     ) -> None:
         s, t = canonicalize(source), canonicalize(target)
@@ -71,6 +72,7 @@ class Crawl:
                 "target_root_domain": t.root_domain, "anchor_text": anchor,
                 "nofollow": nofollow, "ugc": ugc, "sponsored": sponsored, "redirect": redirect,
                 "rel_canonical": rel_canonical, "in_nav": in_nav,
+                "in_comments": in_comments,
                 "fetch_time": _time(day or self.day),
             }
         )  # fmt: skip

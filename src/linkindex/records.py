@@ -46,6 +46,9 @@ LINK_SCHEMA = pa.schema(
         # Inside <nav>, <header>, <footer>, <menu> or role=navigation; false for redirects,
         # canonicals and WAT links (WAT keeps no ancestry).
         ("in_nav", pa.bool_()),
+        # Inside a section of visitors' comments or answers (an element whose id or class
+        # names them: ingest/htmllinks.py); false where in_nav is for want of ancestry.
+        ("in_comments", pa.bool_()),
         ("fetch_time", pa.timestamp("s", tz="UTC")),  # capture time of the source page
     ]
 )

@@ -42,7 +42,7 @@ def _link(i: int) -> dict:
         "target_subdomain": f"t{i % 5}.com", "target_root_domain": None if i % 7 else "t.com",
         "anchor_text": AWKWARD[(i * 3) % len(AWKWARD)], "nofollow": flags[i % 3],
         "ugc": flags[(i + 1) % 3], "sponsored": i % 2 == 0, "redirect": False,
-        "rel_canonical": flags[(i + 2) % 3], "in_nav": True,
+        "rel_canonical": flags[(i + 2) % 3], "in_nav": True, "in_comments": flags[i % 3],
         "fetch_time": TIMES[i % len(TIMES)],
     }  # fmt: skip
 

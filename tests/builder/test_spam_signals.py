@@ -101,6 +101,13 @@ def snapshot(tmp_path_factory) -> Snapshot:
     site(crawl, "nofollowed.com")
     linkers(crawl, "https://nofollowed.com/", 10, anchor="nofollowed", prefix="nf", nofollow=True)
     site(crawl, "unbranded.com")
+    site(crawl, "commentlinked.com")  # linked only from comment sections, which it wrote in
+    linkers(crawl, "https://commentlinked.com/", 3, anchor="commentlinked", prefix="cm",
+            in_comments=True)  # fmt: skip
+    linkers(crawl, "https://commentlinked.com/", 1, anchor="commentlinked", prefix="co")
+    site(crawl, "ugclinked.com")  # the same, its linkers marking the links ugc instead
+    linkers(crawl, "https://ugclinked.com/", 3, anchor="ugclinked", prefix="ug", ugc=True)
+    linkers(crawl, "https://ugclinked.com/", 1, anchor="ugclinked", prefix="uo")
     linkers(crawl, "https://unbranded.com/", 5, anchor="click here", prefix="ub")
     # A control for the inbound rules: 10 linking root domains, some nofollow, branded.
     site(crawl, "wellknown.com")
@@ -144,6 +151,8 @@ def test_a_clean_site_hits_no_signal(snapshot):
         ("reachedpusher.com", "links_to_pushed_sites", 0.25, {"money_anchors"}),
         ("lonepusher.com", "unreached_pusher", 1, {"money_anchors", "links_to_pushed_sites"}),
         ("client.net", "keyword_linked", 1, set()),
+        ("commentlinked.com", "comment_linked", 0.75, set()),
+        ("ugclinked.com", "comment_linked", 0.75, {"skewed_follow_ratio"}),
         ("tiertwo.com", "links_into_a_network", 1, set()),
     ],
 )
@@ -250,8 +259,12 @@ def keyword_web(tmp_path_factory) -> Snapshot:
     phrase_linkers(crawl, "https://generic.net/", "Read more", "ge")
     for i in (1, 2, 3):  # one phrase for three sites: a description, not a chosen keyword
         phrase_linkers(crawl, f"https://many{i}.net/", "garden tools", f"m{i}x")
-    # The same money links on two sites: one places them, the other's comments carry them.
-    for domain, rel in (("placed.com", {}), ("commented.com", {"ugc": True, "nofollow": True})):
+    # The same money links on three sites: one places them, the others' comments carry them.
+    for domain, rel in (
+        ("placed.com", {}),
+        ("commented.com", {"ugc": True, "nofollow": True}),
+        ("followedcomments.com", {"in_comments": True}),
+    ):
         for url in site(crawl, domain):
             crawl.link(url, "https://client.net/", anchor="cheap insurance quotes", **rel)
     return _built(tmp_path_factory.mktemp("keywords") / "home", crawl)
@@ -282,3 +295,8 @@ def test_a_phrase_that_is_not_chosen_for_the_site_does_not_push_it(keyword_web, 
 def test_links_a_site_marks_ugc_or_nofollow_are_not_its_own_pushing(keyword_web):
     assert "money_anchors" in signals(keyword_web, "placed.com")[0]
     assert "money_anchors" not in signals(keyword_web, "commented.com")[0]
+
+
+def test_followed_links_in_a_sites_comments_are_not_its_own_pushing(keyword_web):
+    # A blog whose comment section lets followed links through is not the one who placed them.
+    assert "money_anchors" not in signals(keyword_web, "followedcomments.com")[0]

@@ -1,4 +1,4 @@
-"""The page features the Spam Score reads: text_chars, contact_links and in_nav, one rule a test.
+"""The page features the Spam Score reads: text_chars, contact_links, in_nav and in_comments.
 
 Each page goes through a real WARC file (warcio), the reader and extract().
 """
@@ -204,3 +204,66 @@ def test_parse_document_gives_the_same_features_without_a_warc():
     )
     assert [(x.href, x.in_nav) for x in doc.links] == [("/n", True)]
     assert doc.text_chars == len("nx")
+
+
+# in_comments
+
+
+def comment_flags(extraction) -> list[tuple[str, bool]]:
+    return [(x.target_url.rsplit("/", 1)[1], x.in_comments) for x in extraction.links]
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        '<section id="comments"><ol><li>{}</li></ol></section>',  # the usual blog theme
+        '<ol class="comment-list">{}</ol>',  # WordPress
+        '<div class="commentlist"><div>{}</div></div>',  # older WordPress themes
+        '<article class="comment even thread-even">{}</article>',
+        '<div id="answer-123" class="answer js-answer">{}</div>',  # Stack Exchange
+        '<div class="post answer">{}</div>',
+    ],
+)
+def test_a_link_inside_a_comment_or_answer_section_is_in_comments(extract_one, container):
+    out = extract_one(body=page(container.format('<a href="http://spam.example/c">c</a>')))
+    assert comment_flags(out) == [("c", True)]
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        '<div class="commentary">{}</div>',  # a word that only starts like one
+        '<div class="Comments">{}</div>',  # names are matched in lower case, as CSS does
+        '<div class="answered-questions">{}</div>',
+        '<div id="main" class="post">{}</div>',
+        "<p>{}</p>",
+    ],
+)
+def test_other_sections_are_not_comments(extract_one, container):
+    out = extract_one(body=page(container.format('<a href="http://a.example/x">x</a>')))
+    assert comment_flags(out) == [("x", False)]
+
+
+def test_a_link_in_a_comments_navigation_is_in_nav_and_in_comments(extract_one):
+    body = page('<nav class="comment-navigation"><a href="/next">next</a></nav>')
+    out = extract_one(body=body)
+    assert (out.links[0].in_nav, out.links[0].in_comments) == (True, True)
+
+
+def test_an_area_inside_comments_is_in_comments(extract_one):
+    body = page('<div id="comments"><map><area href="/in" alt="i"></map></div>')
+    assert comment_flags(extract_one(body=body)) == [("in", True)]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_comment_sections_are_found_in_a_utf16_page(encoding):
+    html = page('<div id="comments"><a href="http://spam.example/c">c</a></div>')
+    body = ("\ufeff" + html).encode("utf-16-le" if encoding == "utf-16" else encoding)
+    [link] = parse_document(body, None).links
+    assert link.in_comments
+
+
+def test_comment_sections_are_found_in_a_page_of_a_declared_charset():
+    html = page('<div class="comment">é <a href="http://spam.example/c">c</a></div>')
+    [link] = parse_document(html.encode("latin-1"), "iso-8859-1").links
+    assert link.in_comments

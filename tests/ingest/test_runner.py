@@ -197,7 +197,7 @@ def test_folders_are_searched_recursively_for_warc_and_wat_files(home, tmp_path)
 def test_a_killed_ingest_leaves_no_part_the_build_would_read(tmp_path):
     writer = PartWriter(tmp_path, "links", "0123456789abcdef", "c", rows_per_group=1)
     row = ("http://a/", "a/", "a", "a", "http://b/", "b/", "b", "b", "", False, False, False,
-           False, False, False, 0)  # fmt: skip
+           False, False, False, False, 0)  # fmt: skip
     writer.add([row])  # a row group is on disk, the part is not finished: then the kill
     assert list(tmp_path.glob("links-*.parquet")) == []
     assert len(list(tmp_path.iterdir())) == 1
@@ -208,7 +208,7 @@ def test_the_next_run_removes_what_a_killed_run_half_wrote(home, tmp_path):
     crawl_dir.mkdir(parents=True)
     PartWriter(crawl_dir, "links", "0123456789abcdef", "c", rows_per_group=1).add(
         [("http://a/", "a/", "a", "a", "http://b/", "b/", "b", "b", "", False, False, False,
-          False, False, False, 0)]
+          False, False, False, False, 0)]
     )  # fmt: skip
     run_ingest([write_warc(tmp_path / "a.warc.gz", site(2))], home, crawl="c", progress=False)
     assert [p for p in crawl_dir.iterdir() if p.name.startswith(".")] == []

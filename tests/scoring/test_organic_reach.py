@@ -34,3 +34,20 @@ def test_a_body_is_judged_on_its_own_members_so_an_unrelated_graph_changes_nothi
     together = reached_from_core(more_s, more_t, pushers)
     assert together[:3].tolist() == alone.tolist()
     assert together.tolist()[3:] == [False, False, False, True, True]
+
+
+def _ring_of(size: int, pushing: int) -> bool:
+    """Whether a ring of ``size`` root domains, ``pushing`` of them pushers, is organic body."""
+    sources, targets = edges(*[(i, (i + 1) % size) for i in range(size)])
+    pushers = np.arange(size) < pushing
+    return bool(reached_from_core(sources, targets, pushers).all())
+
+
+def test_a_set_of_which_at_most_a_third_push_is_organic():
+    assert _ring_of(3, 1)  # a blog that sold a post, and the two friends it links in a circle
+    assert _ring_of(9, 3)
+
+
+def test_a_set_of_which_more_than_a_third_push_is_a_network():
+    assert not _ring_of(8, 3)  # the farm that "under half" took for organic
+    assert not _ring_of(2, 1)

@@ -11,6 +11,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from linkindex.builder.link_state import vouched
 from linkindex.scoring import calibration
 from linkindex.scoring.calibration import Calibration
 from linkindex.scoring.evidence import (
@@ -42,13 +43,13 @@ FROM (SELECT root_domain FROM page_nodes GROUP BY root_domain)
 
 # One edge per ordered pair of different root domains with a live followed link: a linking
 # root domain votes once, however many of its pages link.
-ROOT_EDGES = """
+ROOT_EDGES = f"""
 CREATE TABLE root_edges AS
 SELECT s.node AS source, t.node AS target, count(DISTINCT l.source_page) AS pages
 FROM links l
 JOIN root_nodes s ON s.root_domain = l.source_root_domain
 JOIN root_nodes t ON t.root_domain = l.target_root_domain
-WHERE l.live AND l.followed AND l.source_root_domain <> l.target_root_domain
+WHERE l.live AND {vouched("l")} AND l.source_root_domain <> l.target_root_domain
 GROUP BY s.node, t.node
 """
 
@@ -81,7 +82,7 @@ ORDER BY n.node
 # Page edges: live followed links, each weighted by its root domain's trust divided by how
 # many pages of that root domain link to the same target, so a root domain votes once per
 # page it links to (its pages' votes are averaged).
-PAGE_EDGES = """
+PAGE_EDGES = f"""
 CREATE TABLE page_edges AS
 SELECT s.node AS source, t.node AS target, r.node AS source_root,
        (l.source_root_domain <> l.target_root_domain) AS external,
@@ -90,7 +91,7 @@ FROM links l
 JOIN page_nodes s ON s.page = l.source_page
 JOIN page_nodes t ON t.page = l.target_page
 JOIN root_nodes r ON r.root_domain = l.source_root_domain
-WHERE l.live AND l.followed
+WHERE l.live AND {vouched("l")}
 """
 
 # Each page's root domain node, in page node order.

@@ -9,18 +9,19 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from linkindex.builder.link_state import vouched
 from linkindex.scoring.organic_reach import reached_from_core
 
-# Live followed links between different root domains, numbered in SQL so that only integer
-# arrays (and one flag per root domain) reach numpy.
-REACH_NODES = """
+# Live links their sources vouch for between different root domains, numbered in SQL so that
+# only integer arrays (and one flag per root domain) reach numpy.
+REACH_NODES = f"""
 CREATE OR REPLACE TEMP TABLE reach_pairs AS
 SELECT DISTINCT source_root_domain AS source, target_root_domain AS target
 FROM links
-WHERE live AND followed AND source_root_domain <> target_root_domain;
+WHERE live AND {vouched()} AND source_root_domain <> target_root_domain;
 CREATE OR REPLACE TEMP TABLE reach_nodes AS
 SELECT root_domain, (row_number() OVER (ORDER BY root_domain) - 1)::INTEGER AS node,
-       root_domain IN (SELECT root_domain FROM ({pushers})) AS pusher
+       root_domain IN (SELECT root_domain FROM ({{pushers}})) AS pusher
 FROM (SELECT source AS root_domain FROM reach_pairs UNION SELECT target FROM reach_pairs);
 """
 

@@ -80,6 +80,7 @@ SELECT source_page, target_page,
        min({first}) AS first_seen,
        max({last}) AS last_seen,
        max({{'t': {last}, 'v': {followed}}}).v AS followed,
+       max({{'t': {last}, 'v': {comments}}}).v AS in_comments,
        max({{'t': {last}, 'v': redirect}}).v AS redirect,
        max({{'t': {last}, 'v': rel_canonical}}).v AS rel_canonical,
        max({{'t': {last}, 'e': {anchor} <> '', 'a': {anchor}}}).a AS anchor_raw
@@ -94,10 +95,25 @@ _RAW_SPANS = {
     "anchor": "anchor_text",
     # ugc and sponsored count as nofollow: search engines read all three as "do not vouch"
     "followed": "NOT (nofollow OR ugc OR sponsored)",
+    # Parts ingested before comment sections were known read as null: not in comments.
+    "comments": "coalesce(in_comments, false)",
 }
+
+
+def vouched(alias: str = "") -> str:
+    """SQL over a row of table links: a link its source vouches for, a vote in the link graph.
+
+    Followed, and not in its visitors' comments: anyone can leave a link there, followed or
+    not, so it says nothing of what the site's own authors chose to link to (the Spam Score
+    reads a site's own links the same way: spam_measures._VOUCHED)."""
+    row = f"{alias}." if alias else ""
+    return f"({row}followed AND NOT {row}in_comments)"
+
+
 _SPAN_COLUMNS = (
     "source_page, target_page, source_subdomain, source_root_domain, target_subdomain,"
-    " target_root_domain, first_seen, last_seen, followed, redirect, rel_canonical, anchor_raw"
+    " target_root_domain, first_seen, last_seen, followed, in_comments, redirect, rel_canonical,"
+    " anchor_raw"
 )
 
 # Lost on the first later capture of the source page that no longer had the link
@@ -116,7 +132,7 @@ ASOF LEFT JOIN captures nxt ON nxt.page = s.source_page AND nxt.fetch_time > s.l
 # The link records of each page's newest capture, as the spam signals read them.
 _LATEST_COLUMNS = (
     "source_page, source_root_domain, target_page, target_root_domain, anchor_text, in_nav,"
-    " redirect, rel_canonical, nofollow, ugc, sponsored, fetch_time"
+    " in_comments, redirect, rel_canonical, nofollow, ugc, sponsored, fetch_time"
 )
 LATEST_LINKS = """
 CREATE TABLE latest_links AS
@@ -173,7 +189,7 @@ def _merge_links(con: duckdb.DuckDBPyConnection, saved: BuildState) -> None:
     con.execute(
         SPANS.format(
             table="spans", source=touched_spans, first="first_seen", last="last_seen",
-            followed="followed", anchor="anchor_raw",
+            followed="followed", comments="in_comments", anchor="anchor_raw",
         )
     )  # fmt: skip
     con.execute(

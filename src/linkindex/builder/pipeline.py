@@ -39,7 +39,7 @@ from linkindex.scoring.spam_model import MODEL_PATH, load_model
 from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
-ALGORITHM_VERSION = "linkindex-build-4"
+ALGORITHM_VERSION = "linkindex-build-5"
 BATCH_ROWS = 65536
 # DuckDB's own default is 80% of RAM. A fixed budget keeps the whole build's peak predictable
 # (DuckDB, plus the rank arrays and SQLite beside it); past it DuckDB spills to the build folder.

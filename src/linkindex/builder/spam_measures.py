@@ -22,13 +22,14 @@ from linkindex.scoring.spam_words import (
     POISON_PATTERN,
 )
 
-# The external links a site vouches for: followed ones. A link it marks nofollow, ugc or
-# sponsored (a comment, a forum post, a declared advert) is by that mark not its own
-# endorsement, and link sellers and networks sell and place followed links; so how a site
+# The external links a site vouches for: followed ones outside its visitors' comments. A link
+# it marks nofollow, ugc or sponsored (a comment, a forum post, a declared advert) is by that
+# mark not its own endorsement, nor is a visitor's link in its comments, marked or not; link
+# sellers and networks sell and place followed links in a site's own content. So how a site
 # pushes is judged on these (a blog whose comments carry spam is not the spammer).
 _VOUCHED = (
     "(r.target_root_domain <> r.source_root_domain"
-    " AND NOT coalesce(r.nofollow OR r.ugc OR r.sponsored, false))"
+    " AND NOT coalesce(r.nofollow OR r.ugc OR r.sponsored OR r.in_comments, false))"
 )
 
 # Per page of a root domain, from the newest capture of each 200 page (latest_links, built in
@@ -139,6 +140,24 @@ SELECT target AS root_domain, count(*) AS anchored_linkers,
 FROM branded_linkers GROUP BY target;
 """
 
+# Per target root domain: the root domains linking to it from their newest captures, and those
+# of them whose every such link sits in visitors' comments or answers, or is marked ugc (the
+# mark for them): a site that only comment sections link to has placed its own links.
+COMMENT_LINKERS = """
+CREATE TABLE comment_linkers AS
+WITH linkers AS (
+    SELECT r.target_root_domain AS target, r.source_root_domain AS source,
+           bool_and(coalesce(r.in_comments OR r.ugc, false)) AS only_comments
+    FROM latest_links r
+    WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
+      AND NOT r.rel_canonical
+    GROUP BY ALL
+)
+SELECT target AS root_domain, count(*) AS page_linkers,
+       count(*) FILTER (WHERE only_comments) AS comment_linkers
+FROM linkers GROUP BY target
+"""
+
 # Per root domain, its own external links outside navigation: how many, and how many carry a
 # keyword (not the target's name) to a pushed site. Shares of these do not grow with how
 # much of the web the crawl saw.
@@ -214,12 +233,15 @@ SELECT r.*, n.label, n.suffix,
        coalesce(a.keyword_linkers, 0) AS keyword_linkers,
        coalesce(a.targeted_linkers, 0) AS targeted_linkers,
        coalesce(l.content_external_links, 0) AS content_external_links,
-       coalesce(l.pushed_keyword_links, 0) AS pushed_keyword_links
+       coalesce(l.pushed_keyword_links, 0) AS pushed_keyword_links,
+       coalesce(cl.page_linkers, 0) AS page_linkers,
+       coalesce(cl.comment_linkers, 0) AS comment_linkers
 FROM per_root r
 JOIN name n USING (root_domain)
 LEFT JOIN counts_to_root_domain c ON c.target = r.root_domain
 LEFT JOIN linker_anchors a ON a.root_domain = r.root_domain
 LEFT JOIN link_neighbourhood l ON l.root_domain = r.root_domain
+LEFT JOIN comment_linkers cl ON cl.root_domain = r.root_domain
 """
 
 # Root domains that push with keywords: the rule of money_anchors or links_to_pushed_sites.
@@ -242,6 +264,7 @@ def build_spam_measures(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CHOSEN_PHRASES)
     con.execute(LINKER_ANCHORS)
     con.execute(LINK_NEIGHBOURHOOD)
+    con.execute(COMMENT_LINKERS)
     con.execute(DOMAIN_MEASURES)
     build_core_reach(con, KEYWORD_PUSHERS)
     con.execute(WITH_REACH)

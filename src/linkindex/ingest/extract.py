@@ -122,6 +122,7 @@ def _redirect(
         redirect=True,
         rel_canonical=False,
         in_nav=False,
+        in_comments=False,
         fetch_time=fetch_time,
     )
     return [link], {}
@@ -139,7 +140,7 @@ def _links(
     dropped: dict[str, int] = {}
     seen: dict[str, UrlKeys | str] = {}
     contacts = 0
-    for href, text, nofollow, ugc, sponsored, rel_canonical, in_nav in doc.links:
+    for href, text, nofollow, ugc, sponsored, rel_canonical, in_nav, in_comments in doc.links:
         target = seen.get(href)
         if target is None:
             target = seen[href] = _resolve(href, base)
@@ -155,7 +156,7 @@ def _links(
                 LinkRow,
                 (s_url, s_page, s_sub, s_root, t_url, t_page, t_sub, t_root, text,
                  nofollow or page_nofollow, ugc, sponsored, False, rel_canonical, in_nav,
-                 fetch_time),
+                 in_comments, fetch_time),
             )
         )  # fmt: skip
     return rows, dropped, contacts

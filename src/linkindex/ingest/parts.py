@@ -20,8 +20,8 @@ from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 MANIFEST = "manifest.json"
 # What an input's parts hold: bump it when ingest writes other rows for the same input (a new
 # column, a changed rule), so that inputs ingested before are read again. Manifest entries
-# without one were written at version 1. 2: text_chars, contact_links and in_nav.
-RECORDS_VERSION = 2
+# without one were written at version 1. 2: text_chars, contact_links and in_nav. 3: in_comments.
+RECORDS_VERSION = 3
 ROWS_PER_GROUP = 50_000  # rows held in memory before they go to disk
 ROWS_PER_PART = 2_000_000  # a part is closed and a new one started past this many rows
 

@@ -37,6 +37,7 @@ class LinkRow(NamedTuple):
     redirect: bool
     rel_canonical: bool
     in_nav: bool
+    in_comments: bool
     fetch_time: int | None
 
 

@@ -65,12 +65,14 @@ def _links(meta: dict[str, Any]) -> list[RawLink]:
                 "ugc" in tokens,
                 "sponsored" in tokens,
                 False,
-                False,  # WAT paths (A@/href) keep no ancestry: in_nav cannot be known
+                # WAT paths (A@/href) keep no ancestry: in_nav and in_comments cannot be known
+                False,
+                False,
             )
         )
     for entry in (meta.get("Head") or {}).get("Link") or ():
         if "canonical" in _rel_tokens(entry) and "url" in entry:
-            links.append(RawLink(_url(entry["url"]), "", False, False, False, True, False))
+            links.append(RawLink(_url(entry["url"]), "", False, False, False, True, False, False))
     return links
 
 

@@ -118,6 +118,11 @@ SIGNALS: tuple[Signal, ...] = (
            "it is pushed: 3+ root domains link to it with a commercial or poison keyword that "
            "is not its name, half or more of those linking with anchor text",
            f"{KEYWORD_LINKED_RULE}::INTEGER", _at_least(1)),
+    Signal("comment_linked",
+           "of the root domains linking to it, 3+ and half or more link to it only from "
+           "visitors' comments or answers (or with rel=ugc): it placed its own links",
+           "comment_linkers / page_linkers", _at_least(LINKER_SHARE),
+           f"comment_linkers >= {MIN_LINKS}"),
     Signal("links_into_a_network",
            "of the 2+ root domains it links to that link out themselves, half or more are "
            "outside the organic body's reach: it links into a network nothing organic links to",
@@ -130,7 +135,7 @@ SIGNAL_NAMES = tuple(s.name for s in SIGNALS)
 # Spam Score stays below 50 (spam_model.UNMANIPULATED_CAP).
 MANIPULATION_SIGNALS = (
     "unreached_pusher", "links_into_a_network", "links_to_pushed_sites", "money_anchors",
-    "keyword_linked", "poison_words_in_anchors", "poison_words_in_titles",
+    "keyword_linked", "poison_words_in_anchors", "poison_words_in_titles", "comment_linked",
 )  # fmt: skip
 
 # Of those, the ones that say the site is in, or held up by, a network or sells what spam
@@ -138,7 +143,7 @@ MANIPULATION_SIGNALS = (
 # sold one sponsored post does; the model gives the first of these its own weight.
 NETWORK_SIGNALS = (
     "unreached_pusher", "links_into_a_network", "keyword_linked", "poison_words_in_anchors",
-    "poison_words_in_titles",
+    "poison_words_in_titles", "comment_linked",
 )  # fmt: skip
 
 # Below this many pages that answered 200, too little of a site is seen for a Spam Score:

@@ -104,6 +104,8 @@ def _write_links(web: Web, cols: _PageColumns, crawl: int, folder: Path) -> int:
             "redirect": pa.array(redirect[lo:hi]),
             "rel_canonical": pa.array(np.zeros(hi - lo, bool)),
             "in_nav": pa.array(nav[lo:hi]),
+            # The WARC form writes no comment sections (synth/warcs.py), so neither does this.
+            "in_comments": pa.array(np.zeros(hi - lo, bool)),
             "fetch_time": _times(web, crawl, src[lo:hi]),
         }
         table = _table(columns, LINK_SCHEMA)
