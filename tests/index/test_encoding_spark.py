@@ -67,20 +67,6 @@ STORED = {
 }
 
 
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
-
-
 def test_spark_and_duckdb_store_the_same_rows(spark):
     duck = duckdb.connect()
     for name, sql in LOGICAL.items():
