@@ -151,12 +151,12 @@ def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
 
 def test_unchanged_inputs_are_not_read_again(home, build_home, monkeypatch):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
-    from linkindex.builder import pipeline
+    from linkindex.builder.engines.duckdb_engine import DuckDBEngine
 
     def refuse(*_args):
         raise AssertionError("a part was hashed again")
 
-    monkeypatch.setattr(pipeline, "digest_parts", lambda con, crawls, parts: parts and refuse())
+    monkeypatch.setattr(DuckDBEngine, "digest_parts", lambda _e, _crawls, parts: parts and refuse())
     assert build_index(home).reused
 
 
