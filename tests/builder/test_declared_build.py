@@ -17,9 +17,10 @@ from builder_tables import (
 )
 
 from linkindex.builder import runner
+from linkindex.builder.declared import declared_build
 from linkindex.builder.engines.duckdb_engine import DuckDBEngine
 from linkindex.builder.engines.engine import Engine
-from linkindex.builder.pipeline import build_index, declared_build
+from linkindex.builder.pipeline import build_index
 from linkindex.builder.steps import (
     Step,
     StepError,

@@ -18,8 +18,9 @@ from builder_tables import generated_web
 from sqlglot import ErrorLevel
 
 from linkindex.builder import runner
+from linkindex.builder.declared import declared_build
 from linkindex.builder.engines.engine import Engine
-from linkindex.builder.pipeline import build_index, declared_build
+from linkindex.builder.pipeline import build_index
 from linkindex.builder.steps import Step
 from linkindex.home import Home
 from linkindex.scoring.spam_model import load_model

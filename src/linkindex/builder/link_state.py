@@ -98,8 +98,9 @@ _SPAN_COLUMNS = (
     " target_root_domain, first_seen, last_seen, followed, redirect, rel_canonical, anchor_raw"
 )
 
-# Each capture of a page with the one before it: a time t falls before the capture c that
-# comes first after it when c.previous_time <= t < c.fetch_time.
+# Each capture of a page with the one before it (NULL for its first), so the first capture
+# after a time t is the one with previous_time <= t < fetch_time: an equality join on the
+# page, where DuckDB alone would have an ASOF join.
 CAPTURE_GAPS = """
 SELECT page, fetch_time,
        lag(fetch_time) OVER (PARTITION BY page ORDER BY fetch_time) AS previous_time
@@ -107,7 +108,8 @@ FROM captures
 """
 
 # Lost on the first later capture of the source page that no longer had the link
-# (a 404 capture has no links, so a page that disappears loses all of them).
+# (a 404 capture has no links, so a page that disappears loses all of them); a live link
+# (seen in its source's newest capture) has no such capture.
 _LINK_COLUMNS = f"{_SPAN_COLUMNS}, live, date_gained, date_lost"
 LINKS_FROM_SPANS = """
 SELECT s.*,
@@ -133,8 +135,6 @@ FROM ({source}) r
 JOIN page_latest p ON p.page = r.source_page AND p.latest_time = r.fetch_time
 WHERE r.source_page <> r.target_page
 """
-
-
 _RAW_LATEST = f"SELECT {_LATEST_COLUMNS} FROM raw_links"
 
 # Full: from every record. The tables written are the link state (builder/state.py).
