@@ -1,8 +1,9 @@
 """The build's logical tables as digests of their rows, and the generated web they are pinned on:
 how tests/builder/test_declared_build.py compares a build with the pipeline before the steps.
 
-tests/data/builder/tables-seed5.json holds the digests the build made at 6d3a572. Also: every
-row of a snapshot, to compare two builds' snapshots.
+tests/data/builder/tables-seed5.json holds the digests the build made at 6d3a572 (a deliberate
+change rewrites them: UPDATE_BUILD_TABLES=1 pytest tests/builder/test_declared_build.py).
+Also: every row of a snapshot, to compare two builds' snapshots.
 """
 
 from __future__ import annotations
