@@ -4,23 +4,18 @@ full build of the same crawls gives; anything else falls back to a full build.""
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from builder_tables import snapshot_content, without_build_facts
 from records_factory import Crawl
 
 from linkindex.builder.pipeline import build_index
 from linkindex.builder.state import MANIFEST
 from linkindex.home import Home
-from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import LINK_ROW_COLUMNS
-from linkindex.index.writer import STORE_FILE
 from linkindex.synth import SynthParams, write_link_records
-
-# Meta that says when or how a snapshot was built rather than what it holds.
-_BUILD_FACTS = ("built_at",)
 
 
 @pytest.fixture(scope="module")
@@ -35,31 +30,6 @@ def _add(home: Home, source: Path, crawl: str) -> None:
     shutil.copytree(source / crawl, home.crawls / crawl)
 
 
-def snapshot_content(home: Home) -> dict[str, object]:
-    """Every row of every table of the current snapshot, and its meta but the build facts."""
-    layout = SnapshotLayout(home.snapshots)
-    folder = layout.path_of(layout.current_name())
-    con = sqlite3.connect((folder / STORE_FILE).as_uri() + "?mode=ro", uri=True)
-    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    content: dict[str, object] = {}
-    for table in sorted(tables):
-        rows = [tuple(map(_exact_enough, r)) for r in con.execute(f'SELECT * FROM "{table}"')]
-        content[table] = sorted(rows, key=repr)
-    con.close()
-    return content
-
-
-def _exact_enough(value: object) -> object:
-    # DuckDB sums floats (the explain shares) in whatever order its threads meet the rows, so
-    # the last bits may differ from one build to the next; every score is an integer.
-    return float(f"{value:.12g}") if isinstance(value, float) else value
-
-
-def _without_build_facts(content: dict[str, object]) -> dict[str, object]:
-    meta = [row for row in content.get("meta", []) if row[0] not in _BUILD_FACTS]
-    return {**content, "meta": meta}
-
-
 @pytest.mark.parametrize("order", [(0, 1, 2, 3), (2, 0, 3, 1)], ids=["in-order", "backfilled"])
 def test_crawls_merged_one_by_one_give_the_full_builds_snapshot(tmp_path, synth_crawls, order):
     source, names = synth_crawls
@@ -72,7 +42,7 @@ def test_crawls_merged_one_by_one_give_the_full_builds_snapshot(tmp_path, synth_
     merged = snapshot_content(home)
     full = build_index(home, force=True, full=True)
     assert full.link_state == "full"
-    assert _without_build_facts(snapshot_content(home)) == _without_build_facts(merged)
+    assert without_build_facts(snapshot_content(home)) == without_build_facts(merged)
 
 
 def test_merged_and_full_builds_of_the_same_crawls_have_the_same_index_id(tmp_path, synth_crawls):
@@ -151,12 +121,12 @@ def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
 
 def test_unchanged_inputs_are_not_read_again(home, build_home, monkeypatch):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
-    from linkindex.builder import pipeline
+    from linkindex.builder.engines.duckdb_engine import DuckDBEngine
 
     def refuse(*_args):
         raise AssertionError("a part was hashed again")
 
-    monkeypatch.setattr(pipeline, "digest_parts", lambda con, crawls, parts: parts and refuse())
+    monkeypatch.setattr(DuckDBEngine, "digest_parts", lambda _e, _crawls, parts: parts and refuse())
     assert build_index(home).reused
 
 
@@ -195,7 +165,7 @@ def test_a_crawls_links_and_pages_merged_in_separate_builds_give_the_full_build(
     build_index(home)
     merged = snapshot_content(home)
     build_index(home, force=True, full=True)
-    assert _without_build_facts(snapshot_content(home)) == _without_build_facts(merged)
+    assert without_build_facts(snapshot_content(home)) == without_build_facts(merged)
 
 
 def test_the_rest_of_a_partly_merged_input_makes_the_next_build_full(home):
@@ -223,4 +193,4 @@ def test_a_self_redirect_whose_page_record_came_first_is_no_capture(home):
     build_index(home)
     merged = snapshot_content(home)
     build_index(home, force=True, full=True)
-    assert _without_build_facts(snapshot_content(home)) == _without_build_facts(merged)
+    assert without_build_facts(snapshot_content(home)) == without_build_facts(merged)

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import record_digest_reference as reference
 
-from linkindex.builder import pipeline
+from linkindex.builder.engines import duckdb_engine
 from linkindex.builder.inputs import (
     PART_KINDS,
     _records_sql,
@@ -72,7 +72,7 @@ def _write(path: Path, kind: str, rows: list[dict], unit: str = "ms", tz: str | 
 
 
 def _index_id(work: Path, crawls: Path) -> str:
-    con = pipeline._connect(work, None)
+    con = duckdb_engine.connect(work, None)
     try:
         return content_index_id("test", digest_parts(con, crawls, list_parts(crawls)))
     finally:
@@ -98,7 +98,7 @@ def test_sql_digests_equal_the_python_reference(tmp_path):
     old = PAGE_SCHEMA.remove(PAGE_SCHEMA.get_field_index("contact_links"))
     old = old.remove(old.get_field_index("text_chars"))
     pq.write_table(pa.Table.from_pylist(RECORDS["pages"], old), crawls / "c" / "pages-0.parquet")
-    con = pipeline._connect(tmp_path, None)
+    con = duckdb_engine.connect(tmp_path, None)
     parts = list_parts(crawls)
     for digest in digest_parts(con, crawls, parts):
         path, schema = crawls / digest.part.name, PART_KINDS[digest.part.kind]
@@ -119,7 +119,7 @@ def test_values_that_spell_a_separator_or_a_null_give_distinct_digests(tmp_path)
     rows = [{**base, "source_url": s, "source_page": p} for s, p in pairs]
     path = tmp_path / "links.parquet"
     _write(path, "links", rows)
-    con = pipeline._connect(tmp_path, None)
+    con = duckdb_engine.connect(tmp_path, None)
     each = con.execute(
         f"SELECT {digest_sql(LINK_SCHEMA)} FROM ({_records_sql(con, [path], LINK_SCHEMA)})"
     ).fetchall()

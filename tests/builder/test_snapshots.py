@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from records_factory import Crawl
 
-from linkindex.builder import pipeline
+from linkindex.builder import authority
+from linkindex.builder.engines import duckdb_engine
 from linkindex.builder.pipeline import build_index
 from linkindex.index.layout import SnapshotLayout
 
@@ -43,7 +44,7 @@ def test_failed_build_leaves_the_previous_snapshot_current(home, build_home, mon
     def explode(*_args):
         raise RuntimeError("killed mid-build")
 
-    monkeypatch.setattr(pipeline, "build_authority", explode)
+    monkeypatch.setattr(authority, "rank_over_floor", explode)
     with pytest.raises(RuntimeError):
         build_index(home)
     layout = SnapshotLayout(home.snapshots)
@@ -92,12 +93,12 @@ def test_build_does_not_depend_on_the_machine_time_zone(home, build_home):
 def test_duckdb_memory_limit_is_the_documented_default_unless_given(tmp_path):
     def limit(folder, memory_limit):
         folder.mkdir()
-        con = pipeline._connect(folder, memory_limit)
+        con = duckdb_engine.connect(folder, memory_limit)
         try:
             return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
         finally:
             con.close()
 
     default = limit(tmp_path / "default", None)
-    assert default == limit(tmp_path / "explicit", pipeline.DEFAULT_MEMORY_LIMIT)
+    assert default == limit(tmp_path / "explicit", duckdb_engine.DEFAULT_MEMORY_LIMIT)
     assert limit(tmp_path / "given", "1GB") != default

@@ -1,11 +1,10 @@
 """Link counts at page, subdomain and root-domain scope, and the linking-root-domain rows:
-the SQL over the ``links`` table rendered from the declarations of linkindex.link_metrics.
+steps over the ``links`` table, their SQL rendered from the declarations of link_metrics.
 """
 
 from __future__ import annotations
 
-import duckdb
-
+from linkindex.builder.steps import Step, sql_step
 from linkindex.link_metrics import (
     HOP,
     INTO_HOP,
@@ -25,7 +24,7 @@ SCOPE_COLUMNS = {
 _EXTERNAL = "source_root <> target_root"
 
 
-def _linking_roots_sql(scope: str) -> str:
+def _linking_roots_steps(scope: str) -> list[Step]:
     target_col, source_col = SCOPE_COLUMNS[scope]
     page_attributes = "".join(
         f"\n       bool_or({sql(where)}) AS {name}," for name, where in PAGE_ATTRIBUTES.items()
@@ -48,8 +47,7 @@ def _linking_roots_sql(scope: str) -> str:
     ]
     counts = ",\n       ".join(page_sums + root_counts)
     # A source page counts once per target; links from inside the target itself are not counted.
-    return f"""
-CREATE TABLE source_pages_{scope} AS
+    source_pages = f"""
 SELECT {target_col} AS target,
        any_value(target_root_domain) AS target_root,
        source_page,
@@ -58,54 +56,53 @@ SELECT {target_col} AS target,
        max(date_lost) AS date_lost
 FROM links
 WHERE {source_col} <> {target_col}
-GROUP BY {target_col}, source_page, source_root_domain;
-
-CREATE TABLE linking_roots_{scope} AS
+GROUP BY {target_col}, source_page, source_root_domain
+"""
+    linking_roots = f"""
 SELECT target, any_value(target_root) AS target_root, source_root,{root_columns}
        bool_or(live_follow) AS has_follow,
        min(date_gained) AS date_gained,
        CASE WHEN bool_or(live) THEN NULL ELSE max(date_lost) END AS date_lost
 FROM source_pages_{scope}
-GROUP BY target, source_root;
-
-DROP TABLE source_pages_{scope};
-
-CREATE TABLE counts_to_{scope} AS
+GROUP BY target, source_root
+"""
+    counts_to = f"""
 SELECT target,
        {counts}
 FROM linking_roots_{scope}
-GROUP BY target;
+GROUP BY target
 """
+    return [
+        sql_step(f"source_pages_{scope}", ["links"], source_pages),
+        sql_step(f"linking_roots_{scope}", [f"source_pages_{scope}"], linking_roots),
+        sql_step(f"counts_to_{scope}", [f"linking_roots_{scope}"], counts_to),
+    ]
 
 
 # One hop (link_metrics.HOP): S links to P, and P redirects (or declares its canonical) to T.
 _INTO_HOP = sql(INTO_HOP, {"live": "l.live"})
-INDIRECT = f"""
-CREATE TABLE hops AS
+HOPS = f"""
 SELECT source_page AS via_page, target_page, target_root_domain AS target_root
-FROM links WHERE {sql(HOP)};
-
-CREATE TABLE indirect_to_page AS
+FROM links WHERE {sql(HOP)}
+"""
+INDIRECT_TO_PAGE = f"""
 SELECT h.target_page AS target,
        count(DISTINCT l.source_root_domain) AS indirect_root_domains_to
 FROM links l JOIN hops h ON l.target_page = h.via_page
 WHERE {_INTO_HOP} AND l.source_root_domain <> h.target_root
-GROUP BY h.target_page;
-
-CREATE TABLE indirect_to_root_domain AS
+GROUP BY h.target_page
+"""
+INDIRECT_TO_ROOT_DOMAIN = f"""
 SELECT h.target_root AS target,
        count(DISTINCT l.source_root_domain) AS indirect_root_domains_to,
        count(DISTINCT l.source_page) AS external_indirect_pages_to
 FROM links l JOIN hops h ON l.target_page = h.via_page
 WHERE {_INTO_HOP} AND l.source_root_domain <> h.target_root
-GROUP BY h.target_root;
-
-DROP TABLE hops;
+GROUP BY h.target_root
 """
 
 # Out-links of pages (every other page) and of root domains (pages on other root domains).
-COUNTS_FROM = """
-CREATE TABLE counts_from_page AS
+COUNTS_FROM_PAGE = """
 WITH per_root AS (
     SELECT source_page, target_root_domain, bool_or(followed) AS any_follow,
            any_value(source_root_domain) AS source_root
@@ -123,9 +120,9 @@ WITH per_root AS (
 )
 SELECT pages.source_page AS page, roots.root_domains_from, roots.nofollow_root_domains_from,
        pages.pages_from, pages.nofollow_pages_from
-FROM pages JOIN roots USING (source_page);
-
-CREATE TABLE counts_from_root_domain AS
+FROM pages JOIN roots USING (source_page)
+"""
+COUNTS_FROM_ROOT_DOMAIN = """
 WITH external AS (
     SELECT source_root_domain, target_root_domain, target_page, followed
     FROM links WHERE live AND source_root_domain <> target_root_domain
@@ -146,17 +143,20 @@ WITH external AS (
 )
 SELECT roots.source_root_domain AS root_domain, roots.root_domains_from,
        roots.nofollow_root_domains_from, pages.pages_from, pages.nofollow_pages_from
-FROM roots JOIN pages USING (source_root_domain);
-
--- "Crawled" means the newest capture got an HTTP response (status > 0), whatever it was.
-CREATE TABLE crawled_per_root_domain AS
+FROM roots JOIN pages USING (source_root_domain)
+"""
+# "Crawled" means the newest capture got an HTTP response (status > 0), whatever it was.
+CRAWLED_PER_ROOT_DOMAIN = """
 SELECT root_domain, count(*) AS pages_crawled
-FROM page_latest WHERE http_status > 0 GROUP BY root_domain;
+FROM page_latest WHERE http_status > 0 GROUP BY root_domain
 """
 
-
-def build_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    for scope in SCOPE_COLUMNS:
-        con.execute(_linking_roots_sql(scope))
-    con.execute(INDIRECT)
-    con.execute(COUNTS_FROM)
+STEPS: tuple[Step, ...] = (
+    *(step for scope in SCOPE_COLUMNS for step in _linking_roots_steps(scope)),
+    sql_step("hops", ["links"], HOPS),
+    sql_step("indirect_to_page", ["hops", "links"], INDIRECT_TO_PAGE),
+    sql_step("indirect_to_root_domain", ["hops", "links"], INDIRECT_TO_ROOT_DOMAIN),
+    sql_step("counts_from_page", ["links"], COUNTS_FROM_PAGE),
+    sql_step("counts_from_root_domain", ["links"], COUNTS_FROM_ROOT_DOMAIN),
+    sql_step("crawled_per_root_domain", ["page_latest"], CRAWLED_PER_ROOT_DOMAIN),
+)

@@ -1,19 +1,18 @@
 """Domain Authority, Page Authority and Brand Authority from the live followed link graph.
 
-Sums each target's evidence (trusted linking root domains, by strength) and scales it to 1-100.
+Steps that sum each target's evidence (trusted linking root domains, by strength) on 1-100.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
 from linkindex.builder.link_state import vouched
+from linkindex.builder.steps import Step, Tables, python_step, sql_step
 from linkindex.scoring import calibration
-from linkindex.scoring.calibration import Calibration
 from linkindex.scoring.evidence import (
     HIGH_SPAM,
     PAGE_DEPTH,
@@ -26,7 +25,6 @@ from linkindex.scoring.evidence import (
 from linkindex.scoring.rank import rank_over_floor
 
 PAGE_NODES = """
-CREATE TABLE page_nodes AS
 SELECT page, any_value(subdomain) AS subdomain, any_value(root_domain) AS root_domain,
        (row_number() OVER (ORDER BY page) - 1)::INTEGER AS node
 FROM (SELECT page, subdomain, root_domain FROM page_latest
@@ -36,7 +34,6 @@ GROUP BY page
 """
 
 ROOT_NODES = """
-CREATE TABLE root_nodes AS
 SELECT root_domain, (row_number() OVER (ORDER BY root_domain) - 1)::INTEGER AS node
 FROM (SELECT root_domain FROM page_nodes GROUP BY root_domain)
 """
@@ -44,7 +41,6 @@ FROM (SELECT root_domain FROM page_nodes GROUP BY root_domain)
 # One edge per ordered pair of different root domains with a live followed link: a linking
 # root domain votes once, however many of its pages link.
 ROOT_EDGES = f"""
-CREATE TABLE root_edges AS
 SELECT s.node AS source, t.node AS target, count(DISTINCT l.source_page) AS pages
 FROM links l
 JOIN root_nodes s ON s.root_domain = l.source_root_domain
@@ -57,7 +53,6 @@ GROUP BY s.node, t.node
 # not link back to and that are not likely spam (independent support; a farm's members all
 # link to each other, and spam sites vouching for a domain would launder the farm's votes).
 ROOT_SUPPORT = f"""
-CREATE TABLE root_support AS
 SELECT n.node,
        coalesce(o.followed_roots_out, 0) AS followed_roots_out,
        coalesce(a.linkers, 0) AS linkers,
@@ -76,14 +71,18 @@ LEFT JOIN (
     WHERE coalesce(sp.trust_score, -1) < {HIGH_SPAM}
     GROUP BY 1
 ) i USING (node)
-ORDER BY n.node
+"""
+
+# Each root domain's trust_score (-1: none, it has no page that answered 200).
+ROOT_SPAM = """
+SELECT n.node, coalesce(s.trust_score, -1) AS spam_score
+FROM root_nodes n LEFT JOIN spam_scores s USING (root_domain)
 """
 
 # Page edges: live followed links, each weighted by its root domain's trust divided by how
 # many pages of that root domain link to the same target, so a root domain votes once per
 # page it links to (its pages' votes are averaged).
 PAGE_EDGES = f"""
-CREATE TABLE page_edges AS
 SELECT s.node AS source, t.node AS target, r.node AS source_root,
        (l.source_root_domain <> l.target_root_domain) AS external,
        count(*) OVER (PARTITION BY t.node, r.node) AS same_root_pages
@@ -94,171 +93,133 @@ JOIN root_nodes r ON r.root_domain = l.source_root_domain
 WHERE l.live AND {vouched("l")}
 """
 
-# Each page's root domain node, in page node order.
+# Each page's root domain node.
 PAGE_ROOTS = """
-SELECT r.node AS root FROM page_nodes p JOIN root_nodes r USING (root_domain) ORDER BY p.node
+SELECT p.node, r.node AS root FROM page_nodes p JOIN root_nodes r USING (root_domain)
 """
 
 # Each (page, other root domain with a live followed link to it): one vote per root domain.
 PAGE_VOTERS = """
-CREATE TABLE page_voters AS
 SELECT DISTINCT target, source_root FROM page_edges WHERE external
 """
 
-
-@dataclass
-class AuthorityResult:
-    calibrations: dict[str, Calibration]
-
-
-def _column(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, np.ndarray]:
-    return {k: np.asarray(v) for k, v in con.execute(sql).fetchnumpy().items()}
-
-
-def _register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, np.ndarray]) -> None:
-    table = pa.table({k: pa.array(v) for k, v in columns.items()})
-    con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.register(f"{name}_arrow", table)
-    con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
-    con.unregister(f"{name}_arrow")
+PAGE_SCORES = "SELECT n.page, s.page_authority FROM page_nodes n JOIN page_rank s USING (node)"
+ROOT_SCORES = """
+SELECT n.root_domain, r.domain_authority, r.domain_rank,
+       r.evidence AS authority_evidence, r.trust,
+       u.followed_roots_out, u.independent_linkers,
+       coalesce(b.brand_authority, 1) AS brand_authority,
+       coalesce(b.branded_linkers, 0) AS branded_linkers
+FROM root_nodes n JOIN root_rank r USING (node) JOIN root_support u USING (node)
+LEFT JOIN brand_scores b USING (root_domain)
+"""
 
 
-def build_authority(con: duckdb.DuckDBPyConnection) -> AuthorityResult:
-    """Tables page_scores, root_scores and authority_sources; needs spam_scores and links.
+def _by_node(table: pa.Table, column: str, count: int) -> np.ndarray:
+    """A column of a table keyed by node 0..count-1, as an array indexed by node."""
+    values = table.column(column).to_numpy(zero_copy_only=False)
+    out = np.zeros(count, dtype=values.dtype)
+    out[table.column("node").to_numpy()] = values
+    return out
 
-    Every score is calibration.moz_scale() of an evidence sum (docs/metrics.md): the same
-    evidence gives the same score in any index.
-    """
-    con.execute(PAGE_NODES)
-    con.execute(ROOT_NODES)
-    con.execute(ROOT_EDGES)
-    con.execute(ROOT_SUPPORT)
-    support = _column(con, "SELECT * FROM root_support")
-    spam = _column(
-        con,
-        "SELECT coalesce(s.trust_score, -1) AS spam_score FROM root_nodes n "
-        "LEFT JOIN spam_scores s USING (root_domain) ORDER BY n.node",
-    )["spam_score"]
-    root_count = len(support["node"])
+
+def _columns(table: pa.Table, *names: str) -> list[np.ndarray]:
+    return [table.column(n).to_numpy(zero_copy_only=False) for n in names]
+
+
+def _ranks(tables: Tables) -> Mapping[str, pa.Table]:
+    """Tables page_rank and root_rank: every score is calibration.moz_scale() of an evidence
+    sum (docs/metrics.md), so the same evidence gives the same score in any index."""
+    support = tables["root_support"]
+    root_count = support.num_rows
     trust = farm_factor(
-        support["followed_roots_out"], support["linkers"], support["independent_linkers"]
+        _by_node(support, "followed_roots_out", root_count),
+        _by_node(support, "linkers", root_count),
+        _by_node(support, "independent_linkers", root_count),
     )
-    trust *= spam_factor(spam.astype(np.float64))
+    trust *= spam_factor(_by_node(tables["root_spam"], "spam_score", root_count).astype(np.float64))
     scale = calibration.moz_scale()
 
     # In a fixed order: a float sum depends on its order in the last bits, and a score on
     # the scale's rounding, so an incremental build must sum as a full one does.
-    edges = _column(con, "SELECT source, target, pages FROM root_edges ORDER BY target, source")
-    strength = rank_over_floor(edges["source"], edges["target"], root_count, trust[edges["source"]])
+    edges = tables["root_edges"].sort_by([("target", "ascending"), ("source", "ascending")])
+    source, target, pages = _columns(edges, "source", "target", "pages")
+    strength = rank_over_floor(source, target, root_count, trust[source])
     votes = linker_votes(strength, trust)
-    evidence = np.bincount(
-        edges["target"],
-        weights=votes[edges["source"]] * page_depth(edges["pages"]),
-        minlength=root_count,
-    )
+    evidence = np.bincount(target, weights=votes[source] * page_depth(pages), minlength=root_count)
+    del edges, source, target, pages
 
-    con.execute(PAGE_EDGES)
-    page_count = con.execute("SELECT count(*) FROM page_nodes").fetchone()[0]
-    page_edges = _column(con, "SELECT source, target, source_root, same_root_pages FROM page_edges")
-    # Built in place from the two columns, which are let go before the matrix is made.
-    weights = trust[page_edges.pop("source_root")]
-    weights /= page_edges.pop("same_root_pages")
-    page_strength = rank_over_floor(page_edges["source"], page_edges["target"], page_count, weights)
-    del weights, page_edges
-    page_root = _column(con, PAGE_ROOTS)["root"]
-    con.execute(PAGE_VOTERS)
-    external = _column(
-        con, "SELECT target, source_root FROM page_voters ORDER BY target, source_root"
+    page_roots = tables["page_roots"]
+    page_count = page_roots.num_rows
+    page_source, page_target, source_root, same_root_pages = _columns(
+        tables["page_edges"], "source", "target", "source_root", "same_root_pages"
     )
-    external_evidence = np.bincount(
-        external["target"], weights=votes[external["source_root"]], minlength=page_count
-    )
-    del external
+    weights = trust[source_root]
+    weights /= same_root_pages
+    page_strength = rank_over_floor(page_source, page_target, page_count, weights)
+    del weights, page_source, page_target, source_root, same_root_pages
+    page_root = _by_node(page_roots, "root", page_count)
+    voters = tables["page_voters"].sort_by([("target", "ascending"), ("source_root", "ascending")])
+    voted, voter = _columns(voters, "target", "source_root")
+    external_evidence = np.bincount(voted, weights=votes[voter], minlength=page_count)
     # A page carries the share of its domain's evidence that its place among the domain's
     # pages (its strength over the strongest of them, internal links included) gives it, or its
     # own external evidence if that is more; never more than its domain's (docs/metrics.md).
     strongest = np.zeros(root_count)
     np.maximum.at(strongest, page_root, page_strength)
     internal_evidence = page_strength / strongest[page_root] * evidence[page_root]
-    _register(
-        con,
-        "page_rank",
-        {
-            "node": np.arange(page_count, dtype=np.int32),
-            "page_rank": page_strength,
-            "external_evidence": external_evidence,
-            "internal_evidence": internal_evidence,
-            "page_authority": scale.score(np.maximum(external_evidence, internal_evidence)),
-        },
-    )
-    _register(
-        con,
-        "root_rank",
-        {
-            "node": np.arange(root_count, dtype=np.int32),
-            "domain_rank": strength,
-            "vote": votes,
-            "evidence": evidence,
-            "trust": trust,
-            "domain_authority": scale.score(evidence),
-        },
-    )
-    _brand_authority(con, scale)
-    _explain_sources(con)
-    con.execute(
-        "CREATE TABLE page_scores AS SELECT n.page, s.page_authority "
-        "FROM page_nodes n JOIN page_rank s USING (node)"
-    )
-    con.execute(
-        "CREATE TABLE root_scores AS "
-        "SELECT n.root_domain, r.domain_authority, r.domain_rank, "
-        "       r.evidence AS authority_evidence, r.trust, "
-        "       u.followed_roots_out, u.independent_linkers, "
-        "       coalesce(b.brand_authority, 1) AS brand_authority, "
-        "       coalesce(b.branded_linkers, 0) AS branded_linkers "
-        "FROM root_nodes n JOIN root_rank r USING (node) JOIN root_support u USING (node) "
-        "LEFT JOIN brand_scores b USING (root_domain)"
-    )
-    return AuthorityResult(
-        {"domain_authority": scale, "page_authority": scale, "brand_authority": scale}
-    )
+    page_rank = pa.table({
+        "node": np.arange(page_count, dtype=np.int32),
+        "page_rank": page_strength,
+        "external_evidence": external_evidence,
+        "internal_evidence": internal_evidence,
+        "page_authority": scale.score(np.maximum(external_evidence, internal_evidence)),
+    })  # fmt: skip
+    root_rank = pa.table({
+        "node": np.arange(root_count, dtype=np.int32),
+        "domain_rank": strength,
+        "vote": votes,
+        "evidence": evidence,
+        "trust": trust,
+        "domain_authority": scale.score(evidence),
+    })  # fmt: skip
+    return {"page_rank": page_rank, "root_rank": root_rank}
 
 
 # Brand strength: the root domains that link to a domain with its brand in the anchor text,
 # each counted once with its vote as a linker (trust x sqrt(strength)). Moz's Brand Authority
 # uses branded search volume, which a link index lacks.
-BRAND_STRENGTH = """
-SELECT n.root_domain, count(*) AS branded_linkers, sum(r.vote ORDER BY s.node) AS evidence
+BRAND_VOTES = """
+SELECT n.root_domain, s.node AS source_node, r.vote
 FROM branded_linkers b
 JOIN root_nodes n ON n.root_domain = b.target
 JOIN root_nodes s ON s.root_domain = b.source
 JOIN root_rank r ON r.node = s.node
 WHERE b.branded
-GROUP BY n.root_domain
-ORDER BY n.root_domain
 """
 
 
-def _brand_authority(con: duckdb.DuckDBPyConnection, scale: Calibration) -> None:
-    rows = _column(con, BRAND_STRENGTH)
-    domains = rows.get("root_domain", np.zeros(0, dtype=object))
-    evidence = np.asarray(rows.get("evidence", np.zeros(0)), dtype=np.float64)
-    _register(
-        con,
-        "brand_scores",
-        {
-            "root_domain": np.asarray(domains, dtype=object).astype(str),
-            "branded_linkers": np.asarray(rows.get("branded_linkers", np.zeros(0)), np.int64),
-            "brand_authority": scale.score(evidence),
-        },
+def _brand_scores(tables: Tables) -> Mapping[str, pa.Table]:
+    # Each target's votes summed one by one in linker node order, so every build (and every
+    # engine) adds the same floats in the same order.
+    votes = tables["brand_votes"].sort_by(
+        [("root_domain", "ascending"), ("source_node", "ascending")]
     )
+    domains = votes.column("root_domain").to_numpy(zero_copy_only=False)
+    names, group = np.unique(domains.astype(str), return_inverse=True)
+    evidence = np.bincount(group, weights=votes.column("vote").to_numpy(), minlength=len(names))
+    brand = pa.table({
+        "root_domain": pa.array(names, pa.string()),
+        "branded_linkers": pa.array(np.bincount(group, minlength=len(names)), pa.int64()),
+        "brand_authority": calibration.moz_scale().score(evidence.astype(np.float64)),
+    })  # fmt: skip
+    return {"brand_scores": brand}
 
 
 # What each linking root domain adds to a target's evidence, as a share of the evidence its
 # score is computed from. A page scored from its share of its domain's evidence (internal
 # links) names its own root domain with share 1.
 EXPLAIN_SOURCES = f"""
-CREATE TABLE authority_sources AS
 WITH root_votes AS (
     SELECT 'root_domain' AS scope, t.root_domain AS target, s.root_domain AS source,
            rs.vote * (1 + {PAGE_DEPTH} * ln(e.pages)) / rt.evidence AS share
@@ -279,15 +240,36 @@ WITH root_votes AS (
     FROM page_rank pt JOIN page_nodes t ON t.node = pt.node
     WHERE pt.internal_evidence > pt.external_evidence
 )
-SELECT * FROM (
-    SELECT * FROM root_votes UNION ALL SELECT * FROM page_votes
-    UNION ALL SELECT * FROM page_own_domain
-)
-WHERE share > 0
-QUALIFY row_number() OVER (PARTITION BY scope, target ORDER BY share DESC, source) <= {TOP_SOURCES}
+SELECT scope, target, source, share
+FROM (
+    SELECT *,
+           row_number() OVER (PARTITION BY scope, target ORDER BY share DESC, source) AS place
+    FROM (SELECT * FROM root_votes UNION ALL SELECT * FROM page_votes
+          UNION ALL SELECT * FROM page_own_domain) votes
+    WHERE share > 0
+) ranked
+WHERE place <= {TOP_SOURCES}
 """
 
-
-def _explain_sources(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(EXPLAIN_SOURCES)
-    con.execute("DROP TABLE page_edges; DROP TABLE page_voters")
+STEPS: tuple[Step, ...] = (
+    sql_step("page_nodes", ["links", "page_latest"], PAGE_NODES),
+    sql_step("root_nodes", ["page_nodes"], ROOT_NODES),
+    sql_step("root_edges", ["links", "root_nodes"], ROOT_EDGES),
+    sql_step("root_support", ["root_edges", "root_nodes", "spam_scores"], ROOT_SUPPORT),
+    sql_step("root_spam", ["root_nodes", "spam_scores"], ROOT_SPAM),
+    sql_step("page_edges", ["links", "page_nodes", "root_nodes"], PAGE_EDGES),
+    sql_step("page_roots", ["page_nodes", "root_nodes"], PAGE_ROOTS),
+    sql_step("page_voters", ["page_edges"], PAGE_VOTERS),
+    python_step("ranks",
+                ["page_edges", "page_roots", "page_voters", "root_edges", "root_spam",
+                 "root_support"],
+                ["page_rank", "root_rank"], _ranks),
+    sql_step("brand_votes", ["branded_linkers", "root_nodes", "root_rank"], BRAND_VOTES),
+    python_step("brand", ["brand_votes"], ["brand_scores"], _brand_scores),
+    sql_step("authority_sources",
+             ["page_nodes", "page_rank", "page_voters", "root_edges", "root_nodes", "root_rank"],
+             EXPLAIN_SOURCES),
+    sql_step("page_scores", ["page_nodes", "page_rank"], PAGE_SCORES),
+    sql_step("root_scores", ["brand_scores", "root_nodes", "root_rank", "root_support"],
+             ROOT_SCORES),
+)  # fmt: skip

@@ -1,21 +1,14 @@
 """The state of every link across crawls: live or deleted, first seen, lost, followed or not.
 
-Built from all ingested records, or by merging new records into a saved state (builder/state.py).
+Declared as steps over all ingested records, or merging new records into a saved state
+(builder/state.py, read as the saved_* tables).
 """
 
 from __future__ import annotations
 
-import duckdb
+from linkindex.builder.steps import Step, sql_step
 
-from linkindex.builder.state import BuildState
-
-# One row per capture of a page. Two records of one page in the same second are one capture.
-# Not captures: a 3xx redirecting to the same page under the other scheme (http -> https),
-# which says nothing about the page (the scheme is not part of a page's identity); and a
-# response that failed for now (no HTTP status, 429, 5xx), which says nothing about the links
-# the page has, so it must not make them look lost.
 NEW_CAPTURES = """
-CREATE TABLE new_captures AS
 WITH self_redirects AS (
     SELECT DISTINCT source_page AS page, fetch_time
     FROM raw_links WHERE redirect AND source_page = target_page
@@ -32,7 +25,6 @@ ANTI JOIN self_redirects s
 # Every aggregate here is a max (or any_value of one page's fixed keys), so grouping records
 # and grouping already grouped captures with new records give the same rows.
 CAPTURES = """
-CREATE TABLE captures AS
 SELECT page,
        any_value(subdomain) AS subdomain,
        any_value(root_domain) AS root_domain,
@@ -42,25 +34,32 @@ SELECT page,
        max(content_bytes) AS content_bytes,
        max(text_chars) AS text_chars,
        max(contact_links) AS contact_links,
-       bool_or({https}) AS https
-FROM ({source})
+       bool_or(https_flag) AS https
+FROM ({source}) c
 GROUP BY page, fetch_time
 """
+_CAPTURE_COLUMNS = (
+    "page, subdomain, root_domain, fetch_time, http_status, title, content_bytes, text_chars,"
+    " contact_links"
+)
+_NEW_CAPTURES = (
+    f"SELECT {_CAPTURE_COLUMNS}, starts_with(url, 'https:') AS https_flag FROM new_captures"
+)
+_SAVED_CAPTURES = f"SELECT {_CAPTURE_COLUMNS}, https AS https_flag FROM saved_captures"
 
-# The newest capture of each page decides whether its links are live. arg_max_null: a
-# newest capture without a title has none (arg_max would skip it and take an older one).
-PAGE_LATEST = """
-CREATE TABLE page_latest AS
+# The newest capture of each page decides whether its links are live. Each value is its
+# newest capture's, NULL included (a newest capture without a title has none): the max of
+# (capture time, value), whose times are distinct within a page.
+_NEWEST = ",\n       ".join(
+    f"max({{'t': fetch_time, 'v': {c}}}).v AS {c}"
+    for c in ("http_status", "title", "content_bytes", "text_chars", "contact_links", "https")
+)
+PAGE_LATEST = f"""
 SELECT page,
        any_value(subdomain) AS subdomain,
        any_value(root_domain) AS root_domain,
        max(fetch_time) AS latest_time,
-       arg_max(http_status, fetch_time) AS http_status,
-       arg_max_null(title, fetch_time) AS title,
-       arg_max_null(content_bytes, fetch_time) AS content_bytes,
-       arg_max_null(text_chars, fetch_time) AS text_chars,
-       arg_max_null(contact_links, fetch_time) AS contact_links,
-       arg_max_null(https, fetch_time) AS https
+       {_NEWEST}
 FROM captures
 GROUP BY page
 """
@@ -71,7 +70,6 @@ GROUP BY page
 # occurrence in it had it; a non-empty anchor wins). Spans of already grouped links merge
 # with the same maxes, taking last_seen as their capture time.
 SPANS = """
-CREATE TABLE {table} AS
 SELECT source_page, target_page,
        any_value(source_subdomain) AS source_subdomain,
        any_value(source_root_domain) AS source_root_domain,
@@ -116,17 +114,30 @@ _SPAN_COLUMNS = (
     " anchor_raw"
 )
 
+# Each capture of a page with the one before it (NULL for its first), so the first capture
+# after a time t is the one with previous_time <= t < fetch_time: an equality join on the
+# page, where DuckDB alone would have an ASOF join.
+CAPTURE_GAPS = """
+SELECT page, fetch_time,
+       lag(fetch_time) OVER (PARTITION BY page ORDER BY fetch_time) AS previous_time
+FROM captures
+"""
+
 # Lost on the first later capture of the source page that no longer had the link
-# (a 404 capture has no links, so a page that disappears loses all of them).
+# (a 404 capture has no links, so a page that disappears loses all of them); a live link
+# (seen in its source's newest capture) has no such capture.
+_LINK_COLUMNS = f"{_SPAN_COLUMNS}, live, date_gained, date_lost"
 LINKS_FROM_SPANS = """
 SELECT s.*,
        s.last_seen >= coalesce(p.latest_time, s.last_seen) AS live,
        CAST(s.first_seen AS DATE) AS date_gained,
-       CASE WHEN s.last_seen >= coalesce(p.latest_time, s.last_seen) THEN NULL
-            ELSE CAST(nxt.fetch_time AS DATE) END AS date_lost
+       CAST(nxt.fetch_time AS DATE) AS date_lost
 FROM spans s
 LEFT JOIN page_latest p ON p.page = s.source_page
-ASOF LEFT JOIN captures nxt ON nxt.page = s.source_page AND nxt.fetch_time > s.last_seen
+LEFT JOIN capture_gaps nxt
+    ON nxt.page = s.source_page AND s.last_seen < p.latest_time
+    AND s.last_seen < nxt.fetch_time
+    AND (nxt.previous_time IS NULL OR nxt.previous_time <= s.last_seen)
 """
 
 # The link records of each page's newest capture, as the spam signals read them.
@@ -135,66 +146,58 @@ _LATEST_COLUMNS = (
     " in_comments, redirect, rel_canonical, nofollow, ugc, sponsored, fetch_time"
 )
 LATEST_LINKS = """
-CREATE TABLE latest_links AS
 SELECT r.*
 FROM ({source}) r
 JOIN page_latest p ON p.page = r.source_page AND p.latest_time = r.fetch_time
 WHERE r.source_page <> r.target_page
 """
+_RAW_LATEST = f"SELECT {_LATEST_COLUMNS} FROM raw_links"
+
+# Full: from every record. The tables written are the link state (builder/state.py).
+FULL_STEPS: tuple[Step, ...] = (
+    sql_step("new_captures", ["raw_links", "raw_pages"], NEW_CAPTURES),
+    sql_step("captures", ["new_captures"], CAPTURES.format(source=_NEW_CAPTURES)),
+    sql_step("page_latest", ["captures"], PAGE_LATEST),
+    sql_step("spans", ["raw_links"], SPANS.format(**_RAW_SPANS)),
+    sql_step("capture_gaps", ["captures"], CAPTURE_GAPS),
+    sql_step("links", ["capture_gaps", "page_latest", "spans"], LINKS_FROM_SPANS),
+    sql_step("latest_links", ["page_latest", "raw_links"], LATEST_LINKS.format(source=_RAW_LATEST)),
+)
+
+# Incremental: only links of pages with new records can change (their spans, liveness and
+# lost date); the saved rows of every other page are copied as they are.
+_TOUCHED_SPANS = (
+    f"SELECT {_SPAN_COLUMNS} FROM saved_links o SEMI JOIN touched t ON t.page = o.source_page"
+    f" UNION ALL SELECT {_SPAN_COLUMNS} FROM new_spans"
+)
+_MERGED_SPANS = SPANS.format(
+    source=_TOUCHED_SPANS, first="first_seen", last="last_seen", followed="followed",
+    comments="in_comments", anchor="anchor_raw",
+)  # fmt: skip
+_MERGED_LINKS = (
+    f"SELECT {_LINK_COLUMNS} FROM saved_links o ANTI JOIN touched t ON t.page = o.source_page"
+    f" UNION ALL SELECT {_LINK_COLUMNS} FROM ({LINKS_FROM_SPANS}) merged"
+)
+TOUCHED = "SELECT DISTINCT page FROM raw_pages UNION SELECT DISTINCT source_page FROM raw_links"
+_MERGED_LATEST = f"SELECT {_LATEST_COLUMNS} FROM saved_latest_links UNION ALL {_RAW_LATEST}"
+INCREMENTAL_STEPS: tuple[Step, ...] = (
+    sql_step("new_captures", ["raw_links", "raw_pages"], NEW_CAPTURES),
+    sql_step("captures", ["new_captures", "saved_captures"],
+             CAPTURES.format(source=f"{_SAVED_CAPTURES} UNION ALL {_NEW_CAPTURES}")),
+    sql_step("page_latest", ["captures"], PAGE_LATEST),
+    sql_step("new_spans", ["raw_links"], SPANS.format(**_RAW_SPANS)),
+    sql_step("touched", ["raw_links", "raw_pages"], TOUCHED),
+    sql_step("spans", ["new_spans", "saved_links", "touched"], _MERGED_SPANS),
+    sql_step("capture_gaps", ["captures"], CAPTURE_GAPS),
+    sql_step("links", ["capture_gaps", "page_latest", "saved_links", "spans", "touched"],
+             _MERGED_LINKS),
+    sql_step("latest_links", ["page_latest", "raw_links", "saved_latest_links"],
+             LATEST_LINKS.format(source=_MERGED_LATEST)),
+)  # fmt: skip
 
 
-def build_link_state(con: duckdb.DuckDBPyConnection, saved: BuildState | None = None) -> None:
-    """Tables ``captures``, ``page_latest``, ``links`` and ``latest_links`` from the records in
-    ``raw_pages`` / ``raw_links``, merged into ``saved`` when given (then those views hold only
-    the records the saved state has not seen)."""
-    con.execute(NEW_CAPTURES)
-    https = "starts_with(url, 'https:')"
-    if saved is None:
-        con.execute(CAPTURES.format(source="SELECT * FROM new_captures", https=https))
-    else:
-        merged = (
-            f"SELECT *, https AS https_flag FROM {saved.table('captures')} UNION ALL BY NAME"
-            f" SELECT *, {https} AS https_flag FROM new_captures"
-        )
-        con.execute(CAPTURES.format(source=merged, https="https_flag"))
-    con.execute("DROP TABLE new_captures")
-    con.execute(PAGE_LATEST)
-    if saved is None:
-        con.execute(SPANS.format(table="spans", **_RAW_SPANS))
-        con.execute(f"CREATE TABLE links AS {LINKS_FROM_SPANS}")
-        latest_source = f"SELECT {_LATEST_COLUMNS} FROM raw_links"
-    else:
-        _merge_links(con, saved)
-        latest_source = (
-            f"SELECT {_LATEST_COLUMNS} FROM {saved.table('latest_links')}"
-            f" UNION ALL SELECT {_LATEST_COLUMNS} FROM raw_links"
-        )
-    con.execute("DROP TABLE spans")
-    con.execute(LATEST_LINKS.format(source=latest_source))
-
-
-def _merge_links(con: duckdb.DuckDBPyConnection, saved: BuildState) -> None:
-    """Only links of pages with new records can change (their spans, liveness and lost date);
-    the saved rows of every other page are copied as they are."""
-    con.execute(SPANS.format(table="new_spans", **_RAW_SPANS))
-    con.execute(
-        "CREATE TABLE touched AS SELECT DISTINCT page FROM raw_pages"
-        " UNION SELECT DISTINCT source_page FROM raw_links"
-    )
-    old = saved.table("links")
-    touched_spans = (
-        f"SELECT {_SPAN_COLUMNS} FROM {old} o SEMI JOIN touched t ON t.page = o.source_page"
-        f" UNION ALL SELECT {_SPAN_COLUMNS} FROM new_spans"
-    )
-    con.execute(
-        SPANS.format(
-            table="spans", source=touched_spans, first="first_seen", last="last_seen",
-            followed="followed", comments="in_comments", anchor="anchor_raw",
-        )
-    )  # fmt: skip
-    con.execute(
-        f"CREATE TABLE links AS SELECT o.* FROM {old} o"
-        f" ANTI JOIN touched t ON t.page = o.source_page"
-        f" UNION ALL BY NAME {LINKS_FROM_SPANS}"
-    )
-    con.execute("DROP TABLE new_spans; DROP TABLE touched")
+def link_state_steps(incremental: bool) -> tuple[Step, ...]:
+    """The steps that make the link state: tables captures, page_latest, links and
+    latest_links, from raw_pages / raw_links (merged into the saved_* tables when
+    ``incremental``: those inputs then hold only the records the saved state has not seen)."""
+    return INCREMENTAL_STEPS if incremental else FULL_STEPS

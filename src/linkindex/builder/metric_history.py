@@ -1,20 +1,20 @@
 """PA and DA across builds: the previous snapshot's stored values carried forward, plus this
 build's, one row per (target, day) on which a target's score changed, for spec 2.5's histories.
 
-Reads the previous snapshot through `Snapshot`; index/histories.py answers from the tables.
+Declared as steps and snapshot tables; reads the previous snapshot through `Snapshot`.
 """
 
 from __future__ import annotations
 
 import calendar
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 
+from linkindex.builder.steps import Output, Step, Tables, python_step, sql_step, tables_read
 from linkindex.index import encoding, schema
 from linkindex.index.histories import AUTHORITY_TABLES, MONTHLY_MONTHS, authority_table
 from linkindex.index.snapshot import HISTORY_ROW, NoSnapshot, Snapshot
@@ -26,13 +26,6 @@ _CURRENT = {
         "SELECT root_domain AS key, domain_authority::INTEGER AS value FROM root_scores"
     ),
 }
-
-
-def first_capture_date(con: duckdb.DuckDBPyConnection) -> str:
-    """The day of the index's oldest capture: histories show no values before it."""
-    return con.execute(
-        "SELECT coalesce(strftime(min(fetch_time), '%Y-%m-%d'), '') FROM captures"
-    ).fetchall()[0][0]
 
 
 def window_start(index_date: date) -> date:
@@ -59,25 +52,35 @@ def _previous_batches(folder: Path | None, metric: str) -> Iterator[pa.RecordBat
         return
 
 
-def _date(day: date) -> str:
-    return f"DATE '{day.isoformat()}'"
+# The index date, and the last day before the window (window_start); the index date is the
+# newest capture's (build_facts), 1970-01-01 for an index of no captures.
+def _history_window(tables: Tables) -> Mapping[str, pa.Table]:
+    text = tables["build_facts"].column("index_date")[0].as_py()
+    index_date = date.fromisoformat(text) if text else date(1970, 1, 1)
+    window = {"index_day": [index_date], "cutoff": [window_start(index_date)]}
+    return {"history_window": pa.table(window, pa.schema([("index_day", pa.date32()),
+                                                          ("cutoff", pa.date32())]))}  # fmt: skip
 
 
-def history_sql(metric: str, index_date: date, cutoff: date) -> str:
+_INDEX_DAY = "(SELECT index_day FROM history_window)"
+_CUTOFF = "(SELECT cutoff FROM history_window)"
+
+
+def history_sql(metric: str, index_day: str = _INDEX_DAY, cutoff: str = _CUTOFF) -> str:
     """Rows to store: earlier builds' rows from before this index date (a rebuild on the same
     date replaces that date's value), the last of them before the window kept as the value in
-    force at its start, and this build's score where it differs from the last stored one."""
-    index_day = _date(index_date)
+    force at its start, and this build's score where it differs from the last stored one.
+    ``index_day`` and ``cutoff`` are SQL (dates, or by default read from history_window).
+    Logical rows (key, day, value): the index stores them (encoding.stored_sql)."""
     return f"""
 WITH earlier AS (
     SELECT key, day, value FROM previous_{metric} WHERE day < {index_day}
 ), latest AS (
     SELECT key, arg_max(value, day) AS value FROM earlier GROUP BY key
 ), kept AS (
-    SELECT key, day, value FROM earlier WHERE day > {_date(cutoff)}
+    SELECT key, day, value FROM earlier WHERE day > {cutoff}
     UNION ALL
-    SELECT key, max(day), arg_max(value, day) FROM earlier WHERE day <= {_date(cutoff)}
-    GROUP BY key
+    SELECT key, max(day), arg_max(value, day) FROM earlier WHERE day <= {cutoff} GROUP BY key
 ), rows AS (
     SELECT key, day, value FROM kept
     UNION ALL
@@ -89,27 +92,26 @@ SELECT key, day, value FROM rows
 """
 
 
-def prepare_history_tables(
-    con: duckdb.DuckDBPyConnection, previous: Path | None
-) -> list[tuple[str, tuple[str, ...], str]]:
-    """(index table, columns, SELECT) for the PA and DA history tables.
-
-    Needs page_scores, root_scores, captures and the link key tables (link_outputs.py);
-    ``previous`` is the published snapshot this build follows (None for the first build)."""
-    index_date = con.execute(
-        "SELECT coalesce(max(latest_time)::DATE, DATE '1970-01-01') FROM page_latest"
-    ).fetchall()[0][0]
-    cutoff = window_start(index_date)
-    queries = []
+def history_steps(previous: Path | None) -> tuple[Step, ...]:
+    """Steps making previous_<metric> (the rows of the published snapshot ``previous``, None
+    for the first build), current_<metric> (this build's scores) and history_window."""
+    steps = [python_step("history_window", ["build_facts"], ["history_window"], _history_window)]
     for metric in AUTHORITY_TABLES:
-        # Streamed into a DuckDB table, which spills past the memory limit like the rest.
-        con.register("previous_reader", previous_rows(previous, metric))
-        con.execute(f"CREATE OR REPLACE TABLE previous_{metric} AS SELECT * FROM previous_reader")
-        con.unregister("previous_reader")
-        con.execute(f"CREATE OR REPLACE TABLE current_{metric} AS {_CURRENT[metric]}")
+        table = f"previous_{metric}"
+        steps.append(python_step(
+            table, [], [table],
+            # Streamed into the engine, which spills past its memory limit like the rest.
+            lambda _tables, metric=metric, table=table: {table: previous_rows(previous, metric)},
+        ))  # fmt: skip
+        steps.append(sql_step(f"current_{metric}", tables_read(_CURRENT[metric]), _CURRENT[metric]))
+    return tuple(steps)
+
+
+def history_outputs() -> list[Output]:
+    """The PA and DA history tables of the snapshot."""
+    outputs = []
+    for metric in AUTHORITY_TABLES:
         table = authority_table(metric)
-        logical = history_sql(metric, index_date, cutoff)
-        queries.append(
-            (table, schema.AUTHORITY_HISTORY_COLUMNS, encoding.stored_sql(table, logical))
-        )
-    return queries
+        sql = encoding.stored_sql(table, history_sql(metric))
+        outputs.append(Output(table, schema.AUTHORITY_HISTORY_COLUMNS, sql, tables_read(sql)))
+    return outputs

@@ -1,7 +1,6 @@
-"""The embedded build: ingested crawls in, one published index snapshot out, on DuckDB.
-
-Computes the content-derived index_id first, so an identical rebuild publishes nothing new.
-"""
+"""The build: ingested crawls in, one published index snapshot out; its declared steps run
+on an engine (DuckDB). Computes the content-derived index_id first, so an identical rebuild
+publishes nothing new."""
 
 from __future__ import annotations
 
@@ -12,38 +11,28 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import duckdb
-
-from linkindex.builder.aggregates import build_aggregates
-from linkindex.builder.authority import build_authority
-from linkindex.builder.inputs import (
-    content_index_id,
-    crawl_names,
-    create_views,
-    digest_parts,
-    list_parts,
-)
-from linkindex.builder.link_outputs import prepare_link_tables
-from linkindex.builder.link_state import build_link_state
-from linkindex.builder.metric_history import first_capture_date, prepare_history_tables
-from linkindex.builder.outputs import ROOT_DOMAINS, table_queries
-from linkindex.builder.spam_scores import build_spam_scores
-from linkindex.builder.state import load_state, plan_build, save_state
+from linkindex.builder.declared import declared_build
+from linkindex.builder.engines.duckdb_engine import DEFAULT_MEMORY_LIMIT, DuckDBEngine
+from linkindex.builder.inputs import content_index_id, crawl_names, list_parts
+from linkindex.builder.runner import run_steps
+from linkindex.builder.state import STATE_TABLES, load_state, plan_build, save_state
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import store_layout_digest
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.index.writer import SnapshotWriter
+from linkindex.scoring import calibration
 from linkindex.scoring.calibration import REFERENCE
 from linkindex.scoring.spam_model import MODEL_PATH, load_model
 from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
+__all__ = ["DEFAULT_MEMORY_LIMIT", "BuildResult", "build_index"]
+
 # Bump when a metric definition changes: the same crawls then give a new index_id.
 ALGORITHM_VERSION = "linkindex-build-5"
 BATCH_ROWS = 65536
-# DuckDB's own default is 80% of RAM. A fixed budget keeps the whole build's peak predictable
-# (DuckDB, plus the rank arrays and SQLite beside it); past it DuckDB spills to the build folder.
-DEFAULT_MEMORY_LIMIT = "4GB"
+# Tables the build reads itself once the steps have run (the snapshot's meta).
+FACTS = "build_facts"
 
 
 @dataclass
@@ -68,19 +57,6 @@ def snapshot_name(index_id: str) -> str:
     return base64.b16encode(base64.b64decode(index_id)).decode("ascii").lower()
 
 
-def _connect(work: Path, memory_limit: str | None) -> duckdb.DuckDBPyConnection:
-    # An on-disk database in the build folder lets DuckDB spill instead of running out of RAM.
-    con = duckdb.connect(str(work / "build.duckdb"))
-    # Capture times are UTC; without this DuckDB shows them in the machine's zone, and dates,
-    # the order of captures around a DST change and the index_id would depend on it.
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET preserve_insertion_order = false")
-    spill = str(work / "spill").replace("'", "''")
-    con.execute(f"SET temp_directory = '{spill}'")
-    con.execute("SET memory_limit = ?", [memory_limit or DEFAULT_MEMORY_LIMIT])
-    return con
-
-
 def build_index(
     home: Home,
     *,
@@ -103,11 +79,11 @@ def build_index(
     layout = SnapshotLayout(home.snapshots)
     with layout.building() as work:
         plan = plan_build(load_state(home.link_state, ALGORITHM_VERSION), parts, full=full)
-        con = _connect(work, memory_limit)
+        engine = DuckDBEngine.open(work, memory_limit)
         try:
             step("hashing input records")
             digests = [*(plan.state.digests if plan.state else ()),
-                       *digest_parts(con, home.crawls, list(plan.new_parts))]  # fmt: skip
+                       *engine.digest_parts(home.crawls, list(plan.new_parts))]  # fmt: skip
             index_id = content_index_id(f"{ALGORITHM_VERSION}+{scoring_digest()}", digests)
             name = snapshot_name(index_id)
             current = layout.current_name() or ""
@@ -121,63 +97,52 @@ def build_index(
                     )  # fmt: skip
                 force = True  # same records in an older store layout: rebuild beside it
             step("loading inputs (read_parquet views)")
-            create_views(con, home.crawls, list(plan.new_parts))
-            step(
-                "merging new records into the saved link state"
-                if plan.incremental
-                else "tracking links across crawls"
-            )
-            build_link_state(con, plan.state)
-            if plan.new_parts:
-                step("saving the link state for the next build")
-                save_state(con, home.link_state, ALGORITHM_VERSION, digests)
-            step("counting links at every scope")
-            build_aggregates(con)
-            step("scoring spam signals")
+            engine.register_inputs(home.crawls, list(plan.new_parts), plan.state)
             model = load_model()
-            build_spam_scores(con, model)
-            step("ranking pages and root domains")
-            previous = _read_existing_meta(layout.path_of(current)) if current else {}
-            authority = build_authority(con)
-            con.execute(ROOT_DOMAINS)
+            previous_folder = layout.path_of(current) if current else None
+            build = declared_build(plan.incremental, model, previous_folder)
+            build.check()
+            available = set(build.inputs)
+            for number, (label, steps) in enumerate(build.phases):
+                step(label)
+                kept = {*build.read_after(number), *build.inputs, FACTS, *STATE_TABLES}
+                run_steps(engine, steps, available, kept)
+                available.update(t for s in steps for t in s.writes)
+                if number == 0 and plan.new_parts:
+                    step("saving the link state for the next build")
+                    save_state(engine.save_parquet, home.link_state, ALGORITHM_VERSION, digests)
+            previous = _read_existing_meta(previous_folder) if previous_folder else {}
             folder = work / "snapshot"
             folder.mkdir()
             writer = SnapshotWriter(folder)
             counts: dict[str, int] = {}
-            previous_folder = layout.path_of(current) if current else None
-            for table, columns, sql in [
-                *table_queries(),
-                *prepare_link_tables(con),
-                *prepare_history_tables(con, previous_folder),
-            ]:
-                step(f"writing {table}")
-                reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
-                counts[table] = writer.write(table, columns, reader)
-            counts["links"] = con.execute("SELECT count(*) FROM links").fetchone()[0]
-            counts["live_links"] = con.execute("SELECT count(*) FROM links WHERE live").fetchone()[
-                0
-            ]
-            index_date = con.execute(
-                "SELECT coalesce(strftime(max(latest_time), '%Y-%m-%d'), '') FROM page_latest"
-            ).fetchone()[0]
-            crawls = crawl_names(digests)
+            for output in build.outputs:
+                step(f"writing {output.table}")
+                reader = engine.query(output.sql, BATCH_ROWS)
+                counts[output.table] = writer.write(output.table, output.columns, reader)
+            facts = engine.read_table(FACTS).to_pylist()[0]
+            counts["links"] = facts["links"]
+            counts["live_links"] = facts["live_links"]
+            index_date = facts["index_date"]
+            scale = calibration.moz_scale().to_json()
             meta = {
                 "index_id": index_id,
                 "index_date": index_date,
-                "first_capture_date": first_capture_date(con),
+                "first_capture_date": facts["first_capture_date"],
                 "built_at": int(time.time()),
                 "algorithm": ALGORITHM_VERSION,
-                "crawls": crawls,
+                "crawls": crawl_names(digests),
                 "spam_score_update_days": _spam_update_days(previous, index_date),
                 "spam_signals": list(SIGNAL_NAMES),
                 "spam_model": model.fitted_on,
-                "calibration": {k: c.to_json() for k, c in authority.calibrations.items()},
+                "calibration": {metric: scale for metric in
+                                ("domain_authority", "page_authority", "brand_authority")},
                 "counts": counts,
                 "store_layout": store_layout_digest(),
-            }
+            }  # fmt: skip
             writer.set_meta(meta)
         finally:
-            con.close()
+            engine.close()
         # After DuckDB has closed and released its buffers: SQLite sorts each index in memory.
         step("indexing")
         writer.finish()

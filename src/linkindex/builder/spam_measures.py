@@ -1,13 +1,12 @@
 """What the Spam Score's signals measure: one row per root domain with a 200 page, in SQL.
 
-Owns table spam_measures and the tables it is made of; the words and rules come from scoring.
+Owns the steps of table spam_measures and the tables it is made of; words and rules: scoring.
 """
 
 from __future__ import annotations
 
-import duckdb
-
-from linkindex.builder.core_reach import build_core_reach
+from linkindex.builder.core_reach import core_reach_steps
+from linkindex.builder.steps import Step, sql_step
 from linkindex.scoring.spam_signals import (
     LINKER_SHARE,
     MIN_LINKS,
@@ -35,7 +34,6 @@ _VOUCHED = (
 # Per page of a root domain, from the newest capture of each 200 page (latest_links, built in
 # link_state.py): links and their text.
 PAGE_OUTLINKS = f"""
-CREATE TABLE page_outlinks AS
 SELECT r.source_page AS page,
        count(*) FILTER (WHERE r.target_root_domain <> r.source_root_domain) AS external_links,
        count(*) FILTER (WHERE r.target_root_domain = r.source_root_domain) AS internal_links,
@@ -82,15 +80,14 @@ def _words(text: str) -> str:
 # link seller's), whatever the words. Digits make a name of a thing (a version, "RFC 9110", a
 # badge's "coverage 94"), not a keyword; the generic anchors are in scoring.spam_words.
 _PHRASE = _words("r.anchor_text")
-CHOSEN_PHRASES = f"""
-CREATE TABLE anchor_phrases AS
+ANCHOR_PHRASES = f"""
 SELECT DISTINCT r.target_root_domain AS target, r.source_root_domain AS source,
        {_PHRASE} AS phrase, {NAMES_TARGET} AS names_target
 FROM latest_links r
 WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
-  AND NOT r.rel_canonical AND r.anchor_text <> '';
-
-CREATE TABLE chosen_phrases AS
+  AND NOT r.rel_canonical AND r.anchor_text <> ''
+"""
+CHOSEN_PHRASES = f"""
 WITH candidates AS (
     SELECT target, phrase, count(*) AS linkers FROM anchor_phrases
     WHERE NOT names_target AND phrase LIKE '% %' AND NOT regexp_matches(phrase, '[0-9]')
@@ -104,8 +101,7 @@ SELECT c.target, c.phrase FROM candidates c JOIN used u USING (phrase)
 WHERE c.linkers >= {LINKER_SHARE} * u.users
   AND NOT EXISTS (
       SELECT 1 FROM page_latest p WHERE p.root_domain = c.target AND p.title IS NOT NULL
-        AND contains({_words("p.title")}, c.phrase));
-DROP TABLE anchor_phrases;
+        AND contains({_words("p.title")}, c.phrase))
 """
 # Over a latest_links row r joined to chosen_phrases cp (_CHOSEN_JOIN): the link carries a
 # commercial or poison keyword that is not the target's name; or it is targeted, carrying such
@@ -122,29 +118,27 @@ _CHOSEN_JOIN = (
 # Per (target root domain, linking root domain) with anchor text: whether an anchor names the
 # target's brand, and whether one carries a keyword that is not the brand. Then per target:
 # its anchored, branded and keyword linkers (PUSHED_RULE reads them).
-LINKER_ANCHORS = f"""
-CREATE TABLE branded_linkers AS
+BRANDED_LINKERS = f"""
 SELECT r.target_root_domain AS target, r.source_root_domain AS source,
        bool_or({NAMES_TARGET}) AS branded, bool_or({KEYWORD_NOT_NAME}) AS keyword,
        bool_or({TARGETED}) AS targeted
 FROM latest_links r {_CHOSEN_JOIN}
 WHERE r.source_root_domain <> r.target_root_domain AND NOT r.redirect
   AND NOT r.rel_canonical AND r.anchor_text <> ''
-GROUP BY ALL;
-
-CREATE TABLE linker_anchors AS
+GROUP BY ALL
+"""
+LINKER_ANCHORS = """
 SELECT target AS root_domain, count(*) AS anchored_linkers,
        count(*) FILTER (WHERE branded) AS branded_linkers,
        count(*) FILTER (WHERE keyword) AS keyword_linkers,
        count(*) FILTER (WHERE targeted) AS targeted_linkers
-FROM branded_linkers GROUP BY target;
+FROM branded_linkers GROUP BY target
 """
 
 # Per target root domain: the root domains linking to it from their newest captures, and those
 # of them whose every such link sits in visitors' comments or answers, or is marked ugc (the
 # mark for them): a site that only comment sections link to has placed its own links.
 COMMENT_LINKERS = """
-CREATE TABLE comment_linkers AS
 WITH linkers AS (
     SELECT r.target_root_domain AS target, r.source_root_domain AS source,
            bool_and(coalesce(r.in_comments OR r.ugc, false)) AS only_comments
@@ -162,7 +156,6 @@ FROM linkers GROUP BY target
 # keyword (not the target's name) to a pushed site. Shares of these do not grow with how
 # much of the web the crawl saw.
 LINK_NEIGHBOURHOOD = f"""
-CREATE TABLE link_neighbourhood AS
 WITH content_links AS (
     SELECT r.source_root_domain AS root_domain, r.target_root_domain AS target,
            {TARGETED} AS keyword
@@ -182,7 +175,6 @@ GROUP BY c.root_domain
 # One row per root domain with a 200 capture: every measured value a signal reads, but the
 # organic body's reach (which needs these to know the pushers).
 DOMAIN_MEASURES = f"""
-CREATE TABLE spam_measures_own AS
 WITH pages AS (
     SELECT p.root_domain, p.text_chars, p.content_bytes, p.contact_links, p.https,
            p.title, o.*
@@ -248,7 +240,6 @@ LEFT JOIN comment_linkers cl ON cl.root_domain = r.root_domain
 KEYWORD_PUSHERS = f"SELECT root_domain FROM spam_measures_own WHERE {MONEY_RULE} OR {PUSHING_RULE}"
 
 WITH_REACH = """
-CREATE TABLE spam_measures AS
 SELECT m.*, coalesce(cr.reached, false) AS reached_from_core,
        coalesce(nl.roots_linked, 0) AS roots_linked,
        coalesce(nl.unreached_roots_linked, 0) AS unreached_roots_linked
@@ -258,14 +249,20 @@ LEFT JOIN network_links nl USING (root_domain)
 """
 
 
-def build_spam_measures(con: duckdb.DuckDBPyConnection) -> None:
-    """Table spam_measures (and the tables it is made of); needs the link state and counts."""
-    con.execute(PAGE_OUTLINKS)
-    con.execute(CHOSEN_PHRASES)
-    con.execute(LINKER_ANCHORS)
-    con.execute(LINK_NEIGHBOURHOOD)
-    con.execute(COMMENT_LINKERS)
-    con.execute(DOMAIN_MEASURES)
-    build_core_reach(con, KEYWORD_PUSHERS)
-    con.execute(WITH_REACH)
-    con.execute("DROP TABLE spam_measures_own")
+STEPS: tuple[Step, ...] = (
+    sql_step("page_outlinks", ["latest_links", "page_latest"], PAGE_OUTLINKS),
+    sql_step("anchor_phrases", ["latest_links"], ANCHOR_PHRASES),
+    sql_step("chosen_phrases", ["anchor_phrases", "page_latest"], CHOSEN_PHRASES),
+    sql_step("branded_linkers", ["chosen_phrases", "latest_links"], BRANDED_LINKERS),
+    sql_step("linker_anchors", ["branded_linkers"], LINKER_ANCHORS),
+    sql_step("link_neighbourhood",
+             ["chosen_phrases", "latest_links", "linker_anchors", "page_latest"],
+             LINK_NEIGHBOURHOOD),
+    sql_step("comment_linkers", ["latest_links"], COMMENT_LINKERS),
+    sql_step("spam_measures_own",
+             ["comment_linkers", "counts_to_root_domain", "link_neighbourhood", "linker_anchors",
+              "page_latest", "page_outlinks"],
+             DOMAIN_MEASURES),
+    *core_reach_steps(KEYWORD_PUSHERS, "spam_measures_own"),
+    sql_step("spam_measures", ["core_reach", "network_links", "spam_measures_own"], WITH_REACH),
+)  # fmt: skip

@@ -9,10 +9,10 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -35,9 +35,9 @@ class BuildState:
     folder: Path
     digests: tuple[PartDigest, ...]
 
-    def table(self, name: str) -> str:
-        """A SQL source reading one saved table."""
-        return "read_parquet('" + str(self.folder / f"{name}.parquet").replace("'", "''") + "')"
+    def path(self, table: str) -> Path:
+        """The Parquet file of one saved table (engines read it as saved_<table>)."""
+        return self.folder / f"{table}.parquet"
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,13 @@ def _input_of(name: str) -> str:
 
 
 def save_state(
-    con: duckdb.DuckDBPyConnection, folder: Path, algorithm: str, digests: list[PartDigest]
+    save_parquet: Callable[[str, Path], None],
+    folder: Path,
+    algorithm: str,
+    digests: list[PartDigest],
 ) -> None:
-    """Write the build's state tables and manifest, then swap them in for the old state.
+    """Write the build's state tables (through the engine's ``save_parquet``) and manifest,
+    then swap them in for the old state.
 
     The manifest is written last and the folder renamed into place, so a build killed midway
     leaves either the old state or none (the next build is then a full one), never a mix.
@@ -120,8 +124,7 @@ def save_state(
     staging = folder.with_name(folder.name + f".new-{os.getpid()}")
     staging.mkdir(parents=True)
     for table in STATE_TABLES:
-        target = str(staging / f"{table}.parquet").replace("'", "''")
-        con.execute(f"COPY {table} TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        save_parquet(table, staging / f"{table}.parquet")
     manifest = {"version": STATE_VERSION, "algorithm": algorithm, "record_digest": RECORD_DIGEST,
                 "parts": [d.to_json() for d in digests]}  # fmt: skip
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1))

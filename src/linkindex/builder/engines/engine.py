@@ -1,0 +1,51 @@
+"""What the build asks of an engine: hold named tables, make one from a step's SELECT, and hand
+tables to Python steps as Arrow and take theirs back.
+
+Inputs and their digests, and the saved link state's files, are each engine's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import pyarrow as pa
+
+from linkindex.builder.inputs import InputPart, PartDigest
+from linkindex.builder.state import BuildState
+
+# The input tables of every build: the records of the parts it reads, and the saved link
+# state it merges them into (an incremental build only).
+RAW_INPUTS = ("raw_pages", "raw_links")
+SAVED_INPUTS = ("saved_captures", "saved_links", "saved_latest_links")
+
+
+class Engine(Protocol):
+    def digest_parts(self, crawls: Path, parts: list[InputPart]) -> list[PartDigest]:
+        """Count and digest each part's records (builder/record_digest.py)."""
+        ...
+
+    def register_inputs(
+        self, crawls: Path, parts: list[InputPart], saved: BuildState | None
+    ) -> tuple[str, ...]:
+        """Make RAW_INPUTS (and SAVED_INPUTS from ``saved``) readable; return their names."""
+        ...
+
+    def create_table(self, table: str, sql: str) -> None:
+        """Make ``table`` from a SELECT written in the portable subset (DuckDB's dialect)."""
+        ...
+
+    def read_table(self, table: str) -> pa.Table: ...
+
+    def write_table(self, table: str, data: pa.Table | pa.RecordBatchReader) -> None: ...
+
+    def drop_tables(self, tables: Sequence[str]) -> None: ...
+
+    def query(self, sql: str, batch_rows: int) -> pa.RecordBatchReader:
+        """The rows of a SELECT, streamed in batches (how snapshot tables are written)."""
+        ...
+
+    def save_parquet(self, table: str, path: Path) -> None:
+        """Write a table as one zstd Parquet file (the saved link state)."""
+        ...
