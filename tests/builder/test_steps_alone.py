@@ -108,7 +108,8 @@ def test_a_spam_measure_counts_each_200_pages_own_links():
         return {"source_page": source, "source_root_domain": source.split("/")[0],
                 "target_page": target, "target_root_domain": target.split("/")[0],
                 "anchor_text": anchor, "in_nav": flags.get("in_nav", False),
-                "in_comments": flags.get("in_comments", False), "redirect": False, "rel_canonical": False, "nofollow": flags.get("nofollow", False),
+                "in_comments": flags.get("in_comments", False), "redirect": False,
+                "rel_canonical": False, "nofollow": flags.get("nofollow", False),
                 "ugc": False, "sponsored": False, "fetch_time": _day("2026-01-01")}  # fmt: skip
 
     latest_links = [
