@@ -48,7 +48,7 @@ def rank_over_floor(edges: DataFrame, nodes: DataFrame) -> SparkRanks:
     weight scales an edge's share (repeated edges' weights add up) and what is not passed on
     leaks evenly to every node, as a node without out-links does; power iteration from 1/N
     until the L1 change is below TOLERANCE, at most MAX_ITERATIONS times; each rank divided by
-    the rank of an unlinked node. Edges and ranks are hash-partitioned by node into
+    the rank of an unlinked node. The edges are cached hash-partitioned by source into
     spark.sql.shuffle.partitions parts, so an iteration moves ranks and votes, never edges.
     """
     from pyspark.sql import functions as F
