@@ -140,14 +140,15 @@ def _transition(edges: DataFrame, parts: int) -> tuple[DataFrame, DataFrame]:
 
 
 def _materialise(ranks: DataFrame, iteration: int) -> DataFrame:
-    """One iteration's ranks, computed and kept with a plan cut there. Every iteration: its
-    plan holds the previous ranks twice (votes in, and the change), so an uncut plan doubles
-    in size each time. A local checkpoint is kept by the executors; every CHECKPOINT_EVERY
+    """One iteration's ranks, kept with the plan cut there. Every iteration: its plan holds
+    the previous ranks twice (votes in, and the change), so an uncut plan doubles in size each
+    time. A local checkpoint is kept by the executors, filled by the first job that reads it
+    (the iteration's aggregate, so one job an iteration, not two); every CHECKPOINT_EVERY
     iterations, if the SparkContext has a checkpoint directory, the ranks are written there
     instead, so a lost executor costs at most that many iterations again."""
     if iteration % CHECKPOINT_EVERY == 0 and ranks.sparkSession.sparkContext.getCheckpointDir():
         return ranks.checkpoint(eager=True)
-    return ranks.localCheckpoint(eager=True)
+    return ranks.localCheckpoint(eager=False)
 
 
 def parse_memory(value: str, key: str = SPARK_DRIVER_MEMORY) -> int:
