@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-spark-ingest bench-build bench-incremental bench-rank bench-serve soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench-ingest: $(STAMP)
 # cluster of two one-core workers on 127.0.0.1 (needs Java 17+).
 bench-spark-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_spark_ingest.py --repeat 5 --cluster 2
+
+# The same generated graph ranked in the driver (scipy) and on Spark local[2] (needs Java 17+).
+bench-spark-rank: $(STAMP)
+	$(VENV)/bin/python bench/bench_spark_rank.py
 
 bench-build: $(STAMP)
 	$(VENV)/bin/python bench/bench_build.py

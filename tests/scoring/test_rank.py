@@ -110,3 +110,24 @@ def test_rank_over_floor_solves_x_equals_1_plus_damped_votes_whatever_else_is_in
         80,
     )
     assert np.allclose(beside[:40], x, atol=1e-6)
+
+
+def test_driver_peak_bytes_bounds_what_rank_over_floor_allocates():
+    import tracemalloc
+
+    from linkindex.scoring.rank import driver_peak_bytes, rank_over_floor
+
+    nodes = 50_000
+    sources, targets = unique_edges(*random_graph(8, nodes, 500_000))
+    sources, targets = sources.astype(np.int32), targets.astype(np.int32)
+    weights = np.random.default_rng(3).uniform(0.0, 1.0, len(sources))
+    tracemalloc.start()  # numpy reports its arrays to tracemalloc
+    try:
+        rank_over_floor(sources, targets, nodes, weights)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    held = peak + sources.nbytes + targets.nbytes + weights.nbytes
+    # The formula adds each phase's largest arrays, so it is a bound, and a close one.
+    assert 0.85 * driver_peak_bytes(nodes, len(sources)) < held
+    assert held <= driver_peak_bytes(nodes, len(sources))
