@@ -118,7 +118,7 @@ def build_index(
             counts: dict[str, int] = {}
             for output in build.outputs:
                 step(f"writing {output.table}")
-                reader = engine.query(output.sql, BATCH_ROWS)
+                reader = engine.query(output.render(engine.dialect), BATCH_ROWS)
                 counts[output.table] = writer.write(output.table, output.columns, reader)
             facts = engine.read_table(FACTS).to_pylist()[0]
             counts["links"] = facts["links"]
