@@ -85,27 +85,6 @@ def recorded(tmp_path_factory) -> dict[tuple[str, str], Path]:
     return folders
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        # Small tables: one partition, and no code generated per query (compiling it costs
-        # more than running these rows).
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.codegen.wholeStage", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 def _plain(value: object) -> object:
     if isinstance(value, float):
         return None if math.isnan(value) else float(f"{value:.9g}")
@@ -130,7 +109,8 @@ _CASES = [("full", s.name) for s in _sql_steps("full")] + [
 
 
 @pytest.mark.parametrize(("mode", "name"), _CASES)
-def test_each_sql_step_gives_the_same_rows_on_spark(recorded, spark, mode, name):
+def test_each_sql_step_gives_the_same_rows_on_spark(recorded, small_tables_spark, mode, name):
+    spark = small_tables_spark
     (step,) = [s for s in _sql_steps(mode) if s.name == name]
     folder = recorded[(mode, name)]
     for table in step.reads:
