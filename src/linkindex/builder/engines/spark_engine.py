@@ -7,6 +7,7 @@ Python steps and the snapshot writer as Arrow.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -44,6 +45,10 @@ def _spark_type(field: pa.Field) -> str:
 def _local(uri: str) -> Path:
     """The file of a ``file:`` URI as input_file_name() gives it."""
     return Path(unquote(urlsplit(uri).path))
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))  # normalised as Hadoop's paths are, links kept
 
 
 def _as_duckdb_types(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -137,7 +142,7 @@ class SparkEngine:
             mine = [p for p in parts if p.kind == kind]
             if not mine:
                 continue
-            files = {(crawls / p.name).absolute(): p for p in mine}
+            files = {_absolute(crawls / p.name): p for p in mine}
             sums = (
                 self._records(list(files), schema)
                 .groupBy("_file")
@@ -149,6 +154,8 @@ class SparkEngine:
                 .collect()
             )
             found = {_local(file): (rows, total, names) for file, rows, total, names in sums}
+            if not set(found) <= set(files):  # else a part would silently count as empty
+                raise RuntimeError(f"Spark read parts under other names: {sorted(found)[:3]}")
             for path, part in files.items():
                 # A part whose records all lack a capture time has no group: none are read.
                 rows, total, names = found.get(path, (0, 0, []))
@@ -160,11 +167,11 @@ class SparkEngine:
     ) -> tuple[str, ...]:
         names = list(RAW_INPUTS)
         for kind, schema in PART_KINDS.items():
-            files = [(crawls / p.name).absolute() for p in parts if p.kind == kind]
+            files = [_absolute(crawls / p.name) for p in parts if p.kind == kind]
             self._records(files, schema).drop("_file").createOrReplaceTempView(f"raw_{kind}")
         if saved is not None:
             for name in SAVED_INPUTS:
-                path = saved.path(name.removeprefix("saved_")).absolute()
+                path = _absolute(saved.path(name.removeprefix("saved_")))
                 self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
                 names.append(name)
         self._views.update(names)
@@ -200,7 +207,9 @@ class SparkEngine:
 
     def read_table(self, table: str) -> pa.Table:
         if table not in self._written:  # an input: never read by a Python step so far
-            return self.spark.table(table).toArrow()
+            arrow = self.spark.table(table).toArrow()
+            batches = [_as_duckdb_types(b) for b in arrow.to_batches()]
+            return pa.Table.from_batches(batches, _schema_of(arrow.schema, _as_duckdb_types))
         return pa.Table.from_batches(self._batches(table, 65536), self._schema(table))
 
     def write_table(self, table: str, data: pa.Table | pa.RecordBatchReader) -> None:
