@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -72,7 +72,9 @@ def _as_spark_types(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
 
 
-def _schema_of(batch_schema: pa.Schema, convert) -> pa.Schema:
+def _schema_of(
+    batch_schema: pa.Schema, convert: Callable[[pa.RecordBatch], pa.RecordBatch]
+) -> pa.Schema:
     empty = pa.RecordBatch.from_pylist([], schema=batch_schema)
     return convert(empty).schema
 
