@@ -119,12 +119,16 @@ class TwoEngineBuilds:
     full_comparison: Comparison
     incremental_comparison: Comparison
     crawls: Path
+    # The fourth crawl merged by each engine into the state the other saved.
+    crossed: dict[str, BuildResult]
+    crossed_comparisons: dict[str, Comparison]
 
 
 @pytest.fixture(scope="module")
 def two_engine_builds(tmp_path_factory, small_tables_spark) -> TwoEngineBuilds:
     """Three crawls built by each engine, compared; then the fourth added, built and compared
-    (the comparisons are taken before the next build replaces the snapshot)."""
+    (the comparisons are taken before the next build replaces the snapshot); and the fourth
+    merged by each engine into a copy of the other's home."""
     root = tmp_path_factory.mktemp("spark-build")
     source = root / "crawls"
     generated_web(source)
@@ -140,13 +144,23 @@ def two_engine_builds(tmp_path_factory, small_tables_spark) -> TwoEngineBuilds:
             shutil.copytree(source / crawl, home.crawls / crawl)
     full = build_all()
     full_comparison = compare_snapshots(homes["duckdb"], homes["spark"])
-    for home in homes.values():
+    # duckdb_after_spark: DuckDB merges into the state Spark saved, and the reverse.
+    crossed_homes = {"duckdb": Home(root / "duckdb_after_spark"),
+                     "spark": Home(root / "spark_after_duckdb")}  # fmt: skip
+    shutil.copytree(homes["spark"].root, crossed_homes["duckdb"].root)
+    shutil.copytree(homes["duckdb"].root, crossed_homes["spark"].root)
+    for home in [*homes.values(), *crossed_homes.values()]:
         shutil.copytree(source / crawls[-1], home.crawls / crawls[-1])
     incremental = build_all()
     incremental_comparison = compare_snapshots(homes["duckdb"], homes["spark"])
+    crossed = {n: build_index(h, spark=sessions[n]) for n, h in crossed_homes.items()}
+    crossed_comparisons = {
+        n: compare_snapshots(homes["duckdb"], h) for n, h in crossed_homes.items()
+    }
     return TwoEngineBuilds(
-        homes, full, incremental, full_comparison, incremental_comparison, source
-    )
+        homes, full, incremental, full_comparison, incremental_comparison, source,
+        crossed, crossed_comparisons,
+    )  # fmt: skip
 
 
 def _assert_comparison(result: Comparison) -> None:
@@ -170,6 +184,15 @@ def test_an_incremental_build_on_spark_gives_duckdbs_incremental_snapshot(two_en
     assert spark.link_state == duckdb.link_state == "incremental"
     assert spark.counts == duckdb.counts
     _assert_comparison(two_engine_builds.incremental_comparison)
+
+
+def test_each_engine_merges_a_crawl_into_the_state_the_other_saved(two_engine_builds):
+    want = two_engine_builds.incremental["duckdb"]
+    for engine, result in two_engine_builds.crossed.items():
+        assert (result.link_state, result.index_id) == ("incremental", want.index_id), engine
+        assert result.counts == want.counts, engine
+    for comparison in two_engine_builds.crossed_comparisons.values():
+        _assert_comparison(comparison)
 
 
 def test_the_saved_link_state_is_either_engines_to_read(two_engine_builds):
