@@ -87,6 +87,29 @@ def spark():
     session.stop()
 
 
+# For the builds' small tables: one partition, and no code generated per query or plan
+# re-optimised between stages (compiling and planning cost more than running these rows).
+SMALL_TABLES_CONF = {
+    "spark.sql.shuffle.partitions": "1",
+    "spark.sql.adaptive.enabled": "false",
+    "spark.sql.codegen.wholeStage": "false",
+}
+
+
+@pytest.fixture(scope="module")
+def small_tables_spark(spark):
+    """The one session, set for small tables for one test module, then set back."""
+    before = {key: spark.conf.get(key, None) for key in SMALL_TABLES_CONF}
+    for key, value in SMALL_TABLES_CONF.items():
+        spark.conf.set(key, value)
+    yield spark
+    for key, value in before.items():
+        if value is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, value)
+
+
 @pytest.fixture(scope="session")
 def two_engine_ingest(tmp_path_factory, spark) -> TwoEngineIngest:
     root = tmp_path_factory.mktemp("two-engines")

@@ -74,6 +74,18 @@ def test_ingest_options_that_do_not_fit_together_exit_2_before_any_work(home):
     assert not home.crawls.exists() or not any(home.crawls.iterdir())
 
 
+def test_build_options_that_do_not_fit_together_exit_2_before_any_work(home):
+    cases = [
+        (["--master", "local[1]"], "add --engine spark"),
+        (["--engine", "spark", "--memory-limit", "1GB"], "--memory-limit is DuckDB's"),
+        (["--engine", "spark", "--conf", "no-equals-sign"], "--conf takes key=value"),
+    ]
+    for options, message in cases:
+        run = linkindex("build", *options, home=home)
+        assert run.returncode == 2 and message in " ".join(run.stderr.split()), options
+    assert not home.snapshots.exists() or not any(home.snapshots.iterdir())
+
+
 def test_a_missing_path_among_good_ones_is_reported_and_the_rest_read_exit_3(home):
     sample = sample_folder() / "docs-sphinx.warc.gz"
     ingest = linkindex("ingest", str(sample), "/no/such/file.warc.gz", "--crawl", "s", home=home)

@@ -10,6 +10,8 @@ import os
 import re
 import socket
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -21,7 +23,9 @@ from linkindex.api.server_limits import ServerLimits
 from linkindex.home import HOME_ENV, Home
 
 if TYPE_CHECKING:
-    from linkindex.ingest.summary import IngestSummary
+    from pyspark.sql import SparkSession
+
+    from linkindex.builder.pipeline import BuildResult
 
 app = typer.Typer(
     help="A self-hosted backlink index built from WARC/WAT crawl files, speaking the Moz APIs.",
@@ -56,9 +60,44 @@ NOT_LOCAL = (
 )
 
 
-class IngestEngine(StrEnum):
+class EngineName(StrEnum):
+    """Where ingest and build run: this machine (processes; DuckDB) or a Spark cluster."""
+
     embedded = "embedded"
     spark = "spark"
+
+
+# The Spark options ingest and build share, and their one check.
+MasterOption = Annotated[
+    str | None,
+    typer.Option(help="Spark master URL for --engine spark (default: local[*])."),
+]
+ConfOption = Annotated[
+    list[str] | None,
+    typer.Option(help="A Spark setting k=v for --engine spark; repeat for more."),
+]
+
+
+def _check_spark_options(engine: EngineName, master: str | None, conf: list[str] | None) -> None:
+    if engine is not EngineName.spark and (master is not None or conf):
+        console.print(f"[red]{SPARK_ONLY}[/red]")
+        raise typer.Exit(2)
+
+
+@contextmanager
+def _spark_session(master: str | None, conf: list[str] | None) -> Iterator[SparkSession]:
+    """The session of --master and --conf, stopped after; exit 2 when Spark cannot start."""
+    from linkindex.spark_session import DEFAULT_MASTER, parse_conf, spark_session
+
+    try:
+        session = spark_session(master or DEFAULT_MASTER, parse_conf(conf or []))
+    except (RuntimeError, ValueError) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    try:
+        yield session
+    finally:
+        session.stop()
 
 
 # A Hadoop-style URI as Typer hands it over: Path("s3a://b/k") is "s3a:/b/k".
@@ -103,17 +142,11 @@ def ingest(
         int, typer.Option(min=1, help="Parallel worker processes (embedded engine).")
     ] = 1,
     engine: Annotated[
-        IngestEngine,
+        EngineName,
         typer.Option(help="embedded: this machine's processes; spark: one Spark task per file."),
-    ] = IngestEngine.embedded,
-    master: Annotated[
-        str | None,
-        typer.Option(help="Spark master URL for --engine spark (default: local[*])."),
-    ] = None,
-    conf: Annotated[
-        list[str] | None,
-        typer.Option(help="A Spark setting k=v for --engine spark; repeat for more."),
-    ] = None,
+    ] = EngineName.embedded,
+    master: MasterOption = None,
+    conf: ConfOption = None,
     home: HomeOption = None,
 ) -> None:
     """Extract links and pages from crawl files into columnar records.
@@ -129,39 +162,23 @@ def ingest(
     if remote:
         console.print(f"[red]{NOT_LOCAL.format(path=remote[0])}[/red]")
         raise typer.Exit(2)
-    if engine is not IngestEngine.spark and (master is not None or conf):
-        console.print(f"[red]{SPARK_ONLY}[/red]")
-        raise typer.Exit(2)
-    if engine is IngestEngine.spark and workers != 1:
+    _check_spark_options(engine, master, conf)
+    if engine is EngineName.spark and workers != 1:
         console.print(f"[red]{WORKERS_NOT_SPARK}[/red]")
         raise typer.Exit(2)
     if not any(p.exists() for p in paths):
         console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
         raise typer.Exit(2)
-    if engine is IngestEngine.spark:
-        summary = _spark_ingest(paths, _home(home), crawl, master, conf or [])
+    if engine is EngineName.spark:
+        from linkindex.ingest.spark_runner import run_spark_ingest
+
+        with _spark_session(master, conf) as session:
+            summary = run_spark_ingest(paths, _home(home), session, crawl=crawl)
     else:
         summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
     print_summary(summary, console)
     if summary.failed_files or summary.skipped.get(BAD_DIGEST):
         raise typer.Exit(PARTIAL_INGEST)
-
-
-def _spark_ingest(
-    paths: list[Path], home: Home, crawl: str | None, master: str | None, conf: list[str]
-) -> IngestSummary:
-    from linkindex.ingest.spark_runner import run_spark_ingest
-    from linkindex.spark_session import DEFAULT_MASTER, parse_conf, spark_session
-
-    try:
-        session = spark_session(master or DEFAULT_MASTER, parse_conf(conf))
-    except (RuntimeError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
-    try:
-        return run_spark_ingest(paths, home, session, crawl=crawl)
-    finally:
-        session.stop()
 
 
 @app.command()
@@ -176,28 +193,44 @@ def build(
         str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: 4GB).")
     ] = None,
     keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
+    engine: Annotated[
+        EngineName,
+        typer.Option(help="embedded: DuckDB on this machine; spark: every step as Spark jobs."),
+    ] = EngineName.embedded,
+    master: MasterOption = None,
+    conf: ConfOption = None,
     home: HomeOption = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
     from linkindex.builder.inputs import NothingToBuild
-    from linkindex.builder.pipeline import build_index
+    from linkindex.builder.pipeline import MEMORY_LIMIT_NOT_SPARK, build_index
     from linkindex.index.layout import BuildInProgress
 
+    _check_spark_options(engine, master, conf)
+    if engine is EngineName.spark and memory_limit is not None:
+        console.print(f"[red]{MEMORY_LIMIT_NOT_SPARK}[/red]")
+        raise typer.Exit(2)
+
+    def run(
+        spark: SparkSession | None, on_step: Callable[[str], None] | None = None
+    ) -> BuildResult:
+        return build_index(
+            _home(home), force=force, full=full, memory_limit=memory_limit, keep=keep,
+            on_step=on_step, spark=spark,
+        )  # fmt: skip
+
     try:
-        if json_output:
-            result = build_index(
-                _home(home), force=force, full=full, memory_limit=memory_limit, keep=keep
+        with ExitStack() as stack:
+            spark = (
+                stack.enter_context(_spark_session(master, conf))
+                if engine is EngineName.spark
+                else None
             )
-        else:
-            with console.status("building") as status:
-                result = build_index(
-                    _home(home),
-                    force=force,
-                    full=full,
-                    memory_limit=memory_limit,
-                    keep=keep,
-                    on_step=lambda step: status.update(f"build: {step}"),
-                )
+            if json_output:
+                result = run(spark)
+            else:
+                with console.status("building") as status:
+                    result = run(spark, lambda step: status.update(f"build: {step}"))
     except (NothingToBuild, BuildInProgress) as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc

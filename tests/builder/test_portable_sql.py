@@ -13,12 +13,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import sqlglot
 from builder_tables import generated_web
-from sqlglot import ErrorLevel
 
 from linkindex.builder import runner
 from linkindex.builder.declared import declared_build
+from linkindex.builder.dialects import SPARK, to_dialect
 from linkindex.builder.engines.engine import Engine
 from linkindex.builder.pipeline import build_index
 from linkindex.builder.steps import Step
@@ -32,18 +31,13 @@ def _sql_steps(mode: str) -> list[Step]:
     return [s for s in declared_build(MODES[mode], load_model(), None).steps if s.sql]
 
 
-def to_spark(sql: str) -> str:
-    """The Spark SQL of a step's query; unsupported constructs are an error, not a warning."""
-    return sqlglot.transpile(sql, read="duckdb", write="spark", unsupported_level=ErrorLevel.RAISE)[
-        0
-    ]
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_every_step_and_snapshot_query_transpiles_to_spark(mode):
     build = declared_build(MODES[mode], load_model(), None)
-    for sql in [*(s.sql for s in build.steps if s.sql), *(o.sql for o in build.outputs)]:
-        assert to_spark(sql)
+    for sql in (s.sql for s in build.steps if s.sql):
+        assert to_dialect(sql, SPARK)
+    for output in build.outputs:
+        assert output.render(SPARK)
 
 
 def _as_spark_makes_it(table: pa.Table) -> pa.Table:
@@ -91,27 +85,6 @@ def recorded(tmp_path_factory) -> dict[tuple[str, str], Path]:
     return folders
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        # Small tables: one partition, and no code generated per query (compiling it costs
-        # more than running these rows).
-        .config("spark.sql.shuffle.partitions", "1")
-        .config("spark.sql.adaptive.enabled", "false")
-        .config("spark.sql.codegen.wholeStage", "false")
-        .getOrCreate()
-    )
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
-
-
 def _plain(value: object) -> object:
     if isinstance(value, float):
         return None if math.isnan(value) else float(f"{value:.9g}")
@@ -136,12 +109,13 @@ _CASES = [("full", s.name) for s in _sql_steps("full")] + [
 
 
 @pytest.mark.parametrize(("mode", "name"), _CASES)
-def test_each_sql_step_gives_the_same_rows_on_spark(recorded, spark, mode, name):
+def test_each_sql_step_gives_the_same_rows_on_spark(recorded, small_tables_spark, mode, name):
+    spark = small_tables_spark
     (step,) = [s for s in _sql_steps(mode) if s.name == name]
     folder = recorded[(mode, name)]
     for table in step.reads:
         spark.read.parquet(str(folder / f"{table}.parquet")).createOrReplaceTempView(table)
-    made = spark.sql(to_spark(step.sql))
+    made = spark.sql(to_dialect(step.sql, SPARK))
     expected: pa.Table = pq.read_table(folder / f"{step.writes[0]}.parquet")
     assert made.columns == expected.column_names
     got = [tuple(row) for row in made.collect()]

@@ -127,9 +127,10 @@ def _columns(table: pa.Table, *names: str) -> list[np.ndarray]:
     return [table.column(n).to_numpy(zero_copy_only=False) for n in names]
 
 
-def _ranks(tables: Tables) -> Mapping[str, pa.Table]:
-    """Tables page_rank and root_rank: every score is calibration.moz_scale() of an evidence
-    sum (docs/metrics.md), so the same evidence gives the same score in any index."""
+def _root_ranks(tables: Tables) -> Mapping[str, pa.Table]:
+    """Table root_rank: each root domain's trust, strength in the root-domain graph, vote as a
+    linker, evidence and DA. Every score is calibration.moz_scale() of an evidence sum
+    (docs/metrics.md), so the same evidence gives the same score in any index."""
     support = tables["root_support"]
     root_count = support.num_rows
     trust = farm_factor(
@@ -138,8 +139,6 @@ def _ranks(tables: Tables) -> Mapping[str, pa.Table]:
         _by_node(support, "independent_linkers", root_count),
     )
     trust *= spam_factor(_by_node(tables["root_spam"], "spam_score", root_count).astype(np.float64))
-    scale = calibration.moz_scale()
-
     # In a fixed order: a float sum depends on its order in the last bits, and a score on
     # the scale's rounding, so an incremental build must sum as a full one does.
     edges = tables["root_edges"].sort_by([("target", "ascending"), ("source", "ascending")])
@@ -147,17 +146,44 @@ def _ranks(tables: Tables) -> Mapping[str, pa.Table]:
     strength = rank_over_floor(source, target, root_count, trust[source])
     votes = linker_votes(strength, trust)
     evidence = np.bincount(target, weights=votes[source] * page_depth(pages), minlength=root_count)
-    del edges, source, target, pages
+    root_rank = pa.table({
+        "node": np.arange(root_count, dtype=np.int32),
+        "domain_rank": strength,
+        "vote": votes,
+        "evidence": evidence,
+        "trust": trust,
+        "domain_authority": calibration.moz_scale().score(evidence),
+    })  # fmt: skip
+    return {"root_rank": root_rank}
 
-    page_roots = tables["page_roots"]
-    page_count = page_roots.num_rows
+
+def _page_strength(tables: Tables) -> Mapping[str, pa.Table]:
+    """Table page_strength: each page's PageRank over the floor in the page graph, a linking
+    page's vote weighted by its root domain's trust and shared by its domain's pages that link
+    to the same target. The page-graph rank: a distributed rank replaces this step (same
+    tables in and out) where the page graph does not fit one machine (docs/architecture.md)."""
+    page_count = tables["page_roots"].num_rows
+    root_rank = tables["root_rank"]
+    trust = _by_node(root_rank, "trust", root_rank.num_rows)
     page_source, page_target, source_root, same_root_pages = _columns(
         tables["page_edges"], "source", "target", "source_root", "same_root_pages"
     )
     weights = trust[source_root]
     weights /= same_root_pages
-    page_strength = rank_over_floor(page_source, page_target, page_count, weights)
-    del weights, page_source, page_target, source_root, same_root_pages
+    strength = rank_over_floor(page_source, page_target, page_count, weights)
+    return {"page_strength": pa.table({"node": np.arange(page_count, dtype=np.int32),
+                                       "page_rank": strength})}  # fmt: skip
+
+
+def _page_ranks(tables: Tables) -> Mapping[str, pa.Table]:
+    """Table page_rank: each page's strength, its external and internal evidence, and PA."""
+    root_rank = tables["root_rank"]
+    root_count = root_rank.num_rows
+    votes = _by_node(root_rank, "vote", root_count)
+    evidence = _by_node(root_rank, "evidence", root_count)
+    page_roots = tables["page_roots"]
+    page_count = page_roots.num_rows
+    page_strength = _by_node(tables["page_strength"], "page_rank", page_count)
     page_root = _by_node(page_roots, "root", page_count)
     voters = tables["page_voters"].sort_by([("target", "ascending"), ("source_root", "ascending")])
     voted, voter = _columns(voters, "target", "source_root")
@@ -173,17 +199,11 @@ def _ranks(tables: Tables) -> Mapping[str, pa.Table]:
         "page_rank": page_strength,
         "external_evidence": external_evidence,
         "internal_evidence": internal_evidence,
-        "page_authority": scale.score(np.maximum(external_evidence, internal_evidence)),
+        "page_authority": calibration.moz_scale().score(
+            np.maximum(external_evidence, internal_evidence)
+        ),
     })  # fmt: skip
-    root_rank = pa.table({
-        "node": np.arange(root_count, dtype=np.int32),
-        "domain_rank": strength,
-        "vote": votes,
-        "evidence": evidence,
-        "trust": trust,
-        "domain_authority": scale.score(evidence),
-    })  # fmt: skip
-    return {"page_rank": page_rank, "root_rank": root_rank}
+    return {"page_rank": page_rank}
 
 
 # Brand strength: the root domains that link to a domain with its brand in the anchor text,
@@ -260,10 +280,12 @@ STEPS: tuple[Step, ...] = (
     sql_step("page_edges", ["links", "page_nodes", "root_nodes"], PAGE_EDGES),
     sql_step("page_roots", ["page_nodes", "root_nodes"], PAGE_ROOTS),
     sql_step("page_voters", ["page_edges"], PAGE_VOTERS),
-    python_step("ranks",
-                ["page_edges", "page_roots", "page_voters", "root_edges", "root_spam",
-                 "root_support"],
-                ["page_rank", "root_rank"], _ranks),
+    python_step("root_ranks", ["root_edges", "root_spam", "root_support"], ["root_rank"],
+                _root_ranks),
+    python_step("page_strength", ["page_edges", "page_roots", "root_rank"], ["page_strength"],
+                _page_strength),
+    python_step("page_ranks", ["page_roots", "page_strength", "page_voters", "root_rank"],
+                ["page_rank"], _page_ranks),
     sql_step("brand_votes", ["branded_linkers", "root_nodes", "root_rank"], BRAND_VOTES),
     python_step("brand", ["brand_votes"], ["brand_scores"], _brand_scores),
     sql_step("authority_sources",

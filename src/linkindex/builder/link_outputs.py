@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import duckdb
 
+from linkindex.builder.steps import Output
 from linkindex.index import encoding, schema
 
 # Anchor text as the API matches it: tags stripped, whitespace collapsed, trimmed, lowercase.
@@ -95,8 +96,8 @@ GROUP BY {target}, anchor_text
 """
 
 
-def prepare_link_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple[str, ...], str]]:
-    """Build the link-level DuckDB tables; return (index table, columns, SELECT) to write.
+def prepare_link_tables(con: duckdb.DuckDBPyConnection) -> list[Output]:
+    """Build the link-level DuckDB tables; return the snapshot tables to write from them.
 
     Needs the link state, page and root-domain scores (``page_scores``, ``out_root_domains``)
     and ``counts_to_page``.
@@ -105,15 +106,13 @@ def prepare_link_tables(con: duckdb.DuckDBPyConnection) -> list[tuple[str, tuple
     for statement in encoding.key_table_statements("page_nodes"):
         con.execute(statement)
     queries = [
-        (schema.link_key_table(scope), schema.LINK_KEY_COLUMNS, encoding.key_table_sql(scope))
+        Output(schema.link_key_table(scope), schema.LINK_KEY_COLUMNS, encoding.key_table_sql(scope))
         for scope in schema.LINKING_ROOT_SCOPES
     ]
-    queries.append(
-        ("link_rows", schema.LINK_ROW_COLUMNS, encoding.stored_sql("link_rows", LINK_ROWS_OUT))
-    )
+    queries.append(Output("link_rows", schema.LINK_ROW_COLUMNS, LINK_ROWS_OUT, stored=True))
     for scope in schema.LINKING_ROOT_SCOPES:
         table = schema.anchor_text_table(scope)
         queries.append(
-            (table, schema.ANCHOR_TEXT_COLUMNS, encoding.stored_sql(table, anchor_texts_sql(scope)))
+            Output(table, schema.ANCHOR_TEXT_COLUMNS, anchor_texts_sql(scope), stored=True)
         )
     return queries

@@ -69,6 +69,8 @@ GROUP BY page
 # had the link: the max of (capture time, value) is that capture's (a flag is true if any
 # occurrence in it had it; a non-empty anchor wins). Spans of already grouped links merge
 # with the same maxes, taking last_seen as their capture time.
+# Records of one capture tie on the time: a NULL value then wins, as DuckDB orders a NULL
+# field above any value and Spark below; the field 'n' (is it NULL) says so in both.
 SPANS = """
 SELECT source_page, target_page,
        any_value(source_subdomain) AS source_subdomain,
@@ -77,11 +79,12 @@ SELECT source_page, target_page,
        any_value(target_root_domain) AS target_root_domain,
        min({first}) AS first_seen,
        max({last}) AS last_seen,
-       max({{'t': {last}, 'v': {followed}}}).v AS followed,
-       max({{'t': {last}, 'v': {comments}}}).v AS in_comments,
-       max({{'t': {last}, 'v': redirect}}).v AS redirect,
-       max({{'t': {last}, 'v': rel_canonical}}).v AS rel_canonical,
-       max({{'t': {last}, 'e': {anchor} <> '', 'a': {anchor}}}).a AS anchor_raw
+       max({{'t': {last}, 'n': {followed} IS NULL, 'v': {followed}}}).v AS followed,
+       max({{'t': {last}, 'n': {comments} IS NULL, 'v': {comments}}}).v AS in_comments,
+       max({{'t': {last}, 'n': redirect IS NULL, 'v': redirect}}).v AS redirect,
+       max({{'t': {last}, 'n': rel_canonical IS NULL, 'v': rel_canonical}}).v AS rel_canonical,
+       max({{'t': {last}, 'n': {anchor} IS NULL, 'e': {anchor} <> '', 'a': {anchor}}}).a
+           AS anchor_raw
 FROM ({source})
 WHERE source_page <> target_page
 GROUP BY source_page, target_page

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from linkindex.builder.steps import Output, Step, Tables, python_step, sql_step, tables_read
-from linkindex.index import encoding, schema
+from linkindex.index import schema
 from linkindex.index.histories import AUTHORITY_TABLES, MONTHLY_MONTHS, authority_table
 from linkindex.index.snapshot import HISTORY_ROW, NoSnapshot, Snapshot
 
@@ -112,6 +112,7 @@ def history_outputs() -> list[Output]:
     outputs = []
     for metric in AUTHORITY_TABLES:
         table = authority_table(metric)
-        sql = encoding.stored_sql(table, history_sql(metric))
-        outputs.append(Output(table, schema.AUTHORITY_HISTORY_COLUMNS, sql, tables_read(sql)))
+        outputs.append(
+            Output(table, schema.AUTHORITY_HISTORY_COLUMNS, history_sql(metric), stored=True)
+        )
     return outputs

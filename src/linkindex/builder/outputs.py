@@ -8,6 +8,7 @@ linking-root-domain lists of every scope.
 from __future__ import annotations
 
 from linkindex.builder import page_lists
+from linkindex.builder.steps import Output
 from linkindex.index import encoding, schema
 from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
@@ -118,22 +119,23 @@ WHERE lr.source_root <> lr.target_root
 """
 
 
-def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
-    """(index table, its columns, the SELECT producing them) for every table of a snapshot."""
+def table_queries() -> list[Output]:
+    """Every table of a snapshot but the link-level and history ones, and its query."""
     queries = [
-        ("pages", schema.PAGE_COLUMNS, encoding.stored_sql("pages", PAGES)),
-        ("subdomains", schema.SUBDOMAIN_COLUMNS, SUBDOMAINS),
-        (
+        Output("pages", schema.PAGE_COLUMNS, PAGES, stored=True),
+        Output("subdomains", schema.SUBDOMAIN_COLUMNS, SUBDOMAINS),
+        Output(
             "root_domains",
             schema.ROOT_DOMAIN_COLUMNS,
             "SELECT * FROM out_root_domains ORDER BY root_domain",
         ),
-        (
+        Output(
             "root_domain_scores",
             schema.ROOT_DOMAIN_SCORE_COLUMNS,
-            encoding.stored_sql("root_domain_scores", ROOT_DOMAIN_SCORES),
+            ROOT_DOMAIN_SCORES,
+            stored=True,
         ),
-        (
+        Output(
             "authority_sources",
             schema.AUTHORITY_SOURCE_COLUMNS,
             "SELECT scope, target, source, share FROM authority_sources ORDER BY ALL",
@@ -141,10 +143,11 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
     ]
     for scope in schema.LINKING_ROOT_SCOPES:
         queries.append(
-            (
+            Output(
                 schema.linking_root_table(scope),
                 schema.LINKING_ROOT_COLUMNS,
-                encoding.stored_sql(schema.linking_root_table(scope), linking_roots_sql(scope)),
+                linking_roots_sql(scope),
+                stored=True,
             )
         )
     queries += page_lists.table_queries()

@@ -6,7 +6,8 @@ One SELECT per table, columns in schema order; outputs.table_queries() appends t
 
 from __future__ import annotations
 
-from linkindex.index import encoding, schema
+from linkindex.builder.steps import Output
+from linkindex.index import schema
 from linkindex.link_metrics import BUCKETS, LINKING_ROOT_ATTRIBUTE_COLUMNS, NOFOLLOW, sql
 
 # Every page the index knows (crawled or only linked to), with the values the top_pages sorts
@@ -98,13 +99,17 @@ GROUP BY ALL"""
     return " UNION ALL ".join(parts) + "\nORDER BY ALL"
 
 
-def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
-    """(index table, its columns, the SELECT producing them) for the page-list tables."""
+def table_queries() -> list[Output]:
+    """The page-list tables of a snapshot and their queries."""
     queries = [
-        ("global_top_pages", schema.GLOBAL_TOP_PAGE_COLUMNS, GLOBAL_TOP_PAGES),
-        ("global_top_root_domains", schema.GLOBAL_TOP_ROOT_DOMAIN_COLUMNS, GLOBAL_TOP_ROOT_DOMAINS),
-        ("redirects", schema.REDIRECT_COLUMNS, REDIRECTS),
-        (
+        Output("global_top_pages", schema.GLOBAL_TOP_PAGE_COLUMNS, GLOBAL_TOP_PAGES),
+        Output(
+            "global_top_root_domains",
+            schema.GLOBAL_TOP_ROOT_DOMAIN_COLUMNS,
+            GLOBAL_TOP_ROOT_DOMAINS,
+        ),
+        Output("redirects", schema.REDIRECT_COLUMNS, REDIRECTS),
+        Output(
             "distribution_groups",
             schema.DISTRIBUTION_GROUP_COLUMNS,
             distribution_groups_sql(DISTRIBUTION_PRECOMPUTE_MIN),
@@ -112,7 +117,5 @@ def table_queries() -> list[tuple[str, tuple[str, ...], str]]:
     ]
     for scope in schema.TOP_PAGES_SCOPES:
         table = schema.top_pages_table(scope)
-        queries.append(
-            (table, schema.TOP_PAGES_COLUMNS, encoding.stored_sql(table, top_pages_sql(scope)))
-        )
+        queries.append(Output(table, schema.TOP_PAGES_COLUMNS, top_pages_sql(scope), stored=True))
     return queries

@@ -1,6 +1,6 @@
 """The build: ingested crawls in, one published index snapshot out; its declared steps run
-on an engine (DuckDB). Computes the content-derived index_id first, so an identical rebuild
-publishes nothing new."""
+on an engine (DuckDB, or Spark given a session). Computes the content-derived index_id first,
+so an identical rebuild publishes nothing new."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linkindex.builder.declared import declared_build
 from linkindex.builder.engines.duckdb_engine import DEFAULT_MEMORY_LIMIT, DuckDBEngine
+from linkindex.builder.engines.engine import Engine
 from linkindex.builder.inputs import content_index_id, crawl_names, list_parts
 from linkindex.builder.runner import run_steps
 from linkindex.builder.state import STATE_TABLES, load_state, plan_build, save_state
@@ -26,6 +28,9 @@ from linkindex.scoring.calibration import REFERENCE
 from linkindex.scoring.spam_model import MODEL_PATH, load_model
 from linkindex.scoring.spam_signals import SIGNAL_NAMES
 
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
 __all__ = ["DEFAULT_MEMORY_LIMIT", "BuildResult", "build_index"]
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
@@ -33,6 +38,10 @@ ALGORITHM_VERSION = "linkindex-build-5"
 BATCH_ROWS = 65536
 # Tables the build reads itself once the steps have run (the snapshot's meta).
 FACTS = "build_facts"
+MEMORY_LIMIT_NOT_SPARK = (
+    "--memory-limit is DuckDB's: with --engine spark, memory is Spark's "
+    "(--conf spark.driver.memory=..., spark.executor.memory=...)"
+)
 
 
 @dataclass
@@ -65,13 +74,17 @@ def build_index(
     memory_limit: str | None = None,
     keep: int = 3,
     on_step: Callable[[str], None] | None = None,
+    spark: SparkSession | None = None,
 ) -> BuildResult:
     """Build a snapshot from every ingested crawl and publish it as current.
 
     The link state of the last build is kept (``home.link_state``): when the crawls since are
     new parts only, they are merged into it instead of re-reading every crawl; ``full``
     ignores it. ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
+    Given ``spark`` (a session the caller owns and stops), every step runs on Spark instead.
     """
+    if spark is not None and memory_limit is not None:
+        raise ValueError(MEMORY_LIMIT_NOT_SPARK)
     started = time.monotonic()
     step = on_step or (lambda _name: None)
     home.ensure()
@@ -79,7 +92,7 @@ def build_index(
     layout = SnapshotLayout(home.snapshots)
     with layout.building() as work:
         plan = plan_build(load_state(home.link_state, ALGORITHM_VERSION), parts, full=full)
-        engine = DuckDBEngine.open(work, memory_limit)
+        engine = _open_engine(work, memory_limit, spark)
         try:
             step("hashing input records")
             digests = [*(plan.state.digests if plan.state else ()),
@@ -118,7 +131,7 @@ def build_index(
             counts: dict[str, int] = {}
             for output in build.outputs:
                 step(f"writing {output.table}")
-                reader = engine.query(output.sql, BATCH_ROWS)
+                reader = engine.query(output.render(engine.dialect), BATCH_ROWS)
                 counts[output.table] = writer.write(output.table, output.columns, reader)
             facts = engine.read_table(FACTS).to_pylist()[0]
             counts["links"] = facts["links"]
@@ -152,6 +165,14 @@ def build_index(
         index_id, published, False, index_date, time.monotonic() - started, counts,
         "incremental" if plan.incremental else "full", plan.reason,
     )  # fmt: skip
+
+
+def _open_engine(work: Path, memory_limit: str | None, spark: SparkSession | None) -> Engine:
+    if spark is None:
+        return DuckDBEngine.open(work, memory_limit)
+    from linkindex.builder.engines.spark_engine import SparkEngine
+
+    return SparkEngine.open(spark, work)
 
 
 def scoring_digest() -> str:

@@ -6,10 +6,8 @@ Each query's reads are the tables it names (steps.tables_read).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from linkindex.builder import link_outputs, outputs
-from linkindex.builder.steps import Output, Step, StepError, sql_step, statement_steps, tables_read
+from linkindex.builder.steps import Output, Step, StepError, sql_step, statement_steps
 
 # What the meta says of the build: the index date (its newest capture's day), its oldest
 # capture's day (histories show no values before it), and how many links it tracks.
@@ -36,10 +34,6 @@ class _Statements:
         return self
 
 
-def _outputs(queries: Iterable[tuple[str, tuple[str, ...], str]]) -> list[Output]:
-    return [Output(table, columns, sql, tables_read(sql)) for table, columns, sql in queries]
-
-
 def snapshot_steps() -> tuple[list[Step], list[Output]]:
     """The steps of the tables the snapshot's queries read beyond the scores (out_root_domains,
     the link rows and keys, build_facts), and those queries (the history tables' aside)."""
@@ -50,4 +44,4 @@ def snapshot_steps() -> tuple[list[Step], list[Output]]:
         *(step for sql in statements.executed for step in statement_steps(sql)),
         sql_step("build_facts", ["captures", "links", "page_latest"], BUILD_FACTS),
     ]
-    return steps, _outputs([*outputs.table_queries(), *link_queries])
+    return steps, [*outputs.table_queries(), *link_queries]

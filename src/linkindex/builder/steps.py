@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
+from linkindex.builder.dialects import DUCKDB, to_dialect
+from linkindex.index.encoding import stored_sql
+
 # A Python step's body: the declared input tables in, each declared output table out (a
 # reader is streamed into the engine instead of being held whole).
 Tables = Mapping[str, pa.Table]
@@ -46,12 +49,25 @@ def python_step(name: str, reads: Iterable[str], writes: Iterable[str], body: Bo
 
 @dataclass(frozen=True)
 class Output:
-    """A snapshot table: its columns and the SELECT that makes its rows, over ``reads``."""
+    """A snapshot table: its columns and the SELECT that makes its rows, over ``reads``.
+
+    ``logical`` is written in the portable subset; when ``stored``, the index's encoding wraps
+    it into the stored columns (index/encoding.py), rendered in each engine's own dialect.
+    """
 
     table: str
     columns: tuple[str, ...]
-    sql: str
-    reads: tuple[str, ...]
+    logical: str
+    stored: bool = False
+    reads: tuple[str, ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reads", tables_read(self.render(DUCKDB)))
+
+    def render(self, dialect: str) -> str:
+        """The SELECT of the table's rows in ``dialect``'s SQL (builder/dialects.py)."""
+        logical = to_dialect(self.logical, dialect)
+        return stored_sql(self.table, logical, dialect) if self.stored else logical
 
 
 class StepError(ValueError):

@@ -12,6 +12,7 @@ import duckdb
 import pyarrow as pa
 
 from linkindex.builder import inputs
+from linkindex.builder.dialects import DUCKDB
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
 from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.builder.state import BuildState
@@ -42,6 +43,8 @@ def _quoted(path: Path) -> str:
 
 class DuckDBEngine:
     """The Engine of builder/engines/engine.py over one DuckDB connection."""
+
+    dialect = DUCKDB
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con

@@ -22,6 +22,10 @@ SAVED_INPUTS = ("saved_captures", "saved_links", "saved_latest_links")
 
 
 class Engine(Protocol):
+    # The SQL dialect of the queries query() takes (builder/dialects.py); create_table takes
+    # the portable subset, DuckDB's, on every engine.
+    dialect: str
+
     def digest_parts(self, crawls: Path, parts: list[InputPart]) -> list[PartDigest]:
         """Count and digest each part's records (builder/record_digest.py)."""
         ...

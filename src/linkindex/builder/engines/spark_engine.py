@@ -1,0 +1,259 @@
+"""The Spark engine: every SQL step a Spark SQL job, each table Parquet in the build folder.
+
+Owns reading the inputs as DuckDB's engine does, their digests, and handing tables to the
+Python steps and the snapshot writer as Arrow.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from linkindex.builder import record_digest
+from linkindex.builder.dialects import SPARK, to_dialect
+from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
+from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest
+from linkindex.builder.state import BuildState
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame, SparkSession
+
+# Session settings the engine needs, whatever else the session was given. Capture times are
+# UTC instants: a Parquet timestamp stored without a zone (DuckDB's saved state, some writers'
+# parts) reads as one too, not as Spark's zone-less TIMESTAMP_NTZ; tables are written as
+# microseconds, which pyarrow and DuckDB read as they read their own.
+SESSION_SQL_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+}
+_SPARK_TYPES = {"string": "STRING", "int16": "SMALLINT", "int32": "INT", "bool": "BOOLEAN"}
+
+
+def _spark_type(field: pa.Field) -> str:
+    return "TIMESTAMP" if pa.types.is_timestamp(field.type) else _SPARK_TYPES[str(field.type)]
+
+
+def _local(uri: str) -> Path:
+    """The file of a ``file:`` URI as input_file_name() gives it."""
+    return Path(unquote(urlsplit(uri).path))
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))  # normalised as Hadoop's paths are, links kept
+
+
+def _as_duckdb_types(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Timestamps as plain UTC wall-clock times, as DuckDB's TIMESTAMP hands them over, so
+    Python steps and the saved state see the same types from both engines."""
+    columns = [
+        c.cast(pa.timestamp("us")) if pa.types.is_timestamp(c.type) and c.type.tz else c
+        for c in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _as_spark_types(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Plain timestamps marked UTC (Spark would read zone-less ones as TIMESTAMP_NTZ)."""
+    columns = [
+        c.cast(pa.timestamp("us", tz="UTC"))
+        if pa.types.is_timestamp(c.type) and not c.type.tz
+        else c
+        for c in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _schema_of(
+    batch_schema: pa.Schema, convert: Callable[[pa.RecordBatch], pa.RecordBatch]
+) -> pa.Schema:
+    empty = pa.RecordBatch.from_pylist([], schema=batch_schema)
+    return convert(empty).schema
+
+
+class SparkEngine:
+    """The Engine of builder/engines/engine.py on a SparkSession the caller owns.
+
+    Every table a step makes is written as Parquet under ``work`` and read back from there: a
+    step's plan starts at its inputs' files, not at the build's first records, so a lost task
+    reruns one step, and no plan grows with the chain of ~100 steps (docs/architecture.md,
+    "The Spark engine"). ``work`` must be a folder every executor sees at the same path.
+    """
+
+    dialect = SPARK
+
+    def __init__(self, spark: SparkSession, work: Path) -> None:
+        self.spark = spark
+        self.folder = work / "spark-tables"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._written: dict[str, Path] = {}  # table -> its Parquet folder
+        self._views: set[str] = set()
+        self._serial = itertools.count()
+        self._last_query: str | None = None
+        for key, value in SESSION_SQL_CONF.items():
+            spark.conf.set(key, value)
+
+    @classmethod
+    def open(cls, spark: SparkSession, work: Path) -> SparkEngine:
+        return cls(spark, work)
+
+    def close(self) -> None:
+        self.drop_tables([self._last_query] if self._last_query else [])
+        for table in [*self._views, *self._written]:
+            self.spark.catalog.dropTempView(table)
+        self._views.clear()
+        self._written.clear()
+
+    # --- inputs ------------------------------------------------------------------------------
+    def _records(self, files: list[Path], schema: pa.Schema) -> DataFrame:
+        """A part list's records as DuckDB's engine reads them (inputs._records_sql): every
+        column of ``schema`` (NULL where a part lacks it), capture times as TIMESTAMP, and no
+        record without one. Carries each record's file as ``_file`` for the digests."""
+        from pyspark.sql import functions as F
+
+        if not files:
+            columns = ", ".join(f"CAST(NULL AS {_spark_type(f)}) AS {f.name}" for f in schema)
+            return self.spark.sql(f"SELECT {columns}, CAST(NULL AS STRING) AS _file LIMIT 0")
+        # mergeSchema: parts written before a column existed lack it, others have it.
+        raw = self.spark.read.option("mergeSchema", "true").parquet(*map(str, files))
+        present = set(raw.columns)
+        columns = [
+            F.col(f.name).cast(_spark_type(f)).alias(f.name)
+            if f.name in present
+            else F.lit(None).cast(_spark_type(f)).alias(f.name)
+            for f in schema
+        ]
+        return raw.select(*columns, F.input_file_name().alias("_file")).where(
+            "fetch_time IS NOT NULL"
+        )
+
+    def digest_parts(self, crawls: Path, parts: list[InputPart]) -> list[PartDigest]:
+        """Each part's count, digest sum and crawls: one job per kind, grouped by file."""
+        from pyspark.sql import functions as F
+
+        digests: dict[str, PartDigest] = {}
+        for kind, schema in PART_KINDS.items():
+            mine = [p for p in parts if p.kind == kind]
+            if not mine:
+                continue
+            files = {_absolute(crawls / p.name): p for p in mine}
+            sums = (
+                self._records(list(files), schema)
+                .groupBy("_file")
+                .agg(
+                    F.count("*"),
+                    F.expr(record_digest.sum_sql(schema, SPARK)),
+                    F.sort_array(F.collect_set("crawl")),
+                )
+                .collect()
+            )
+            found = {_local(file): (rows, total, names) for file, rows, total, names in sums}
+            if not set(found) <= set(files):  # else a part would silently count as empty
+                raise RuntimeError(f"Spark read parts under other names: {sorted(found)[:3]}")
+            for path, part in files.items():
+                # A part whose records all lack a capture time has no group: none are read.
+                rows, total, names = found.get(path, (0, 0, []))
+                digests[part.name] = PartDigest(part, rows, int(total), tuple(names))
+        return [digests[p.name] for p in parts]
+
+    def register_inputs(
+        self, crawls: Path, parts: list[InputPart], saved: BuildState | None
+    ) -> tuple[str, ...]:
+        names = list(RAW_INPUTS)
+        for kind, schema in PART_KINDS.items():
+            files = [_absolute(crawls / p.name) for p in parts if p.kind == kind]
+            self._records(files, schema).drop("_file").createOrReplaceTempView(f"raw_{kind}")
+        if saved is not None:
+            for name in SAVED_INPUTS:
+                path = _absolute(saved.path(name.removeprefix("saved_")))
+                self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+                names.append(name)
+        self._views.update(names)
+        return tuple(names)
+
+    # --- tables ------------------------------------------------------------------------------
+    def _new_folder(self, table: str) -> Path:
+        # A folder per write: a table made again never overwrites files a plan still reads.
+        return self.folder / f"{table}-{next(self._serial)}"
+
+    def _adopt(self, table: str, folder: Path) -> None:
+        self.spark.read.parquet(str(folder)).createOrReplaceTempView(table)
+        old = self._written.pop(table, None)
+        self._written[table] = folder
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def create_table(self, table: str, sql: str) -> None:
+        folder = self._new_folder(table)
+        self.spark.sql(to_dialect(sql, SPARK)).write.parquet(str(folder))
+        self._adopt(table, folder)
+
+    def _batches(self, table: str, batch_rows: int) -> Iterator[pa.RecordBatch]:
+        """A written table's rows, file by file in name order (Spark names a sorted result's
+        files in its order)."""
+        for path in sorted(self._written[table].glob("part-*.parquet")):
+            for batch in pq.ParquetFile(path).iter_batches(batch_rows):
+                yield _as_duckdb_types(batch)
+
+    def _schema(self, table: str) -> pa.Schema:
+        files = sorted(self._written[table].glob("part-*.parquet"))
+        return _schema_of(pq.read_schema(files[0]), _as_duckdb_types)
+
+    def read_table(self, table: str) -> pa.Table:
+        if table not in self._written:  # an input: never read by a Python step so far
+            arrow = self.spark.table(table).toArrow()
+            batches = [_as_duckdb_types(b) for b in arrow.to_batches()]
+            return pa.Table.from_batches(batches, _schema_of(arrow.schema, _as_duckdb_types))
+        return pa.Table.from_batches(self._batches(table, 65536), self._schema(table))
+
+    def write_table(self, table: str, data: pa.Table | pa.RecordBatchReader) -> None:
+        # Written by pyarrow where Spark reads it: nothing passes through the driver's JVM.
+        folder = self._new_folder(table)
+        folder.mkdir()
+        reader = (
+            data
+            if isinstance(data, pa.RecordBatchReader)
+            else pa.RecordBatchReader.from_batches(data.schema, data.to_batches())
+        )
+        schema = _schema_of(reader.schema, _as_spark_types)
+        with pq.ParquetWriter(folder / "part-00000.parquet", schema) as writer:
+            for batch in reader:
+                writer.write_batch(_as_spark_types(batch))
+        self._adopt(table, folder)
+
+    def drop_tables(self, tables: Sequence[str]) -> None:
+        for table in tables:
+            self.spark.catalog.dropTempView(table)
+            self._views.discard(table)
+            folder = self._written.pop(table, None)
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def query(self, sql: str, batch_rows: int) -> pa.RecordBatchReader:
+        """The rows of a Spark SQL SELECT: written as Parquet by the executors, then streamed
+        from its files in order, so the driver holds one batch at a time."""
+        # The build reads each snapshot table whole before asking for the next.
+        if self._last_query:
+            self.drop_tables([self._last_query])
+        table = self._last_query = f"query_{next(self._serial)}"
+        folder = self._new_folder(table)
+        self.spark.sql(sql).write.parquet(str(folder))
+        self._written[table] = folder
+        return pa.RecordBatchReader.from_batches(
+            self._schema(table), self._batches(table, batch_rows)
+        )
+
+    def save_parquet(self, table: str, path: Path) -> None:
+        """One zstd Parquet file, as DuckDB's engine writes it (the saved state is either
+        engine's to read)."""
+        with pq.ParquetWriter(path, self._schema(table), compression="zstd") as writer:
+            for batch in self._batches(table, 65536):
+                writer.write_batch(batch)
