@@ -6,7 +6,6 @@ Writes bench/results/ingest.json; the target is run_ingest at >= 0.8 of the bare
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchutil import REPO, write_result
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 from selectolax.lexbor import LexborHTMLParser
 
@@ -22,9 +22,7 @@ from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.ingest.extract import clear_caches
 
-REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "src" / "linkindex" / "data" / "sample"
-RESULTS = REPO / "bench" / "results" / "ingest.json"
 HTML = ("text/html", "application/xhtml+xml")
 
 
@@ -115,9 +113,7 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_result("ingest.json", result)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,14 @@ of a second) is most of the time.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from benchutil import REPO, WORK, write_result
 
 from linkindex.home import Home
 from linkindex.ingest import run_ingest
@@ -26,9 +27,7 @@ from linkindex.ingest.summary import IngestSummary
 from linkindex.spark_session import spark_session
 from linkindex.synth import SynthParams, build_web, write_warcs
 
-REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "bench" / "results" / "spark-ingest.json"
-GENERATED = REPO / "bench" / "work" / "spark-ingest"
+GENERATED = WORK / "spark-ingest"
 # Four crawls of one web: four files, so two cores have a task each to run at once.
 INPUT = SynthParams(seed=7, root_domains=500, pages_per_domain=12, crawls=4)
 
@@ -135,9 +134,7 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps(result, indent=2))
+    write_result("spark-ingest.json", result)
 
 
 if __name__ == "__main__":

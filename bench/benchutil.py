@@ -6,6 +6,7 @@ Both scripts find one generated home through work_home(), so bench_serve reuses 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import sqlite3
@@ -91,3 +92,13 @@ def code_version() -> dict[str, object]:
         "src_changed_files": git("diff", "HEAD", "--name-only", "--", "src").split(),
         "src_diff_sha256": hashlib.sha256(diff.encode()).hexdigest()[:12] if diff else "",
     }
+
+
+def write_result(name: str, result: dict[str, object]) -> Path:
+    """Write results/<name> as indented JSON and print it; returns the file."""
+    out = RESULTS / name
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2)
+    out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return out
