@@ -89,13 +89,15 @@ FROM ({source})
 WHERE source_page <> target_page
 GROUP BY source_page, target_page
 """
+# The marks by which a link says it is not its source's endorsement: ugc and sponsored count
+# as nofollow, search engines read all three as "do not vouch". Over a link record's columns.
+NOT_ENDORSED = "nofollow OR ugc OR sponsored"
 _RAW_SPANS = {
     "source": "SELECT * FROM raw_links",
     "first": "fetch_time",
     "last": "fetch_time",
     "anchor": "anchor_text",
-    # ugc and sponsored count as nofollow: search engines read all three as "do not vouch"
-    "followed": "NOT (nofollow OR ugc OR sponsored)",
+    "followed": f"NOT ({NOT_ENDORSED})",
     # Parts ingested before comment sections were known read as null: not in comments.
     "comments": "coalesce(in_comments, false)",
 }

@@ -6,6 +6,7 @@ Owns the steps of table spam_measures and the tables it is made of; words and ru
 from __future__ import annotations
 
 from linkindex.builder.core_reach import core_reach_steps
+from linkindex.builder.link_state import NOT_ENDORSED
 from linkindex.builder.steps import Step, sql_step
 from linkindex.scoring.spam_signals import (
     LINKER_SHARE,
@@ -26,9 +27,11 @@ from linkindex.scoring.spam_words import (
 # mark not its own endorsement, nor is a visitor's link in its comments, marked or not; link
 # sellers and networks sell and place followed links in a site's own content. So how a site
 # pushes is judged on these (a blog whose comments carry spam is not the spammer).
+# (The same rule as link_state.vouched, over latest_links' record columns, unqualified: none
+# of the tables joined to latest_links here has them.)
 _VOUCHED = (
     "(r.target_root_domain <> r.source_root_domain"
-    " AND NOT coalesce(r.nofollow OR r.ugc OR r.sponsored OR r.in_comments, false))"
+    f" AND NOT coalesce({NOT_ENDORSED} OR in_comments, false))"
 )
 
 # Per page of a root domain, from the newest capture of each 200 page (latest_links, built in
