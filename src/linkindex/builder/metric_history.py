@@ -16,7 +16,6 @@ import pyarrow as pa
 
 from linkindex.builder.steps import Output, Step, Tables, python_step, sql_step, tables_read
 from linkindex.index import schema
-from linkindex.index.encoding import EPOCH
 from linkindex.index.histories import AUTHORITY_TABLES, MONTHLY_MONTHS, authority_table
 from linkindex.index.snapshot import HISTORY_ROW, NoSnapshot, Snapshot
 
@@ -57,7 +56,7 @@ def _previous_batches(folder: Path | None, metric: str) -> Iterator[pa.RecordBat
 # newest capture's (build_facts), 1970-01-01 for an index of no captures.
 def _history_window(tables: Tables) -> Mapping[str, pa.Table]:
     text = tables["build_facts"].column("index_date")[0].as_py()
-    index_date = date.fromisoformat(text) if text else EPOCH
+    index_date = date.fromisoformat(text) if text else date(1970, 1, 1)
     window = {"index_day": [index_date], "cutoff": [window_start(index_date)]}
     return {"history_window": pa.table(window, pa.schema([("index_day", pa.date32()),
                                                           ("cutoff", pa.date32())]))}  # fmt: skip
