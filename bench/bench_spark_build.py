@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from benchutil import (
     RESULTS,
     WORK,
     code_version,
+    linked_home,
     machine,
     root_domains_for,
     size_label,
@@ -70,13 +70,6 @@ class CachedTablesEngine(spark_engine.SparkEngine):
         pq.write_table(self.read_table(table), path, compression="zstd")
 
 
-def _home(crawls: Path, root: Path) -> Home:
-    home = Home(Path(tempfile.mkdtemp(dir=root))).ensure()
-    for crawl in crawls.iterdir():
-        (home.crawls / crawl.name).symlink_to(crawl)
-    return home
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--links", type=int, default=1_000_000)
@@ -106,7 +99,7 @@ def main() -> None:
     try:
         for _ in range(args.runs):
             for name, engine in variants.items():
-                home = _home(crawls.resolve(), work)
+                home = Home(linked_home(crawls, work))
                 spark_engine.SparkEngine = engine or original  # what build_index opens
                 started = time.perf_counter()
                 try:
