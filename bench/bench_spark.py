@@ -106,7 +106,11 @@ def build(crawls: Path, label: str, timeout: float, master: str | None = None, c
             else f"exit code {run.returncode}, stderr in {scratch / (label + '.log')}"
         )
     else:
-        result = json.loads(run.stdout)
+        # The JSON object is the last thing printed: DuckDB's progress bar, drawn on stdout
+        # for its longer queries, may come before it.
+        result = json.loads(
+            run.stdout[run.stdout.rindex("\n{\n") + 1 :] if "\n{\n" in run.stdout else run.stdout
+        )
         outcome["index_id"] = result["index_id"]
         outcome["build_index_seconds"] = round(result["seconds"], 2)
         outcome["counts"] = {k: result["counts"].get(k) for k in ("links", "pages", "root_domains")}
