@@ -170,6 +170,8 @@ def scaling(crawls: Path, timeout: float) -> dict:
             else None
         ),
         "target_speedup": 1.7,
+        "rss_note": "a cluster build's peak_tree_rss_gib is its driver's (Python and JVM); "
+        "the executors run under the worker daemons",
     }
 
 
