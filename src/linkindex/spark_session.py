@@ -34,10 +34,12 @@ BAD_CONF = "--conf takes key=value (for example spark.executor.memory=2g), not {
 PYTHON_CONF = "spark.pyspark.python"
 # Settings that hold unless --conf gives others. The executors run this very Python (or
 # $PYSPARK_PYTHON), so they import the same linkindex and extraction code as the driver; a
-# cluster whose nodes keep Python elsewhere passes --conf spark.pyspark.python=PATH.
+# cluster whose nodes keep Python elsewhere passes --conf spark.pyspark.python=PATH. No
+# console progress bars: they would draw over the command's own progress and summary.
 DEFAULTS = {
     "spark.app.name": APP_NAME,
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.log.level": "WARN",
     "spark.sql.session.timeZone": "UTC",
 }
