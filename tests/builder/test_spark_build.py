@@ -234,3 +234,23 @@ def test_a_build_on_a_standalone_cluster_gives_duckdbs_index(
     # Both workers ran tasks: each kept an executor folder for this application.
     worker_dirs = [spark_cluster.logs.parent / "work" / f"worker-{n}" for n in range(2)]
     assert all(any(d.glob("app-*/*")) for d in worker_dirs), spark_cluster.log_tails()
+
+
+def test_the_engine_gives_a_callers_session_its_own_settings_back(spark, tmp_path):
+    """The build holds the session to BUILD_SQL_CONF while it runs, and no longer."""
+    from linkindex.builder.engines.spark_engine import SparkEngine
+    from linkindex.spark_session import BUILD_SQL_CONF
+
+    zone = "spark.sql.session.timeZone"
+    before = {key: spark.conf.get(key, None) for key in BUILD_SQL_CONF}
+    spark.conf.set(zone, "Europe/Paris")
+    spark.conf.unset("spark.sql.parquet.outputTimestampType")
+    try:
+        engine = SparkEngine.open(spark, tmp_path)
+        assert {key: spark.conf.get(key) for key in BUILD_SQL_CONF} == BUILD_SQL_CONF
+        engine.close()
+        assert spark.conf.get(zone) == "Europe/Paris"
+        assert spark.conf.get("spark.sql.parquet.outputTimestampType", None) is None
+    finally:
+        for key, value in before.items():
+            spark.conf.set(key, value) if value is not None else spark.conf.unset(key)

@@ -22,19 +22,11 @@ from linkindex.builder.dialects import SPARK, to_dialect
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
 from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest
 from linkindex.builder.state import BuildState
+from linkindex.spark_session import BUILD_SQL_CONF
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# Session settings the engine needs, whatever else the session was given. Capture times are
-# UTC instants: a Parquet timestamp stored without a zone (DuckDB's saved state, some writers'
-# parts) reads as one too, not as Spark's zone-less TIMESTAMP_NTZ; tables are written as
-# microseconds, which pyarrow and DuckDB read as they read their own.
-SESSION_SQL_CONF = {
-    "spark.sql.session.timeZone": "UTC",
-    "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
-    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
-}
 _SPARK_TYPES = {"string": "STRING", "int16": "SMALLINT", "int32": "INT", "bool": "BOOLEAN"}
 
 
@@ -98,7 +90,10 @@ class SparkEngine:
         self._views: set[str] = set()
         self._serial = itertools.count()
         self._last_query: str | None = None
-        for key, value in SESSION_SQL_CONF.items():
+        # The session is the caller's: it keeps the build's SQL settings while the build runs
+        # (a session made by spark_session() has them already) and gets its own values back.
+        self._callers_conf = {key: spark.conf.get(key, None) for key in BUILD_SQL_CONF}
+        for key, value in BUILD_SQL_CONF.items():
             spark.conf.set(key, value)
 
     @classmethod
@@ -111,6 +106,11 @@ class SparkEngine:
             self.spark.catalog.dropTempView(table)
         self._views.clear()
         self._written.clear()
+        for key, value in self._callers_conf.items():
+            if value is None:
+                self.spark.conf.unset(key)
+            else:
+                self.spark.conf.set(key, value)
 
     # --- inputs ------------------------------------------------------------------------------
     def _records(self, files: list[Path], schema: pa.Schema) -> DataFrame:
