@@ -20,18 +20,14 @@ import pyarrow.parquet as pq
 from linkindex.builder import record_digest
 from linkindex.builder.dialects import SPARK, to_dialect
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
-from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest
+from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest, records_sql
 from linkindex.builder.state import BuildState
 from linkindex.spark_session import BUILD_SQL_CONF
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-_SPARK_TYPES = {"string": "STRING", "int16": "SMALLINT", "int32": "INT", "bool": "BOOLEAN"}
-
-
-def _spark_type(field: pa.Field) -> str:
-    return "TIMESTAMP" if pa.types.is_timestamp(field.type) else _SPARK_TYPES[str(field.type)]
+_CARRY = ("_file",)  # each record's part, as input_file_name() gives it
 
 
 def _local(uri: str) -> Path:
@@ -114,26 +110,18 @@ class SparkEngine:
 
     # --- inputs ------------------------------------------------------------------------------
     def _records(self, files: list[Path], schema: pa.Schema) -> DataFrame:
-        """A part list's records as DuckDB's engine reads them (inputs._records_sql): every
-        column of ``schema`` (NULL where a part lacks it), capture times as TIMESTAMP, and no
-        record without one. Carries each record's file as ``_file`` for the digests."""
+        """A part list's records by the rule DuckDB's engine reads them with
+        (inputs.records_sql), carrying each record's file as ``_file`` for the digests."""
         from pyspark.sql import functions as F
 
         if not files:
-            columns = ", ".join(f"CAST(NULL AS {_spark_type(f)}) AS {f.name}" for f in schema)
-            return self.spark.sql(f"SELECT {columns}, CAST(NULL AS STRING) AS _file LIMIT 0")
+            return self.spark.sql(records_sql(None, schema, (), SPARK, _CARRY))
         # mergeSchema: parts written before a column existed lack it, others have it.
         raw = self.spark.read.option("mergeSchema", "true").parquet(*map(str, files))
-        present = set(raw.columns)
-        columns = [
-            F.col(f.name).cast(_spark_type(f)).alias(f.name)
-            if f.name in present
-            else F.lit(None).cast(_spark_type(f)).alias(f.name)
-            for f in schema
-        ]
-        return raw.select(*columns, F.input_file_name().alias("_file")).where(
-            "fetch_time IS NOT NULL"
-        )
+        view = f"parts_{next(self._serial)}"
+        raw.withColumn("_file", F.input_file_name()).createOrReplaceTempView(view)
+        self._views.add(view)
+        return self.spark.sql(records_sql(view, schema, raw.columns, SPARK, _CARRY))
 
     def digest_parts(self, crawls: Path, parts: list[InputPart]) -> list[PartDigest]:
         """Each part's count, digest sum and crawls: one job per kind, grouped by file."""
