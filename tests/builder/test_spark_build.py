@@ -1,5 +1,6 @@
 """The build on Spark gives DuckDB's snapshot: the same index_id and every snapshot table the same,
-on a generated four-crawl web, built full from three crawls and then incrementally with the fourth.
+on a generated four-crawl web, built full from three crawls and then incrementally with the fourth;
+the Spark home's crawls read from a file: URI, and from plain paths in the crossed builds.
 
 Integer and text columns must be equal, floats within FLOAT_TOLERANCE; the scores (DA, PA,
 Brand Authority, Spam Score, stored or negated) equal in at least SCORES_EQUAL of rows and never
@@ -133,7 +134,10 @@ def two_engine_builds(tmp_path_factory, small_tables_spark) -> TwoEngineBuilds:
     source = root / "crawls"
     generated_web(source)
     crawls = sorted(p.name for p in source.iterdir())
-    homes = {name: Home(root / name).ensure() for name in ("duckdb", "spark")}
+    # Spark reads its crawls from a file: URI, through the code that reads s3a://, gs:// and
+    # hdfs:// homes; the crossed Spark build below reads plain paths.
+    homes = {"duckdb": Home(root / "duckdb").ensure(),
+             "spark": Home(root / "spark", uri=(root / "spark").as_uri()).ensure()}  # fmt: skip
     sessions = {"duckdb": None, "spark": small_tables_spark}
 
     def build_all() -> dict[str, BuildResult]:

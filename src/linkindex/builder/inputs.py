@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,8 +16,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from linkindex import locations
 from linkindex.builder import record_digest
 from linkindex.builder.dialects import DUCKDB, SPARK
+from linkindex.locations import Location
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 
 # The records' column types in each engine's SQL. A capture time is a UTC instant: DuckDB's
@@ -65,14 +68,22 @@ class PartDigest:
         return cls(part, int(data["rows"]), int(data["hash_sum"]), tuple(data["crawls"]))
 
 
-def list_parts(crawls: Path) -> list[InputPart]:
-    """Every ingested part under ``crawls``, pages first, in name order."""
+def list_parts(crawls: Location) -> list[InputPart]:
+    """Every ingested part under ``crawls`` (a folder, or a Hadoop URI), pages first, in name
+    order."""
     parts = []
-    for kind in PART_KINDS:
-        for path in sorted(crawls.glob(f"*/{kind}-*.parquet")):
-            stat = path.stat()
-            name = path.relative_to(crawls).as_posix()
-            parts.append(InputPart(kind, name, stat.st_size, stat.st_mtime_ns))
+    if isinstance(crawls, Path):
+        for kind in PART_KINDS:
+            for path in sorted(crawls.glob(f"*/{kind}-*.parquet")):
+                stat = path.stat()
+                name = path.relative_to(crawls).as_posix()
+                parts.append(InputPart(kind, name, stat.st_size, stat.st_mtime_ns))
+    else:
+        listed = locations.list_files(crawls)
+        for kind in PART_KINDS:
+            pattern = re.compile(rf"[^/]+/{kind}-[^/]*\.parquet")
+            parts += [InputPart(kind, name, size, mtime_ns)
+                      for name, size, mtime_ns in listed if pattern.fullmatch(name)]  # fmt: skip
     if not parts:
         raise NothingToBuild(f"no ingested crawls under {crawls}; run `linkindex ingest` first")
     return parts
