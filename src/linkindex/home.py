@@ -61,7 +61,11 @@ class Home:
         return self.root / "state"
 
     def ensure(self) -> Home:
-        for folder in (self.crawls, self.snapshots, self.state):
+        # A home at a URI keeps its crawls there: no empty local crawls/ beside its snapshots.
+        local = [self.snapshots, self.state]
+        if not self.uri:
+            local.insert(0, self.crawls)
+        for folder in local:
             folder.mkdir(parents=True, exist_ok=True)
         # Credentials, the token secret and the usage ledger live in state/: only the owner
         # may open anything in it, whatever mode each file was created with.
