@@ -33,12 +33,16 @@ TEST_CONF = {"spark.sql.shuffle.partitions": "2", "spark.default.parallelism": "
 
 @dataclass
 class TwoEngineIngest:
-    """The same crawls ingested by the embedded runner and by Spark (local mode)."""
+    """The same crawls ingested by the embedded runner and by Spark (local mode); the first
+    crawl also by Spark from file: URIs into a home given as a file: URI (``uris``), through
+    the code that reads s3a://, gs:// and hdfs://."""
 
     crawls: dict[str, list[Path]]  # crawl name -> the paths given to ingest
     embedded: Home
     spark: Home
     summaries: dict[str, tuple[IngestSummary, IngestSummary]]  # embedded, spark
+    uris: Home
+    uris_summary: IngestSummary
 
 
 def crawl_inputs(root: Path) -> dict[str, list[Path]]:
@@ -122,4 +126,7 @@ def two_engine_ingest(tmp_path_factory, spark) -> TwoEngineIngest:
             run_ingest(paths, embedded, crawl=name, progress=False),
             run_spark_ingest(paths, on_spark, spark, crawl=name),
         )
-    return TwoEngineIngest(crawls, embedded, on_spark, summaries)
+    first, paths = next(iter(crawls.items()))
+    uris = Home(root / "uris", uri=(root / "uris").as_uri())
+    uris_summary = run_spark_ingest([p.as_uri() for p in paths], uris, spark, crawl=first)
+    return TwoEngineIngest(crawls, embedded, on_spark, summaries, uris, uris_summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -69,9 +70,40 @@ def test_ingest_options_that_do_not_fit_together_exit_2_before_any_work(home):
     for options, message in cases:
         run = linkindex("ingest", sample, *options, home=home)
         assert run.returncode == 2 and message in " ".join(run.stderr.split()), options
-    remote = linkindex("ingest", "s3a://bucket/crawl/file.warc.gz", "--engine", "spark", home=home)
-    assert remote.returncode == 2 and "reads local paths" in remote.stderr
     assert not home.crawls.exists() or not any(home.crawls.iterdir())
+
+
+def test_hadoop_uris_are_the_spark_engines_and_other_commands_read_a_local_home(home, tmp_path):
+    """No URI here reaches a network: each is refused before anything opens it."""
+    sample = str(sample_folder() / "redirects.warc.gz")
+    bucket = "s3a://bucket/li"
+    cases = [
+        (["ingest", "s3a://bucket/crawl/file.warc.gz"], "read by the Spark engine"),
+        (["ingest", "gs://bucket/crawl/"], "read by the Spark engine"),
+        (["ingest", sample, "--home", "hdfs://namenode/li"], "read by the Spark engine"),
+        (["ingest", "http://example.com/a.warc.gz", "--engine", "spark"], "not http://"),
+        (["build", "--home", bucket], "read by the Spark engine"),
+        (["build", "--local-home", str(tmp_path)], "--local-home is for a --home at a"),
+        (["keys", "list", "--home", bucket], "pass that folder as --home"),
+    ]
+    for args, message in cases:
+        run = subprocess.run(
+            [sys.executable, "-m", "linkindex.cli", *args], capture_output=True, text=True,
+            timeout=300, env={**os.environ, "LINKINDEX_HOME": str(home.root)},
+        )  # fmt: skip
+        assert run.returncode == 2 and message in " ".join(run.stderr.split()), (args, run.stderr)
+    assert not home.crawls.exists() or not any(home.crawls.iterdir())
+
+
+def test_a_file_uri_is_a_local_path_to_the_embedded_engine(home, tmp_path):
+    sample = (sample_folder() / "redirects.warc.gz").as_uri()
+    uri_home = (tmp_path / "home").as_uri()
+    ingest = subprocess.run(
+        [sys.executable, "-m", "linkindex.cli", "ingest", sample, "--crawl", "r", "--home",
+         uri_home], capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert ingest.returncode == 0, ingest.stderr
+    assert list((tmp_path / "home" / "crawls" / "r").glob("pages-*.parquet"))
 
 
 def test_build_options_that_do_not_fit_together_exit_2_before_any_work(home):

@@ -43,5 +43,11 @@ def test_conf_wins_over_every_default():
     assert settings["spark.ui.enabled"] == "true" and settings["spark.driver.host"] == "h"
 
 
+def test_no_console_progress_bars_unless_conf_asks_for_them():
+    assert session_conf("local[1]", {})["spark.ui.showConsoleProgress"] == "false"
+    asked = session_conf("local[1]", {"spark.ui.showConsoleProgress": "true"})
+    assert asked["spark.ui.showConsoleProgress"] == "true"
+
+
 def test_java_is_found():
     assert (find_java_home() / "bin" / "java").is_file()

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
+from linkindex import locations
 from linkindex.api.server_limits import ServerLimits
 from linkindex.home import HOME_ENV, Home
 
@@ -54,10 +54,12 @@ WORKERS_NOT_SPARK = (
     "--workers is the embedded engine's: with --engine spark, parallelism is the cluster's "
     "cores (--master local[N], or the executors' spark.executor.cores)"
 )
-NOT_LOCAL = (
-    "{path}: ingest reads local paths, or a shared folder mounted at the same path on every "
-    "Spark worker; copy s3a://, hdfs:// or gs:// inputs there first (docs/ingest.md)"
+LOCAL_HOME_ONLY = (
+    "{uri}: this command reads a local home; a home at a Hadoop URI keeps only its crawls "
+    "there, and its snapshot and keys in the local folder that `linkindex build --engine spark "
+    "--local-home DIR` wrote (default ./.linkindex): pass that folder as --home"
 )
+LOCAL_HOME_NOT_URI = "--local-home is for a --home at a Hadoop URI (s3a://, gs://, hdfs://, file:)"
 
 
 class EngineName(StrEnum):
@@ -100,17 +102,75 @@ def _spark_session(master: str | None, conf: list[str] | None) -> Iterator[Spark
         session.stop()
 
 
-# A Hadoop-style URI as Typer hands it over: Path("s3a://b/k") is "s3a:/b/k".
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:/")
+def _fail(message: str) -> NoReturn:
+    console.print(f"[red]{message}[/red]", highlight=False)
+    raise typer.Exit(2)
+
+
+def _local_home(home: str | None) -> Home:
+    resolved = _resolve_home(home)
+    if resolved.uri:
+        _fail(LOCAL_HOME_ONLY.format(uri=resolved.uri))
+    return resolved
+
+
+def _resolve_home(home: str | None, local: str | None = None) -> Home:
+    try:
+        return Home.resolve(home, local)
+    except ValueError as exc:  # a URI of a scheme linkindex does not map
+        _fail(str(exc))
 
 
 def _home(home: str | None) -> Home:
-    return Home.resolve(home).ensure()
+    return _local_home(home).ensure()
 
 
 def _existing_home(home: str | None) -> Home:
     """The home a read-only command reads: never created, and named when it holds no index."""
-    return Home.resolve(home)
+    return _local_home(home)
+
+
+def _engine_home(engine: EngineName, home: str | None, local: str | None = None) -> Home:
+    """The home of ingest and build: at a Hadoop URI only for Spark (a file: URI is a local
+    folder to the embedded engine); a URI home's local folder is not made here."""
+    from linkindex.ingest.runner import NEEDS_SPARK
+
+    resolved = _resolve_home(home, local)
+    if local is not None and not resolved.uri:
+        _fail(LOCAL_HOME_NOT_URI)
+    if resolved.uri and engine is not EngineName.spark:
+        if locations.needs_spark(resolved.uri):
+            _fail(NEEDS_SPARK.format(location=resolved.uri))
+        resolved = Home(locations.local_path(resolved.uri).resolve())
+    return resolved if resolved.uri else resolved.ensure()
+
+
+def _inputs(engine: EngineName, paths: list[str]) -> list[locations.Location]:
+    """Ingest's inputs: local paths, and URIs as strings (Spark), or exit 2."""
+    from linkindex.ingest.runner import NEEDS_SPARK
+
+    inputs: list[locations.Location] = []
+    for text in paths:
+        if not locations.is_uri(text):
+            inputs.append(Path(text))
+        elif locations.scheme_of(text) not in locations.SCHEMES:
+            _fail(locations.UNKNOWN_SCHEME.format(uri=text, scheme=locations.scheme_of(text)))
+        elif engine is EngineName.spark:
+            inputs.append(text)
+        elif locations.needs_spark(text):
+            _fail(NEEDS_SPARK.format(location=text))
+        else:
+            inputs.append(locations.local_path(text))
+    return inputs
+
+
+def _exists(location: locations.Location) -> bool:
+    if isinstance(location, Path):
+        return location.exists()
+    try:
+        return locations.exists(location)
+    except Exception as exc:  # no route to the bucket, no credentials, no libhdfs
+        _fail(f"{location}: {exc}")
 
 
 def _version(value: bool) -> None:
@@ -134,8 +194,11 @@ def main(
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path],
-        typer.Argument(help="WARC/WAT files or folders of them; one command makes one crawl."),
+        list[str],
+        typer.Argument(
+            help="WARC/WAT files or folders of them (with --engine spark also s3a://, gs://, "
+            "hdfs:// URIs); one command makes one crawl."
+        ),
     ],
     crawl: Annotated[str | None, typer.Option(help="Crawl name (default: from the files).")] = None,
     workers: Annotated[
@@ -158,24 +221,23 @@ def ingest(
     from linkindex.ingest import print_summary, run_ingest
     from linkindex.ingest.reasons import BAD_DIGEST
 
-    remote = [str(p) for p in paths if _URI.match(str(p))]
-    if remote:
-        console.print(f"[red]{NOT_LOCAL.format(path=remote[0])}[/red]")
-        raise typer.Exit(2)
     _check_spark_options(engine, master, conf)
     if engine is EngineName.spark and workers != 1:
         console.print(f"[red]{WORKERS_NOT_SPARK}[/red]")
         raise typer.Exit(2)
-    if not any(p.exists() for p in paths):
+    inputs = _inputs(engine, paths)
+    resolved = _engine_home(engine, home)
+    if not any(_exists(p) for p in inputs):
         console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
         raise typer.Exit(2)
     if engine is EngineName.spark:
         from linkindex.ingest.spark_runner import run_spark_ingest
 
         with _spark_session(master, conf) as session:
-            summary = run_spark_ingest(paths, _home(home), session, crawl=crawl)
+            summary = run_spark_ingest(inputs, resolved, session, crawl=crawl)
     else:
-        summary = run_ingest(paths, _home(home), crawl=crawl, workers=workers, progress=True)
+        local = [Path(p) for p in inputs]
+        summary = run_ingest(local, resolved, crawl=crawl, workers=workers, progress=True)
     print_summary(summary, console)
     if summary.failed_files or summary.skipped.get(BAD_DIGEST):
         raise typer.Exit(PARTIAL_INGEST)
@@ -200,6 +262,13 @@ def build(
     master: MasterOption = None,
     conf: ConfOption = None,
     home: HomeOption = None,
+    local_home: Annotated[
+        str | None,
+        typer.Option(
+            help="With --home at a Hadoop URI (--engine spark): the local folder of the "
+            "snapshot, link state and keys (default: ./.linkindex); serve it with --home."
+        ),
+    ] = None,
 ) -> None:
     """Aggregate every ingested crawl into a new index snapshot and publish it."""
     from linkindex.builder.inputs import NothingToBuild
@@ -210,12 +279,13 @@ def build(
     if engine is EngineName.spark and memory_limit is not None:
         console.print(f"[red]{MEMORY_LIMIT_NOT_SPARK}[/red]")
         raise typer.Exit(2)
+    resolved = _engine_home(engine, home, local_home)
 
     def run(
         spark: SparkSession | None, on_step: Callable[[str], None] | None = None
     ) -> BuildResult:
         return build_index(
-            _home(home), force=force, full=full, memory_limit=memory_limit, keep=keep,
+            resolved, force=force, full=full, memory_limit=memory_limit, keep=keep,
             on_step=on_step, spark=spark,
         )  # fmt: skip
 

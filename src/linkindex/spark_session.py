@@ -32,14 +32,27 @@ NO_JAVA = (
 BAD_CONF = "--conf takes key=value (for example spark.executor.memory=2g), not {item!r}"
 
 PYTHON_CONF = "spark.pyspark.python"
+# The SQL settings a build needs, whatever else its session was given (one definition: the
+# sessions made here start with them, and the build engine holds a caller's session to them
+# while it runs, then puts the caller's values back). Capture times are UTC instants: a
+# Parquet timestamp stored without a zone (DuckDB's saved state, some writers' parts) reads as
+# one too, not as Spark's zone-less TIMESTAMP_NTZ; tables are written as microseconds, which
+# pyarrow and DuckDB read as they read their own.
+BUILD_SQL_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+}
 # Settings that hold unless --conf gives others. The executors run this very Python (or
 # $PYSPARK_PYTHON), so they import the same linkindex and extraction code as the driver; a
-# cluster whose nodes keep Python elsewhere passes --conf spark.pyspark.python=PATH.
+# cluster whose nodes keep Python elsewhere passes --conf spark.pyspark.python=PATH. No
+# console progress bars: they would draw over the command's own progress and summary.
 DEFAULTS = {
     "spark.app.name": APP_NAME,
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.log.level": "WARN",
-    "spark.sql.session.timeZone": "UTC",
+    **BUILD_SQL_CONF,
 }
 # Only for a master on this machine: a driver bound to loopback is unreachable from other hosts,
 # and the machine's own name may resolve to an address nothing listens on.

@@ -151,8 +151,9 @@ def test_a_clean_site_hits_no_signal(snapshot):
         ("reachedpusher.com", "links_to_pushed_sites", 0.25, {"money_anchors"}),
         ("lonepusher.com", "unreached_pusher", 1, {"money_anchors", "links_to_pushed_sites"}),
         ("client.net", "keyword_linked", 1, set()),
-        ("commentlinked.com", "comment_linked", 0.75, set()),
-        ("ugclinked.com", "comment_linked", 0.75, {"skewed_follow_ratio"}),
+        # Nothing organic links to them but their own comments: they place links, unreached.
+        ("commentlinked.com", "comment_linked", 1, {"unreached_pusher"}),
+        ("ugclinked.com", "comment_linked", 1, {"skewed_follow_ratio", "unreached_pusher"}),
         ("tiertwo.com", "links_into_a_network", 1, set()),
     ],
 )

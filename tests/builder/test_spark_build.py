@@ -1,5 +1,6 @@
 """The build on Spark gives DuckDB's snapshot: the same index_id and every snapshot table the same,
-on a generated four-crawl web, built full from three crawls and then incrementally with the fourth.
+on a generated four-crawl web, built full from three crawls and then incrementally with the fourth;
+the Spark home's crawls read from a file: URI, and from plain paths in the crossed builds.
 
 Integer and text columns must be equal, floats within FLOAT_TOLERANCE; the scores (DA, PA,
 Brand Authority, Spam Score, stored or negated) equal in at least SCORES_EQUAL of rows and never
@@ -133,7 +134,10 @@ def two_engine_builds(tmp_path_factory, small_tables_spark) -> TwoEngineBuilds:
     source = root / "crawls"
     generated_web(source)
     crawls = sorted(p.name for p in source.iterdir())
-    homes = {name: Home(root / name).ensure() for name in ("duckdb", "spark")}
+    # Spark reads its crawls from a file: URI, through the code that reads s3a://, gs:// and
+    # hdfs:// homes; the crossed Spark build below reads plain paths.
+    homes = {"duckdb": Home(root / "duckdb").ensure(),
+             "spark": Home(root / "spark", uri=(root / "spark").as_uri()).ensure()}  # fmt: skip
     sessions = {"duckdb": None, "spark": small_tables_spark}
 
     def build_all() -> dict[str, BuildResult]:
@@ -234,3 +238,23 @@ def test_a_build_on_a_standalone_cluster_gives_duckdbs_index(
     # Both workers ran tasks: each kept an executor folder for this application.
     worker_dirs = [spark_cluster.logs.parent / "work" / f"worker-{n}" for n in range(2)]
     assert all(any(d.glob("app-*/*")) for d in worker_dirs), spark_cluster.log_tails()
+
+
+def test_the_engine_gives_a_callers_session_its_own_settings_back(spark, tmp_path):
+    """The build holds the session to BUILD_SQL_CONF while it runs, and no longer."""
+    from linkindex.builder.engines.spark_engine import SparkEngine
+    from linkindex.spark_session import BUILD_SQL_CONF
+
+    zone = "spark.sql.session.timeZone"
+    before = {key: spark.conf.get(key, None) for key in BUILD_SQL_CONF}
+    spark.conf.set(zone, "Europe/Paris")
+    spark.conf.unset("spark.sql.parquet.outputTimestampType")
+    try:
+        engine = SparkEngine.open(spark, tmp_path)
+        assert {key: spark.conf.get(key) for key in BUILD_SQL_CONF} == BUILD_SQL_CONF
+        engine.close()
+        assert spark.conf.get(zone) == "Europe/Paris"
+        assert spark.conf.get("spark.sql.parquet.outputTimestampType", None) is None
+    finally:
+        for key, value in before.items():
+            spark.conf.set(key, value) if value is not None else spark.conf.unset(key)

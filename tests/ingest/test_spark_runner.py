@@ -1,7 +1,10 @@
 """The Spark runner against the embedded one on the same files: the same parts row for row, the
-same manifest entries and summary, and a build over either ingest gives the same index_id."""
+same manifest entries and summary, and a build over either ingest gives the same index_id; from
+file: URIs into a home at a file: URI too (the code that reads s3a://, gs:// and hdfs://)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from spark_fixtures import manifest_entries, parts, sorted_table, summary_facts
 
@@ -48,3 +51,33 @@ def test_a_build_over_either_ingest_gives_the_same_index_id(two_engine_ingest):
     spark = build_index(two_engine_ingest.spark)
     assert spark.index_id == embedded.index_id
     assert spark.counts == embedded.counts
+
+
+def test_spark_from_uris_into_a_uri_home_writes_the_same_parts_and_manifest(two_engine_ingest):
+    crawl = next(iter(two_engine_ingest.crawls))
+    embedded = {k: v for k, v in parts(two_engine_ingest.embedded).items() if k.startswith(crawl)}
+    mine = parts(two_engine_ingest.uris)
+    assert sorted(mine) == sorted(embedded)
+    for name, path in embedded.items():
+        assert sorted_table(mine[name]).equals(sorted_table(path)), name
+    uri = {e["path"]: e for e in manifest_entries(two_engine_ingest.uris, crawl).values()}
+    local = manifest_entries(two_engine_ingest.embedded, crawl).values()
+    # The manifest keeps each input as it was given: here its URI.
+    as_given = [{**e, "path": Path(e["path"]).as_uri()} for e in local]
+    assert uri == {e["path"]: e for e in as_given}
+    want = summary_facts(two_engine_ingest.summaries[crawl][0])
+    got = summary_facts(two_engine_ingest.uris_summary)
+    as_uris = [(Path(p).as_uri(), error) for p, error in want.pop("failed_files")]
+    assert [tuple(f) for f in got.pop("failed_files")] == as_uris
+    assert got == want
+
+
+def test_spark_ingest_again_from_uris_reads_nothing_new(two_engine_ingest, spark):
+    from linkindex.ingest.spark_runner import run_spark_ingest
+
+    crawl, paths = next(iter(two_engine_ingest.crawls.items()))
+    before = manifest_entries(two_engine_ingest.uris, crawl)
+    uris = [p.as_uri() for p in paths]
+    again = run_spark_ingest(uris, two_engine_ingest.uris, spark, crawl=crawl)
+    assert again.files == 0 and len(again.unchanged_files) == len(before)
+    assert manifest_entries(two_engine_ingest.uris, crawl) == before

@@ -8,16 +8,29 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from linkindex import locations
 from linkindex.builder import record_digest
+from linkindex.builder.dialects import DUCKDB, SPARK
+from linkindex.locations import Location
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 
-_SQL_TYPES = {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "bool": "BOOLEAN"}
+# The records' column types in each engine's SQL. A capture time is a UTC instant: DuckDB's
+# TIMESTAMP under the build's UTC session zone, Spark's (session-zoned) TIMESTAMP; not the
+# TIMESTAMP_NTZ sqlglot would make of DuckDB's, so the records' rule is spelled per dialect.
+_SQL_TYPES = {
+    DUCKDB: {"string": "VARCHAR", "int16": "SMALLINT", "int32": "INTEGER", "bool": "BOOLEAN",
+             "timestamp": "TIMESTAMP"},
+    SPARK: {"string": "STRING", "int16": "SMALLINT", "int32": "INT", "bool": "BOOLEAN",
+            "timestamp": "TIMESTAMP"},
+}  # fmt: skip
 PART_KINDS: dict[str, pa.Schema] = {"pages": PAGE_SCHEMA, "links": LINK_SCHEMA}
 
 
@@ -55,14 +68,22 @@ class PartDigest:
         return cls(part, int(data["rows"]), int(data["hash_sum"]), tuple(data["crawls"]))
 
 
-def list_parts(crawls: Path) -> list[InputPart]:
-    """Every ingested part under ``crawls``, pages first, in name order."""
+def list_parts(crawls: Location) -> list[InputPart]:
+    """Every ingested part under ``crawls`` (a folder, or a Hadoop URI), pages first, in name
+    order."""
     parts = []
-    for kind in PART_KINDS:
-        for path in sorted(crawls.glob(f"*/{kind}-*.parquet")):
-            stat = path.stat()
-            name = path.relative_to(crawls).as_posix()
-            parts.append(InputPart(kind, name, stat.st_size, stat.st_mtime_ns))
+    if isinstance(crawls, Path):
+        for kind in PART_KINDS:
+            for path in sorted(crawls.glob(f"*/{kind}-*.parquet")):
+                stat = path.stat()
+                name = path.relative_to(crawls).as_posix()
+                parts.append(InputPart(kind, name, stat.st_size, stat.st_mtime_ns))
+    else:
+        listed = locations.list_files(crawls)
+        for kind in PART_KINDS:
+            pattern = re.compile(rf"[^/]+/{kind}-[^/]*\.parquet")
+            parts += [InputPart(kind, name, size, mtime_ns)
+                      for name, size, mtime_ns in listed if pattern.fullmatch(name)]  # fmt: skip
     if not parts:
         raise NothingToBuild(f"no ingested crawls under {crawls}; run `linkindex ingest` first")
     return parts
@@ -75,28 +96,49 @@ def create_views(con: duckdb.DuckDBPyConnection, crawls: Path, parts: list[Input
         con.execute(f"CREATE OR REPLACE VIEW raw_{kind} AS {_records_sql(con, files, schema)}")
 
 
+def records_sql(
+    source: str | None,
+    schema: pa.Schema,
+    present: Collection[str],
+    dialect: str = DUCKDB,
+    carry: Sequence[str] = (),
+) -> str:
+    """The records of the parts ``source`` reads, as every engine's build reads them: one
+    definition, in ``dialect``'s SQL (builder/dialects.py).
+
+    Every column of ``schema`` in its type: parts written before a column existed lack it, and
+    it reads as NULL ("not measured"); Parquet has no second-resolution timestamps, so writers
+    differ (ms, us) and capture times are normalized to TIMESTAMP; a record without a capture
+    time cannot be placed in history and is left out. ``present`` names the columns the parts
+    have; ``carry`` names columns of ``source`` passed through after the schema's (the Spark
+    engine's file of each record). ``source`` None: no parts, no rows, the same columns.
+    """
+    if source is None:  # a crawl of pages without links (or the reverse) is still a crawl
+        columns = [f"CAST(NULL AS {_sql_type(f, dialect)}) AS {f.name}" for f in schema]
+        carried = [f"CAST(NULL AS {_SQL_TYPES[dialect]['string']}) AS {name}" for name in carry]
+        return f"SELECT {', '.join([*columns, *carried])} LIMIT 0"
+    columns = [
+        f"CAST({f.name} AS {_sql_type(f, dialect)}) AS {f.name}"
+        if f.name in present
+        else f"CAST(NULL AS {_sql_type(f, dialect)}) AS {f.name}"
+        for f in schema
+    ]
+    return f"SELECT {', '.join([*columns, *carry])} FROM {source} WHERE fetch_time IS NOT NULL"
+
+
 def _records_sql(con: duckdb.DuckDBPyConnection, files: list[Path], schema: pa.Schema) -> str:
-    if not files:  # a crawl of pages without links (or the reverse) is still a crawl
-        columns = ", ".join(f"NULL::{_sql_type(f)} AS {f.name}" for f in schema)
-        return f"SELECT {columns} LIMIT 0"
+    if not files:
+        return records_sql(None, schema, ())
     # A view cannot take bind parameters, so the file list is spelled as quoted literals.
     listing = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     source = f"read_parquet([{listing}], union_by_name = true)"
     present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
-    # Parts written before a column existed lack it: it reads as NULL ("not measured").
-    # Parquet has no second-resolution timestamps, so writers differ (ms, us): normalize.
-    # A record without a capture time cannot be placed in history and is left out.
-    columns = ", ".join(
-        "CAST(fetch_time AS TIMESTAMP) AS fetch_time"
-        if f.name == "fetch_time"
-        else (f.name if f.name in present else f"NULL::{_sql_type(f)} AS {f.name}")
-        for f in schema
-    )
-    return f"SELECT {columns} FROM {source} WHERE fetch_time IS NOT NULL"
+    return records_sql(source, schema, present)
 
 
-def _sql_type(field: pa.Field) -> str:
-    return "TIMESTAMP" if pa.types.is_timestamp(field.type) else _SQL_TYPES[str(field.type)]
+def _sql_type(field: pa.Field, dialect: str) -> str:
+    kind = "timestamp" if pa.types.is_timestamp(field.type) else str(field.type)
+    return _SQL_TYPES[dialect][kind]
 
 
 def digest_parts(

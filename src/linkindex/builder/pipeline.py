@@ -42,6 +42,10 @@ MEMORY_LIMIT_NOT_SPARK = (
     "--memory-limit is DuckDB's: with --engine spark, memory is Spark's "
     "(--conf spark.driver.memory=..., spark.executor.memory=...)"
 )
+URI_HOME_NEEDS_SPARK = (
+    "{uri}: crawls at a Hadoop URI are read by the Spark build (--engine spark; "
+    "docs/ingest.md, 'Hadoop URIs'); DuckDB's reads a local home"
+)
 
 
 @dataclass
@@ -81,14 +85,19 @@ def build_index(
     The link state of the last build is kept (``home.link_state``): when the crawls since are
     new parts only, they are merged into it instead of re-reading every crawl; ``full``
     ignores it. ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
-    Given ``spark`` (a session the caller owns and stops), every step runs on Spark instead.
+    Given ``spark`` (a session the caller owns and stops), every step runs on Spark instead,
+    and the crawls may be at a Hadoop URI (``home.uri``); the snapshot, the link state and the
+    build folder are in ``home.root`` either way.
     """
     if spark is not None and memory_limit is not None:
         raise ValueError(MEMORY_LIMIT_NOT_SPARK)
+    crawls = home.crawls_location
+    if spark is None and not isinstance(crawls, Path):
+        raise ValueError(URI_HOME_NEEDS_SPARK.format(uri=home.uri))
     started = time.monotonic()
     step = on_step or (lambda _name: None)
     home.ensure()
-    parts = list_parts(home.crawls)
+    parts = list_parts(crawls)
     layout = SnapshotLayout(home.snapshots)
     with layout.building() as work:
         plan = plan_build(load_state(home.link_state, ALGORITHM_VERSION), parts, full=full)
@@ -96,7 +105,7 @@ def build_index(
         try:
             step("hashing input records")
             digests = [*(plan.state.digests if plan.state else ()),
-                       *engine.digest_parts(home.crawls, list(plan.new_parts))]  # fmt: skip
+                       *engine.digest_parts(crawls, list(plan.new_parts))]  # fmt: skip
             index_id = content_index_id(f"{ALGORITHM_VERSION}+{scoring_digest()}", digests)
             name = snapshot_name(index_id)
             current = layout.current_name() or ""
@@ -110,7 +119,7 @@ def build_index(
                     )  # fmt: skip
                 force = True  # same records in an older store layout: rebuild beside it
             step("loading inputs (read_parquet views)")
-            engine.register_inputs(home.crawls, list(plan.new_parts), plan.state)
+            engine.register_inputs(crawls, list(plan.new_parts), plan.state)
             model = load_model()
             previous_folder = layout.path_of(current) if current else None
             build = declared_build(plan.incremental, model, previous_folder)

@@ -48,6 +48,45 @@ def remove_parts(crawl_dir: Path, stem: str) -> None:
         path.unlink(missing_ok=True)
 
 
+def replace_file(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all: a hidden temporary, then a rename."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+class CrawlFolder:
+    """A crawl's folder on this machine (or a folder mounted at the same path everywhere):
+    where ``ingest_file`` writes parts, and what the crawl's bookkeeping keeps up.
+
+    ``ingest.remote.RemoteCrawlFolder`` is the same for a crawl at a Hadoop URI.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @property
+    def location(self) -> Path:
+        return self.path
+
+    def prepare(self) -> None:
+        """Make the folder, and delete a killed run's half-written parts."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        remove_temporaries(self.path)
+
+    def remove_parts(self, stem: str) -> None:
+        remove_parts(self.path, stem)
+
+    def read_text(self, name: str) -> str | None:
+        try:
+            return (self.path / name).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def replace_text(self, name: str, text: str) -> None:
+        replace_file(self.path / name, text)
+
+
 class PartWriter:
     """Writes rows of one kind from one input file in bounded row groups and parts.
 
@@ -140,13 +179,18 @@ class PartWriter:
 
 
 class Manifest:
-    """The inputs already ingested into one crawl, keyed by content hash (manifest.json)."""
+    """The inputs already ingested into one crawl, keyed by content hash (manifest.json).
 
-    def __init__(self, crawl_dir: Path) -> None:
-        self.path = crawl_dir / MANIFEST
+    ``folder`` is a ``CrawlFolder``, or anything with its ``read_text`` and ``replace_text``
+    (the crawl folder at a Hadoop URI); a bare path is taken as a local folder.
+    """
+
+    def __init__(self, folder: Any) -> None:
+        self.folder = CrawlFolder(folder) if isinstance(folder, Path) else folder
         self.files: dict[str, dict[str, Any]] = {}
-        if self.path.exists():
-            self.files = json.loads(self.path.read_text(encoding="utf-8")).get("files", {})
+        text = self.folder.read_text(MANIFEST)
+        if text is not None:
+            self.files = json.loads(text).get("files", {})
 
     def __contains__(self, sha256: str) -> bool:
         return sha256 in self.files
@@ -170,9 +214,5 @@ class Manifest:
         self.files.pop(sha256, None)
 
     def save(self) -> None:
-        temp = self.path.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-        temp.write_text(
-            json.dumps({"version": 1, "files": self.files}, indent=1, sort_keys=True),
-            encoding="utf-8",
-        )
-        os.replace(temp, self.path)
+        text = json.dumps({"version": 1, "files": self.files}, indent=1, sort_keys=True)
+        self.folder.replace_text(MANIFEST, text)

@@ -7,6 +7,7 @@ Owns the files-to-parts step around ``extract`` (``ingest_file``) and the crawl'
 from __future__ import annotations
 
 import hashlib
+import io
 import multiprocessing
 import re
 import time
@@ -19,9 +20,10 @@ from typing import Any
 
 from fastwarc.warc import ArchiveIterator
 
+from linkindex import locations
 from linkindex.home import Home
 from linkindex.ingest.extract import extract
-from linkindex.ingest.parts import Manifest, PartWriter, remove_parts, remove_temporaries
+from linkindex.ingest.parts import CrawlFolder, Manifest, PartWriter, remove_parts
 from linkindex.ingest.reader import read_records
 from linkindex.ingest.summary import IngestSummary
 
@@ -29,6 +31,7 @@ INPUT_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz")
 _CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}(?!\d)")
 _CRAWL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _REPORT_EVERY = 256  # records between two progress reports from a worker
+_PEEK_BYTES = 4 << 20  # of a file at a URI, read to find a Common Crawl id in its first records
 
 NO_INPUT = "no such file or folder"
 EMPTY_FILE = "empty file: no WARC or WAT record in it"
@@ -37,6 +40,11 @@ BAD_CRAWL_NAME = (
     "starting with a letter or digit (for example CC-MAIN-2024-10)"
 )
 TRUNCATED_FILE = "file is damaged or truncated ({error}); the records before the damage were kept"
+NEEDS_SPARK = (
+    "{location}: the embedded engine reads local paths (and file: URIs); s3a://, gs:// and "
+    "hdfs:// are read by the Spark engine (--engine spark; docs/ingest.md, 'Hadoop URIs'), or "
+    "copy the files to a local folder"
+)
 
 Reporter = Callable[[int, int, int, int], None]  # records, pages, links, bytes (deltas)
 
@@ -81,38 +89,54 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     return found, missing
 
 
-def _stem(path: Path) -> str:
-    name = path.name
+def _stem(name: str) -> str:
     for suffix in (".gz", ".warc", ".wat", ".arc"):
         name = name.removesuffix(suffix)
     return name
 
 
-def _peek_crawl_id(path: Path) -> str | None:
+def _peek_crawl_id(path: locations.Location) -> str | None:
     # Common Crawl names its crawl in the warcinfo record (isPartOf: CC-MAIN-2014-35) and, in
     # WAT files, in the JSON of the first metadata record.
     try:
-        for i, record in enumerate(ArchiveIterator(str(path), parse_http=False)):
-            match = _CC_CRAWL.search(record.reader.read(65536).decode("utf-8", "replace"))
-            if match or i >= 2:
-                return match.group(0) if match else None
+        if isinstance(path, Path):
+            return _crawl_id_of(ArchiveIterator(str(path), parse_http=False))
+        from linkindex.ingest.remote import open_input
+
+        # FastWARC wants a seekable stream: the file's head is enough for three records.
+        with open_input(path) as stream:
+            head = io.BytesIO(stream.read(_PEEK_BYTES))
+        return _crawl_id_of(ArchiveIterator(head, parse_http=False))
     except OSError:
         return None
+
+
+def _crawl_id_of(records: Iterable[Any]) -> str | None:
+    for i, record in enumerate(records):
+        match = _CC_CRAWL.search(record.reader.read(65536).decode("utf-8", "replace"))
+        if match or i >= 2:
+            return match.group(0) if match else None
     return None
 
 
-def derive_crawl_name(inputs: list[Path], files: list[Path]) -> str:
+def _spelled(location: locations.Location) -> locations.Location:
+    # Names are read from an input as given, a local path resolved first (so "." has a name).
+    return location.resolve() if isinstance(location, Path) else location
+
+
+def derive_crawl_name(inputs: list[locations.Location], files: list[locations.Location]) -> str:
     """A Common Crawl id found in the paths or the first file's header, else the first stem."""
     for path in [*inputs, *files]:
-        match = _CC_CRAWL.search(path.resolve().as_posix())
+        spelled = _spelled(path)
+        match = _CC_CRAWL.search(spelled.as_posix() if isinstance(spelled, Path) else spelled)
         if match:
             return match.group(0)
     if files:
         crawl_id = _peek_crawl_id(files[0])
         if crawl_id:
             return crawl_id
-    first = inputs[0] if inputs else Path("crawl")
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", _stem(first.resolve())).strip(".-_")
+    first = _spelled(inputs[0]) if inputs else Path("crawl")
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", _stem(locations.name_of(first))).strip(".-_")
     return name or "crawl"
 
 
@@ -267,52 +291,84 @@ class CrawlRun:
     """One ingest into one crawl: its input files, its manifest, and the summary being filled.
 
     A runner maps ``ingest_file`` over ``files`` (skipping ``known`` inputs) however it likes,
-    hands each result to ``record`` and ends with ``finish``.
+    hands each result to ``record`` and ends with ``finish``. ``files`` and ``folder`` are local
+    (paths, ``parts.CrawlFolder``) unless a Hadoop URI was given (strings,
+    ``remote.RemoteCrawlFolder``), which only the Spark runner reads and writes.
     """
 
-    files: list[Path]
+    files: list[locations.Location]
     crawl: str
-    crawl_dir: Path
+    folder: Any  # parts.CrawlFolder or remote.RemoteCrawlFolder
     manifest: Manifest
     known: frozenset[str]
     summary: IngestSummary
     started: float
     done_in_run: set[str] = field(default_factory=set)
 
+    @property
+    def crawl_dir(self) -> Path:
+        """The local crawl folder parts are written to (the embedded runner's)."""
+        if not isinstance(self.folder, CrawlFolder):
+            raise ValueError(NEEDS_SPARK.format(location=self.folder.location))
+        return self.folder.path
+
     def record(self, result: FileResult) -> None:
         """Count one file's result and write its manifest entry (the manifest is saved)."""
-        _record(self.summary, self.manifest, result, self.crawl_dir, self.done_in_run)
+        _record(self.summary, self.manifest, result, self.folder, self.done_in_run)
 
     def finish(self) -> IngestSummary:
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary
 
 
-def open_crawl_run(paths: list[Path], home: Home, crawl: str | None = None) -> CrawlRun:
+def open_crawl_run(
+    paths: list[locations.Location], home: Home, crawl: str | None = None
+) -> CrawlRun:
     """Find the inputs, name the crawl, clear a killed run's temporaries and read the manifest.
 
-    Raises ValueError for an unusable crawl name.
+    ``paths`` are local paths or Hadoop URIs (strings), and the home's crawls may be at one
+    (``Home.uri``). Raises ValueError for an unusable crawl name or an unknown URI scheme.
     """
     started = time.perf_counter()
-    paths = [Path(p) for p in paths]
-    files, missing = discover(paths)
+    paths = [locations.check_scheme(p) if locations.is_uri(p) else Path(p) for p in paths]
+    local, missing = discover([p for p in paths if isinstance(p, Path)])
+    files: list[locations.Location] = list(local)
+    uris = [p for p in paths if isinstance(p, str)]
+    if uris:
+        from linkindex.ingest.remote import discover as discover_uris
+
+        found, gone = discover_uris(uris)
+        files += found
+        missing += gone
     name = check_crawl_name(crawl if crawl else derive_crawl_name(paths, files))
-    crawl_dir = home.crawls / name
+    crawls = home.crawls_location
+    if isinstance(crawls, Path):
+        folder: Any = CrawlFolder(crawls / name)
+    else:
+        from linkindex.ingest.remote import RemoteCrawlFolder
+
+        folder = RemoteCrawlFolder(str(locations.join(crawls, name)))
     if files:
-        crawl_dir.mkdir(parents=True, exist_ok=True)
-        remove_temporaries(crawl_dir)
-    manifest = Manifest(crawl_dir)
+        folder.prepare()
+    manifest = Manifest(folder)
     # An input ingested by an older version (see parts.RECORDS_VERSION) is read again: its
     # parts are replaced (same names) and its manifest entry is rewritten.
     summary = IngestSummary(crawl=name, failed_files=list(missing))
-    return CrawlRun(files, name, crawl_dir, manifest, manifest.current(), summary, started)
+    return CrawlRun(files, name, folder, manifest, manifest.current(), summary, started)
+
+
+def _same_input(given: str, other: str) -> bool:
+    """Whether two manifest paths name one input: URIs as spelled, local paths resolved."""
+    if locations.is_uri(given) or locations.is_uri(other):
+        return locations.file_key(given) == locations.file_key(other)
+    return Path(given).resolve() == Path(other).resolve()
 
 
 def _record(
     summary: IngestSummary,
     manifest: Manifest,
     result: FileResult,
-    crawl_dir: Path,
+    folder: Any,
     done_in_run: set[str],
 ) -> None:
     if result.status == "unchanged" or (result.status == "done" and result.sha256 in done_in_run):
@@ -329,19 +385,18 @@ def _record(
         summary.count(reason, n)
     if not result.complete:
         summary.failed_files.append((result.path, result.error or "damaged"))
-    name = Path(result.path).name
+    name = locations.name_of(result.path if locations.is_uri(result.path) else Path(result.path))
     if result.complete:
         # A complete copy of a file that was ingested damaged before, from the same path (a
         # download that has since finished), replaces its records. A name alone proves nothing:
         # two crawlers' "site.warc.gz" are different files.
-        here = Path(result.path).resolve()
         for sha, entry in list(manifest.files.items()):
             if (
-                Path(entry.get("path", "")).resolve() == here
+                _same_input(entry.get("path", ""), result.path)
                 and not entry.get("complete", True)
                 and sha != result.sha256
             ):
-                remove_parts(crawl_dir, sha[:16])
+                folder.remove_parts(sha[:16])
                 manifest.remove(sha)
     done_in_run.add(result.sha256)
     manifest.add(
@@ -371,8 +426,15 @@ def run_ingest(
     With ``workers`` > 1 the workers are spawned, so a script calling this must do it under
     ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
     """
+    for location in [*paths, home.uri or ""]:
+        if locations.needs_spark(location):
+            raise ValueError(NEEDS_SPARK.format(location=location))
+    # file: URIs are local paths here.
+    paths = [locations.as_local(p) if isinstance(p, str) else p for p in paths]
+    if home.uri:
+        home = Home(locations.local_path(home.uri))
     run = open_crawl_run(paths, home, crawl)
-    files = run.files
+    files = [Path(p) for p in run.files]
     bar = _Progress(progress, run.crawl, len(files), sum(_size(p) for p in files))
     try:
         if workers <= 1 or len(files) <= 1:

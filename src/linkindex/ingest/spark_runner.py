@@ -1,7 +1,9 @@
 """The Spark runner: the crawl's input files mapped over a Spark cluster, one file per task.
 
 Owns only the mapping; each task runs the embedded runner's ``ingest_file`` (the same
-``extract``, the same parts), and the driver keeps the manifest through ``CrawlRun``.
+``extract``, the same parts), and the driver keeps the manifest through ``CrawlRun``. Inputs
+and the home's crawls may be at Hadoop URIs: a task then fetches its input and puts its parts
+there (``remote.ingest_at``).
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linkindex import locations
 from linkindex.home import Home
-from linkindex.ingest.runner import FileResult, ingest_file, open_crawl_run
+from linkindex.ingest.remote import ingest_at
+from linkindex.ingest.runner import FileResult, open_crawl_run
 from linkindex.ingest.summary import IngestSummary
 
 if TYPE_CHECKING:
@@ -22,13 +26,18 @@ JOB_FAILED = "the Spark job failed before this file's result came back ({error})
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .*$", re.MULTILINE)
 _JVM_PACKAGES = ("org.", "java.", "scala.", "py4j.")
 
-Task = tuple[str, str, str, frozenset[str]]  # absolute path, crawl, crawl folder, known inputs
+# An input and the crawl's folder (absolute paths, or URIs), the crawl, the known inputs.
+Task = tuple[str, str, str, frozenset[str]]
 
 
 def _ingest_task(task: Task) -> FileResult:
     # Runs in an executor's Python worker: imports of the same linkindex as the driver's.
-    path, crawl, crawl_dir, known = task
-    return ingest_file(Path(path), crawl, Path(crawl_dir), known)
+    source, crawl, crawl_at, known = task
+    return ingest_at(source, crawl, crawl_at, known)
+
+
+def _absolute(location: locations.Location) -> str:
+    return str(location.absolute()) if isinstance(location, Path) else location
 
 
 def _cause(message: str) -> str:
@@ -39,21 +48,22 @@ def _cause(message: str) -> str:
 
 
 def run_spark_ingest(
-    paths: list[Path], home: Home, spark: SparkSession, crawl: str | None = None
+    paths: list[locations.Location], home: Home, spark: SparkSession, crawl: str | None = None
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home`` on ``spark``.
 
-    The same parts and manifest as ``run_ingest``. Every executor must see the inputs and the
-    home at the same absolute paths as the driver (local mode, or a shared folder). Raises
-    ValueError for an unusable crawl name.
+    The same parts and manifest as ``run_ingest``. ``paths`` are local paths or Hadoop URIs
+    (strings), and the home's crawls may be at one (``Home.uri``); every executor must see the
+    local ones at the same absolute paths as the driver (local mode, or a shared folder).
+    Raises ValueError for an unusable crawl name or an unknown URI scheme.
     """
     run = open_crawl_run(paths, home, crawl)
     if not run.files:
         return run.finish()
     # Executors run in folders of their own: they get absolute paths, and the manifest keeps
     # each path as it was given, as the embedded runner writes it.
-    crawl_dir = str(run.crawl_dir.absolute())
-    tasks = [(str(p.absolute()), run.crawl, crawl_dir, run.known) for p in run.files]
+    crawl_at = _absolute(run.folder.location)
+    tasks = [(_absolute(p), run.crawl, crawl_at, run.known) for p in run.files]
     # One slice per file: a file is one task, as cc-pyspark maps over WARC paths, so Spark
     # spreads files over executor cores and retries a lost task on its own.
     rdd = spark.sparkContext.parallelize(tasks, len(tasks))

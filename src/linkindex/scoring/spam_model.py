@@ -25,18 +25,24 @@ NO_SCORE = -1
 UNMANIPULATED_CAP = 49
 _MANIPULATION = np.array([name in MANIPULATION_SIGNALS for name in SIGNAL_NAMES])
 _NETWORK = np.array([name in NETWORK_SIGNALS for name in SIGNAL_NAMES])
-# One more term of the model: whether any of NETWORK_SIGNALS hit. The first evidence that a
-# site is part of a network says the most; each further signal adds its own weight on top.
+# Two more terms of the model: whether any of NETWORK_SIGNALS hit, and how many. The first
+# evidence that a site is part of a network says the most; each further one adds a weight
+# learnt from all of them together, and each signal its own weight on top. A family of web
+# where a signal always comes with others leaves its own weight near 0, and a held-out family
+# where it comes alone would lose that evidence without the shared count (seed 3: synthetic
+# farm sites hitting links_into_a_network and poison_words_in_titles scored 29-44).
 NETWORK_EVIDENCE = "network_evidence"
-TERMS = (*SIGNAL_NAMES, NETWORK_EVIDENCE)
+NETWORK_COUNT = "network_signals"
+TERMS = (*SIGNAL_NAMES, NETWORK_EVIDENCE, NETWORK_COUNT)
 # The terms that say a site links or is linked as manipulation does: fitted first (fit_model).
-EVIDENCE_TERMS = (*MANIPULATION_SIGNALS, NETWORK_EVIDENCE)
+EVIDENCE_TERMS = (*MANIPULATION_SIGNALS, NETWORK_EVIDENCE, NETWORK_COUNT)
 _EVIDENCE = np.array([name in EVIDENCE_TERMS for name in TERMS])
 
 
 def terms(flags: np.ndarray) -> np.ndarray:
-    """The model's inputs: the flags, then whether any network signal hit."""
-    return np.column_stack([flags, flags[:, _NETWORK].any(axis=1)]).astype(np.float64)
+    """The model's inputs: the flags, whether any network signal hit, and how many did."""
+    network = flags[:, _NETWORK]
+    return np.column_stack([flags, network.any(axis=1), network.sum(axis=1)]).astype(np.float64)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,11 @@ PUSHED_RULE = (
 KEYWORD_LINKED_RULE = (
     f"(anchored_linkers >= {MIN_LINKS} AND keyword_linkers >= {LINKER_SHARE} * anchored_linkers)"
 )
+# A site that places its own links in other sites' comments: 3+ root domains link to it, and
+# half or more of them only from visitors' comments or answers (or with rel=ugc).
+COMMENT_PLACED_RULE = (
+    f"(comment_linkers >= {MIN_LINKS} AND comment_linkers >= {LINKER_SHARE} * page_linkers)"
+)
 # A site that links to pushed sites: 20 %+ of its external links outside navigation are a
 # keyword link to a pushed site. No minimum number of links: the pushed site's own linkers
 # carry the evidence, and a network of one- and two-page sites has one or two links a site.
@@ -110,9 +115,11 @@ SIGNALS: tuple[Signal, ...] = (
            "pushed_keyword_links / content_external_links", _at_least(LINK_SHARE),
            "content_external_links >= 1"),
     Signal("unreached_pusher",
-           "the organic body of the link graph does not reach it, and it meets the rule of "
-           "money_anchors or links_to_pushed_sites: a network nothing organic links to",
-           f"(NOT reached_from_core AND ({MONEY_RULE} OR {PUSHING_RULE}))::INTEGER",
+           "the organic body of the link graph does not reach it, and it places links: it "
+           "meets the rule of money_anchors, links_to_pushed_sites or comment_linked; a "
+           "network, or a comment spammer, nothing organic links to",
+           f"(NOT reached_from_core AND ({MONEY_RULE} OR {PUSHING_RULE}"
+           f" OR {COMMENT_PLACED_RULE}))::INTEGER",
            _at_least(1)),
     Signal("keyword_linked",
            "it is pushed: 3+ root domains link to it with a commercial or poison keyword that "
@@ -121,8 +128,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("comment_linked",
            "of the root domains linking to it, 3+ and half or more link to it only from "
            "visitors' comments or answers (or with rel=ugc): it placed its own links",
-           "comment_linkers / page_linkers", _at_least(LINKER_SHARE),
-           f"comment_linkers >= {MIN_LINKS}"),
+           f"{COMMENT_PLACED_RULE}::INTEGER", _at_least(1)),
     Signal("links_into_a_network",
            "of the 2+ root domains it links to that link out themselves, half or more are "
            "outside the organic body's reach: it links into a network nothing organic links to",

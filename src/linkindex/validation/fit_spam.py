@@ -113,8 +113,8 @@ def fit_on_families(seed: int = FIT_SEED) -> SpamModel:
     spam = np.concatenate([p.spam for p in labelled])
     fitted_on = {
         "method": f"L2-regularized logistic regression over the {len(SIGNAL_NAMES)} flags and "
-        "whether any network signal hit, weights >= 0, classes balanced, prior-corrected "
-        "(linkindex metrics fit-spam)",
+        "whether any network signal hit and how many, weights >= 0, classes balanced, "
+        "prior-corrected (linkindex metrics fit-spam)",
         "training_webs": [f"{name} seed {seed}" for name in webs],
         "training_domains": int(len(spam)),
         "training_spam_domains": int(spam.sum()),

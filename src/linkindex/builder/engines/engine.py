@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.builder.state import BuildState
+from linkindex.locations import Location
 
 # The input tables of every build: the records of the parts it reads, and the saved link
 # state it merges them into (an incremental build only).
@@ -26,12 +27,13 @@ class Engine(Protocol):
     # the portable subset, DuckDB's, on every engine.
     dialect: str
 
-    def digest_parts(self, crawls: Path, parts: list[InputPart]) -> list[PartDigest]:
-        """Count and digest each part's records (builder/record_digest.py)."""
+    def digest_parts(self, crawls: Location, parts: list[InputPart]) -> list[PartDigest]:
+        """Count and digest each part's records (builder/record_digest.py). ``crawls`` is
+        the crawls folder, or a Hadoop URI on an engine that reads those (Spark)."""
         ...
 
     def register_inputs(
-        self, crawls: Path, parts: list[InputPart], saved: BuildState | None
+        self, crawls: Location, parts: list[InputPart], saved: BuildState | None
     ) -> tuple[str, ...]:
         """Make RAW_INPUTS (and SAVED_INPUTS from ``saved``) readable; return their names."""
         ...

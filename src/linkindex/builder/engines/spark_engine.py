@@ -12,43 +12,30 @@ import shutil
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from linkindex import locations
 from linkindex.builder import record_digest
 from linkindex.builder.dialects import SPARK, to_dialect
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
-from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest
+from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest, records_sql
 from linkindex.builder.state import BuildState
+from linkindex.locations import Location, file_key
+from linkindex.spark_session import BUILD_SQL_CONF
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
-# Session settings the engine needs, whatever else the session was given. Capture times are
-# UTC instants: a Parquet timestamp stored without a zone (DuckDB's saved state, some writers'
-# parts) reads as one too, not as Spark's zone-less TIMESTAMP_NTZ; tables are written as
-# microseconds, which pyarrow and DuckDB read as they read their own.
-SESSION_SQL_CONF = {
-    "spark.sql.session.timeZone": "UTC",
-    "spark.sql.parquet.inferTimestampNTZ.enabled": "false",
-    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
-}
-_SPARK_TYPES = {"string": "STRING", "int16": "SMALLINT", "int32": "INT", "bool": "BOOLEAN"}
+_CARRY = ("_file",)  # each record's part, as input_file_name() gives it
 
 
-def _spark_type(field: pa.Field) -> str:
-    return "TIMESTAMP" if pa.types.is_timestamp(field.type) else _SPARK_TYPES[str(field.type)]
-
-
-def _local(uri: str) -> Path:
-    """The file of a ``file:`` URI as input_file_name() gives it."""
-    return Path(unquote(urlsplit(uri).path))
-
-
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))  # normalised as Hadoop's paths are, links kept
+def _part(crawls: Location, name: str) -> str:
+    """A part's file as Spark is asked to read it: an absolute path, or a URI."""
+    if isinstance(crawls, Path):
+        return os.path.abspath(crawls / name)  # normalised as Hadoop's paths are, links kept
+    return str(locations.join(crawls, name))
 
 
 def _as_duckdb_types(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -98,7 +85,10 @@ class SparkEngine:
         self._views: set[str] = set()
         self._serial = itertools.count()
         self._last_query: str | None = None
-        for key, value in SESSION_SQL_CONF.items():
+        # The session is the caller's: it keeps the build's SQL settings while the build runs
+        # (a session made by spark_session() has them already) and gets its own values back.
+        self._callers_conf = {key: spark.conf.get(key, None) for key in BUILD_SQL_CONF}
+        for key, value in BUILD_SQL_CONF.items():
             spark.conf.set(key, value)
 
     @classmethod
@@ -111,31 +101,28 @@ class SparkEngine:
             self.spark.catalog.dropTempView(table)
         self._views.clear()
         self._written.clear()
+        for key, value in self._callers_conf.items():
+            if value is None:
+                self.spark.conf.unset(key)
+            else:
+                self.spark.conf.set(key, value)
 
     # --- inputs ------------------------------------------------------------------------------
-    def _records(self, files: list[Path], schema: pa.Schema) -> DataFrame:
-        """A part list's records as DuckDB's engine reads them (inputs._records_sql): every
-        column of ``schema`` (NULL where a part lacks it), capture times as TIMESTAMP, and no
-        record without one. Carries each record's file as ``_file`` for the digests."""
+    def _records(self, files: list[str], schema: pa.Schema) -> DataFrame:
+        """A part list's records by the rule DuckDB's engine reads them with
+        (inputs.records_sql), carrying each record's file as ``_file`` for the digests."""
         from pyspark.sql import functions as F
 
         if not files:
-            columns = ", ".join(f"CAST(NULL AS {_spark_type(f)}) AS {f.name}" for f in schema)
-            return self.spark.sql(f"SELECT {columns}, CAST(NULL AS STRING) AS _file LIMIT 0")
+            return self.spark.sql(records_sql(None, schema, (), SPARK, _CARRY))
         # mergeSchema: parts written before a column existed lack it, others have it.
-        raw = self.spark.read.option("mergeSchema", "true").parquet(*map(str, files))
-        present = set(raw.columns)
-        columns = [
-            F.col(f.name).cast(_spark_type(f)).alias(f.name)
-            if f.name in present
-            else F.lit(None).cast(_spark_type(f)).alias(f.name)
-            for f in schema
-        ]
-        return raw.select(*columns, F.input_file_name().alias("_file")).where(
-            "fetch_time IS NOT NULL"
-        )
+        raw = self.spark.read.option("mergeSchema", "true").parquet(*files)
+        view = f"parts_{next(self._serial)}"
+        raw.withColumn("_file", F.input_file_name()).createOrReplaceTempView(view)
+        self._views.add(view)
+        return self.spark.sql(records_sql(view, schema, raw.columns, SPARK, _CARRY))
 
-    def digest_parts(self, crawls: Path, parts: list[InputPart]) -> list[PartDigest]:
+    def digest_parts(self, crawls: Location, parts: list[InputPart]) -> list[PartDigest]:
         """Each part's count, digest sum and crawls: one job per kind, grouped by file."""
         from pyspark.sql import functions as F
 
@@ -144,7 +131,7 @@ class SparkEngine:
             mine = [p for p in parts if p.kind == kind]
             if not mine:
                 continue
-            files = {_absolute(crawls / p.name): p for p in mine}
+            files = {_part(crawls, p.name): p for p in mine}
             sums = (
                 self._records(list(files), schema)
                 .groupBy("_file")
@@ -155,26 +142,27 @@ class SparkEngine:
                 )
                 .collect()
             )
-            found = {_local(file): (rows, total, names) for file, rows, total, names in sums}
-            if not set(found) <= set(files):  # else a part would silently count as empty
+            # input_file_name() spells a file its own way (file:/..., quoted): one key for both.
+            found = {file_key(file): (rows, total, names) for file, rows, total, names in sums}
+            if not set(found) <= {file_key(f) for f in files}:  # else a part would count as empty
                 raise RuntimeError(f"Spark read parts under other names: {sorted(found)[:3]}")
-            for path, part in files.items():
+            for file, part in files.items():
                 # A part whose records all lack a capture time has no group: none are read.
-                rows, total, names = found.get(path, (0, 0, []))
+                rows, total, names = found.get(file_key(file), (0, 0, []))
                 digests[part.name] = PartDigest(part, rows, int(total), tuple(names))
         return [digests[p.name] for p in parts]
 
     def register_inputs(
-        self, crawls: Path, parts: list[InputPart], saved: BuildState | None
+        self, crawls: Location, parts: list[InputPart], saved: BuildState | None
     ) -> tuple[str, ...]:
         names = list(RAW_INPUTS)
         for kind, schema in PART_KINDS.items():
-            files = [_absolute(crawls / p.name) for p in parts if p.kind == kind]
+            files = [_part(crawls, p.name) for p in parts if p.kind == kind]
             self._records(files, schema).drop("_file").createOrReplaceTempView(f"raw_{kind}")
         if saved is not None:
             for name in SAVED_INPUTS:
-                path = _absolute(saved.path(name.removeprefix("saved_")))
-                self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
+                path = os.path.abspath(saved.path(name.removeprefix("saved_")))
+                self.spark.read.parquet(path).createOrReplaceTempView(name)
                 names.append(name)
         self._views.update(names)
         return tuple(names)
