@@ -31,6 +31,7 @@ from bench_build import generate, reusable
 from benchutil import (
     FULL_LINKS,
     REPO,
+    RESULTS,
     WORK,
     code_version,
     linked_home,
@@ -107,10 +108,8 @@ def build(crawls: Path, label: str, timeout: float, master: str | None = None, c
         )
     else:
         # The JSON object is the last thing printed: DuckDB's progress bar, drawn on stdout
-        # for its longer queries, may come before it.
-        result = json.loads(
-            run.stdout[run.stdout.rindex("\n{\n") + 1 :] if "\n{\n" in run.stdout else run.stdout
-        )
+        # for its longer queries, may come before it, on the same line.
+        result = json.loads(run.stdout[run.stdout.rindex('{\n  "index_id"') :])
         outcome["index_id"] = result["index_id"]
         outcome["build_index_seconds"] = round(result["seconds"], 2)
         outcome["counts"] = {k: result["counts"].get(k) for k in ("links", "pages", "root_domains")}
@@ -187,7 +186,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=7200, help="kill a build after this")
     parser.add_argument(
         "--skip", action="append", default=[], choices=("ingest", "scaling", "build"),
-        help="leave a part out (repeatable)",
+        help="leave a part out (repeatable); its figures in results/spark.json are kept",
     )  # fmt: skip
     args = parser.parse_args()
 
@@ -200,6 +199,13 @@ def main() -> None:
         "note": "2 cores shared with other jobs: compare figures within this run only",
     }
     out: list[Path] = []
+    earlier = RESULTS / RESULT
+    if args.skip and earlier.exists():  # a skipped part keeps its figures from the last run
+        last = json.loads(earlier.read_text())
+        for part in args.skip:
+            if part in last:
+                report[part] = last[part]
+                report.setdefault("kept_from_run_started", {})[part] = last["started_at"]
 
     def save() -> None:
         report["loadavg_at_end"] = loadavg()
