@@ -19,12 +19,15 @@ import pyarrow.parquet as pq
 
 from linkindex.builder import record_digest
 from linkindex.builder.dialects import SPARK, to_dialect
+from linkindex.builder.engines import spark_rank
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
 from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest
 from linkindex.builder.state import BuildState
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from linkindex.builder.steps import Step
 
 # Session settings the engine needs, whatever else the session was given. Capture times are
 # UTC instants: a Parquet timestamp stored without a zone (DuckDB's saved state, some writers'
@@ -228,6 +231,29 @@ class SparkEngine:
             for batch in reader:
                 writer.write_batch(_as_spark_types(batch))
         self._adopt(table, folder)
+
+    def _rows(self, table: str) -> int:
+        """A written table's row count, from its Parquet footers (no Spark job)."""
+        files = self._written[table].glob("part-*.parquet")
+        return sum(pq.ParquetFile(path).metadata.num_rows for path in files)
+
+    def run_distributed(self, step: Step) -> bool:
+        """Run the step's distributed body over DataFrames of its tables when its graph's step
+        would not fit the driver (spark_rank.ranks_in_driver against session_budget); its
+        tables are written by the executors, as a SQL step's are."""
+        graph = step.distributed
+        if graph is None:
+            return False
+        budget = spark_rank.session_budget(self.spark)
+        if spark_rank.ranks_in_driver(self._rows(graph.nodes), self._rows(graph.edges), budget):
+            return False
+        made = graph.body({table: self.spark.table(table) for table in step.reads})
+        step.check_made(made)
+        for table in step.writes:
+            folder = self._new_folder(table)
+            made[table].write.parquet(str(folder))
+            self._adopt(table, folder)
+        return True
 
     def drop_tables(self, tables: Sequence[str]) -> None:
         for table in tables:
