@@ -30,9 +30,10 @@ DRIVER_SHARE = 0.8
 # What a rank step holds beside rank.py's own arrays (rank.driver_peak_bytes), per edge and per
 # node of its graph: its Arrow tables read from Parquet, the node-indexed columns and the edge
 # weights built from them. Measured for the whole step, each alone in a process
-# (bench/bench_rank_memory.py, bench/results/rank-memory.json): root_ranks 94 bytes a
-# root-domain edge and 62 a root domain, page_strength 98 a page edge and 40 a page; rounded
-# up to cover both, 100 and 64, of which rank.py's arrays are 36 and 44.
+# (bench/bench_rank_memory.py, bench/results/rank-memory.json): root_ranks 89.5 bytes a
+# root-domain edge and 23 a root domain, page_strength 71 a page edge and 29 a page, on int32
+# node ids as the build's tables have them (94 and 62, 98 and 40 on int64 ones); rounded up to
+# cover all four, 100 and 64, of which rank.py's arrays are 36 and 44.
 STEP_BYTES_PER_EDGE = 100 - 36
 STEP_BYTES_PER_NODE = 64 - 44
 BAD_MEMORY = "{key} takes a size such as 512m, 16g or 1t, not {value!r}"
