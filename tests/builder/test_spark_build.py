@@ -3,7 +3,7 @@ on a generated four-crawl web, built full from three crawls and then incremental
 
 Integer and text columns must be equal, floats within FLOAT_TOLERANCE; the scores (DA, PA,
 Brand Authority, Spam Score, stored or negated) equal in at least SCORES_EQUAL of rows and never
-more than one point apart.
+more than one point apart. The same rules hold for a Spark build whose ranks run on the cluster.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from linkindex.builder.pipeline import BuildResult, build_index
 from linkindex.home import Home
 
 # Ranks are computed by the same numpy code from the same rows in both engines; SQL float sums
-# (the explain shares) may add in another order, which moves the last bits only.
+# (the explain shares) may add in another order, which moves the last bits only. Ranked on the
+# cluster (spark_rank.py) they agree to the 1e-9 that tests/builder/test_spark_rank.py asserts.
 FLOAT_TOLERANCE = 1e-9  # relative
 SCORES_EQUAL = 0.999
 _SCORE_WORDS = ("authority", "spam_score")

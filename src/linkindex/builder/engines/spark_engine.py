@@ -1,7 +1,8 @@
 """The Spark engine: every SQL step a Spark SQL job, each table Parquet in the build folder.
 
 Owns reading the inputs as DuckDB's engine does, their digests, and handing tables to the
-Python steps and the snapshot writer as Arrow.
+Python steps and the snapshot writer as Arrow, or to a rank step's distributed twin as
+DataFrames when the step is past the driver's budget.
 """
 
 from __future__ import annotations
