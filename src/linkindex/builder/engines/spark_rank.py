@@ -24,9 +24,18 @@ CHECKPOINT_EVERY = 5
 DRIVER_MEMORY_CONF = "linkindex.rank.driverMemory"
 SPARK_DRIVER_MEMORY = "spark.driver.memory"
 SPARK_DEFAULT_DRIVER_MEMORY = "1g"
-# Of that budget, the share rank.py's arrays may take: the rest is the interpreter, the
-# collected Arrow batches' slack and the allocator's (measured: docs/architecture.md).
+# Of that budget, the share a rank step may take (step_driver_bytes): the rest is the
+# interpreter with numpy, scipy and pyarrow loaded, and the allocator's slack.
 DRIVER_SHARE = 0.8
+# What a rank step holds beside rank.py's own arrays (rank.driver_peak_bytes), per edge and per
+# node of its graph: its Arrow tables read from Parquet, the node-indexed columns and the edge
+# weights built from them. Measured for the whole step, each alone in a process
+# (bench/bench_rank_memory.py, bench/results/rank-memory.json): root_ranks 89.5 bytes a
+# root-domain edge and 23 a root domain, page_strength 71 a page edge and 29 a page, on int32
+# node ids as the build's tables have them (94 and 62, 98 and 40 on int64 ones); rounded up to
+# cover all four, 100 and 64, of which rank.py's arrays are 36 and 44.
+STEP_BYTES_PER_EDGE = 100 - 36
+STEP_BYTES_PER_NODE = 64 - 44
 BAD_MEMORY = "{key} takes a size such as 512m, 16g or 1t, not {value!r}"
 _UNITS = {"b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
 _SIZE = re.compile(r"(\d+)\s*(b|[kmgtp]b?)?")
@@ -172,7 +181,16 @@ def session_budget(spark: SparkSession) -> int:
     return driver_budget({key: spark.conf.get(key, "") or "" for key in keys})
 
 
+def step_driver_bytes(node_count: int, edge_count: int) -> int:
+    """The most bytes a rank step holds in the driver for a graph: rank.py's arrays
+    (rank.driver_peak_bytes, with scipy's int64 indices past 2^31 edges) and what the step
+    holds beside them (STEP_BYTES_PER_EDGE, STEP_BYTES_PER_NODE). Up to 2^31 edges: 100 bytes
+    an edge and 64 a node; past it, 112 and 68."""
+    beside = STEP_BYTES_PER_EDGE * edge_count + STEP_BYTES_PER_NODE * node_count
+    return driver_peak_bytes(node_count, edge_count) + beside
+
+
 def ranks_in_driver(node_count: int, edge_count: int, driver_memory: int) -> bool:
-    """Whether rank.py's arrays for this graph (rank.driver_peak_bytes) fit in DRIVER_SHARE of
-    ``driver_memory`` bytes; if not, rank with rank_over_floor here, on the cluster."""
-    return driver_peak_bytes(node_count, edge_count) <= DRIVER_SHARE * driver_memory
+    """Whether a rank step over this graph (step_driver_bytes) fits in DRIVER_SHARE of
+    ``driver_memory`` bytes; if not, the step ranks with rank_over_floor here, on the cluster."""
+    return step_driver_bytes(node_count, edge_count) <= DRIVER_SHARE * driver_memory
