@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from linkindex.builder.engines import spark_rank
 from linkindex.builder.engines.spark_rank import (
     DRIVER_MEMORY_CONF,
     DRIVER_SHARE,
@@ -126,9 +127,19 @@ def test_driver_memory_sizes_read_as_spark_reads_them():
     assert parse_memory("2048b") == 2048
     with pytest.raises(ValueError, match="512m, 16g or 1t"):
         parse_memory("lots")
-    assert driver_budget({}) == 2**30  # Spark's default driver memory
-    assert driver_budget({"spark.driver.memory": "4g"}) == 4 * 2**30
-    assert driver_budget({"spark.driver.memory": "4g", DRIVER_MEMORY_CONF: "64g"}) == 64 * 2**30
+
+
+def test_the_drivers_budget_is_the_setting_else_its_container_else_this_machine():
+    free = 20 * 2**30
+    # Local and client mode: the rank runs in this process, beside the JVM.
+    assert driver_budget({}, free) == free
+    assert driver_budget({"spark.driver.memory": "4g"}, free) == free
+    cluster = {"spark.submit.deployMode": "cluster"}
+    assert driver_budget(cluster, free) == 2**30  # Spark's default driver memory
+    assert driver_budget({**cluster, "spark.driver.memory": "4g"}, free) == 4 * 2**30
+    given = {**cluster, "spark.driver.memory": "4g", DRIVER_MEMORY_CONF: "64g"}
+    assert driver_budget(given, free) == 64 * 2**30
+    assert driver_budget({DRIVER_MEMORY_CONF: "1k"}, free) == 1024
 
 
 def test_a_rank_step_stays_in_the_driver_up_to_its_share_of_the_budget():
@@ -159,10 +170,9 @@ def test_the_line_between_driver_and_cluster():
     assert not ranks_in_driver(136_000_000 // 36, 136_000_000, 16 * gib)
 
 
-def test_a_session_budget_is_its_driver_memory_unless_set(spark):
-    assert session_budget(spark) == driver_budget(
-        {"spark.driver.memory": spark.conf.get("spark.driver.memory", "1g")}
-    )
+def test_a_local_sessions_budget_is_this_machines_free_memory_unless_set(spark, monkeypatch):
+    monkeypatch.setattr(spark_rank, "available_memory", lambda: 12_345_678)
+    assert session_budget(spark) == 12_345_678
     # A key of linkindex's own, read from the session like --conf would have set it.
     spark.conf.set(DRIVER_MEMORY_CONF, "64g")
     try:

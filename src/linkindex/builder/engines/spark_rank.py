@@ -6,6 +6,7 @@ between it and ranking in the driver with scipy, from the graph's size and the d
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,11 +20,15 @@ if TYPE_CHECKING:
 
 # Iterations between checkpoints written to the checkpoint directory (when one is set).
 CHECKPOINT_EVERY = 5
-# The setting that says how much memory ranking in the driver may use; without it the
-# driver's own size (spark.driver.memory, Spark's default 1g) is the budget.
+# The setting that says how much memory ranking in the driver may use. Without it: where the
+# driver runs in the cluster (deploy mode "cluster"), its container's size, spark.driver.memory
+# (Spark's default 1g); where it runs here (local mode, and "client", Spark's default), the
+# memory this machine has available, since the rank runs in this Python process, beside the
+# JVM that spark.driver.memory sizes.
 DRIVER_MEMORY_CONF = "linkindex.rank.driverMemory"
 SPARK_DRIVER_MEMORY = "spark.driver.memory"
 SPARK_DEFAULT_DRIVER_MEMORY = "1g"
+SPARK_DEPLOY_MODE = "spark.submit.deployMode"
 # Of that budget, the share a rank step may take (step_driver_bytes): the rest is the
 # interpreter with numpy, scipy and pyarrow loaded, and the allocator's slack.
 DRIVER_SHARE = 0.8
@@ -169,16 +174,34 @@ def parse_memory(value: str, key: str = SPARK_DRIVER_MEMORY) -> int:
     return int(match[1]) * _UNITS[(match[2] or "m")[0]]
 
 
-def driver_budget(conf: Mapping[str, str]) -> int:
-    """Bytes ranking in the driver may use: DRIVER_MEMORY_CONF, else spark.driver.memory."""
-    key = DRIVER_MEMORY_CONF if conf.get(DRIVER_MEMORY_CONF) else SPARK_DRIVER_MEMORY
-    return parse_memory(conf.get(key) or SPARK_DEFAULT_DRIVER_MEMORY, key)
+def driver_budget(conf: Mapping[str, str], available: int) -> int:
+    """Bytes ranking in the driver may use: DRIVER_MEMORY_CONF if set; else, for a driver in
+    the cluster, spark.driver.memory; else ``available``, this machine's free memory."""
+    if conf.get(DRIVER_MEMORY_CONF):
+        return parse_memory(conf[DRIVER_MEMORY_CONF], DRIVER_MEMORY_CONF)
+    if conf.get(SPARK_DEPLOY_MODE) == "cluster":
+        value = conf.get(SPARK_DRIVER_MEMORY) or SPARK_DEFAULT_DRIVER_MEMORY
+        return parse_memory(value, SPARK_DRIVER_MEMORY)
+    return available
+
+
+def available_memory() -> int:
+    """Bytes this machine can give a process now (MemAvailable), else its physical memory."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def session_budget(spark: SparkSession) -> int:
-    """driver_budget of a running session's settings."""
-    keys = (DRIVER_MEMORY_CONF, SPARK_DRIVER_MEMORY)
-    return driver_budget({key: spark.conf.get(key, "") or "" for key in keys})
+    """driver_budget of a running session's settings, on this machine."""
+    keys = (DRIVER_MEMORY_CONF, SPARK_DRIVER_MEMORY, SPARK_DEPLOY_MODE)
+    conf = {key: spark.conf.get(key, "") or "" for key in keys}
+    return driver_budget(conf, available_memory())
 
 
 def step_driver_bytes(node_count: int, edge_count: int) -> int:
