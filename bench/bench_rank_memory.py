@@ -20,6 +20,7 @@ from pathlib import Path
 from benchutil import RESULTS, code_version, machine
 
 STEPS = ("root_ranks", "page_strength", "page_ranks")
+NODE_COLUMNS = {"node", "root", "source", "target", "source_root"}
 BASE = {"pages": 1_000_000, "page_edges": 8_000_000, "roots": 100_000, "root_edges": 2_000_000}
 
 
@@ -62,7 +63,9 @@ def generate(folder: Path, sizes: dict[str, int], seed: int = 1) -> None:
                       "spam_score": rng.integers(-1, 100, roots).astype(np.int16)},
     }  # fmt: skip
     for name, columns in tables.items():
-        pq.write_table(pa.table(columns), folder / f"{name}.parquet")
+        # Node ids are INTEGER in the build's tables (authority.py's node columns), counts BIGINT.
+        typed = {c: v.astype(np.int32) if c in NODE_COLUMNS else v for c, v in columns.items()}
+        pq.write_table(pa.table(typed), folder / f"{name}.parquet")
 
 
 def child(folder: Path, name: str) -> None:

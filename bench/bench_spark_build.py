@@ -3,6 +3,8 @@
 Writes bench/results/spark-build-<N>.json: wall time of each full build, whether the index_ids
 agree, and the Spark engine's two ways to keep a step's table: Parquet files in the build folder
 (the engine's) against persist() on the executors (CachedTablesEngine below, for comparison).
+With --cluster-ranks, also the Spark build with a driver budget of 1 KiB, so both rank steps run
+on the cluster (builder/engines/spark_rank.py) instead of in the driver.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from benchutil import (
 
 from linkindex.builder.dialects import SPARK, to_dialect
 from linkindex.builder.engines import spark_engine
+from linkindex.builder.engines.spark_rank import DRIVER_MEMORY_CONF
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.spark_session import parse_conf, spark_session
@@ -70,6 +73,9 @@ class CachedTablesEngine(spark_engine.SparkEngine):
         pq.write_table(self.read_table(table), path, compression="zstd")
 
 
+CLUSTER_RANKS = "spark_ranks_on_cluster"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--links", type=int, default=1_000_000)
@@ -77,6 +83,7 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--conf", action="append", default=[], help="a Spark setting k=v")
     parser.add_argument("--no-cache", action="store_true", help="skip the persist() variant")
+    parser.add_argument("--cluster-ranks", action="store_true", help="add the 1 KiB budget build")
     parser.add_argument("--work", type=Path, default=WORK / "spark-build")
     args = parser.parse_args()
     work = args.work / size_label(args.links)
@@ -92,6 +99,8 @@ def main() -> None:
     variants = {"duckdb": None, "spark": spark_engine.SparkEngine}
     if not args.no_cache:
         variants["spark_cached_tables"] = CachedTablesEngine
+    if args.cluster_ranks:
+        variants[CLUSTER_RANKS] = spark_engine.SparkEngine
     times: dict[str, list[float]] = {name: [] for name in variants}
     ids: dict[str, set[str]] = {name: set() for name in variants}
     failures: dict[str, str] = {}
@@ -101,6 +110,9 @@ def main() -> None:
             for name, engine in variants.items():
                 home = Home(linked_home(crawls, work))
                 spark_engine.SparkEngine = engine or original  # what build_index opens
+                # An empty budget is no budget: spark.driver.memory's (spark_rank.driver_budget).
+                budget = "1k" if name == CLUSTER_RANKS else conf.get(DRIVER_MEMORY_CONF, "")
+                spark.conf.set(DRIVER_MEMORY_CONF, budget)
                 started = time.perf_counter()
                 try:
                     result = build_index(home, spark=spark if engine else None)

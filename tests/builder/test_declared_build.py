@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from builder_tables import (
     GOLDEN,
@@ -25,6 +26,7 @@ from linkindex.builder.engines.duckdb_engine import DuckDBEngine
 from linkindex.builder.engines.engine import Engine
 from linkindex.builder.pipeline import build_index
 from linkindex.builder.steps import (
+    Distributed,
     Step,
     StepError,
     order_steps,
@@ -147,5 +149,32 @@ def test_a_python_step_must_make_what_it_declares():
     try:
         with pytest.raises(StepError, match="declared"):
             runner.run_step(engine, step)
+    finally:
+        engine.close()
+
+
+def test_a_distributed_body_twins_a_python_body_over_a_graph_it_reads():
+    def twin(frames):
+        return {}
+
+    with pytest.raises(ValueError, match="twins a Python body"):
+        Step("s", ("n", "e"), ("s",), sql="SELECT 1", distributed=Distributed(twin, "n", "e"))
+    with pytest.raises(ValueError, match="twins a Python body"):
+        python_step("p", ["n"], ["p"], lambda tables: {}, Distributed(twin, "n", "e"))
+
+
+def test_duckdb_runs_the_arrow_body_of_a_step_with_a_distributed_twin():
+    def twin(frames):
+        raise AssertionError("DuckDB has no distributed tables")
+
+    engine = DuckDBEngine.open(None)
+    try:
+        engine.create_table("n", "SELECT 1 AS node")
+        made = pa.table({"x": [1]})
+        step = python_step(
+            "p", ["n"], ["p"], lambda tables: {"p": made}, Distributed(twin, "n", "n")
+        )
+        runner.run_step(engine, step)
+        assert engine.read_table("p").equals(made)
     finally:
         engine.close()

@@ -4,7 +4,7 @@ the Spark home's crawls read from a file: URI, and from plain paths in the cross
 
 Integer and text columns must be equal, floats within FLOAT_TOLERANCE; the scores (DA, PA,
 Brand Authority, Spam Score, stored or negated) equal in at least SCORES_EQUAL of rows and never
-more than one point apart.
+more than one point apart. The same rules hold for a Spark build whose ranks run on the cluster.
 """
 
 from __future__ import annotations
@@ -22,11 +22,13 @@ import pytest
 from builder_tables import generated_web, snapshot_content, without_build_facts
 from spark_fixtures import SMALL_TABLES_CONF
 
+from linkindex.builder.engines import spark_rank
 from linkindex.builder.pipeline import BuildResult, build_index
 from linkindex.home import Home
 
 # Ranks are computed by the same numpy code from the same rows in both engines; SQL float sums
-# (the explain shares) may add in another order, which moves the last bits only.
+# (the explain shares) may add in another order, which moves the last bits only. Ranked on the
+# cluster (spark_rank.py) they agree to the 1e-9 that tests/builder/test_spark_rank.py asserts.
 FLOAT_TOLERANCE = 1e-9  # relative
 SCORES_EQUAL = 0.999
 _SCORE_WORDS = ("authority", "spam_score")
@@ -126,26 +128,39 @@ class TwoEngineBuilds:
 
 
 @pytest.fixture(scope="module")
-def two_engine_builds(tmp_path_factory, small_tables_spark) -> TwoEngineBuilds:
+def web_crawls(tmp_path_factory) -> Path:
+    """The generated four-crawl web's crawl folders, made once for the module."""
+    source = tmp_path_factory.mktemp("web") / "crawls"
+    generated_web(source)
+    return source
+
+
+def _home_with(root: Path, crawls: Path, names: list[str], as_uri: bool = False) -> Home:
+    """A home at ``root`` (given as its file: URI when ``as_uri``) holding copies of the
+    ``names`` crawls of ``crawls``."""
+    home = Home(root, uri=root.as_uri() if as_uri else None).ensure()
+    for crawl in names:
+        shutil.copytree(crawls / crawl, home.crawls / crawl)
+    return home
+
+
+@pytest.fixture(scope="module")
+def two_engine_builds(tmp_path_factory, small_tables_spark, web_crawls) -> TwoEngineBuilds:
     """Three crawls built by each engine, compared; then the fourth added, built and compared
     (the comparisons are taken before the next build replaces the snapshot); and the fourth
     merged by each engine into a copy of the other's home."""
     root = tmp_path_factory.mktemp("spark-build")
-    source = root / "crawls"
-    generated_web(source)
+    source = web_crawls
     crawls = sorted(p.name for p in source.iterdir())
     # Spark reads its crawls from a file: URI, through the code that reads s3a://, gs:// and
     # hdfs:// homes; the crossed Spark build below reads plain paths.
-    homes = {"duckdb": Home(root / "duckdb").ensure(),
-             "spark": Home(root / "spark", uri=(root / "spark").as_uri()).ensure()}  # fmt: skip
+    homes = {name: _home_with(root / name, source, crawls[:-1], as_uri=name == "spark")
+             for name in ("duckdb", "spark")}  # fmt: skip
     sessions = {"duckdb": None, "spark": small_tables_spark}
 
     def build_all() -> dict[str, BuildResult]:
         return {name: build_index(home, spark=sessions[name]) for name, home in homes.items()}
 
-    for home in homes.values():
-        for crawl in crawls[:-1]:
-            shutil.copytree(source / crawl, home.crawls / crawl)
     full = build_all()
     full_comparison = compare_snapshots(homes["duckdb"], homes["spark"])
     # duckdb_after_spark: DuckDB merges into the state Spark saved, and the reverse.
@@ -215,6 +230,34 @@ def test_the_saved_link_state_is_either_engines_to_read(two_engine_builds):
 
 # Integer widths the engines choose differently for the same values (DuckDB's sums are 128-bit).
 _SAME_VALUES = {"int16", "int32", "int64", "decimal128(38, 0)"}
+
+
+def test_a_build_past_the_drivers_budget_ranks_on_the_cluster(
+    web_crawls, small_tables_spark, tmp_path, monkeypatch
+):
+    """With a driver budget of 1 KiB both rank steps run their distributed body (engines/
+    spark_rank.py over DataFrames) and the snapshot is still DuckDB's, within the rules above:
+    ranks within FLOAT_TOLERANCE, the test_spark_rank.py bound; the scores within a point."""
+    iterations: list[int] = []
+    on_cluster = spark_rank.rank_over_floor
+
+    def counted(edges, nodes):
+        ranked = on_cluster(edges, nodes)
+        iterations.append(ranked.iterations)
+        return ranked
+
+    monkeypatch.setattr(spark_rank, "rank_over_floor", counted)
+    crawls = sorted(p.name for p in web_crawls.iterdir())
+    homes = {name: _home_with(tmp_path / name, web_crawls, crawls) for name in ("duckdb", "spark")}
+    duckdb = build_index(homes["duckdb"])
+    small_tables_spark.conf.set(spark_rank.DRIVER_MEMORY_CONF, "1k")
+    try:
+        spark = build_index(homes["spark"], spark=small_tables_spark)
+    finally:
+        small_tables_spark.conf.unset(spark_rank.DRIVER_MEMORY_CONF)
+    assert len(iterations) == 2, iterations  # the root-domain graph, then the page graph
+    assert (spark.index_id, spark.counts) == (duckdb.index_id, duckdb.counts)
+    _assert_comparison(compare_snapshots(homes["duckdb"], homes["spark"]))
 
 
 @pytest.mark.spark_cluster

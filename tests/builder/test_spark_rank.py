@@ -3,16 +3,21 @@ graphs, in Spark local mode: the same ranks to rounding, the same DA and PA from
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyarrow as pa
 import pytest
 
+from linkindex.builder.engines import spark_rank
 from linkindex.builder.engines.spark_rank import (
     DRIVER_MEMORY_CONF,
+    DRIVER_SHARE,
     driver_budget,
     parse_memory,
     ranks_in_driver,
     session_budget,
+    step_driver_bytes,
 )
 from linkindex.builder.engines.spark_rank import rank_over_floor as spark_rank_over_floor
 from linkindex.scoring import calibration, rank
@@ -122,28 +127,52 @@ def test_driver_memory_sizes_read_as_spark_reads_them():
     assert parse_memory("2048b") == 2048
     with pytest.raises(ValueError, match="512m, 16g or 1t"):
         parse_memory("lots")
-    assert driver_budget({}) == 2**30  # Spark's default driver memory
-    assert driver_budget({"spark.driver.memory": "4g"}) == 4 * 2**30
-    assert driver_budget({"spark.driver.memory": "4g", DRIVER_MEMORY_CONF: "64g"}) == 64 * 2**30
+
+
+def test_the_drivers_budget_is_the_setting_else_its_container_else_this_machine():
+    free = 20 * 2**30
+    # Local and client mode: the rank runs in this process, beside the JVM.
+    assert driver_budget({}, free) == free
+    assert driver_budget({"spark.driver.memory": "4g"}, free) == free
+    cluster = {"spark.submit.deployMode": "cluster"}
+    assert driver_budget(cluster, free) == 2**30  # Spark's default driver memory
+    assert driver_budget({**cluster, "spark.driver.memory": "4g"}, free) == 4 * 2**30
+    given = {**cluster, "spark.driver.memory": "4g", DRIVER_MEMORY_CONF: "64g"}
+    assert driver_budget(given, free) == 64 * 2**30
+    assert driver_budget({DRIVER_MEMORY_CONF: "1k"}, free) == 1024
+
+
+def test_a_rank_step_stays_in_the_driver_up_to_its_share_of_the_budget():
+    nodes, edges = 1_000, 10_000
+    # The whole step (bench/bench_rank_memory.py): 100 bytes an edge and 64 a node.
+    assert step_driver_bytes(nodes, edges) == 100 * edges + 64 * nodes
+    budget = math.ceil(step_driver_bytes(nodes, edges) / DRIVER_SHARE)
+    assert ranks_in_driver(nodes, edges, budget)  # at the line: the driver
+    assert not ranks_in_driver(nodes, edges + 1, budget)  # an edge past it: the cluster
+    assert not ranks_in_driver(nodes + 1, edges, budget)
+    assert not ranks_in_driver(nodes, edges, budget - 2)
+    # Past scipy's int32 indices rank.py holds 48 + 48, the step 112 an edge and 68 a node.
+    past = rank.INT32_INDEX_LIMIT + 1
+    assert step_driver_bytes(nodes, past) == 112 * past + 68 * nodes
 
 
 def test_the_line_between_driver_and_cluster():
     gib = 2**30
-    # Common Crawl's root-domain graph: 119M nodes, 4.3B edges (past scipy's int32 indices).
+    # Common Crawl's root-domain graph: 119M nodes, 4.3B edges (past scipy's int32 indices):
+    # 456 GiB for the step, so a budget of 571 GiB.
     common_crawl = (119_000_000, 4_300_000_000)
-    assert not ranks_in_driver(*common_crawl, 64 * gib)
-    assert ranks_in_driver(*common_crawl, 256 * gib)
-    # 1.4B edges at its ratio fit 64 GiB, 1.5B do not; 360M fit 16 GiB, 380M do not.
-    assert ranks_in_driver(1_400_000_000 // 36, 1_400_000_000, 64 * gib)
-    assert not ranks_in_driver(1_500_000_000 // 36, 1_500_000_000, 64 * gib)
-    assert ranks_in_driver(360_000_000 // 36, 360_000_000, 16 * gib)
-    assert not ranks_in_driver(380_000_000 // 36, 380_000_000, 16 * gib)
+    assert not ranks_in_driver(*common_crawl, 512 * gib)
+    assert ranks_in_driver(*common_crawl, 576 * gib)
+    # At its ratio of 36 edges a node: 8.4M edges fit Spark's default 1g, 135M fit 16 GiB.
+    assert ranks_in_driver(8_400_000 // 36, 8_400_000, gib)
+    assert not ranks_in_driver(8_500_000 // 36, 8_500_000, gib)
+    assert ranks_in_driver(135_000_000 // 36, 135_000_000, 16 * gib)
+    assert not ranks_in_driver(136_000_000 // 36, 136_000_000, 16 * gib)
 
 
-def test_a_session_budget_is_its_driver_memory_unless_set(spark):
-    assert session_budget(spark) == driver_budget(
-        {"spark.driver.memory": spark.conf.get("spark.driver.memory", "1g")}
-    )
+def test_a_local_sessions_budget_is_this_machines_free_memory_unless_set(spark, monkeypatch):
+    monkeypatch.setattr(spark_rank, "available_memory", lambda: 12_345_678)
+    assert session_budget(spark) == 12_345_678
     # A key of linkindex's own, read from the session like --conf would have set it.
     spark.conf.set(DRIVER_MEMORY_CONF, "64g")
     try:

@@ -1,17 +1,22 @@
 """Domain Authority, Page Authority and Brand Authority from the live followed link graph.
 
-Steps that sum each target's evidence (trusted linking root domains, by strength) on 1-100.
+Steps that sum each target's evidence (trusted linking root domains, by strength) on 1-100. The
+two rank steps have a twin over Spark DataFrames for graphs past the driver (steps.Distributed),
+built from the same functions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
+from linkindex.builder.engines import spark_rank
+from linkindex.builder.engines.spark_columns import with_column
 from linkindex.builder.link_state import vouched
-from linkindex.builder.steps import Step, Tables, python_step, sql_step
+from linkindex.builder.steps import Distributed, Step, Tables, python_step, sql_step
 from linkindex.scoring import calibration
 from linkindex.scoring.evidence import (
     HIGH_SPAM,
@@ -23,6 +28,9 @@ from linkindex.scoring.evidence import (
     spam_factor,
 )
 from linkindex.scoring.rank import rank_over_floor
+
+if TYPE_CHECKING:
+    from pyspark.sql import DataFrame
 
 PAGE_NODES = """
 SELECT page, any_value(subdomain) AS subdomain, any_value(root_domain) AS root_domain,
@@ -127,52 +135,124 @@ def _columns(table: pa.Table, *names: str) -> list[np.ndarray]:
     return [table.column(n).to_numpy(zero_copy_only=False) for n in names]
 
 
+# The root_support columns a root domain's farm factor reads, in root_trust's order.
+SUPPORT_COLUMNS = ("followed_roots_out", "linkers", "independent_linkers")
+
+
+def root_trust(
+    followed_roots_out: np.ndarray,
+    linkers: np.ndarray,
+    independent_linkers: np.ndarray,
+    spam_score: np.ndarray,
+) -> np.ndarray:
+    """A root domain's trust: its farm factor times its spam factor (scoring/evidence.py)."""
+    trust = farm_factor(followed_roots_out, linkers, independent_linkers)
+    trust *= spam_factor(spam_score.astype(np.float64))
+    return trust
+
+
+def root_edge_evidence(source_vote: np.ndarray, pages: np.ndarray) -> np.ndarray:
+    """What a root-domain edge adds to its target's evidence: its source's vote as a linker,
+    counted more from more of its pages (page_depth)."""
+    return source_vote * page_depth(pages)
+
+
+def page_edge_weights(source_trust: np.ndarray, same_root_pages: np.ndarray) -> np.ndarray:
+    """A page link's weight in the page graph: its root domain's trust, shared by that
+    domain's pages that link to the same target."""
+    return source_trust / same_root_pages
+
+
+def domain_authority(evidence: np.ndarray) -> np.ndarray:
+    return calibration.moz_scale().score(evidence)
+
+
 def _root_ranks(tables: Tables) -> Mapping[str, pa.Table]:
     """Table root_rank: each root domain's trust, strength in the root-domain graph, vote as a
     linker, evidence and DA. Every score is calibration.moz_scale() of an evidence sum
     (docs/metrics.md), so the same evidence gives the same score in any index."""
     support = tables["root_support"]
     root_count = support.num_rows
-    trust = farm_factor(
-        _by_node(support, "followed_roots_out", root_count),
-        _by_node(support, "linkers", root_count),
-        _by_node(support, "independent_linkers", root_count),
+    trust = root_trust(
+        *(_by_node(support, c, root_count) for c in SUPPORT_COLUMNS),
+        _by_node(tables["root_spam"], "spam_score", root_count),
     )
-    trust *= spam_factor(_by_node(tables["root_spam"], "spam_score", root_count).astype(np.float64))
     # In a fixed order: a float sum depends on its order in the last bits, and a score on
     # the scale's rounding, so an incremental build must sum as a full one does.
     edges = tables["root_edges"].sort_by([("target", "ascending"), ("source", "ascending")])
     source, target, pages = _columns(edges, "source", "target", "pages")
     strength = rank_over_floor(source, target, root_count, trust[source])
     votes = linker_votes(strength, trust)
-    evidence = np.bincount(target, weights=votes[source] * page_depth(pages), minlength=root_count)
+    evidence = np.bincount(
+        target, weights=root_edge_evidence(votes[source], pages), minlength=root_count
+    )
     root_rank = pa.table({
         "node": np.arange(root_count, dtype=np.int32),
         "domain_rank": strength,
         "vote": votes,
         "evidence": evidence,
         "trust": trust,
-        "domain_authority": calibration.moz_scale().score(evidence),
+        "domain_authority": domain_authority(evidence),
     })  # fmt: skip
     return {"root_rank": root_rank}
+
+
+def _root_ranks_distributed(frames: Mapping[str, DataFrame]) -> Mapping[str, DataFrame]:
+    """_root_ranks over Spark DataFrames, the root-domain graph ranked on the cluster
+    (engines/spark_rank.py): the same functions applied batch by batch (spark_columns.py).
+    Each target's evidence is summed in Spark's order, not by source: the last bits may
+    differ, and a DA on the scale's rounding by one point."""
+    from pyspark.sql import functions as F
+
+    nodes = frames["root_support"].join(frames["root_spam"], "node")
+    nodes = with_column(nodes, "trust", "double", root_trust, *SUPPORT_COLUMNS, "spam_score")
+    nodes = nodes.select("node", "trust").localCheckpoint()
+    edges = frames["root_edges"]
+    weights = nodes.select(F.col("node").alias("source"), F.col("trust").alias("weight"))
+    strength = spark_rank.rank_over_floor(edges.join(weights, "source"), nodes).ranks
+    strength = strength.select(F.col("node").cast("int"), F.col("rank").alias("domain_rank"))
+    scored = with_column(nodes.join(strength, "node"), "vote", "double", linker_votes,
+                         "domain_rank", "trust").localCheckpoint()  # fmt: skip
+    votes = scored.select(F.col("node").alias("source"), "vote")
+    terms = with_column(edges.join(votes, "source"), "term", "double", root_edge_evidence,
+                        "vote", "pages")  # fmt: skip
+    sums = terms.groupBy(F.col("target").alias("node")).agg(F.sum("term").alias("evidence"))
+    root_rank = scored.join(sums, "node", "left").withColumn(
+        "evidence", F.coalesce("evidence", F.lit(0.0))
+    )
+    root_rank = with_column(root_rank, "domain_authority", "smallint", domain_authority,
+                            "evidence")  # fmt: skip
+    columns = ("node", "domain_rank", "vote", "evidence", "trust", "domain_authority")
+    return {"root_rank": root_rank.select(*columns)}
 
 
 def _page_strength(tables: Tables) -> Mapping[str, pa.Table]:
     """Table page_strength: each page's PageRank over the floor in the page graph, a linking
     page's vote weighted by its root domain's trust and shared by its domain's pages that link
-    to the same target. The page-graph rank: a distributed rank replaces this step (same
-    tables in and out) where the page graph does not fit one machine (docs/architecture.md)."""
+    to the same target (page_edge_weights)."""
     page_count = tables["page_roots"].num_rows
     root_rank = tables["root_rank"]
     trust = _by_node(root_rank, "trust", root_rank.num_rows)
     page_source, page_target, source_root, same_root_pages = _columns(
         tables["page_edges"], "source", "target", "source_root", "same_root_pages"
     )
-    weights = trust[source_root]
-    weights /= same_root_pages
+    weights = page_edge_weights(trust[source_root], same_root_pages)
     strength = rank_over_floor(page_source, page_target, page_count, weights)
     return {"page_strength": pa.table({"node": np.arange(page_count, dtype=np.int32),
                                        "page_rank": strength})}  # fmt: skip
+
+
+def _page_strength_distributed(frames: Mapping[str, DataFrame]) -> Mapping[str, DataFrame]:
+    """_page_strength over Spark DataFrames, the page graph ranked on the cluster
+    (engines/spark_rank.py), each edge weighted by page_edge_weights batch by batch."""
+    from pyspark.sql import functions as F
+
+    trust = frames["root_rank"].select(F.col("node").alias("source_root"), "trust")
+    edges = frames["page_edges"].join(trust, "source_root")
+    edges = with_column(edges, "weight", "double", page_edge_weights, "trust", "same_root_pages")
+    ranks = spark_rank.rank_over_floor(edges, frames["page_roots"]).ranks
+    strength = ranks.select(F.col("node").cast("int"), F.col("rank").alias("page_rank"))
+    return {"page_strength": strength}
 
 
 def _page_ranks(tables: Tables) -> Mapping[str, pa.Table]:
@@ -281,9 +361,10 @@ STEPS: tuple[Step, ...] = (
     sql_step("page_roots", ["page_nodes", "root_nodes"], PAGE_ROOTS),
     sql_step("page_voters", ["page_edges"], PAGE_VOTERS),
     python_step("root_ranks", ["root_edges", "root_spam", "root_support"], ["root_rank"],
-                _root_ranks),
+                _root_ranks, Distributed(_root_ranks_distributed, "root_support", "root_edges")),
     python_step("page_strength", ["page_edges", "page_roots", "root_rank"], ["page_strength"],
-                _page_strength),
+                _page_strength, Distributed(_page_strength_distributed, "page_roots",
+                                            "page_edges")),
     python_step("page_ranks", ["page_roots", "page_strength", "page_voters", "root_rank"],
                 ["page_rank"], _page_ranks),
     sql_step("brand_votes", ["branded_linkers", "root_nodes", "root_rank"], BRAND_VOTES),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from linkindex.builder.engines.engine import Engine
-from linkindex.builder.steps import Step, StepError, last_readers, order_steps
+from linkindex.builder.steps import Step, last_readers, order_steps
 
 
 def run_step(engine: Engine, step: Step) -> None:
@@ -15,10 +15,11 @@ def run_step(engine: Engine, step: Step) -> None:
     if step.sql is not None:
         engine.create_table(step.writes[0], step.sql)
         return
+    if step.distributed is not None and engine.run_distributed(step):
+        return
     assert step.body is not None
     made = step.body({table: engine.read_table(table) for table in step.reads})
-    if set(made) != set(step.writes):
-        raise StepError(f"step {step.name} made {sorted(made)}, declared {list(step.writes)}")
+    step.check_made(made)
     for table in step.writes:
         engine.write_table(table, made[table])
 

@@ -1,5 +1,6 @@
 """The build as declared steps: each names the logical tables it reads and writes, and its body
-(one SELECT in the portable SQL subset, or a Python function over Arrow tables); their order.
+(one SELECT in the portable SQL subset, or a Python function over Arrow tables, which a graph
+step may pair with a distributed body for an engine that has one); their order.
 
 The order comes from the declarations alone (docs/architecture.md, "The build's steps").
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -22,20 +24,46 @@ Body = Callable[[Tables], Mapping[str, pa.Table | pa.RecordBatchReader]]
 
 
 @dataclass(frozen=True)
+class Distributed:
+    """The same step over an engine's distributed tables (Spark DataFrames): its declared input
+    tables in, each declared output table out, none of them collected into the driver.
+
+    The step ranks a graph whose nodes are the rows of table ``nodes`` and whose edges are the
+    rows of table ``edges``: an engine able to run ``body`` runs it when that graph's step is
+    past what its driver may hold (engines/spark_rank.py, ranks_in_driver), the Arrow body
+    otherwise. The maths is the Arrow body's, through the same functions."""
+
+    body: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    nodes: str
+    edges: str
+
+
+@dataclass(frozen=True)
 class Step:
-    """One step of the build: ``sql`` (a SELECT that makes ``writes[0]``) or ``body``."""
+    """One step of the build: ``sql`` (a SELECT that makes ``writes[0]``) or ``body``, and
+    optionally ``distributed``, the body's twin over distributed tables."""
 
     name: str
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     sql: str | None = None
     body: Body | None = field(default=None, compare=False)
+    distributed: Distributed | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if (self.sql is None) == (self.body is None):
             raise ValueError(f"step {self.name}: give it either SQL or a Python body")
         if self.sql is not None and len(self.writes) != 1:
             raise ValueError(f"step {self.name}: a SQL step writes exactly one table")
+        twin = self.distributed
+        if twin is not None and (self.body is None or {twin.nodes, twin.edges} - {*self.reads}):
+            raise ValueError(f"step {self.name}: a distributed body twins a Python body "
+                             "over a graph of tables the step reads")  # fmt: skip
+
+    def check_made(self, made: Mapping[str, object]) -> None:
+        """A StepError unless a body made exactly the tables the step declares."""
+        if set(made) != set(self.writes):
+            raise StepError(f"step {self.name} made {sorted(made)}, declared {list(self.writes)}")
 
 
 def sql_step(table: str, reads: Iterable[str], sql: str) -> Step:
@@ -43,8 +71,14 @@ def sql_step(table: str, reads: Iterable[str], sql: str) -> Step:
     return Step(table, tuple(reads), (table,), sql=sql)
 
 
-def python_step(name: str, reads: Iterable[str], writes: Iterable[str], body: Body) -> Step:
-    return Step(name, tuple(reads), tuple(writes), body=body)
+def python_step(
+    name: str,
+    reads: Iterable[str],
+    writes: Iterable[str],
+    body: Body,
+    distributed: Distributed | None = None,
+) -> Step:
+    return Step(name, tuple(reads), tuple(writes), body=body, distributed=distributed)
 
 
 @dataclass(frozen=True)

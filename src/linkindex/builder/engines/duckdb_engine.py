@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -16,6 +17,9 @@ from linkindex.builder.dialects import DUCKDB
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
 from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.builder.state import BuildState
+
+if TYPE_CHECKING:
+    from linkindex.builder.steps import Step
 
 # DuckDB's own default is 80% of RAM. A fixed budget keeps the whole build's peak predictable
 # (DuckDB, plus the rank arrays and SQLite beside it); past it DuckDB spills to the build folder.
@@ -87,6 +91,9 @@ class DuckDBEngine:
             self.con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM step_output")
         finally:
             self.con.unregister("step_output")
+
+    def run_distributed(self, step: Step) -> bool:
+        return False  # one machine: every Python step runs its Arrow body
 
     def drop_tables(self, tables: Sequence[str]) -> None:
         # One transaction: each commit of an on-disk database costs a few ms of its own.

@@ -1,5 +1,5 @@
-"""What the build asks of an engine: hold named tables, make one from a step's SELECT, and hand
-tables to Python steps as Arrow and take theirs back.
+"""What the build asks of an engine: hold named tables, make one from a step's SELECT, hand
+tables to Python steps as Arrow and take theirs back, or run a step's distributed body itself.
 
 Inputs and their digests, and the saved link state's files, are each engine's own.
 """
@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyarrow as pa
 
 from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.builder.state import BuildState
 from linkindex.locations import Location
+
+if TYPE_CHECKING:
+    from linkindex.builder.steps import Step
 
 # The input tables of every build: the records of the parts it reads, and the saved link
 # state it merges them into (an incremental build only).
@@ -45,6 +48,12 @@ class Engine(Protocol):
     def read_table(self, table: str) -> pa.Table: ...
 
     def write_table(self, table: str, data: pa.Table | pa.RecordBatchReader) -> None: ...
+
+    def run_distributed(self, step: Step) -> bool:
+        """Run ``step.distributed`` over this engine's own tables and write what it makes, if
+        this engine has such tables and the step's graph is past what its driver may hold;
+        False (nothing done) to have the step's Arrow body run instead."""
+        ...
 
     def drop_tables(self, tables: Sequence[str]) -> None: ...
 

@@ -1,7 +1,8 @@
 """The Spark engine: every SQL step a Spark SQL job, each table Parquet in the build folder.
 
 Owns reading the inputs as DuckDB's engine does, their digests, and handing tables to the
-Python steps and the snapshot writer as Arrow.
+Python steps and the snapshot writer as Arrow, or to a rank step's distributed twin as
+DataFrames when the step is past the driver's budget.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyarrow.parquet as pq
 from linkindex import locations
 from linkindex.builder import record_digest
 from linkindex.builder.dialects import SPARK, to_dialect
+from linkindex.builder.engines import spark_rank
 from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
 from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest, records_sql
 from linkindex.builder.state import BuildState
@@ -27,6 +29,8 @@ from linkindex.spark_session import BUILD_SQL_CONF
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
+
+    from linkindex.builder.steps import Step
 
 _CARRY = ("_file",)  # each record's part, as input_file_name() gives it
 
@@ -216,6 +220,29 @@ class SparkEngine:
             for batch in reader:
                 writer.write_batch(_as_spark_types(batch))
         self._adopt(table, folder)
+
+    def _rows(self, table: str) -> int:
+        """A written table's row count, from its Parquet footers (no Spark job)."""
+        files = self._written[table].glob("part-*.parquet")
+        return sum(pq.ParquetFile(path).metadata.num_rows for path in files)
+
+    def run_distributed(self, step: Step) -> bool:
+        """Run the step's distributed body over DataFrames of its tables when its graph's step
+        would not fit the driver (spark_rank.ranks_in_driver against session_budget); its
+        tables are written by the executors, as a SQL step's are."""
+        graph = step.distributed
+        if graph is None:
+            return False
+        budget = spark_rank.session_budget(self.spark)
+        if spark_rank.ranks_in_driver(self._rows(graph.nodes), self._rows(graph.edges), budget):
+            return False
+        made = graph.body({table: self.spark.table(table) for table in step.reads})
+        step.check_made(made)
+        for table in step.writes:
+            folder = self._new_folder(table)
+            made[table].write.parquet(str(folder))
+            self._adopt(table, folder)
+        return True
 
     def drop_tables(self, tables: Sequence[str]) -> None:
         for table in tables:

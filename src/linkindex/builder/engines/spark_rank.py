@@ -6,6 +6,7 @@ between it and ranking in the driver with scipy, from the graph's size and the d
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,14 +20,27 @@ if TYPE_CHECKING:
 
 # Iterations between checkpoints written to the checkpoint directory (when one is set).
 CHECKPOINT_EVERY = 5
-# The setting that says how much memory ranking in the driver may use; without it the
-# driver's own size (spark.driver.memory, Spark's default 1g) is the budget.
+# The setting that says how much memory ranking in the driver may use. Without it: where the
+# driver runs in the cluster (deploy mode "cluster"), its container's size, spark.driver.memory
+# (Spark's default 1g); where it runs here (local mode, and "client", Spark's default), the
+# memory this machine has available, since the rank runs in this Python process, beside the
+# JVM that spark.driver.memory sizes.
 DRIVER_MEMORY_CONF = "linkindex.rank.driverMemory"
 SPARK_DRIVER_MEMORY = "spark.driver.memory"
 SPARK_DEFAULT_DRIVER_MEMORY = "1g"
-# Of that budget, the share rank.py's arrays may take: the rest is the interpreter, the
-# collected Arrow batches' slack and the allocator's (measured: docs/architecture.md).
+SPARK_DEPLOY_MODE = "spark.submit.deployMode"
+# Of that budget, the share a rank step may take (step_driver_bytes): the rest is the
+# interpreter with numpy, scipy and pyarrow loaded, and the allocator's slack.
 DRIVER_SHARE = 0.8
+# What a rank step holds beside rank.py's own arrays (rank.driver_peak_bytes), per edge and per
+# node of its graph: its Arrow tables read from Parquet, the node-indexed columns and the edge
+# weights built from them. Measured for the whole step, each alone in a process
+# (bench/bench_rank_memory.py, bench/results/rank-memory.json): root_ranks 89.5 bytes a
+# root-domain edge and 23 a root domain, page_strength 71 a page edge and 29 a page, on int32
+# node ids as the build's tables have them (94 and 62, 98 and 40 on int64 ones); rounded up to
+# cover all four, 100 and 64, of which rank.py's arrays are 36 and 44.
+STEP_BYTES_PER_EDGE = 100 - 36
+STEP_BYTES_PER_NODE = 64 - 44
 BAD_MEMORY = "{key} takes a size such as 512m, 16g or 1t, not {value!r}"
 _UNITS = {"b": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
 _SIZE = re.compile(r"(\d+)\s*(b|[kmgtp]b?)?")
@@ -160,19 +174,46 @@ def parse_memory(value: str, key: str = SPARK_DRIVER_MEMORY) -> int:
     return int(match[1]) * _UNITS[(match[2] or "m")[0]]
 
 
-def driver_budget(conf: Mapping[str, str]) -> int:
-    """Bytes ranking in the driver may use: DRIVER_MEMORY_CONF, else spark.driver.memory."""
-    key = DRIVER_MEMORY_CONF if conf.get(DRIVER_MEMORY_CONF) else SPARK_DRIVER_MEMORY
-    return parse_memory(conf.get(key) or SPARK_DEFAULT_DRIVER_MEMORY, key)
+def driver_budget(conf: Mapping[str, str], available: int) -> int:
+    """Bytes ranking in the driver may use: DRIVER_MEMORY_CONF if set; else, for a driver in
+    the cluster, spark.driver.memory; else ``available``, this machine's free memory."""
+    if conf.get(DRIVER_MEMORY_CONF):
+        return parse_memory(conf[DRIVER_MEMORY_CONF], DRIVER_MEMORY_CONF)
+    if conf.get(SPARK_DEPLOY_MODE) == "cluster":
+        value = conf.get(SPARK_DRIVER_MEMORY) or SPARK_DEFAULT_DRIVER_MEMORY
+        return parse_memory(value, SPARK_DRIVER_MEMORY)
+    return available
+
+
+def available_memory() -> int:
+    """Bytes this machine can give a process now (MemAvailable), else its physical memory."""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
 
 
 def session_budget(spark: SparkSession) -> int:
-    """driver_budget of a running session's settings."""
-    keys = (DRIVER_MEMORY_CONF, SPARK_DRIVER_MEMORY)
-    return driver_budget({key: spark.conf.get(key, "") or "" for key in keys})
+    """driver_budget of a running session's settings, on this machine."""
+    keys = (DRIVER_MEMORY_CONF, SPARK_DRIVER_MEMORY, SPARK_DEPLOY_MODE)
+    conf = {key: spark.conf.get(key, "") or "" for key in keys}
+    return driver_budget(conf, available_memory())
+
+
+def step_driver_bytes(node_count: int, edge_count: int) -> int:
+    """The most bytes a rank step holds in the driver for a graph: rank.py's arrays
+    (rank.driver_peak_bytes, with scipy's int64 indices past 2^31 edges) and what the step
+    holds beside them (STEP_BYTES_PER_EDGE, STEP_BYTES_PER_NODE). Up to 2^31 edges: 100 bytes
+    an edge and 64 a node; past it, 112 and 68."""
+    beside = STEP_BYTES_PER_EDGE * edge_count + STEP_BYTES_PER_NODE * node_count
+    return driver_peak_bytes(node_count, edge_count) + beside
 
 
 def ranks_in_driver(node_count: int, edge_count: int, driver_memory: int) -> bool:
-    """Whether rank.py's arrays for this graph (rank.driver_peak_bytes) fit in DRIVER_SHARE of
-    ``driver_memory`` bytes; if not, rank with rank_over_floor here, on the cluster."""
-    return driver_peak_bytes(node_count, edge_count) <= DRIVER_SHARE * driver_memory
+    """Whether a rank step over this graph (step_driver_bytes) fits in DRIVER_SHARE of
+    ``driver_memory`` bytes; if not, the step ranks with rank_over_floor here, on the cluster."""
+    return step_driver_bytes(node_count, edge_count) <= DRIVER_SHARE * driver_memory
