@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,17 @@ fit-spam: $(STAMP)
 bench-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_ingest.py
 
-# Spark local[1] and local[2] beside the embedded runner on the bundled sample, then a standalone
-# cluster of two one-core workers on 127.0.0.1 (needs Java 17+).
+# The Spark engines beside the embedded ones in one run, as ratios (needs Java 17+): ingest per
+# core, local vs the embedded runner; a build of RECORDS link records (default 10M), local[2] vs
+# DuckDB, wall time and peak memory; a standalone cluster of 2 one-core workers vs 1 on a build
+# of SCALING_RECORDS. Writes bench/results/spark.json. `make bench-spark RECORDS=1000000`.
+RECORDS ?= 10000000
+SCALING_RECORDS ?= 1000000
+bench-spark: $(STAMP)
+	$(VENV)/bin/python bench/bench_spark.py --records $(RECORDS) --scaling-records $(SCALING_RECORDS)
+
+# Spark local[1] and local[2] beside the embedded runner on a generated web of four WARC files,
+# then a standalone cluster of two one-core workers on 127.0.0.1 (needs Java 17+).
 bench-spark-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_spark_ingest.py --repeat 5 --cluster 2
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from benchutil import (
     RESULTS,
     WORK,
     code_version,
+    linked_home,
     machine,
     root_domains_for,
     size_label,
@@ -76,13 +76,6 @@ class CachedTablesEngine(spark_engine.SparkEngine):
 CLUSTER_RANKS = "spark_ranks_on_cluster"
 
 
-def _home(crawls: Path, root: Path) -> Home:
-    home = Home(Path(tempfile.mkdtemp(dir=root))).ensure()
-    for crawl in crawls.iterdir():
-        (home.crawls / crawl.name).symlink_to(crawl)
-    return home
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--links", type=int, default=1_000_000)
@@ -115,7 +108,7 @@ def main() -> None:
     try:
         for _ in range(args.runs):
             for name, engine in variants.items():
-                home = _home(crawls.resolve(), work)
+                home = Home(linked_home(crawls, work))
                 spark_engine.SparkEngine = engine or original  # what build_index opens
                 # An empty budget is no budget: spark.driver.memory's (spark_rank.driver_budget).
                 budget = "1k" if name == CLUSTER_RANKS else conf.get(DRIVER_MEMORY_CONF, "")

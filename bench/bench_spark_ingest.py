@@ -11,6 +11,7 @@ of a second) is most of the time.
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import sys
 import tempfile
@@ -120,6 +121,9 @@ def main() -> None:
         help="also on a standalone cluster of this many one-core workers on 127.0.0.1",
     )  # fmt: skip
     parser.add_argument(
+        "--out", type=Path, help="write the result here instead of results/spark-ingest.json"
+    )
+    parser.add_argument(
         "files", nargs="*", type=Path,
         help=f"WARC files (default: a generated web in {GENERATED.relative_to(REPO)})",
     )  # fmt: skip
@@ -134,7 +138,10 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
-    write_result("spark-ingest.json", result)
+    if args.out:  # bench_spark.py runs this in a child and keeps the result in its own file
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    else:
+        write_result("spark-ingest.json", result)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -19,7 +18,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 from bench_rank import power_law_edges
-from benchutil import RESULTS, WORK, code_version, machine, size_label
+from benchutil import (
+    RESULTS,
+    WORK,
+    code_version,
+    machine,
+    proc_status_bytes,
+    size_label,
+    tree_peak_bytes,
+)
 
 OUT = RESULTS / "spark-rank.json"
 
@@ -36,41 +43,6 @@ def generate(nodes: int, edges: int, seed: int, folder: Path) -> Path:
     return path
 
 
-def _status(pid: int | str, field: str) -> int:
-    """A VmRSS / VmHWM line of /proc/PID/status, in bytes (0 once the process is gone)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def tree_peak_bytes() -> int:
-    """The sum of each process's peak RSS, this one and its children (Spark's JVM)."""
-    return sum(_status(pid, "VmHWM") for pid in [os.getpid(), *_descendants(os.getpid())])
-
-
 def side_driver(edges_path: Path, nodes: int, ranks_out: Path) -> dict:
     from linkindex.scoring.rank import (
         driver_peak_bytes,
@@ -81,7 +53,7 @@ def side_driver(edges_path: Path, nodes: int, ranks_out: Path) -> dict:
 
     table = pq.read_table(edges_path)
     sources, targets, weights = (table.column(c).to_numpy() for c in ("source", "target", "weight"))
-    before = _status("self", "VmRSS")
+    before = proc_status_bytes("self", "VmRSS")
     started = time.perf_counter()
     ranks = rank_over_floor(sources, targets, nodes, weights)
     seconds = time.perf_counter() - started

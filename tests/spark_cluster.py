@@ -112,8 +112,10 @@ def _wait_for_workers(cluster: Cluster, daemons: list[subprocess.Popen], workers
 
 
 @contextmanager
-def standalone_cluster(workdir: Path, workers: int = WORKERS) -> Iterator[Cluster]:
-    """A master and ``workers`` workers (1 core, WORKER_MEMORY each) on 127.0.0.1."""
+def standalone_cluster(
+    workdir: Path, workers: int = WORKERS, worker_memory: str = WORKER_MEMORY
+) -> Iterator[Cluster]:
+    """A master and ``workers`` workers (1 core, ``worker_memory`` each) on 127.0.0.1."""
     logs = workdir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     env = _daemon_env(workdir)
@@ -131,7 +133,7 @@ def standalone_cluster(workdir: Path, workers: int = WORKERS) -> Iterator[Cluste
         for n in range(workers):
             worker = [
                 "org.apache.spark.deploy.worker.Worker", cluster.master_url, "--host", LOOPBACK,
-                "--cores", "1", "--memory", WORKER_MEMORY, "--webui-port", str(free_port()),
+                "--cores", "1", "--memory", worker_memory, "--webui-port", str(free_port()),
                 "--work-dir", str(workdir / "work" / f"worker-{n}"),
             ]  # fmt: skip
             daemons.append(stack.enter_context(_daemon(worker, logs / f"worker-{n}.log", env)))
