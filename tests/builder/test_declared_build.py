@@ -22,7 +22,7 @@ from builder_tables import (
 
 from linkindex.builder import runner
 from linkindex.builder.declared import declared_build
-from linkindex.builder.engines.duckdb_engine import DuckDBEngine
+from linkindex.builder.engines.duckdb_engine import DuckDBEngine, connect
 from linkindex.builder.engines.engine import Engine
 from linkindex.builder.pipeline import build_index
 from linkindex.builder.steps import (
@@ -178,3 +178,9 @@ def test_duckdb_runs_the_arrow_body_of_a_step_with_a_distributed_twin():
         assert engine.read_table("p").equals(made)
     finally:
         engine.close()
+
+
+def test_the_build_database_draws_no_progress_bar_of_its_own(tmp_path):
+    # DuckDB's bar, drawn on stdout for a query past 2 s, broke `linkindex build --json`.
+    con = connect(tmp_path)
+    assert con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

@@ -34,6 +34,9 @@ def connect(work: Path | None, memory_limit: str | None = None) -> duckdb.DuckDB
     # the order of captures around a DST change and the index_id would depend on it.
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET preserve_insertion_order = false")
+    # DuckDB draws its own progress bar on stdout for a query past 2 s, over the build's own
+    # progress and into the summary `linkindex build --json` prints there.
+    con.execute("SET enable_progress_bar = false")
     if work is not None:
         spill = str(work / "spill").replace("'", "''")
         con.execute(f"SET temp_directory = '{spill}'")
