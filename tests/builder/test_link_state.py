@@ -36,6 +36,7 @@ def test_link_in_newest_capture_of_its_source_is_live(home, build_home):
     assert _metrics(snapshot, "t.com/x")["deleted_pages_to_page"] == 0
 
 
+@duckdb_only_for_time
 def test_link_missing_from_a_newer_capture_is_deleted_on_that_date(home, build_home):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-03-01")
     first.page("http://a.com/")
@@ -134,6 +135,7 @@ def test_redirect_to_the_same_page_on_the_other_scheme_is_no_capture(home, build
     assert metrics["pages_crawled_from_root_domain"] == 1
 
 
+@duckdb_only_for_time
 def test_self_redirect_in_the_same_second_keeps_the_real_capture(home, build_home):
     crawl = Crawl("c1", "2026-01-10")
     crawl.page("https://a.com/", title="Home")
