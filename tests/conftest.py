@@ -17,8 +17,8 @@ from live_server import Server, start_server, stop_server  # noqa: E402
 from linkindex.home import Home  # noqa: E402
 
 # The Spark fixtures: one local SparkSession and one two-engine ingest per test session, and a
-# standalone cluster on loopback.
-pytest_plugins = ["spark_fixtures", "spark_cluster"]
+# standalone cluster on loopback; the build tests' `engine` (DuckDB, then Spark).
+pytest_plugins = ["spark_fixtures", "spark_cluster", "build_engines"]
 
 
 @pytest.fixture
@@ -70,13 +70,13 @@ def demo_server(tmp_path_factory):
 
 
 @pytest.fixture
-def build_home(home: Home):
-    """Write crawls into the home and build them; returns the BuildResult."""
-    from linkindex.builder.pipeline import build_index
+def build_home(home: Home, engine):
+    """Write crawls into the home and build them on each engine (build_engines.py); returns the
+    BuildResult."""
 
     def _build(*crawls) -> object:
         for crawl in crawls:
             crawl.write(home.crawls)
-        return build_index(home)
+        return engine.build(home)
 
     return _build

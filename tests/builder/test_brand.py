@@ -9,8 +9,7 @@ from linkindex.index.snapshot import Snapshot
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory) -> Snapshot:
-    from linkindex.builder.pipeline import build_index
+def snapshot(tmp_path_factory, engine) -> Snapshot:
     from linkindex.home import Home
 
     home = Home(tmp_path_factory.mktemp("brand") / "home").ensure()
@@ -29,7 +28,7 @@ def snapshot(tmp_path_factory) -> Snapshot:
     crawl.link("https://strong.com/", "https://nav-brand.org/", anchor="www.nav-brand.org")
     crawl.link("https://weak.com/", "https://weakly.org/", anchor="Weakly")
     crawl.write(home.crawls)
-    return Snapshot(home.snapshots / build_index(home).snapshot)
+    return Snapshot(home.snapshots / engine.build(home).snapshot)
 
 
 def brand(snapshot: Snapshot, root_domain: str) -> tuple[int, int]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from records_factory import Crawl
 
+from linkindex.home import Home
 from linkindex.index.schema import URL_METRIC_FIELDS
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import parse_target
 
 
-@pytest.fixture
-def snapshot(home, build_home) -> Snapshot:
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory, engine) -> Snapshot:
+    home = Home(tmp_path_factory.mktemp("counts") / "home").ensure()
     crawl = Crawl("c1", "2026-01-10")
     for page in ("http://a.com/1", "http://a.com/2", "http://blog.a.com/3", "http://b.org/",
                  "http://www.t.com/", "http://shop.t.com/", "http://r.net/old"):  # fmt: skip
@@ -26,7 +28,8 @@ def snapshot(home, build_home) -> Snapshot:
     crawl.link("http://r.net/old", "http://www.t.com/", redirect=True)
     # internal link inside t.com
     crawl.link("http://shop.t.com/", "http://www.t.com/")
-    return Snapshot(home.snapshots / build_home(crawl).snapshot)
+    crawl.write(home.crawls)
+    return Snapshot(home.snapshots / engine.build(home).snapshot)
 
 
 def metrics(snapshot: Snapshot, target: str) -> dict:

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from linkindex.builder import page_lists
-from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.snapshot import Snapshot
 from linkindex.urls import parse_target
@@ -19,19 +18,19 @@ TARGETS = ["site.com/", "site.com/a", "blog.site.com/post", "dist.com/", "www.di
            "f001.com/", "nothing.example/"]  # fmt: skip
 
 
-def _snapshot(folder: Path) -> tuple[Snapshot, dict[str, int]]:
+def _snapshot(engine, folder: Path) -> tuple[Snapshot, dict[str, int]]:
     home = Home(folder).ensure()
     for crawl in pages_web():
         crawl.write(home.crawls)
-    result = build_index(home)
+    result = engine.build(home)
     return Snapshot(home.snapshots / result.snapshot), result.counts
 
 
-def test_build_grouped_distributions_equal_request_time_grouping(tmp_path, monkeypatch):
-    live, live_counts = _snapshot(tmp_path / "live")
+def test_build_grouped_distributions_equal_request_time_grouping(engine, tmp_path, monkeypatch):
+    live, live_counts = _snapshot(engine, tmp_path / "live")
     assert live_counts["distribution_groups"] == 0  # no target has 1,000 linking root domains
     monkeypatch.setattr(page_lists, "DISTRIBUTION_PRECOMPUTE_MIN", 10)
-    grouped, grouped_counts = _snapshot(tmp_path / "grouped")
+    grouped, grouped_counts = _snapshot(engine, tmp_path / "grouped")
     assert grouped_counts["distribution_groups"] > 0
     for target in TARGETS:
         canonical = parse_target(target)

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from build_engines import duckdb_only_for_time
 from builder_tables import snapshot_content, without_build_facts
 from records_factory import Crawl
 
-from linkindex.builder.pipeline import build_index
 from linkindex.builder.state import MANIFEST
 from linkindex.home import Home
 from linkindex.index.schema import LINK_ROW_COLUMNS
@@ -30,29 +30,35 @@ def _add(home: Home, source: Path, crawl: str) -> None:
     shutil.copytree(source / crawl, home.crawls / crawl)
 
 
+@duckdb_only_for_time
 @pytest.mark.parametrize("order", [(0, 1, 2, 3), (2, 0, 3, 1)], ids=["in-order", "backfilled"])
-def test_crawls_merged_one_by_one_give_the_full_builds_snapshot(tmp_path, synth_crawls, order):
+def test_crawls_merged_one_by_one_give_the_full_builds_snapshot(
+    engine, tmp_path, synth_crawls, order
+):
     source, names = synth_crawls
     home = Home(tmp_path / "home").ensure()
     kinds = []
     for i in order:
         _add(home, source, names[i])
-        kinds.append(build_index(home).link_state)
+        kinds.append(engine.build(home).link_state)
     assert kinds == ["full", "incremental", "incremental", "incremental"]
     merged = snapshot_content(home)
-    full = build_index(home, force=True, full=True)
+    full = engine.build(home, force=True, full=True)
     assert full.link_state == "full"
     assert without_build_facts(snapshot_content(home)) == without_build_facts(merged)
 
 
-def test_merged_and_full_builds_of_the_same_crawls_have_the_same_index_id(tmp_path, synth_crawls):
+@duckdb_only_for_time
+def test_merged_and_full_builds_of_the_same_crawls_have_the_same_index_id(
+    engine, tmp_path, synth_crawls
+):
     source, names = synth_crawls
     home = Home(tmp_path / "home").ensure()
     _add(home, source, names[0])
-    build_index(home)
+    engine.build(home)
     _add(home, source, names[1])
-    merged = build_index(home)
-    again = build_index(home, full=True)
+    merged = engine.build(home)
+    again = engine.build(home, full=True)
     assert again.index_id == merged.index_id and again.reused
 
 
@@ -63,6 +69,7 @@ def _crawl(name: str, day: str, target: str) -> Crawl:
     return crawl
 
 
+@duckdb_only_for_time
 def test_a_rewritten_part_makes_the_next_build_full(home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     shutil.rmtree(home.crawls / "c1")
@@ -71,18 +78,20 @@ def test_a_rewritten_part_makes_the_next_build_full(home, build_home):
     assert "t.com" not in str(snapshot_content(home)["link_keys_page"])
 
 
-def test_a_removed_crawl_makes_the_next_build_full(home, build_home):
+@duckdb_only_for_time
+def test_a_removed_crawl_makes_the_next_build_full(engine, home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     build_home(_crawl("c2", "2026-03-10", "http://u.com/"))
     shutil.rmtree(home.crawls / "c2")
-    rebuilt = build_index(home)
+    rebuilt = engine.build(home)
     assert rebuilt.link_state == "full"
     assert rebuilt.link_state_reason.startswith("input part changed or removed: c2/")
 
 
-def test_an_unchanged_build_keeps_the_snapshot_and_makes_no_link_state(home, build_home):
+@duckdb_only_for_time
+def test_an_unchanged_build_keeps_the_snapshot_and_makes_no_link_state(engine, home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
-    again = build_index(home)
+    again = engine.build(home)
     assert again.reused and again.link_state == "none"
 
 
@@ -97,12 +106,14 @@ def test_a_page_gone_404_in_a_new_crawl_loses_its_links_on_that_date(home, build
     assert date(1970, 1, 1) + timedelta(days=link["lost_day"]) == date(2026, 3, 10)
 
 
+@duckdb_only_for_time
 def test_a_missing_manifest_makes_the_next_build_full(home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     (home.link_state / MANIFEST).unlink()
     assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
 
 
+@duckdb_only_for_time
 def test_a_state_summed_by_another_record_digest_makes_the_next_build_full(home, build_home):
     import json
 
@@ -112,6 +123,7 @@ def test_a_state_summed_by_another_record_digest_makes_the_next_build_full(home,
     assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
 
 
+@duckdb_only_for_time
 def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
     links = home.link_state / "links.parquet"
@@ -119,15 +131,17 @@ def test_a_torn_state_file_makes_the_next_build_full(home, build_home):
     assert build_home(_crawl("c2", "2026-03-10", "http://u.com/")).link_state == "full"
 
 
-def test_unchanged_inputs_are_not_read_again(home, build_home, monkeypatch):
+@duckdb_only_for_time
+def test_unchanged_inputs_are_not_read_again(engine, home, build_home, monkeypatch):
     build_home(_crawl("c1", "2026-01-10", "http://t.com/"))
-    from linkindex.builder.engines.duckdb_engine import DuckDBEngine
 
     def refuse(*_args):
         raise AssertionError("a part was hashed again")
 
-    monkeypatch.setattr(DuckDBEngine, "digest_parts", lambda _e, _crawls, parts: parts and refuse())
-    assert build_index(home).reused
+    monkeypatch.setattr(
+        engine.engine_class, "digest_parts", lambda _e, _crawls, parts: parts and refuse()
+    )
+    assert engine.build(home).reused
 
 
 def _write_part(home: Home, crawl: Crawl, kind: str) -> None:
@@ -152,33 +166,38 @@ def _recrawl_with_new_outlinks() -> tuple[Crawl, Crawl]:
     return first, second
 
 
+@duckdb_only_for_time
 @pytest.mark.parametrize("first_kind", ["links", "pages"])
-def test_a_crawls_links_and_pages_merged_in_separate_builds_give_the_full_build(home, first_kind):
+def test_a_crawls_links_and_pages_merged_in_separate_builds_give_the_full_build(
+    engine, home, first_kind
+):
     # Ingest publishes a links part once it holds 2M rows, before the pages part of the same
     # input: a build in between sees one without the other.
     first, second = _recrawl_with_new_outlinks()
     first.write(home.crawls)
-    build_index(home)
+    engine.build(home)
     _write_part(home, second, first_kind)
-    build_index(home)
+    engine.build(home)
     _write_part(home, second, "links" if first_kind == "pages" else "pages")
-    build_index(home)
+    engine.build(home)
     merged = snapshot_content(home)
-    build_index(home, force=True, full=True)
+    engine.build(home, force=True, full=True)
     assert without_build_facts(snapshot_content(home)) == without_build_facts(merged)
 
 
-def test_the_rest_of_a_partly_merged_input_makes_the_next_build_full(home):
+@duckdb_only_for_time
+def test_the_rest_of_a_partly_merged_input_makes_the_next_build_full(engine, home):
     first, second = _recrawl_with_new_outlinks()
     first.write(home.crawls)
-    build_index(home)
+    engine.build(home)
     _write_part(home, second, "links")
-    assert build_index(home).link_state == "incremental"
+    assert engine.build(home).link_state == "incremental"
     _write_part(home, second, "pages")
-    assert build_index(home).link_state == "full"
+    assert engine.build(home).link_state == "full"
 
 
-def test_a_self_redirect_whose_page_record_came_first_is_no_capture(home):
+@duckdb_only_for_time
+def test_a_self_redirect_whose_page_record_came_first_is_no_capture(engine, home):
     # http://a.com/ answers 301 to https://a.com/ on 2026-03-10: the same page, so no capture
     # (link_state.py); its link record arrives in a later part than its page record.
     first = _crawl("c1", "2026-01-10", "http://t.com/")
@@ -186,11 +205,11 @@ def test_a_self_redirect_whose_page_record_came_first_is_no_capture(home):
     second.page("http://a.com/", status=301)
     second.link("http://a.com/", "https://a.com/", redirect=True)
     first.write(home.crawls)
-    build_index(home)
+    engine.build(home)
     _write_part(home, second, "pages")
-    build_index(home)
+    engine.build(home)
     _write_part(home, second, "links")
-    build_index(home)
+    engine.build(home)
     merged = snapshot_content(home)
-    build_index(home, force=True, full=True)
+    engine.build(home, force=True, full=True)
     assert without_build_facts(snapshot_content(home)) == without_build_facts(merged)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from build_engines import duckdb_only_for_time
 from records_factory import Crawl
 
 from linkindex.index.snapshot import RootDomainQuery, Snapshot
@@ -25,6 +26,7 @@ def _rows(snapshot: Snapshot, target: str, scope="page", **kwargs):
     )  # fmt: skip
 
 
+@duckdb_only_for_time
 def test_link_in_newest_capture_of_its_source_is_live(home, build_home):
     first = Crawl("c1", "2026-01-10")
     first.page("http://a.com/")
@@ -34,6 +36,7 @@ def test_link_in_newest_capture_of_its_source_is_live(home, build_home):
     assert _metrics(snapshot, "t.com/x")["deleted_pages_to_page"] == 0
 
 
+@duckdb_only_for_time
 def test_link_missing_from_a_newer_capture_is_deleted_on_that_date(home, build_home):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-03-01")
     first.page("http://a.com/")
@@ -49,6 +52,7 @@ def test_link_missing_from_a_newer_capture_is_deleted_on_that_date(home, build_h
     assert row.date_gained == "2026-01-10"
 
 
+@duckdb_only_for_time
 def test_page_that_turns_404_loses_all_its_links(home, build_home):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
     first.page("http://a.com/p")
@@ -61,6 +65,7 @@ def test_page_that_turns_404_loses_all_its_links(home, build_home):
         assert _metrics(snapshot, target)["deleted_pages_to_page"] == 1
 
 
+@duckdb_only_for_time
 def test_source_not_recrawled_keeps_its_links_live(home, build_home):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
     first.page("http://a.com/")
@@ -70,6 +75,7 @@ def test_source_not_recrawled_keeps_its_links_live(home, build_home):
     assert _metrics(snapshot, "t.com/")["pages_to_page"] == 1
 
 
+@duckdb_only_for_time
 def test_link_gained_on_the_first_capture_that_has_it(home, build_home):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
     first.page("http://a.com/")
@@ -80,6 +86,7 @@ def test_link_gained_on_the_first_capture_that_has_it(home, build_home):
     assert row.date_gained == "2026-02-10"
 
 
+@duckdb_only_for_time
 def test_gained_filter_keeps_only_the_60_days_before_the_index_date(home, build_home):
     old, new = Crawl("c1", "2025-10-01"), Crawl("c2", "2026-02-10")
     old.page("http://old.com/")
@@ -91,6 +98,7 @@ def test_gained_filter_keeps_only_the_60_days_before_the_index_date(home, build_
     assert [r.root_domain for r in rows] == ["new.com"]
 
 
+@duckdb_only_for_time
 def test_self_links_are_not_links(home, build_home):
     crawl = Crawl("c1", "2026-01-10")
     crawl.page("http://a.com/")
@@ -101,6 +109,7 @@ def test_self_links_are_not_links(home, build_home):
     assert metrics["pages_from_page"] == 0
 
 
+@duckdb_only_for_time
 def test_ugc_and_sponsored_count_as_nofollow(home, build_home):
     crawl = Crawl("c1", "2026-01-10")
     for source, flag in (("http://a.com/", "nofollow"), ("http://b.com/", "ugc"),
@@ -114,6 +123,7 @@ def test_ugc_and_sponsored_count_as_nofollow(home, build_home):
     assert metrics["nofollow_root_domains_to_page"] == 3
 
 
+@duckdb_only_for_time
 def test_redirect_to_the_same_page_on_the_other_scheme_is_no_capture(home, build_home):
     crawl = Crawl("c1", "2026-01-10")
     crawl.page("https://a.com/doc", title="Doc")
@@ -125,6 +135,7 @@ def test_redirect_to_the_same_page_on_the_other_scheme_is_no_capture(home, build
     assert metrics["pages_crawled_from_root_domain"] == 1
 
 
+@duckdb_only_for_time
 def test_self_redirect_in_the_same_second_keeps_the_real_capture(home, build_home):
     crawl = Crawl("c1", "2026-01-10")
     crawl.page("https://a.com/", title="Home")
@@ -134,6 +145,7 @@ def test_self_redirect_in_the_same_second_keeps_the_real_capture(home, build_hom
     assert (metrics["http_code"], metrics["title"]) == (200, "Home")
 
 
+@duckdb_only_for_time
 @pytest.mark.parametrize("status", [0, 429, 500, 503])
 def test_a_failed_newer_capture_does_not_make_links_lost(home, build_home, status):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
@@ -144,6 +156,7 @@ def test_a_failed_newer_capture_does_not_make_links_lost(home, build_home, statu
     assert (metrics["pages_to_page"], metrics["deleted_pages_to_page"]) == (1, 0)
 
 
+@duckdb_only_for_time
 def test_a_crawl_with_pages_and_no_links_builds(home, build_home):
     crawl = Crawl("c1", "2026-01-10")
     crawl.page("http://a.com/", title="Alone")

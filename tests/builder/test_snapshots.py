@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from build_engines import duckdb_only_for_time
 from records_factory import Crawl
 
 from linkindex.builder import authority
 from linkindex.builder.engines import duckdb_engine
-from linkindex.builder.pipeline import build_index
 from linkindex.index.layout import SnapshotLayout
 
 
@@ -18,18 +18,21 @@ def _crawl(name="c1", target="http://t.com/") -> Crawl:
     return crawl
 
 
-def test_identical_rebuild_gives_the_same_index_id(home, build_home):
+@duckdb_only_for_time
+def test_identical_rebuild_gives_the_same_index_id(engine, home, build_home):
     first = build_home(_crawl())
-    again = build_index(home)
+    again = engine.build(home)
     assert again.index_id == first.index_id
     assert again.reused
 
 
-def test_forced_identical_rebuild_still_gives_the_same_index_id(home, build_home):
+@duckdb_only_for_time
+def test_forced_identical_rebuild_still_gives_the_same_index_id(engine, home, build_home):
     first = build_home(_crawl())
-    assert build_index(home, force=True).index_id == first.index_id
+    assert engine.build(home, force=True).index_id == first.index_id
 
 
+@duckdb_only_for_time
 def test_changed_content_gives_a_new_index_id(home, build_home):
     first = build_home(_crawl())
     second = build_home(_crawl("c2", "http://u.com/"))
@@ -37,7 +40,7 @@ def test_changed_content_gives_a_new_index_id(home, build_home):
     assert SnapshotLayout(home.snapshots).current_name() == second.snapshot
 
 
-def test_failed_build_leaves_the_previous_snapshot_current(home, build_home, monkeypatch):
+def test_failed_build_leaves_the_previous_snapshot_current(engine, home, build_home, monkeypatch):
     first = build_home(_crawl())
     _crawl("c2", "http://u.com/").write(home.crawls)
 
@@ -46,12 +49,13 @@ def test_failed_build_leaves_the_previous_snapshot_current(home, build_home, mon
 
     monkeypatch.setattr(authority, "rank_over_floor", explode)
     with pytest.raises(RuntimeError):
-        build_index(home)
+        engine.build(home)
     layout = SnapshotLayout(home.snapshots)
     assert layout.current_name() == first.snapshot
     assert not list(home.snapshots.glob(".building-*"))
 
 
+@duckdb_only_for_time
 def test_old_snapshots_beyond_the_kept_count_are_deleted(home, build_home):
     names = []
     for i in range(4):
@@ -60,15 +64,17 @@ def test_old_snapshots_beyond_the_kept_count_are_deleted(home, build_home):
     assert names[-1] in kept and len(kept) == 3
 
 
-def test_forced_rebuild_publishes_a_fresh_copy_beside_the_old(home, build_home):
+@duckdb_only_for_time
+def test_forced_rebuild_publishes_a_fresh_copy_beside_the_old(engine, home, build_home):
     first = build_home(_crawl())
     (home.snapshots / first.snapshot / "index.sqlite").write_bytes(b"damaged")
-    forced = build_index(home, force=True)
+    forced = engine.build(home, force=True)
     assert forced.index_id == first.index_id and forced.snapshot != first.snapshot
     assert SnapshotLayout(home.snapshots).current_name() == forced.snapshot
     assert (home.snapshots / forced.snapshot / "index.sqlite").stat().st_size > 1000
 
 
+@duckdb_only_for_time
 def test_build_does_not_depend_on_the_machine_time_zone(home, build_home):
     import json
     import os

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from build_engines import duckdb_only_for_time
 from records_factory import Crawl
 
 from linkindex.index.snapshot import Snapshot
@@ -48,8 +49,7 @@ def linkers(crawl: Crawl, target: str, count: int, *, anchor: str, prefix: str, 
 
 
 @pytest.fixture(scope="module")
-def snapshot(tmp_path_factory) -> Snapshot:
-    from linkindex.builder.pipeline import build_index
+def snapshot(tmp_path_factory, engine) -> Snapshot:
     from linkindex.home import Home
 
     home = Home(tmp_path_factory.mktemp("spam") / "home").ensure()
@@ -114,7 +114,7 @@ def snapshot(tmp_path_factory) -> Snapshot:
     linkers(crawl, "https://wellknown.com/", 8, anchor="wellknown", prefix="wk")
     linkers(crawl, "https://wellknown.com/", 2, anchor="WellKnown", prefix="wn", nofollow=True)
     crawl.write(home.crawls)
-    return Snapshot(home.snapshots / build_index(home).snapshot)
+    return Snapshot(home.snapshots / engine.build(home).snapshot)
 
 
 def signals(snapshot: Snapshot, root_domain: str) -> tuple[set[str], dict]:
@@ -214,17 +214,17 @@ def _ring(crawl: Crawl, n: int = 6) -> list[str]:
     return urls
 
 
-def _built(folder, *crawls: Crawl) -> Snapshot:
-    from linkindex.builder.pipeline import build_index
+def _built(engine, folder, *crawls: Crawl) -> Snapshot:
     from linkindex.home import Home
 
     home = Home(folder).ensure()
     for crawl in crawls:
         crawl.write(home.crawls)
-    return Snapshot(home.snapshots / build_index(home).snapshot)
+    return Snapshot(home.snapshots / engine.build(home).snapshot)
 
 
-def test_a_network_of_two_page_sites_gets_no_score_but_passes_no_authority(tmp_path):
+@duckdb_only_for_time
+def test_a_network_of_two_page_sites_gets_no_score_but_passes_no_authority(engine, tmp_path):
     # Too thin for a public Spam Score, yet their links are weighed by what was seen of them.
     crawl = Crawl("c1", "2026-02-01")
     _ring(crawl)
@@ -232,7 +232,7 @@ def test_a_network_of_two_page_sites_gets_no_score_but_passes_no_authority(tmp_p
     for i in range(30):
         site(crawl, f"sat{i}.info", pages=2, text_chars=100, contact_links=0,
              external=(("https://client.net/", "cheap car insurance quotes", False),))  # fmt: skip
-    snapshot = _built(tmp_path, crawl)
+    snapshot = _built(engine, tmp_path, crawl)
     assert snapshot.url_metrics(parse_target("sat0.info"))["spam_score"] == -1
     assert snapshot.root_domain_scores("sat0.info")["trust"] == 0
     assert snapshot.url_metrics(parse_target("client.net"))["domain_authority"] == 1
@@ -247,7 +247,7 @@ def phrase_linkers(crawl: Crawl, target: str, anchor: str, prefix: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def keyword_web(tmp_path_factory) -> Snapshot:
+def keyword_web(tmp_path_factory, engine) -> Snapshot:
     crawl = Crawl("c1", "2026-02-01")
     _ring(crawl)
     for domain in ("phrased.net", "versioned.net", "generic.net", "many1.net", "many2.net",
@@ -268,7 +268,7 @@ def keyword_web(tmp_path_factory) -> Snapshot:
     ):
         for url in site(crawl, domain):
             crawl.link(url, "https://client.net/", anchor="cheap insurance quotes", **rel)
-    return _built(tmp_path_factory.mktemp("keywords") / "home", crawl)
+    return _built(engine, tmp_path_factory.mktemp("keywords") / "home", crawl)
 
 
 def test_a_phrase_three_sites_link_a_site_with_makes_its_linkers_pushers(keyword_web):

@@ -10,9 +10,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pytest
+from build_engines import BuildEngine
 
 from linkindex.builder import aggregates, authority, link_state, spam_measures
-from linkindex.builder.engines.duckdb_engine import DuckDBEngine
 from linkindex.builder.runner import run_step
 from linkindex.builder.spam_scores import signals_json
 from linkindex.builder.steps import Step
@@ -24,17 +24,15 @@ def _step(steps: tuple[Step, ...], name: str) -> Step:
     return step
 
 
-def run_alone(step: Step, **tables: list[dict]) -> dict[str, list[dict]]:
-    """The step's tables, made from the given rows of the tables it declares (and no other)."""
+def run_alone(engine: BuildEngine, step: Step, **tables: list[dict]) -> dict[str, list[dict]]:
+    """The step's tables, made on the engine from the given rows of the tables it declares (and
+    no other)."""
     assert set(tables) == set(step.reads)
-    engine = DuckDBEngine.open(None)
-    try:
+    with engine.opened() as alone:
         for name, rows in tables.items():
-            engine.write_table(name, pa.Table.from_pylist(rows))
-        run_step(engine, step)
-        return {t: engine.read_table(t).to_pylist() for t in step.writes}
-    finally:
-        engine.close()
+            alone.write_table(name, pa.Table.from_pylist(rows))
+        run_step(alone, step)
+        return {t: alone.read_table(t).to_pylist() for t in step.writes}
 
 
 def _day(text: str) -> datetime:
@@ -48,13 +46,13 @@ def _capture(page: str, day: str, status: int, title: str | None, https: bool) -
             "https": https}  # fmt: skip
 
 
-def test_a_pages_newest_capture_gives_its_values_even_a_missing_title():
+def test_a_pages_newest_capture_gives_its_values_even_a_missing_title(engine):
     captures = [
         _capture("a.com/", "2026-01-01", 200, "Old title", False),
         _capture("a.com/", "2026-02-01", 404, None, True),
         _capture("b.com/", "2026-01-15", 200, "B", False),
     ]
-    rows = run_alone(_step(link_state.FULL_STEPS, "page_latest"), captures=captures)
+    rows = run_alone(engine, _step(link_state.FULL_STEPS, "page_latest"), captures=captures)
     latest = {r["page"]: r for r in rows["page_latest"]}
     assert latest["a.com/"]["latest_time"] == _day("2026-02-01")
     assert (latest["a.com/"]["http_status"], latest["a.com/"]["title"]) == (404, None)
@@ -69,10 +67,10 @@ def _span(source: str, target: str, last: str) -> dict:
             "redirect": False, "rel_canonical": False, "anchor_raw": ""}  # fmt: skip
 
 
-def test_a_link_is_lost_on_the_first_capture_of_its_source_after_it_was_last_seen():
+def test_a_link_is_lost_on_the_first_capture_of_its_source_after_it_was_last_seen(engine):
     captures = [{"page": "s.com/", "fetch_time": _day(d)}
                 for d in ("2026-01-01", "2026-02-01", "2026-03-01")]  # fmt: skip
-    gaps = run_alone(_step(link_state.FULL_STEPS, "capture_gaps"), captures=captures)
+    gaps = run_alone(engine, _step(link_state.FULL_STEPS, "capture_gaps"), captures=captures)
     spans = [
         _span("s.com/", "live.com/", "2026-03-01"),
         _span("s.com/", "gone.com/", "2026-01-01"),
@@ -81,7 +79,7 @@ def test_a_link_is_lost_on_the_first_capture_of_its_source_after_it_was_last_see
         _span("never-captured.com/", "t.com/", "2026-01-01"),
     ]
     page_latest = [{"page": "s.com/", "latest_time": _day("2026-03-01")}]
-    rows = run_alone(_step(link_state.FULL_STEPS, "links"), spans=spans,
+    rows = run_alone(engine, _step(link_state.FULL_STEPS, "links"), spans=spans,
                      page_latest=page_latest, capture_gaps=gaps["capture_gaps"])  # fmt: skip
     links = {r["target_page"]: (r["live"], r["date_lost"]) for r in rows["links"]}
     assert links["live.com/"] == (True, None)
@@ -90,7 +88,7 @@ def test_a_link_is_lost_on_the_first_capture_of_its_source_after_it_was_last_see
     assert links["t.com/"] == (True, None)
 
 
-def test_out_links_of_a_page_count_live_links_and_other_root_domains():
+def test_out_links_of_a_page_count_live_links_and_other_root_domains(engine):
     def link(target: str, followed: bool = True, live: bool = True) -> dict:
         return {"source_page": "a.com/1", "source_root_domain": "a.com", "target_page": target,
                 "target_root_domain": target.split("/")[0], "live": live,
@@ -98,12 +96,14 @@ def test_out_links_of_a_page_count_live_links_and_other_root_domains():
 
     links = [link("b.com/x"), link("b.com/y", followed=False), link("c.com/", followed=False),
              link("a.com/2"), link("d.com/", live=False)]  # fmt: skip
-    (row,) = run_alone(_step(aggregates.STEPS, "counts_from_page"), links=links)["counts_from_page"]
+    (row,) = run_alone(engine, _step(aggregates.STEPS, "counts_from_page"), links=links)[
+        "counts_from_page"
+    ]
     assert row == {"page": "a.com/1", "root_domains_from": 2, "nofollow_root_domains_from": 1,
                    "pages_from": 4, "nofollow_pages_from": 2}  # fmt: skip
 
 
-def test_a_spam_measure_counts_each_200_pages_own_links():
+def test_a_spam_measure_counts_each_200_pages_own_links(engine):
     def link(source: str, target: str, anchor: str = "", **flags: bool) -> dict:
         return {"source_page": source, "source_root_domain": source.split("/")[0],
                 "target_page": target, "target_root_domain": target.split("/")[0],
@@ -125,7 +125,9 @@ def test_a_spam_measure_counts_each_200_pages_own_links():
         {"page": "a.com/gone", "http_status": 404},
     ]
     step = _step(spam_measures.STEPS, "page_outlinks")
-    (row,) = run_alone(step, latest_links=latest_links, page_latest=page_latest)["page_outlinks"]
+    (row,) = run_alone(engine, step, latest_links=latest_links, page_latest=page_latest)[
+        "page_outlinks"
+    ]
     assert (row["page"], row["external_links"], row["internal_links"]) == ("a.com/", 4, 1)
     assert row["external_anchor_chars"] == len("a friend") + len("other") + len("a visitor")
     assert (row["nav_links"], row["vouched_links"], row["links_linkedin"]) == (1, 2, True)
@@ -146,17 +148,17 @@ def _rank_inputs(edge_order: list[int]) -> dict[str, list[dict]]:
     }  # fmt: skip
 
 
-def _run_ranks(inputs: dict[str, list[dict]]) -> dict[str, list[dict]]:
+def _run_ranks(engine, inputs: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """The rank steps one after the other, each handed only what it declares."""
     tables = dict(inputs)
     for name in ("root_ranks", "page_strength", "page_ranks"):
         step = _step(authority.STEPS, name)
-        tables.update(run_alone(step, **{t: tables[t] for t in step.reads}))
+        tables.update(run_alone(engine, step, **{t: tables[t] for t in step.reads}))
     return {t: tables[t] for t in ("root_rank", "page_rank")}
 
 
-def test_ranks_score_the_linked_domain_and_page_above_their_linkers():
-    made = _run_ranks(_rank_inputs([0, 1]))
+def test_ranks_score_the_linked_domain_and_page_above_their_linkers(engine):
+    made = _run_ranks(engine, _rank_inputs([0, 1]))
     roots = sorted(made["root_rank"], key=lambda r: r["node"])
     pages = sorted(made["page_rank"], key=lambda r: r["node"])
     assert [r["node"] for r in roots] == [0, 1, 2]
@@ -166,15 +168,15 @@ def test_ranks_score_the_linked_domain_and_page_above_their_linkers():
     assert roots[1]["evidence"] > 0 and roots[0]["evidence"] == 0
     assert pages[1]["page_authority"] > pages[0]["page_authority"]
     # The step sums in its own order, so the rows' order does not move a bit of any score.
-    assert _run_ranks(_rank_inputs([1, 0])) == made
+    assert _run_ranks(engine, _rank_inputs([1, 0])) == made
 
 
-def test_brand_evidence_adds_each_linkers_vote_in_linker_order():
+def test_brand_evidence_adds_each_linkers_vote_in_linker_order(engine):
     votes = [0.1, 0.2, 0.3, 1e-17, 0.7]
     rows = [{"root_domain": "t.com", "source_node": n, "vote": v} for n, v in enumerate(votes)]
     random.Random(3).shuffle(rows)
     rows.append({"root_domain": "u.com", "source_node": 9, "vote": 0.5})
-    made = run_alone(_step(authority.STEPS, "brand"), brand_votes=rows)["brand_scores"]
+    made = run_alone(engine, _step(authority.STEPS, "brand"), brand_votes=rows)["brand_scores"]
     brand = {r["root_domain"]: r for r in made}
     assert brand["t.com"]["branded_linkers"] == 5 and brand["u.com"]["branded_linkers"] == 1
     assert brand["t.com"]["brand_authority"] >= brand["u.com"]["brand_authority"]

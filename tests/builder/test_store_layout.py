@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import sqlite3
 
+from build_engines import duckdb_only_for_time
 from records_factory import Crawl
 
-from linkindex.builder.pipeline import build_index
 from linkindex.index.snapshot import Snapshot
 from linkindex.index.writer import STORE_FILE
 
@@ -19,21 +19,22 @@ def _crawl() -> Crawl:
     return crawl
 
 
-def test_a_snapshot_in_the_current_layout_is_reused(home, build_home):
+def test_a_snapshot_in_the_current_layout_is_reused(engine, home, build_home):
     first = build_home(_crawl())
-    assert build_index(home).reused
-    assert build_index(home).snapshot == first.snapshot
+    assert engine.build(home).reused
+    assert engine.build(home).snapshot == first.snapshot
 
 
-def test_a_snapshot_in_an_older_layout_is_rebuilt_beside_it(home, build_home):
+@duckdb_only_for_time
+def test_a_snapshot_in_an_older_layout_is_rebuilt_beside_it(engine, home, build_home):
     first = build_home(_crawl())
     store = home.snapshots / first.snapshot / STORE_FILE
     with sqlite3.connect(store) as con:  # what a build before the page lists left behind
         con.execute("DROP TABLE redirects")
         con.execute("DELETE FROM meta WHERE key = 'store_layout'")
-    again = build_index(home)
+    again = engine.build(home)
     assert not again.reused
     assert again.index_id == first.index_id
     assert again.snapshot != first.snapshot
     assert Snapshot(home.snapshots / again.snapshot).final_redirect("a.com/old") == "a.com/new"
-    assert build_index(home).reused
+    assert engine.build(home).reused
