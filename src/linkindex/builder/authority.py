@@ -157,10 +157,13 @@ def root_edge_evidence(source_vote: np.ndarray, pages: np.ndarray) -> np.ndarray
     return source_vote * page_depth(pages)
 
 
-def page_edge_weights(source_trust: np.ndarray, same_root_pages: np.ndarray) -> np.ndarray:
+def page_edge_weights(
+    source_trust: np.ndarray, same_root_pages: np.ndarray, out: np.ndarray | None = None
+) -> np.ndarray:
     """A page link's weight in the page graph: its root domain's trust, shared by that
-    domain's pages that link to the same target."""
-    return source_trust / same_root_pages
+    domain's pages that link to the same target. Written into ``out`` when given: the page
+    graph's largest array, which the driver's rank then holds once (docs/metrics.md)."""
+    return np.divide(source_trust, same_root_pages, out=out)
 
 
 def domain_authority(evidence: np.ndarray) -> np.ndarray:
@@ -236,7 +239,8 @@ def _page_strength(tables: Tables) -> Mapping[str, pa.Table]:
     page_source, page_target, source_root, same_root_pages = _columns(
         tables["page_edges"], "source", "target", "source_root", "same_root_pages"
     )
-    weights = page_edge_weights(trust[source_root], same_root_pages)
+    weights = trust[source_root]
+    page_edge_weights(weights, same_root_pages, out=weights)
     strength = rank_over_floor(page_source, page_target, page_count, weights)
     return {"page_strength": pa.table({"node": np.arange(page_count, dtype=np.int32),
                                        "page_rank": strength})}  # fmt: skip
