@@ -5,6 +5,7 @@ Parts appear under their final name only when complete; docs/ingest.md describes
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import os
 import time
@@ -30,11 +31,19 @@ def part_name(kind: str, stem: str, seq: int) -> str:
     return f"{kind}-{stem}-{seq:04d}.parquet"
 
 
+def temporary_name(name: str) -> str:
+    """The hidden name a file is written under before it is renamed to ``name``, whole."""
+    return f".{name}.{os.getpid()}.tmp"
+
+
+def is_part_of(name: str, stem: str) -> bool:
+    """Whether the file ``name`` is a finished part written from the input ``stem`` names."""
+    return any(fnmatch.fnmatchcase(name, f"{kind}-{stem}-*.parquet") for kind in ("links", "pages"))
+
+
 def parts_of(crawl_dir: Path, stem: str) -> list[Path]:
     """Every finished part written from the input whose hash stem is ``stem``."""
-    return sorted(
-        p for kind in ("links", "pages") for p in crawl_dir.glob(f"{kind}-{stem}-*.parquet")
-    )
+    return sorted(p for p in crawl_dir.glob(f"*-{stem}-*.parquet") if is_part_of(p.name, stem))
 
 
 def remove_temporaries(crawl_dir: Path) -> None:
@@ -50,7 +59,7 @@ def remove_parts(crawl_dir: Path, stem: str) -> None:
 
 def replace_file(path: Path, text: str) -> None:
     """Write ``path`` whole or not at all: a hidden temporary, then a rename."""
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp = path.with_name(temporary_name(path.name))
     temp.write_text(text, encoding="utf-8")
     os.replace(temp, path)
 
@@ -141,7 +150,7 @@ class PartWriter:
             name = part_name(self.kind, self.stem, len(self.finished))
             # A dot name with a pid never matches the build's links-*.parquet glob and never
             # collides with another worker writing the same input.
-            self._temp = self.crawl_dir / f".{name}.{os.getpid()}.tmp"
+            self._temp = self.crawl_dir / temporary_name(name)
             self._writer = pq.ParquetWriter(self._temp, self.schema, compression="zstd")
         self._writer.write_table(self._table(self._buffer), row_group_size=len(self._buffer))
         self.rows += len(self._buffer)

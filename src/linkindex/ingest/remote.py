@@ -9,15 +9,18 @@ the embedded runner's ``ingest_file`` on the fetched copy, so the parts are the 
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 
 from linkindex import locations
+from linkindex.ingest.parts import is_part_of, temporary_name
 from linkindex.ingest.runner import INPUT_SUFFIXES, NO_INPUT, FileResult, ingest_file
 
 _COPY_BLOCK = 8 << 20  # bytes per read while fetching an input or putting a part
@@ -97,7 +100,7 @@ class RemoteCrawlFolder:
 
     def remove_parts(self, stem: str) -> None:
         for name in self._names():
-            if name.startswith((f"links-{stem}-", f"pages-{stem}-")):
+            if is_part_of(name, stem):
                 self.fs.delete_file(f"{self.path}/{name}")
 
     def read_text(self, name: str) -> str | None:
@@ -110,20 +113,18 @@ class RemoteCrawlFolder:
             return stream.read().decode("utf-8")
 
     def replace_text(self, name: str, text: str) -> None:
-        self._put_bytes(name, text.encode("utf-8"))
-
-    def _put_bytes(self, name: str, data: bytes) -> None:
-        temp = f"{self.path}/.{name}.{os.getpid()}.tmp"
-        with self.fs.open_output_stream(temp, compression=None) as out:
-            out.write(data)
-        self.fs.move(temp, f"{self.path}/{name}")
+        self._put(name, io.BytesIO(text.encode("utf-8")))
 
     def put(self, local: Path) -> None:
         """Copy a finished local part into the folder under its own name."""
-        temp = f"{self.path}/.{local.name}.{os.getpid()}.tmp"
-        with open(local, "rb") as source, self.fs.open_output_stream(temp, compression=None) as out:
+        with open(local, "rb") as source:
+            self._put(local.name, source)
+
+    def _put(self, name: str, source: BinaryIO) -> None:
+        temp = f"{self.path}/{temporary_name(name)}"
+        with self.fs.open_output_stream(temp, compression=None) as out:
             shutil.copyfileobj(source, out, _COPY_BLOCK)
-        self.fs.move(temp, f"{self.path}/{local.name}")
+        self.fs.move(temp, f"{self.path}/{name}")
 
 
 def _scratch_root() -> str | None:
