@@ -113,16 +113,13 @@ def records_sql(
     have; ``carry`` names columns of ``source`` passed through after the schema's (the Spark
     engine's file of each record). ``source`` None: no parts, no rows, the same columns.
     """
-    if source is None:  # a crawl of pages without links (or the reverse) is still a crawl
-        columns = [f"CAST(NULL AS {_sql_type(f, dialect)}) AS {f.name}" for f in schema]
-        carried = [f"CAST(NULL AS {_SQL_TYPES[dialect]['string']}) AS {name}" for name in carry]
-        return f"SELECT {', '.join([*columns, *carried])} LIMIT 0"
     columns = [
-        f"CAST({f.name} AS {_sql_type(f, dialect)}) AS {f.name}"
-        if f.name in present
-        else f"CAST(NULL AS {_sql_type(f, dialect)}) AS {f.name}"
+        f"CAST({f.name if f.name in present else 'NULL'} AS {_sql_type(f, dialect)}) AS {f.name}"
         for f in schema
     ]
+    if source is None:  # a crawl of pages without links (or the reverse) is still a crawl
+        carried = [f"CAST(NULL AS {_SQL_TYPES[dialect]['string']}) AS {name}" for name in carry]
+        return f"SELECT {', '.join([*columns, *carried])} LIMIT 0"
     return f"SELECT {', '.join([*columns, *carry])} FROM {source} WHERE fetch_time IS NOT NULL"
 
 

@@ -15,7 +15,7 @@ def run_step(engine: Engine, step: Step) -> None:
     if step.sql is not None:
         engine.create_table(step.writes[0], step.sql)
         return
-    if step.distributed is not None and engine.run_distributed(step):
+    if engine.run_distributed(step):
         return
     assert step.body is not None
     made = step.body({table: engine.read_table(table) for table in step.reads})
