@@ -1,0 +1,88 @@
+"""A Common Crawl release by name: its path listing under a bucket's base URL, and the seeded
+sample of files to ingest from it (``linkindex ingest --common-crawl``).
+
+The bucket layout is Common Crawl's: ``<base>/crawl-data/<release>/<kind>.paths.gz`` lists, one a
+line, each file's path relative to ``<base>``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import math
+import re
+
+DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
+KINDS = ("wat", "warc")
+_RELEASE = re.compile(r"CC-MAIN-\d{4}-\d{2}")
+_BUCKET_ROOT = "crawl-data/"
+
+BAD_RELEASE = (
+    "{name!r} is not a Common Crawl release name: they read CC-MAIN-YYYY-WW (year and week), "
+    "for example CC-MAIN-2024-10, as listed on https://data.commoncrawl.org/crawl-data/"
+)
+BAD_KIND = "--kind is wat or warc, not {kind!r}"
+BAD_SAMPLE = "give --files N or --fraction F, not both"
+BAD_FRACTION = "--fraction is above 0 and at most 1, not {fraction}"
+BAD_FILES = "--files is at least 1, not {files}"
+EMPTY_LISTING = "{url} lists no files"
+
+
+def check_release(name: str) -> str:
+    if not _RELEASE.fullmatch(name):
+        raise ValueError(BAD_RELEASE.format(name=name))
+    return name
+
+
+def listing_url(base_url: str, release: str, kind: str) -> str:
+    """Where the release's listing of ``kind`` files is under ``base_url``."""
+    if kind not in KINDS:
+        raise ValueError(BAD_KIND.format(kind=kind))
+    return f"{base_url.rstrip('/')}/crawl-data/{check_release(release)}/{kind}.paths.gz"
+
+
+def file_url(base_url: str, path: str) -> str:
+    """The URL of a file the listing names (relative to the bucket's root)."""
+    return f"{base_url.rstrip('/')}/{path.lstrip('/')}"
+
+
+def parse_listing(data: bytes) -> list[str]:
+    """The paths of a ``*.paths.gz`` listing (gzip, or already plain text), blank lines out."""
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return [line.strip() for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def bucket_key(location: str) -> str:
+    """One name for a Common Crawl file wherever it is read from: its path from ``crawl-data/``
+    on (any mirror, a local copy), else the location as given."""
+    at = location.find(_BUCKET_ROOT)
+    return location[at:] if at >= 0 else location
+
+
+def _rank(seed: int, path: str) -> bytes:
+    return hashlib.sha256(f"{seed}\n{bucket_key(path)}".encode()).digest()
+
+
+def select(
+    paths: list[str], files: int | None = None, fraction: float | None = None, seed: int = 0
+) -> list[str]:
+    """The files to ingest: all of them, or the ``files`` (or ``fraction`` of them, rounded
+    up) that rank first by a hash of the seed and the path, in sorted order.
+
+    Ranking each path on its own, not shuffling the list, makes a sample independent of the
+    listing's order and lets it grow: ``--files 20`` holds every file ``--files 10`` picked
+    with the same seed, so a larger run re-reads none of them (they are in the manifest).
+    """
+    if files is not None and fraction is not None:
+        raise ValueError(BAD_SAMPLE)
+    if files is not None and files < 1:
+        raise ValueError(BAD_FILES.format(files=files))
+    if fraction is not None and not 0 < fraction <= 1:
+        raise ValueError(BAD_FRACTION.format(fraction=fraction))
+    unique = sorted(set(paths))
+    if fraction is not None:
+        files = math.ceil(fraction * len(unique))
+    if files is None or files >= len(unique):
+        return unique
+    return sorted(sorted(unique, key=lambda p: _rank(seed, p))[:files])
