@@ -1,0 +1,255 @@
+"""Crawl files fetched from https:// (httpx) and s3://, gs:// (pyarrow) to a local file:
+resumed with range reads, retried with backoff, and verified before anyone reads them.
+
+A file grows as ``<name>.part`` and is renamed to ``<name>`` only once its length matches what
+the server announced and, for ``.gz`` files, every gzip member is whole and passes its CRC
+(Common Crawl's listings carry no checksums, so the gzip trailers are the check there is).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import re
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from linkindex import locations
+
+_BLOCK = 1 << 20  # bytes per write while downloading, per read while verifying
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_UNSATISFIED_RANGE = re.compile(r"bytes \*/(\d+)")
+HTTP_SCHEMES = ("http", "https")
+
+GAVE_UP = "gave up after {tries} tries: {error}"
+NOT_RETRIED = "{error} (not retried)"
+NOT_WHOLE = "the file is damaged or cut short ({error})"
+
+OnBytes = Callable[[int], None]
+
+
+def is_http(location: str) -> bool:
+    return locations.scheme_of(location) in HTTP_SCHEMES
+
+
+def is_fetched(location: str) -> bool:
+    """Whether ingest downloads the file at ``location`` before reading it: an http(s) URL,
+    or a URI of a store pyarrow reads (s3://, gs://, hdfs://)."""
+    return is_http(location) or locations.needs_spark(location)
+
+
+class DownloadFailed(Exception):
+    """The file could not be fetched whole; the message says why (and after how many tries)."""
+
+
+class _Retry(Exception):
+    """A failure worth another try; ``wait`` is the server's Retry-After in seconds, if any."""
+
+    def __init__(self, message: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+class _Damaged(Exception):
+    """The bytes arrived but are not a whole file: fetched again from the start."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard a download tries. A try that gains bytes resets the count, so a long file over
+    a connection that drops now and then still completes; a file that arrives damaged is
+    fetched again from the start ``damaged_tries - 1`` times."""
+
+    tries: int = 6  # failed tries in a row, no byte gained, before the file is given up
+    damaged_tries: int = 2
+    base_delay: float = 1.0  # seconds before the second try; doubled each failed try after
+    max_delay: float = 60.0
+    max_retry_after: float = 300.0  # a server asking for a longer wait gets this one
+    timeout: float = 60.0  # seconds without a byte before a connection counts as dropped
+
+
+def retry_after(value: str | None, now: float) -> float | None:
+    """The seconds a Retry-After header asks for (a number, or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def gzip_damage(path: Path) -> str | None:
+    """Why the gzip file at ``path`` is not whole (a cut member, a bad CRC), or None."""
+    member = zlib.decompressobj(wbits=31)
+    inside = False  # bytes of a member not yet ended have been read
+    with open(path, "rb") as stream:
+        while block := stream.read(_BLOCK):
+            data = block
+            while data:
+                try:
+                    member.decompress(data)
+                except zlib.error as exc:
+                    return f"gzip: {exc}"
+                inside = True
+                if not member.eof:
+                    break
+                data = member.unused_data
+                member = zlib.decompressobj(wbits=31)
+                inside = False
+    return "gzip: the file ends inside a member" if inside else None
+
+
+@dataclass
+class Downloader:
+    """Fetches files with ``policy``; ``sleep`` and ``clock`` are injectable for tests."""
+
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    rng: random.Random = field(default_factory=random.Random)
+    _client: httpx.Client | None = None
+
+    def client(self) -> httpx.Client:
+        if self._client is None:
+            timeout = httpx.Timeout(self.policy.timeout, connect=min(30.0, self.policy.timeout))
+            self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def delay(self, failures: int, asked: float | None) -> float:
+        """Seconds before the next try: the server's Retry-After (capped), else exponential
+        backoff with full jitter over its upper half, so parallel downloads do not retry in
+        step."""
+        if asked is not None:
+            return min(asked, self.policy.max_retry_after)
+        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (failures - 1))
+        return ceiling * (0.5 + 0.5 * self.rng.random())
+
+    def fetch(self, location: str, target: Path, on_bytes: OnBytes | None = None) -> Path:
+        """Download ``location`` to ``target``, resuming a ``target.part`` a killed run left.
+
+        Returns ``target`` once whole and verified; a ``target`` already there is taken as is
+        (only verified files are ever renamed to it). Raises DownloadFailed.
+        """
+        if target.is_file():
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part = target.with_name(target.name + ".part")
+        failures = 0
+        damaged = 0
+        while True:
+            have = part.stat().st_size if part.exists() else 0
+            asked: float | None = None
+            try:
+                self._transfer(location, part, have, on_bytes)
+                if target.name.endswith(".gz"):
+                    problem = gzip_damage(part)
+                    if problem is not None:
+                        raise _Damaged(problem)
+                part.replace(target)
+                return target
+            except _Damaged as exc:
+                part.unlink(missing_ok=True)
+                damaged += 1
+                if damaged >= self.policy.damaged_tries:
+                    raise DownloadFailed(NOT_WHOLE.format(error=exc)) from None
+                error: str = str(exc)
+            except _Retry as exc:
+                asked, error = exc.wait, str(exc)
+            except (httpx.TransportError, OSError) as exc:
+                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+            gained = (part.stat().st_size if part.exists() else 0) > have
+            failures = 1 if gained else failures + 1
+            if failures >= self.policy.tries:
+                raise DownloadFailed(GAVE_UP.format(tries=failures, error=error))
+            self.sleep(self.delay(failures, asked))
+
+    def read_bytes(self, location: str, scratch: Path) -> bytes:
+        """A small file whole (a listing), with the same retries, through ``scratch``."""
+        target = scratch / f"listing-{abs(hash(location)):x}"
+        target.unlink(missing_ok=True)
+        self.fetch(location, target)
+        try:
+            return target.read_bytes()
+        finally:
+            target.unlink(missing_ok=True)
+
+    def _transfer(self, location: str, part: Path, have: int, on_bytes: OnBytes | None) -> None:
+        if is_http(location):
+            self._http(location, part, have, on_bytes)
+        else:
+            self._pyarrow(location, part, have, on_bytes)
+
+    def _http(self, url: str, part: Path, have: int, on_bytes: OnBytes | None) -> None:
+        headers = {"Range": f"bytes={have}-"} if have else {}
+        with self.client().stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if status == 416 and have:
+                whole = _UNSATISFIED_RANGE.fullmatch(response.headers.get("Content-Range", ""))
+                if whole and int(whole.group(1)) == have:
+                    return  # the killed run had fetched every byte
+                part.unlink(missing_ok=True)
+                raise _Retry(f"HTTP 416 for a range from byte {have}: fetched again")
+            if status == 429 or status >= 500:
+                wait = retry_after(response.headers.get("Retry-After"), self.clock())
+                raise _Retry(f"HTTP {status}", wait)
+            if status not in (200, 206):
+                raise DownloadFailed(NOT_RETRIED.format(error=f"HTTP {status} for {url}"))
+            start, total = 0, _int(response.headers.get("Content-Length"))
+            if status == 206:
+                span = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
+                if span is None or int(span.group(1)) != have:
+                    raise _Retry("the server answered another range than the one asked for")
+                start = have
+                total = None if span.group(3) == "*" else int(span.group(3))
+            # 200 to a range request: the server sends the whole file, so it starts over. Blocks
+            # are written as they arrive (no chunk size): a cut keeps every byte received.
+            got = self._write(part, start, response.iter_raw(), on_bytes)
+            if total is not None and got != total:
+                raise _Retry(f"the body ended after {got} of {total} bytes")
+
+    def _pyarrow(self, uri: str, part: Path, have: int, on_bytes: OnBytes | None) -> None:
+        import pyarrow.fs as pafs
+
+        fs, path = locations.filesystem(uri)
+        info = fs.get_file_info(path)
+        if info.type != pafs.FileType.File:
+            raise DownloadFailed(NOT_RETRIED.format(error=f"no such file: {uri}"))
+        total = info.size or 0
+        if have > total:
+            have = 0
+        with fs.open_input_file(path) as source:
+            source.seek(have)
+            blocks = iter(lambda: source.read(_BLOCK), b"")
+            got = self._write(part, have, blocks, on_bytes)
+        if got != total:
+            raise _Retry(f"the read ended after {got} of {total} bytes")
+
+    @staticmethod
+    def _write(part: Path, start: int, blocks: Any, on_bytes: OnBytes | None) -> int:
+        with open(part, "r+b" if start and part.exists() else "wb") as out:
+            out.seek(start)
+            out.truncate()
+            for block in blocks:
+                out.write(block)
+                if on_bytes is not None:
+                    on_bytes(len(block))
+            return out.tell()
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
