@@ -29,7 +29,7 @@ SCHEMES = (LOCAL_SCHEME, *S3_SCHEMES, *GCS_SCHEMES, *HDFS_SCHEMES)
 
 UNKNOWN_SCHEME = (
     "{uri}: inputs and homes are local paths or file://, s3a:// (s3://), gs:// and hdfs:// "
-    "URIs, not {scheme}:// (docs/ingest.md, 'Hadoop URIs')"
+    "URIs (inputs also https:// URLs), not {scheme}:// (docs/ingest.md, 'Hadoop URIs')"
 )
 
 # A local path or a URI: what ingest's inputs and a home's crawls folder are given as.

@@ -11,6 +11,9 @@ import gzip
 import hashlib
 import math
 import re
+from pathlib import Path
+
+from linkindex.ingest.download import Downloader, DownloadFailed
 
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
 KINDS = ("wat", "warc")
@@ -26,6 +29,10 @@ BAD_SAMPLE = "give --files N or --fraction F, not both"
 BAD_FRACTION = "--fraction is above 0 and at most 1, not {fraction}"
 BAD_FILES = "--files is at least 1, not {files}"
 EMPTY_LISTING = "{url} lists no files"
+LISTING_FAILED = (
+    "could not read the release's listing {url} ({error}): check the release name and "
+    "--base-url (a mirror laid out as Common Crawl's bucket: crawl-data/<release>/...)"
+)
 
 
 def check_release(name: str) -> str:
@@ -64,6 +71,16 @@ def _rank(seed: int, path: str) -> bytes:
     return hashlib.sha256(f"{seed}\n{bucket_key(path)}".encode()).digest()
 
 
+def check_sample(files: int | None, fraction: float | None) -> None:
+    """ValueError with what to send instead when the sample asked for is not one."""
+    if files is not None and fraction is not None:
+        raise ValueError(BAD_SAMPLE)
+    if files is not None and files < 1:
+        raise ValueError(BAD_FILES.format(files=files))
+    if fraction is not None and not 0 < fraction <= 1:
+        raise ValueError(BAD_FRACTION.format(fraction=fraction))
+
+
 def select(
     paths: list[str], files: int | None = None, fraction: float | None = None, seed: int = 0
 ) -> list[str]:
@@ -74,15 +91,36 @@ def select(
     listing's order and lets it grow: ``--files 20`` holds every file ``--files 10`` picked
     with the same seed, so a larger run re-reads none of them (they are in the manifest).
     """
-    if files is not None and fraction is not None:
-        raise ValueError(BAD_SAMPLE)
-    if files is not None and files < 1:
-        raise ValueError(BAD_FILES.format(files=files))
-    if fraction is not None and not 0 < fraction <= 1:
-        raise ValueError(BAD_FRACTION.format(fraction=fraction))
+    check_sample(files, fraction)
     unique = sorted(set(paths))
     if fraction is not None:
         files = math.ceil(fraction * len(unique))
     if files is None or files >= len(unique):
         return unique
     return sorted(sorted(unique, key=lambda p: _rank(seed, p))[:files])
+
+
+def release_files(
+    base_url: str,
+    release: str,
+    kind: str,
+    scratch: Path,
+    files: int | None = None,
+    fraction: float | None = None,
+    seed: int = 0,
+    downloader: Downloader | None = None,
+) -> list[str]:
+    """The URLs of the release's files to ingest: its listing read (with the downloads'
+    retries) and sampled by ``select``. Raises ValueError with what to fix."""
+    url = listing_url(base_url, release, kind)
+    fetcher = downloader or Downloader()
+    try:
+        paths = parse_listing(fetcher.read_bytes(url, scratch))
+    except DownloadFailed as exc:
+        raise ValueError(LISTING_FAILED.format(url=url, error=exc)) from exc
+    finally:
+        if downloader is None:
+            fetcher.close()
+    if not paths:
+        raise ValueError(EMPTY_LISTING.format(url=url))
+    return [file_url(base_url, p) for p in select(paths, files, fraction, seed)]

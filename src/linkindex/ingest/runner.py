@@ -59,6 +59,7 @@ class FileResult:
     pages: int = 0
     links: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0  # the input's size
     parts: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -131,13 +132,19 @@ def derive_crawl_name(inputs: list[locations.Location], files: list[locations.Lo
         match = _CC_CRAWL.search(spelled.as_posix() if isinstance(spelled, Path) else spelled)
         if match:
             return match.group(0)
-    if files:
+    if files and not _is_http(files[0]):
         crawl_id = _peek_crawl_id(files[0])
         if crawl_id:
             return crawl_id
     first = _spelled(inputs[0]) if inputs else Path("crawl")
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", _stem(locations.name_of(first))).strip(".-_")
     return name or "crawl"
+
+
+def _is_http(location: locations.Location) -> bool:
+    from linkindex.ingest.download import is_http
+
+    return isinstance(location, str) and is_http(location)
 
 
 def check_crawl_name(name: str) -> str:
@@ -215,6 +222,7 @@ def ingest_file(
             str(path), result.sha256, "failed", False, error=f"{type(exc).__name__}: {exc}"
         )
     result.records += pending[0]
+    result.bytes = _size(path)
     result.pages = pages.rows
     result.links = links.rows
     if report is not None:
@@ -229,17 +237,47 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _worker(path: str, crawl: str, crawl_dir: str, known: frozenset[str], queue: Any) -> FileResult:
+def ingest_input(
+    location: locations.Location,
+    crawl: str,
+    crawl_dir: Path,
+    known: frozenset[str],
+    fetch: Any,
+    report: Reporter | None = None,
+) -> FileResult:
+    """``ingest_file`` for a local path, ``fetched.ingest_fetched`` (with the ``FetchPlan``
+    ``fetch``) for a file to download."""
+    if isinstance(location, Path):
+        return ingest_file(location, crawl, crawl_dir, known, report)
+    from linkindex.ingest.fetched import ingest_fetched
+
+    return ingest_fetched(location, crawl, crawl_dir, known, fetch, report)
+
+
+def _worker(
+    location: locations.Location,
+    crawl: str,
+    crawl_dir: str,
+    known: frozenset[str],
+    fetch: Any,
+    queue: Any,
+) -> FileResult:
     def report(records: int, pages: int, links: int, nbytes: int) -> None:
         queue.put((records, pages, links, nbytes))
 
-    return ingest_file(Path(path), crawl, Path(crawl_dir), known, report)
+    return ingest_input(location, crawl, Path(crawl_dir), known, fetch, report)
 
 
 class _Progress:
-    """The rich progress bar: bytes read drive the bar; files, records and links are shown."""
+    """The rich progress bar: files done of all, bytes read, pages and links, pages/s, ETA.
 
-    def __init__(self, enabled: bool, crawl: str, total_files: int, total_bytes: int) -> None:
+    The bar and its ETA follow bytes when every input's size is known (local files), else
+    files (inputs still to download).
+    """
+
+    def __init__(
+        self, enabled: bool, crawl: str, total_files: int, total_bytes: int | None
+    ) -> None:
         self.bar: Any = None
         if not enabled:
             return
@@ -249,37 +287,60 @@ class _Progress:
             SpinnerColumn,
             TextColumn,
             TimeElapsedColumn,
+            TimeRemainingColumn,
         )
+
+        self.by_bytes = total_bytes is not None
+        self.started = time.perf_counter()
+        from rich.console import Console
 
         self.bar = Progress(
             SpinnerColumn(),
             TextColumn("[bold]ingest[/bold] {task.description}"),
             BarColumn(),
             TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
-            TextColumn("{task.fields[records]:>10,} records"),
+            TextColumn("{task.fields[read]}"),
+            TextColumn("{task.fields[pages]:>10,} pages"),
             TextColumn("{task.fields[links]:>12,} links"),
+            TextColumn("{task.fields[rate]:>7,.0f} pages/s"),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),  # stdout is for results (--json)
         )
+        total = total_bytes if total_bytes is not None else total_files
         self.task = self.bar.add_task(
-            crawl, total=max(total_bytes, 1), files=0, total_files=total_files, records=0, links=0
-        )
-        self.records = 0
+            crawl, total=max(total, 1), files=0, total_files=total_files, read="0 B",
+            pages=0, links=0, rate=0.0,
+        )  # fmt: skip
+        self.pages = 0
         self.links = 0
+        self.bytes = 0
         self.files = 0
         self.bar.start()
+
+    def _fields(self) -> dict[str, Any]:
+        from rich.filesize import decimal
+
+        seconds = max(time.perf_counter() - self.started, 1e-9)
+        return {"read": decimal(self.bytes), "pages": self.pages, "links": self.links,
+                "rate": self.pages / seconds}  # fmt: skip
 
     def advance(self, records: int, pages: int, links: int, nbytes: int) -> None:
         if self.bar is None:
             return
-        self.records += records
+        self.pages += pages
         self.links += links
-        self.bar.update(self.task, advance=nbytes, records=self.records, links=self.links)
+        self.bytes += nbytes
+        step = nbytes if self.by_bytes else 0
+        self.bar.update(self.task, advance=step, **self._fields())
 
     def file_done(self) -> None:
         if self.bar is None:
             return
         self.files += 1
-        self.bar.update(self.task, files=self.files)
+        step = 0 if self.by_bytes else 1
+        self.bar.update(self.task, advance=step, files=self.files, **self._fields())
 
     def stop(self) -> None:
         if self.bar is not None:
@@ -312,6 +373,27 @@ class CrawlRun:
             raise ValueError(NEEDS_SPARK.format(location=self.folder.location))
         return self.folder.path
 
+    def to_read(self) -> list[locations.Location]:
+        """The files to map, the files to download that this crawl already holds whole at
+        this version left out (counted unchanged). A download's content hash is not known
+        before it is fetched, so its ``bucket_key`` stands for it: the same Common Crawl
+        file from any mirror, or from a copy on disk, is not fetched again."""
+        from linkindex.ingest.commoncrawl import bucket_key
+        from linkindex.ingest.download import is_fetched
+
+        done = {
+            bucket_key(entry.get("path", ""))
+            for sha, entry in self.manifest.files.items()
+            if sha in self.known and entry.get("complete", True)
+        }
+        files: list[locations.Location] = []
+        for location in self.files:
+            if isinstance(location, str) and is_fetched(location) and bucket_key(location) in done:
+                self.summary.unchanged_files.append(location)
+            else:
+                files.append(location)
+        return files
+
     def record(self, result: FileResult) -> None:
         """Count one file's result and write its manifest entry (the manifest is saved)."""
         _record(self.summary, self.manifest, result, self.folder, self.done_in_run)
@@ -326,14 +408,19 @@ def open_crawl_run(
 ) -> CrawlRun:
     """Find the inputs, name the crawl, clear a killed run's temporaries and read the manifest.
 
-    ``paths`` are local paths or Hadoop URIs (strings), and the home's crawls may be at one
-    (``Home.uri``). Raises ValueError for an unusable crawl name or an unknown URI scheme.
+    ``paths`` are local paths, Hadoop URIs or http(s) URLs (strings; a URL names one file),
+    and the home's crawls may be at a Hadoop URI (``Home.uri``). Raises ValueError for an
+    unusable crawl name or an unknown URI scheme.
     """
     started = time.perf_counter()
-    paths = [locations.check_scheme(p) if locations.is_uri(p) else Path(p) for p in paths]
+    paths = [
+        p if _is_http(p) else locations.check_scheme(p) if locations.is_uri(p) else Path(p)
+        for p in paths
+    ]
     local, missing = discover([p for p in paths if isinstance(p, Path)])
     files: list[locations.Location] = list(local)
-    uris = [p for p in paths if isinstance(p, str)]
+    files += [p for p in paths if _is_http(p)]
+    uris = [p for p in paths if isinstance(p, str) and not _is_http(p)]
     if uris:
         from linkindex.ingest.remote import discover as discover_uris
 
@@ -378,6 +465,7 @@ def _record(
         summary.failed_files.append((result.path, result.error or "failed"))
         return
     summary.files += 1
+    summary.bytes += result.bytes
     summary.records += result.records
     summary.pages += result.pages
     summary.links += result.links
@@ -417,42 +505,56 @@ def _record(
 
 
 def run_ingest(
-    paths: list[Path], home: Home, crawl: str | None = None, workers: int = 1, progress: bool = True
+    paths: list[locations.Location],
+    home: Home,
+    crawl: str | None = None,
+    workers: int = 1,
+    progress: bool = True,
+    fetch: Any = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home``.
 
     Writes pages-*.parquet and links-*.parquet under ``home.crawls / crawl``; files already
-    ingested (same content) are not read again. Raises ValueError for an unusable crawl name.
-    With ``workers`` > 1 the workers are spawned, so a script calling this must do it under
-    ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
+    ingested (same content) are not read again. ``paths`` may also be http(s) URLs and s3://,
+    gs:// or hdfs:// URIs (strings): those files are downloaded first, as ``fetch`` (a
+    ``fetched.FetchPlan``; default: ``home/downloads/<crawl>``, copies deleted once read) says,
+    and one already in the crawl is not downloaded again. Raises ValueError for an unusable
+    crawl name. With ``workers`` > 1 the workers are spawned, so a script calling this must do
+    it under ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
     """
-    for location in [*paths, home.uri or ""]:
-        if locations.needs_spark(location):
-            raise ValueError(NEEDS_SPARK.format(location=location))
+    if home.uri and locations.needs_spark(home.uri):
+        raise ValueError(NEEDS_SPARK.format(location=home.uri))
     # file: URIs are local paths here.
     paths = [locations.as_local(p) if isinstance(p, str) else p for p in paths]
     if home.uri:
         home = Home(locations.local_path(home.uri))
     run = open_crawl_run(paths, home, crawl)
-    files = [Path(p) for p in run.files]
-    bar = _Progress(progress, run.crawl, len(files), sum(_size(p) for p in files))
+    if fetch is None and any(isinstance(p, str) for p in run.files):
+        from linkindex.ingest.fetched import FetchPlan
+
+        fetch = FetchPlan(home.root / "downloads" / run.crawl)
+    files = run.to_read()
+    sizes = None if any(isinstance(p, str) for p in files) else sum(_size(p) for p in files)
+    bar = _Progress(progress, run.crawl, len(files), sizes)
     try:
         if workers <= 1 or len(files) <= 1:
             for path in files:
-                run.record(ingest_file(path, run.crawl, run.crawl_dir, run.known, bar.advance))
+                result = ingest_input(path, run.crawl, run.crawl_dir, run.known, fetch, bar.advance)
+                run.record(result)
                 bar.file_done()
         else:
-            _run_pool(files, run.crawl, run.crawl_dir, run.known, workers, bar, run.record)
+            _run_pool(files, run.crawl, run.crawl_dir, run.known, fetch, workers, bar, run.record)
     finally:
         bar.stop()
     return run.finish()
 
 
 def _run_pool(
-    files: list[Path],
+    files: list[locations.Location],
     crawl: str,
     crawl_dir: Path,
     known: frozenset[str],
+    fetch: Any,
     workers: int,
     bar: _Progress,
     on_result: Callable[[FileResult], None],
@@ -464,8 +566,8 @@ def _run_pool(
         ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool,
     ):
         queue = manager.Queue()
-        futures: dict[Future[FileResult], Path] = {
-            pool.submit(_worker, str(p), crawl, str(crawl_dir), known, queue): p for p in files
+        futures: dict[Future[FileResult], locations.Location] = {
+            pool.submit(_worker, p, crawl, str(crawl_dir), known, fetch, queue): p for p in files
         }
         pending = set(futures)
         while pending:

@@ -26,14 +26,15 @@ JOB_FAILED = "the Spark job failed before this file's result came back ({error})
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .*$", re.MULTILINE)
 _JVM_PACKAGES = ("org.", "java.", "scala.", "py4j.")
 
-# An input and the crawl's folder (absolute paths, or URIs), the crawl, the known inputs.
-Task = tuple[str, str, str, frozenset[str]]
+# An input and the crawl's folder (absolute paths, or URIs), the crawl, the known inputs, the
+# folder downloads are kept in (None: deleted once read).
+Task = tuple[str, str, str, frozenset[str], str | None]
 
 
 def _ingest_task(task: Task) -> FileResult:
     # Runs in an executor's Python worker: imports of the same linkindex as the driver's.
-    source, crawl, crawl_at, known = task
-    return ingest_at(source, crawl, crawl_at, known)
+    source, crawl, crawl_at, known, keep = task
+    return ingest_at(source, crawl, crawl_at, known, keep)
 
 
 def _absolute(location: locations.Location) -> str:
@@ -48,22 +49,30 @@ def _cause(message: str) -> str:
 
 
 def run_spark_ingest(
-    paths: list[locations.Location], home: Home, spark: SparkSession, crawl: str | None = None
+    paths: list[locations.Location],
+    home: Home,
+    spark: SparkSession,
+    crawl: str | None = None,
+    keep_downloads: Path | None = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home`` on ``spark``.
 
     The same parts and manifest as ``run_ingest``. ``paths`` are local paths or Hadoop URIs
     (strings), and the home's crawls may be at one (``Home.uri``); every executor must see the
     local ones at the same absolute paths as the driver (local mode, or a shared folder).
-    Raises ValueError for an unusable crawl name or an unknown URI scheme.
+    http(s) URLs and s3:// URIs are downloaded by the tasks (into ``keep_downloads`` when
+    given: a folder at the same path on every node). Raises ValueError for an unusable crawl
+    name or an unknown URI scheme.
     """
     run = open_crawl_run(paths, home, crawl)
-    if not run.files:
+    files = run.to_read()
+    if not files:
         return run.finish()
     # Executors run in folders of their own: they get absolute paths, and the manifest keeps
     # each path as it was given, as the embedded runner writes it.
     crawl_at = _absolute(run.folder.location)
-    tasks = [(_absolute(p), run.crawl, crawl_at, run.known) for p in run.files]
+    keep = str(keep_downloads.resolve()) if keep_downloads is not None else None
+    tasks = [(_absolute(p), run.crawl, crawl_at, run.known, keep) for p in files]
     # One slice per file: a file is one task, as cc-pyspark maps over WARC paths, so Spark
     # spreads files over executor cores and retries a lost task on its own.
     rdd = spark.sparkContext.parallelize(tasks, len(tasks))
@@ -75,9 +84,9 @@ def run_spark_ingest(
             FileResult(
                 str(p), status="failed", complete=False, error=JOB_FAILED.format(error=error)
             )
-            for p in run.files
+            for p in files
         ]
-    for path, result in zip(run.files, results, strict=True):
+    for path, result in zip(files, results, strict=True):
         result.path = str(path)
         run.record(result)
     return run.finish()

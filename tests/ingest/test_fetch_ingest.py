@@ -1,0 +1,201 @@
+"""Ingest of files to download (ingest/fetched.py, the runner, `linkindex ingest
+--common-crawl`) from a local mirror of a release with faults: the same parts as from the files
+on disk, broken files skipped and listed with none of their rows, nothing fetched twice, a
+killed run resumed without a record read twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from bucket_server import RELEASE, SEGMENT, Fault, write_listings
+from ingest_helpers import CC_WARC
+from spark_fixtures import manifest_entries, parts, sorted_table
+
+from linkindex.home import Home
+from linkindex.ingest import run_ingest
+from linkindex.ingest.commoncrawl import release_files
+from linkindex.ingest.download import RetryPolicy
+from linkindex.ingest.fetched import FetchPlan
+
+FAST = RetryPolicy(base_delay=0.01, max_retry_after=0.01)
+
+
+def same_rows(one: Home, other: Home) -> None:
+    """Both homes hold the same parts, row for row, and the same manifest facts."""
+    mine, theirs = parts(one), parts(other)
+    assert sorted(mine) == sorted(theirs) and mine
+    for name, path in mine.items():
+        assert sorted_table(path).equals(sorted_table(theirs[name])), name
+    facts = {"path", "name", "ingested_at"}
+    for crawl in {name.split("/")[0] for name in mine}:
+        a, b = manifest_entries(one, crawl), manifest_entries(other, crawl)
+        assert {s: {k: v for k, v in e.items() if k not in facts} for s, e in a.items()} == {
+            s: {k: v for k, v in e.items() if k not in facts} for s, e in b.items()
+        }
+
+
+def from_disk(bucket, tmp_path: Path, kind: str = "wat") -> Home:
+    home = Home(tmp_path / "disk").ensure()
+    run_ingest([bucket.root / SEGMENT / kind], home, crawl=RELEASE, progress=False)
+    return home
+
+
+def fetch_release(mirror, home: Home, tmp_path: Path, **plan) -> object:
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
+    fetch = FetchPlan(plan.pop("folder", home.root / "downloads"), policy=FAST, **plan)
+    return run_ingest(urls, home, crawl=RELEASE, progress=False, fetch=fetch)
+
+
+def test_a_release_from_a_mirror_gives_the_rows_of_its_files_on_disk(bucket, mirror, tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    summary = fetch_release(mirror, home, tmp_path)
+    assert summary.files == 3 and summary.failed_files == []
+    assert summary.bytes == sum(bucket.path(p).stat().st_size for p in bucket.wat)
+    same_rows(home, from_disk(bucket, tmp_path))
+    entries = manifest_entries(home, RELEASE).values()
+    assert sorted(e["path"] for e in entries) == [mirror.url + p for p in bucket.wat]
+
+
+def test_faults_are_retried_and_broken_files_skipped_with_none_of_their_rows(
+    bucket, mirror, tmp_path
+):
+    mirror.fail(bucket.wat[0], Fault(status=503), Fault(status=503))
+    mirror.fail(bucket.wat[1], Fault(status=429, retry_after="30"))
+    mirror.fail(bucket.wat[2], Fault(cut_after=20_000))
+    cut = f"{SEGMENT}/broken/CC-MAIN-20260120000000-00009-cut.warc.wat.gz"
+    whole = bucket.path(bucket.wat[0]).read_bytes()
+    bucket.path(cut).parent.mkdir()
+    bucket.path(cut).write_bytes(whole[: len(whole) // 2])
+    gone = f"{SEGMENT}/wat/CC-MAIN-20260120000000-00010-gone.warc.wat.gz"
+    write_listings(bucket, extra=[cut, gone])
+    home = Home(tmp_path / "home").ensure()
+    summary = fetch_release(mirror, home, tmp_path)
+    assert summary.files == 3
+    failed = dict(summary.failed_files)
+    assert failed.keys() == {mirror.url + cut, mirror.url + gone}
+    assert "damaged or cut short" in failed[mirror.url + cut]
+    assert "HTTP 404" in failed[mirror.url + gone]
+    same_rows(home, from_disk(bucket, tmp_path))  # nothing of the cut file
+
+
+def test_a_second_run_fetches_nothing_it_holds(bucket, mirror, tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    fetch_release(mirror, home, tmp_path)
+    before = len(mirror.requests)
+    again = fetch_release(mirror, home, tmp_path)
+    assert again.files == 0 and len(again.unchanged_files) == 3
+    assert [p for p, _, _ in mirror.requests[before:]] == [f"crawl-data/{RELEASE}/wat.paths.gz"]
+
+
+def test_a_file_held_from_disk_is_not_fetched_again(bucket, mirror, tmp_path):
+    home = from_disk(bucket, tmp_path)
+    before = len(mirror.requests)
+    again = fetch_release(mirror, home, tmp_path)
+    assert again.files == 0 and len(mirror.requests) == before + 1  # the listing only
+
+
+def test_downloads_are_deleted_once_read_unless_kept(bucket, mirror, tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    fetch_release(mirror, home, tmp_path)
+    assert [p for p in (home.root / "downloads").rglob("*") if p.is_file()] == []
+    kept = tmp_path / "kept"
+    other = Home(tmp_path / "other").ensure()
+    fetch_release(mirror, other, tmp_path, folder=kept, keep=True)
+    for listed in bucket.wat:
+        assert (kept / listed).read_bytes() == bucket.path(listed).read_bytes()
+
+
+def test_a_download_the_reader_finds_cut_keeps_none_of_its_rows(mirror, bucket, tmp_path):
+    cut = CC_WARC.read_bytes()
+    bucket.path("plain/cut.warc").parent.mkdir()
+    bucket.path("plain/cut.warc").write_bytes(cut[: len(cut) * 2 // 3])
+    home = Home(tmp_path / "home").ensure()
+    fetch = FetchPlan(tmp_path / "dl", policy=FAST)
+    summary = run_ingest([mirror.url + "plain/cut.warc"], home, crawl="c", fetch=fetch)
+    (path, error), *_ = summary.failed_files
+    assert "none of its records were kept" in error
+    assert summary.files == 0 and parts(home) == {}
+
+
+def linkindex(*args: str, home: Home) -> list[str]:
+    return [sys.executable, "-m", "linkindex.cli", "ingest", *args, "--home", str(home.root)]
+
+
+def test_the_command_prints_a_json_summary_and_exits_3_when_a_file_is_skipped(
+    bucket, mirror, tmp_path
+):
+    write_listings(bucket, extra=[f"{SEGMENT}/wat/gone.warc.wat.gz"])
+    home = Home(tmp_path / "home")
+    args = ["--common-crawl", RELEASE, "--base-url", mirror.url, "--json"]
+    run = subprocess.run(linkindex(*args, home=home), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 3, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["crawl"] == RELEASE and summary["files"] == 3
+    assert summary["pages"] > 0 and summary["links"] > 0 and summary["bytes"] > 0
+    assert [p for p, _ in summary["failed_files"]] == [
+        f"{mirror.url}{SEGMENT}/wat/gone.warc.wat.gz"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give the files to ingest or --common-crawl"),
+        (["a.warc.gz", "--common-crawl", RELEASE], "one of the two"),
+        (["--common-crawl", "CC-MAIN-26-05"], "CC-MAIN-YYYY-WW"),
+        (["a.warc.gz", "--fraction", "0.5"], "add --common-crawl"),
+        (["--common-crawl", RELEASE, "--files", "2", "--fraction", "0.5"], "not both"),
+    ],
+)
+def test_options_that_do_not_fit_exit_2_before_any_download(args, message, tmp_path):
+    home = Home(tmp_path / "home")
+    run = subprocess.run(linkindex(*args, home=home), capture_output=True, text=True, timeout=300)
+    assert run.returncode == 2 and message in " ".join(run.stderr.split()), run.stderr
+
+
+def wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def manifest_size(home: Home) -> int:
+    try:
+        return len(json.loads((home.crawls / RELEASE / "manifest.json").read_text())["files"])
+    except (OSError, ValueError):
+        return 0
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
+def test_a_run_killed_mid_file_resumes_without_a_record_twice(sig, bucket, mirror, tmp_path):
+    home = Home(tmp_path / "home")
+    mirror.bytes_per_second = 40_000  # a file takes about a second and a half
+    args = ["--common-crawl", RELEASE, "--base-url", mirror.url]
+    first = subprocess.Popen(
+        linkindex(*args, home=home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    wait_for(lambda: manifest_size(home) == 1)
+    downloads = home.root / "downloads" / RELEASE
+    wait_for(lambda: any(p.stat().st_size > 0 for p in downloads.rglob("*.part")))
+    os.kill(first.pid, sig)
+    _, stderr = first.communicate(timeout=60)
+    if sig == signal.SIGINT:
+        assert first.returncode == 130 and "run the same command again" in " ".join(stderr.split())
+    assert manifest_size(home) == 1
+    mirror.bytes_per_second = None
+    before = len(mirror.requests)
+    second = subprocess.run(
+        linkindex(*args, home=home), capture_output=True, text=True, timeout=300
+    )
+    assert second.returncode == 0, second.stderr
+    ranges = [r for _, r, _ in mirror.requests[before:] if r]
+    assert len(ranges) == 1  # the cut download went on from where it stopped
+    same_rows(home, from_disk(bucket, tmp_path))
