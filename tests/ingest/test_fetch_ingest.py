@@ -1,7 +1,7 @@
 """Ingest of files to download (ingest/fetched.py, the runner, `linkindex ingest
 --common-crawl`) from a local mirror of a release with faults: the same parts as from the files
 on disk, broken files skipped and listed with none of their rows, nothing fetched twice, a
-killed run resumed without a record read twice."""
+killed run resumed without a record read twice; on both engines."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from linkindex.ingest import run_ingest
 from linkindex.ingest.commoncrawl import release_files
 from linkindex.ingest.download import RetryPolicy
 from linkindex.ingest.fetched import FetchPlan
+from linkindex.ingest.spark_runner import run_spark_ingest
 
 FAST = RetryPolicy(base_delay=0.01, max_retry_after=0.01)
 
@@ -198,4 +200,36 @@ def test_a_run_killed_mid_file_resumes_without_a_record_twice(sig, bucket, mirro
     assert second.returncode == 0, second.stderr
     ranges = [r for _, r, _ in mirror.requests[before:] if r]
     assert len(ranges) == 1  # the cut download went on from where it stopped
+    same_rows(home, from_disk(bucket, tmp_path))
+
+
+def test_spark_ingests_a_release_from_a_mirror_as_the_embedded_engine(
+    bucket, mirror, tmp_path, spark
+):
+    mirror.fail(bucket.wat[1], Fault(status=503))
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
+    home = Home(tmp_path / "spark").ensure()
+    summary = run_spark_ingest(urls, home, spark, crawl=RELEASE)
+    assert summary.files == 3 and summary.failed_files == []
+    assert [s for _, s in mirror.requests_for(bucket.wat[1])] == [503, 200]
+    same_rows(home, from_disk(bucket, tmp_path))
+
+
+def test_spark_goes_on_from_the_files_a_stopped_run_kept(bucket, mirror, tmp_path, spark):
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
+    home = Home(tmp_path / "spark").ensure()
+    mirror.bytes_per_second = 40_000
+    first: list = []
+    running = threading.Thread(
+        target=lambda: first.append(run_spark_ingest(urls, home, spark, crawl=RELEASE))
+    )
+    running.start()
+    wait_for(lambda: manifest_size(home) >= 1)
+    spark.sparkContext.cancelAllJobs()  # as a driver killed mid-release would leave it
+    running.join(timeout=120)
+    assert first[0].files < 3 and manifest_size(home) == first[0].files
+    assert all("Spark job of this file failed" in e for _, e in first[0].failed_files)
+    mirror.bytes_per_second = None
+    again = run_spark_ingest(urls, home, spark, crawl=RELEASE)
+    assert again.files == 3 - first[0].files and len(again.unchanged_files) == first[0].files
     same_rows(home, from_disk(bucket, tmp_path))

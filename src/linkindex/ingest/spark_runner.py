@@ -1,4 +1,5 @@
-"""The Spark runner: the crawl's input files mapped over a Spark cluster, one file per task.
+"""The Spark runner: the crawl's input files mapped over a Spark cluster, one file per task
+(a job each, so each file's result is kept as it ends).
 
 Owns only the mapping; each task runs the embedded runner's ``ingest_file`` (the same
 ``extract``, the same parts), and the driver keeps the manifest through ``CrawlRun``. Inputs
@@ -9,6 +10,7 @@ there (``remote.ingest_at``).
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +23,7 @@ from linkindex.ingest.summary import IngestSummary
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-JOB_FAILED = "the Spark job failed before this file's result came back ({error}); ingest it again"
+JOB_FAILED = "the Spark job of this file failed ({error}); ingest it again"
 
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .*$", re.MULTILINE)
 _JVM_PACKAGES = ("org.", "java.", "scala.", "py4j.")
@@ -35,6 +37,14 @@ def _ingest_task(task: Task) -> FileResult:
     # Runs in an executor's Python worker: imports of the same linkindex as the driver's.
     source, crawl, crawl_at, known, keep = task
     return ingest_at(source, crawl, crawl_at, known, keep)
+
+
+def _run_task(spark: SparkSession, task: Task) -> FileResult:
+    try:
+        return spark.sparkContext.parallelize([task], 1).map(_ingest_task).collect()[0]
+    except Exception as exc:  # the job aborted (its task failed past Spark's retries)
+        error = JOB_FAILED.format(error=_cause(str(exc)) or type(exc).__name__)
+        return FileResult(task[0], status="failed", complete=False, error=error)
 
 
 def _absolute(location: locations.Location) -> str:
@@ -73,20 +83,22 @@ def run_spark_ingest(
     crawl_at = _absolute(run.folder.location)
     keep = str(keep_downloads.resolve()) if keep_downloads is not None else None
     tasks = [(_absolute(p), run.crawl, crawl_at, run.known, keep) for p in files]
-    # One slice per file: a file is one task, as cc-pyspark maps over WARC paths, so Spark
-    # spreads files over executor cores and retries a lost task on its own.
-    rdd = spark.sparkContext.parallelize(tasks, len(tasks))
-    try:
-        results = rdd.map(_ingest_task).collect()
-    except Exception as exc:  # the job aborted (a task failed past Spark's retries)
-        error = _cause(str(exc)) or type(exc).__name__
-        results = [
-            FileResult(
-                str(p), status="failed", complete=False, error=JOB_FAILED.format(error=error)
-            )
-            for p in files
-        ]
-    for path, result in zip(files, results, strict=True):
-        result.path = str(path)
-        run.record(result)
+    # One job of one task per file, as cc-pyspark maps over WARC paths: Spark spreads them over
+    # the executors' cores (as many jobs at a time as the cluster has task slots) and retries
+    # a lost task on its own, and each file's result comes back as it ends, so the manifest is
+    # written after every file and a killed run goes on from there, as the embedded one does.
+    slots = max(1, spark.sparkContext.defaultParallelism)
+    with ThreadPoolExecutor(max_workers=min(slots, len(tasks))) as pool:
+        futures = {
+            pool.submit(_run_task, spark, task): path
+            for task, path in zip(tasks, files, strict=True)
+        }
+        for future in as_completed(futures):
+            result = future.result()
+            result.path = str(futures[future])
+            run.record(result)
+    # Results came in as files ended: the summary lists them in input order, as embedded does.
+    order = {str(p): i for i, p in enumerate(run.files)}
+    run.summary.failed_files.sort(key=lambda failed: order.get(failed[0], -1))
+    run.summary.unchanged_files.sort(key=lambda path: order.get(path, -1))
     return run.finish()
