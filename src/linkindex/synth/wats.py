@@ -92,15 +92,24 @@ def envelope(record: Any) -> dict[str, Any]:
     }
 
 
+def _bare(record: Any) -> dict[str, Any]:
+    # Common Crawl's WATs describe every WARC record (warcinfo, request, metadata, revisit):
+    # the headers and the payload's length, which ingest reads and counts as no page.
+    size = len(record.content_stream().read())
+    warc = {k: v for k, v in record.rec_headers.headers if k.startswith("WARC-")}
+    meta = {"Actual-Content-Length": str(size), "Trailing-Slop-Length": "0"}
+    return {"Envelope": {"Format": "WARC", "WARC-Header-Metadata": warc, "Payload-Metadata": meta}}
+
+
 def write_wat(warc: Path, wat: Path) -> Path:
-    """Write the WAT of every response record of ``warc`` to ``wat`` (gzip, a member a record)."""
+    """Write the WAT of ``warc`` to ``wat`` (gzip, a member a record): one JSON metadata
+    record for each of its records, the links of each HTML response taken out."""
     with open(warc, "rb") as source, open(wat, "wb") as out:
         writer = WARCWriter(out, gzip=True, warc_version="1.0")
         for record in ArchiveIterator(source):
-            if record.rec_type != "response":
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            payload = json.dumps(envelope(record), separators=(",", ":")).encode()
+            url = record.rec_headers.get_header("WARC-Target-URI") or ""
+            data = envelope(record) if record.rec_type == "response" else _bare(record)
+            payload = json.dumps(data, separators=(",", ":")).encode()
             headers = {"WARC-Date": record.rec_headers.get_header("WARC-Date")}
             writer.write_record(
                 writer.create_warc_record(
