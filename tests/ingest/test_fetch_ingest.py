@@ -146,6 +146,19 @@ def test_the_command_prints_a_json_summary_and_exits_3_when_a_file_is_skipped(
     ]
 
 
+def test_a_url_given_as_a_path_is_downloaded_into_the_crawl_its_path_names(
+    bucket, mirror, tmp_path
+):
+    home = Home(tmp_path / "home")
+    url = mirror.url + bucket.warc[0]
+    run = subprocess.run(
+        linkindex(url, "--json", home=home), capture_output=True, text=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr
+    summary = json.loads(run.stdout)
+    assert summary["crawl"] == RELEASE and summary["files"] == 1 and summary["pages"] > 0
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -176,22 +189,34 @@ def manifest_size(home: Home) -> int:
         return 0
 
 
-@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT])
-def test_a_run_killed_mid_file_resumes_without_a_record_twice(sig, bucket, mirror, tmp_path):
+@pytest.mark.parametrize(
+    ("sig", "workers"), [(signal.SIGKILL, "1"), (signal.SIGINT, "1"), (signal.SIGINT, "2")]
+)
+def test_a_run_killed_mid_file_resumes_without_a_record_twice(
+    sig, workers, bucket, mirror, tmp_path
+):
     home = Home(tmp_path / "home")
     mirror.bytes_per_second = 40_000  # a file takes about a second and a half
-    args = ["--common-crawl", RELEASE, "--base-url", mirror.url]
+    args = ["--common-crawl", RELEASE, "--base-url", mirror.url, "--workers", workers]
+    # A session of its own: the signal goes to the command and its workers, as Ctrl-C in a
+    # terminal (or kill -9 of the group) does.
     first = subprocess.Popen(
-        linkindex(*args, home=home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        linkindex(*args, home=home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
-    wait_for(lambda: manifest_size(home) == 1)
+    wait_for(lambda: manifest_size(home) >= 1)
     downloads = home.root / "downloads" / RELEASE
     wait_for(lambda: any(p.stat().st_size > 0 for p in downloads.rglob("*.part")))
-    os.kill(first.pid, sig)
+    os.killpg(first.pid, sig)
     _, stderr = first.communicate(timeout=60)
     if sig == signal.SIGINT:
         assert first.returncode == 130 and "run the same command again" in " ".join(stderr.split())
-    assert manifest_size(home) == 1
+        assert "Traceback" not in stderr
+    assert 1 <= manifest_size(home) < 3
+    cut = [p for p in downloads.rglob("*.part") if p.stat().st_size > 0]
     mirror.bytes_per_second = None
     before = len(mirror.requests)
     second = subprocess.run(
@@ -199,7 +224,7 @@ def test_a_run_killed_mid_file_resumes_without_a_record_twice(sig, bucket, mirro
     )
     assert second.returncode == 0, second.stderr
     ranges = [r for _, r, _ in mirror.requests[before:] if r]
-    assert len(ranges) == 1  # the cut download went on from where it stopped
+    assert len(ranges) == len(cut) > 0  # each cut download went on from where it stopped
     same_rows(home, from_disk(bucket, tmp_path))
 
 

@@ -10,6 +10,7 @@ import hashlib
 import io
 import multiprocessing
 import re
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -561,31 +562,46 @@ def _run_pool(
 ) -> None:
     # spawn, not fork: the parent holds a live progress display and possibly other threads.
     context = multiprocessing.get_context("spawn")
-    with (
-        context.Manager() as manager,
-        ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool,
-    ):
-        queue = manager.Queue()
-        futures: dict[Future[FileResult], locations.Location] = {
-            pool.submit(_worker, p, crawl, str(crawl_dir), known, fetch, queue): p for p in files
-        }
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+    with context.Manager() as manager:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(files)), mp_context=context, initializer=_leave_sigint
+        )
+        try:
+            queue = manager.Queue()
+            futures: dict[Future[FileResult], locations.Location] = {
+                pool.submit(_worker, p, crawl, str(crawl_dir), known, fetch, queue): p
+                for p in files
+            }
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _drain(queue, bar)
+                for future in done:
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # a dead worker fails its file, not the run
+                        result = FileResult(
+                            str(futures[future]),
+                            status="failed",
+                            complete=False,
+                            error=f"worker failed: {exc}",
+                        )
+                    on_result(result)
+                    bar.file_done()
             _drain(queue, bar)
-            for future in done:
-                try:
-                    result = future.result()
-                except Exception as exc:  # a dead worker fails its file, not the run
-                    result = FileResult(
-                        str(futures[future]),
-                        status="failed",
-                        complete=False,
-                        error=f"worker failed: {exc}",
-                    )
-                on_result(result)
-                bar.file_done()
-        _drain(queue, bar)
+        except BaseException:
+            # Ctrl-C: stop the workers now rather than after their files (a download can take
+            # minutes). They leave what a killed run leaves, which the next run clears or resumes.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+
+
+def _leave_sigint() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _drain(queue: Any, bar: _Progress) -> None:
