@@ -80,12 +80,14 @@ def write_listings(bucket: Bucket, extra: list[str] | None = None) -> None:
 
 @dataclass
 class Fault:
-    """What one request for a file gets instead of the file: a status (with Retry-After),
-    or the response cut after ``cut_after`` bytes of its body."""
+    """What one request for a file gets instead of the file: a status (with Retry-After), the
+    response cut after ``cut_after`` bytes of its body, or the whole file whatever range was
+    asked (``ignore_range``, as servers without range support answer)."""
 
     status: int | None = None
     retry_after: str | None = None
     cut_after: int | None = None
+    ignore_range: bool = False
 
 
 @dataclass
@@ -150,7 +152,8 @@ def _handler(bucket: BucketServer) -> type[BaseHTTPRequestHandler]:
                 return
             data = path.read_bytes()
             start, status = 0, 200
-            if range_header and range_header.startswith("bytes="):
+            ranged = fault is None or not fault.ignore_range
+            if ranged and range_header and range_header.startswith("bytes="):
                 start = int(range_header[6:].split("-")[0])
                 if start >= len(data):
                     bucket._log(listed, range_header, 416)

@@ -71,6 +71,15 @@ def test_a_part_left_by_a_killed_run_is_resumed(bucket, mirror, tmp_path):
     assert mirror.requests_for(listed) == [("bytes=5000-", 206)]
 
 
+def test_a_server_answering_a_range_with_the_whole_file_starts_it_over(bucket, mirror, tmp_path):
+    listed = bucket.warc[0]
+    whole = bucket.path(listed).read_bytes()
+    (tmp_path / "f.warc.gz.part").write_bytes(b"x" * 5000)
+    mirror.fail(listed, Fault(ignore_range=True))
+    assert downloader([]).fetch(mirror.url + listed, tmp_path / "f.warc.gz").read_bytes() == whole
+    assert mirror.requests_for(listed) == [("bytes=5000-", 200)]
+
+
 def test_a_part_holding_every_byte_is_finished_without_a_body(bucket, mirror, tmp_path):
     listed = bucket.warc[0]
     whole = bucket.path(listed).read_bytes()
