@@ -1,7 +1,8 @@
-"""The embedded runner: input discovery, crawl naming, one task per file, workers, progress.
+"""The embedded runner: input discovery, crawl naming, one task per file, workers.
 
 Owns the files-to-parts step around ``extract`` (``ingest_file``) and the crawl's bookkeeping
 (``CrawlRun``), which the Spark runner (``spark_runner.py``) shares; only the mapping differs.
+Files to download go through the same step (``ingest_input``, ``fetched.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastwarc.warc import ArchiveIterator
 
@@ -25,8 +26,12 @@ from linkindex import locations
 from linkindex.home import Home
 from linkindex.ingest.extract import extract
 from linkindex.ingest.parts import CrawlFolder, Manifest, PartWriter, remove_parts
+from linkindex.ingest.progress import Progress
 from linkindex.ingest.reader import read_records
 from linkindex.ingest.summary import IngestSummary
+
+if TYPE_CHECKING:
+    from linkindex.ingest.fetched import FetchPlan
 
 INPUT_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz")
 _CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}(?!\d)")
@@ -243,13 +248,15 @@ def ingest_input(
     crawl: str,
     crawl_dir: Path,
     known: frozenset[str],
-    fetch: Any,
+    fetch: FetchPlan | None,
     report: Reporter | None = None,
 ) -> FileResult:
     """``ingest_file`` for a local path, ``fetched.ingest_fetched`` (with the ``FetchPlan``
     ``fetch``) for a file to download."""
     if isinstance(location, Path):
         return ingest_file(location, crawl, crawl_dir, known, report)
+    if fetch is None:
+        raise ValueError(f"{location}: a file to download needs a FetchPlan")
     from linkindex.ingest.fetched import ingest_fetched
 
     return ingest_fetched(location, crawl, crawl_dir, known, fetch, report)
@@ -260,92 +267,13 @@ def _worker(
     crawl: str,
     crawl_dir: str,
     known: frozenset[str],
-    fetch: Any,
+    fetch: FetchPlan | None,
     queue: Any,
 ) -> FileResult:
     def report(records: int, pages: int, links: int, nbytes: int) -> None:
         queue.put((records, pages, links, nbytes))
 
     return ingest_input(location, crawl, Path(crawl_dir), known, fetch, report)
-
-
-class _Progress:
-    """The rich progress bar: files done of all, bytes read, pages and links, pages/s, ETA.
-
-    The bar and its ETA follow bytes when every input's size is known (local files), else
-    files (inputs still to download).
-    """
-
-    def __init__(
-        self, enabled: bool, crawl: str, total_files: int, total_bytes: int | None
-    ) -> None:
-        self.bar: Any = None
-        if not enabled:
-            return
-        from rich.progress import (
-            BarColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.by_bytes = total_bytes is not None
-        self.started = time.perf_counter()
-        from rich.console import Console
-
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]ingest[/bold] {task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
-            TextColumn("{task.fields[read]}"),
-            TextColumn("{task.fields[pages]:>10,} pages"),
-            TextColumn("{task.fields[links]:>12,} links"),
-            TextColumn("{task.fields[rate]:>7,.0f} pages/s"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),  # stdout is for results (--json)
-        )
-        total = total_bytes if total_bytes is not None else total_files
-        self.task = self.bar.add_task(
-            crawl, total=max(total, 1), files=0, total_files=total_files, read="0 B",
-            pages=0, links=0, rate=0.0,
-        )  # fmt: skip
-        self.pages = 0
-        self.links = 0
-        self.bytes = 0
-        self.files = 0
-        self.bar.start()
-
-    def _fields(self) -> dict[str, Any]:
-        from rich.filesize import decimal
-
-        seconds = max(time.perf_counter() - self.started, 1e-9)
-        return {"read": decimal(self.bytes), "pages": self.pages, "links": self.links,
-                "rate": self.pages / seconds}  # fmt: skip
-
-    def advance(self, records: int, pages: int, links: int, nbytes: int) -> None:
-        if self.bar is None:
-            return
-        self.pages += pages
-        self.links += links
-        self.bytes += nbytes
-        step = nbytes if self.by_bytes else 0
-        self.bar.update(self.task, advance=step, **self._fields())
-
-    def file_done(self) -> None:
-        if self.bar is None:
-            return
-        self.files += 1
-        step = 0 if self.by_bytes else 1
-        self.bar.update(self.task, advance=step, files=self.files, **self._fields())
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
 
 
 @dataclass
@@ -511,7 +439,7 @@ def run_ingest(
     crawl: str | None = None,
     workers: int = 1,
     progress: bool = True,
-    fetch: Any = None,
+    fetch: FetchPlan | None = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home``.
 
@@ -536,7 +464,7 @@ def run_ingest(
         fetch = FetchPlan(home.root / "downloads" / run.crawl)
     files = run.to_read()
     sizes = None if any(isinstance(p, str) for p in files) else sum(_size(p) for p in files)
-    bar = _Progress(progress, run.crawl, len(files), sizes)
+    bar = Progress(progress, run.crawl, len(files), sizes)
     try:
         if workers <= 1 or len(files) <= 1:
             for path in files:
@@ -555,9 +483,9 @@ def _run_pool(
     crawl: str,
     crawl_dir: Path,
     known: frozenset[str],
-    fetch: Any,
+    fetch: FetchPlan | None,
     workers: int,
-    bar: _Progress,
+    bar: Progress,
     on_result: Callable[[FileResult], None],
 ) -> None:
     # spawn, not fork: the parent holds a live progress display and possibly other threads.
@@ -604,7 +532,7 @@ def _leave_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _drain(queue: Any, bar: _Progress) -> None:
+def _drain(queue: Any, bar: Progress) -> None:
     while True:
         try:
             bar.advance(*queue.get_nowait())
