@@ -234,10 +234,12 @@ def test_spark_ingests_a_release_from_a_mirror_as_the_embedded_engine(
     mirror.fail(bucket.wat[1], Fault(status=503))
     urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
     home = Home(tmp_path / "spark").ensure()
-    summary = run_spark_ingest(urls, home, spark, crawl=RELEASE)
+    kept = tmp_path / "kept"
+    summary = run_spark_ingest(urls, home, spark, crawl=RELEASE, keep_downloads=kept)
     assert summary.files == 3 and summary.failed_files == []
     assert [s for _, s in mirror.requests_for(bucket.wat[1])] == [503, 200]
     same_rows(home, from_disk(bucket, tmp_path))
+    assert all((kept / p).read_bytes() == bucket.path(p).read_bytes() for p in bucket.wat)
 
 
 def test_spark_goes_on_from_the_files_a_stopped_run_kept(bucket, mirror, tmp_path, spark):
@@ -250,8 +252,11 @@ def test_spark_goes_on_from_the_files_a_stopped_run_kept(bucket, mirror, tmp_pat
     )
     running.start()
     wait_for(lambda: manifest_size(home) >= 1)
-    spark.sparkContext.cancelAllJobs()  # as a driver killed mid-release would leave it
-    running.join(timeout=120)
+    # As a driver killed mid-release would leave it: every job from now on is cancelled, the
+    # ones a free slot starts after this moment too.
+    while running.is_alive():
+        spark.sparkContext.cancelAllJobs()
+        running.join(timeout=0.05)
     assert first[0].files < 3 and manifest_size(home) == first[0].files
     assert all("Spark job of this file failed" in e for _, e in first[0].failed_files)
     mirror.bytes_per_second = None

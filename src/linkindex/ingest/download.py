@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from linkindex import locations
+from linkindex import __version__, locations
 
 _BLOCK = 1 << 20  # bytes per write while downloading, per read while verifying
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -122,7 +122,9 @@ class Downloader:
     def client(self) -> httpx.Client:
         if self._client is None:
             timeout = httpx.Timeout(self.policy.timeout, connect=min(30.0, self.policy.timeout))
-            self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+            # Common Crawl asks heavy users to say who they are: a named client, not httpx's.
+            agent = {"User-Agent": f"linkindex/{__version__} (backlink index ingest)"}
+            self._client = httpx.Client(timeout=timeout, follow_redirects=True, headers=agent)
         return self._client
 
     def close(self) -> None:
