@@ -23,7 +23,7 @@ from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.ingest.commoncrawl import release_files
 from linkindex.ingest.download import RetryPolicy
-from linkindex.ingest.fetched import FetchPlan
+from linkindex.ingest.fetched import FetchPlan, download_path, prefetched
 from linkindex.ingest.spark_runner import run_spark_ingest
 
 FAST = RetryPolicy(base_delay=0.01, max_retry_after=0.01)
@@ -124,6 +124,19 @@ def test_a_download_the_reader_finds_cut_keeps_none_of_its_rows(mirror, bucket, 
     (path, error), *_ = summary.failed_files
     assert "none of its records were kept" in error
     assert summary.files == 0 and parts(home) == {}
+
+
+def test_the_next_file_downloads_while_one_is_read_and_no_further(bucket, mirror, tmp_path):
+    urls = [mirror.url + p for p in bucket.wat]
+    plan = FetchPlan(tmp_path / "dl", policy=FAST)
+    copies = prefetched(urls, plan)
+    first, copy = next(copies)
+    assert first == urls[0] and copy.read_bytes() == bucket.path(bucket.wat[0]).read_bytes()
+    wait_for(lambda: download_path(plan.folder, urls[1]).is_file())
+    time.sleep(0.3)
+    third = download_path(plan.folder, urls[2]).name
+    assert not list(plan.folder.rglob(f"{third}*"))  # two files on disk at most
+    assert [u for u, _ in copies] == urls[1:]
 
 
 def linkindex(*args: str, home: Home) -> list[str]:

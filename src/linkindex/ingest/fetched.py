@@ -1,5 +1,6 @@
 """Inputs ingest downloads (https://, s3://, gs://): the file step both runners map over them
-(fetch, ``ingest_file`` on the copy, delete it unless kept) and where the copies go.
+(fetch, ``ingest_file`` on the copy, delete it unless kept), where the copies go, and the
+embedded runner's one-file-ahead prefetch.
 
 A downloaded file is ingested whole or not at all: one the reader finds damaged has its parts
 removed and is reported failed, so the next run fetches and reads it again.
@@ -7,15 +8,21 @@ removed and is reported failed, so the next run fetches and reads it again.
 
 from __future__ import annotations
 
+import queue
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from linkindex import locations
 from linkindex.ingest.commoncrawl import bucket_key
 from linkindex.ingest.download import Downloader, DownloadFailed, RetryPolicy
 from linkindex.ingest.parts import remove_parts
 from linkindex.ingest.runner import FileResult, Reporter, ingest_file
 
 DOWNLOAD_FAILED = "not downloaded: {error}"
+# A download: the local copy, or the failed result saying why there is none.
+Downloaded = Path | FileResult
 DAMAGED_DOWNLOAD = "{error}; none of its records were kept (it is read again on the next run)"
 
 
@@ -40,6 +47,47 @@ def download_path(folder: Path, location: str) -> Path:
     return folder.joinpath(*[p for p in key.split("/") if p not in ("", ".", "..")])
 
 
+def download(location: str, plan: FetchPlan, downloader: Downloader | None = None) -> Downloaded:
+    """Fetch ``location`` into ``plan.folder`` (resuming a killed run's ``.part``): the local
+    copy, or the failed result saying why not. Never raises."""
+    fetcher = downloader or Downloader(plan.policy)
+    try:
+        return fetcher.fetch(location, download_path(plan.folder, location))
+    except DownloadFailed as exc:
+        error = DOWNLOAD_FAILED.format(error=exc)
+        return FileResult(location, status="failed", complete=False, error=error)
+    except Exception as exc:  # a full disk, a bug: this file fails, not the run
+        error = DOWNLOAD_FAILED.format(error=f"{type(exc).__name__}: {exc}")
+        return FileResult(location, status="failed", complete=False, error=error)
+    finally:
+        if downloader is None:
+            fetcher.close()
+
+
+def ingest_downloaded(
+    location: str,
+    copy: Downloaded,
+    crawl: str,
+    crawl_dir: Path,
+    known: frozenset[str],
+    plan: FetchPlan,
+    report: Reporter | None = None,
+) -> FileResult:
+    """Ingest the local ``copy`` of ``location`` whole or not at all, then delete it unless
+    ``plan.keep``; a failed download's result is returned as it is. Never raises."""
+    if isinstance(copy, FileResult):
+        return copy
+    result = ingest_file(copy, crawl, crawl_dir, known, report)
+    result.path = location
+    if result.status == "done" and not result.complete:
+        remove_parts(crawl_dir, result.sha256[:16])
+        error = DAMAGED_DOWNLOAD.format(error=result.error)
+        result = FileResult(location, result.sha256, "failed", False, error=error)
+    if not plan.keep:
+        copy.unlink(missing_ok=True)
+    return result
+
+
 def ingest_fetched(
     location: str,
     crawl: str,
@@ -47,25 +95,38 @@ def ingest_fetched(
     known: frozenset[str],
     plan: FetchPlan,
     report: Reporter | None = None,
-    downloader: Downloader | None = None,
 ) -> FileResult:
-    """Download ``location`` (resuming a killed run's ``.part``) and ingest it; never raises."""
-    fetcher = downloader or Downloader(plan.policy)
-    target = download_path(plan.folder, location)
-    try:
-        fetcher.fetch(location, target)
-    except DownloadFailed as exc:
-        error = DOWNLOAD_FAILED.format(error=exc)
-        return FileResult(location, status="failed", complete=False, error=error)
-    finally:
-        if downloader is None:
-            fetcher.close()
-    result = ingest_file(target, crawl, crawl_dir, known, report)
-    result.path = location
-    if result.status == "done" and not result.complete:
-        remove_parts(crawl_dir, result.sha256[:16])
-        error = DAMAGED_DOWNLOAD.format(error=result.error)
-        result = FileResult(location, result.sha256, "failed", False, error=error)
-    if not plan.keep:
-        target.unlink(missing_ok=True)
-    return result
+    """``download`` then ``ingest_downloaded``: one task of a worker process or of Spark."""
+    copy = download(location, plan)
+    return ingest_downloaded(location, copy, crawl, crawl_dir, known, plan, report)
+
+
+def prefetched(
+    files: list[locations.Location], plan: FetchPlan
+) -> Iterator[tuple[locations.Location, Downloaded | None]]:
+    """Each file with its download (None for a local path), the next one downloading in a
+    thread while the caller reads this one: one file ahead, so the disk holds two at most.
+
+    The thread is a daemon: Ctrl-C does not wait for its download, whose ``.part`` the next
+    run resumes.
+    """
+    ready: queue.Queue[tuple[locations.Location, Downloaded | None]] = queue.Queue()
+    # Two permits: the file being read, and the next. The caller gives one back when it asks
+    # for the file after.
+    room = threading.Semaphore(2)
+
+    def fetch_all() -> None:
+        downloader = Downloader(plan.policy)
+        try:
+            for location in files:
+                room.acquire()
+                copy = download(location, plan, downloader) if isinstance(location, str) else None
+                ready.put((location, copy))
+        finally:
+            downloader.close()
+
+    threading.Thread(target=fetch_all, name="linkindex-prefetch", daemon=True).start()
+    for n in range(len(files)):
+        if n:
+            room.release()
+        yield ready.get()

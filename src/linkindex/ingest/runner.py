@@ -467,15 +467,35 @@ def run_ingest(
     bar = Progress(progress, run.crawl, len(files), sizes)
     try:
         if workers <= 1 or len(files) <= 1:
-            for path in files:
-                result = ingest_input(path, run.crawl, run.crawl_dir, run.known, fetch, bar.advance)
-                run.record(result)
-                bar.file_done()
+            _run_here(files, run, fetch, bar)
         else:
             _run_pool(files, run.crawl, run.crawl_dir, run.known, fetch, workers, bar, run.record)
     finally:
         bar.stop()
     return run.finish()
+
+
+def _run_here(
+    files: list[locations.Location], run: CrawlRun, fetch: FetchPlan | None, bar: Progress
+) -> None:
+    """One file after the other in this process; a file to download is fetched while the one
+    before it is read (``fetched.prefetched``)."""
+    if fetch is None:
+        for path in files:
+            run.record(ingest_input(path, run.crawl, run.crawl_dir, run.known, None, bar.advance))
+            bar.file_done()
+        return
+    from linkindex.ingest.fetched import ingest_downloaded, prefetched
+
+    for location, copy in prefetched(files, fetch):
+        if copy is None:
+            result = ingest_input(location, run.crawl, run.crawl_dir, run.known, None, bar.advance)
+        else:
+            result = ingest_downloaded(
+                str(location), copy, run.crawl, run.crawl_dir, run.known, fetch, bar.advance
+            )
+        run.record(result)
+        bar.file_done()
 
 
 def _run_pool(
