@@ -320,7 +320,12 @@ def ingest(
 
             with _spark_session(master, conf) as session:
                 summary = run_spark_ingest(
-                    inputs, resolved, session, crawl=crawl, keep_downloads=keep_downloads
+                    inputs,
+                    resolved,
+                    session,
+                    crawl=crawl,
+                    keep_downloads=keep_downloads,
+                    progress=True,
                 )
         else:
             from linkindex.ingest.fetched import FetchPlan

@@ -248,7 +248,7 @@ def test_spark_ingests_a_release_from_a_mirror_as_the_embedded_engine(
     urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
     home = Home(tmp_path / "spark").ensure()
     kept = tmp_path / "kept"
-    summary = run_spark_ingest(urls, home, spark, crawl=RELEASE, keep_downloads=kept)
+    summary = run_spark_ingest(urls, home, spark, crawl=RELEASE, keep_downloads=kept, progress=True)
     assert summary.files == 3 and summary.failed_files == []
     assert [s for _, s in mirror.requests_for(bucket.wat[1])] == [503, 200]
     same_rows(home, from_disk(bucket, tmp_path))

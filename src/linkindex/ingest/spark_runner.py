@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from linkindex import locations
 from linkindex.home import Home
+from linkindex.ingest.progress import Progress
 from linkindex.ingest.remote import ingest_at
 from linkindex.ingest.runner import FileResult, open_crawl_run
 from linkindex.ingest.summary import IngestSummary
@@ -64,6 +65,7 @@ def run_spark_ingest(
     spark: SparkSession,
     crawl: str | None = None,
     keep_downloads: Path | None = None,
+    progress: bool = False,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home`` on ``spark``.
 
@@ -71,8 +73,9 @@ def run_spark_ingest(
     (strings), and the home's crawls may be at one (``Home.uri``); every executor must see the
     local ones at the same absolute paths as the driver (local mode, or a shared folder).
     http(s) URLs and s3:// URIs are downloaded by the tasks (into ``keep_downloads`` when
-    given: a folder at the same path on every node). Raises ValueError for an unusable crawl
-    name or an unknown URI scheme.
+    given: a folder at the same path on every node). ``progress`` draws the progress bar,
+    which moves as each file's job ends. Raises ValueError for an unusable crawl name or an
+    unknown URI scheme.
     """
     run = open_crawl_run(paths, home, crawl)
     files = run.to_read()
@@ -88,7 +91,9 @@ def run_spark_ingest(
     # a lost task on its own, and each file's result comes back as it ends, so the manifest is
     # written after every file and a killed run goes on from there, as the embedded one does.
     slots = max(1, spark.sparkContext.defaultParallelism)
-    with ThreadPoolExecutor(max_workers=min(slots, len(tasks))) as pool:
+    bar = Progress(progress, run.crawl, len(files), None)
+    pool = ThreadPoolExecutor(max_workers=min(slots, len(tasks)))
+    try:
         futures = {
             pool.submit(_run_task, spark, task): path
             for task, path in zip(tasks, files, strict=True)
@@ -97,6 +102,17 @@ def run_spark_ingest(
             result = future.result()
             result.path = str(futures[future])
             run.record(result)
+            bar.advance(result.records, result.pages, result.links, result.bytes)
+            bar.file_done()
+    except BaseException:
+        # Ctrl-C: the jobs running are cancelled rather than waited for (the threads waiting
+        # on them then end); the files they were reading are read again by the next run.
+        pool.shutdown(wait=False, cancel_futures=True)
+        spark.sparkContext.cancelAllJobs()
+        raise
+    finally:
+        bar.stop()
+    pool.shutdown()
     # Results came in as files ended: the summary lists them in input order, as embedded does.
     order = {str(p): i for i, p in enumerate(run.files)}
     run.summary.failed_files.sort(key=lambda failed: order.get(failed[0], -1))
