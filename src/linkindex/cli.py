@@ -304,17 +304,18 @@ def ingest(
     if not common_crawl and (files is not None or fraction is not None):
         _fail(SAMPLE_NEEDS_RELEASE)
     resolved = _engine_home(engine, home)
-    if common_crawl:
-        scratch = resolved.root / "downloads"
-        scratch.mkdir(parents=True, exist_ok=True)
-        inputs = _release_inputs(common_crawl, kind, base_url, files, fraction, seed, scratch)
-        crawl = crawl or common_crawl
-    else:
-        inputs = _inputs(engine, paths or [])
-        if not any(_exists(p) for p in inputs):
-            console.print(f"[red]No such file or folder: {', '.join(map(str, paths or []))}[/red]")
-            raise typer.Exit(2)
     try:
+        if common_crawl:
+            scratch = resolved.root / "downloads"
+            scratch.mkdir(parents=True, exist_ok=True)
+            inputs = _release_inputs(common_crawl, kind, base_url, files, fraction, seed, scratch)
+            crawl = crawl or common_crawl
+        else:
+            inputs = _inputs(engine, paths or [])
+            if not any(_exists(p) for p in inputs):
+                missing = ", ".join(map(str, paths or []))
+                console.print(f"[red]No such file or folder: {missing}[/red]")
+                raise typer.Exit(2)
         if engine is EngineName.spark:
             from linkindex.ingest.spark_runner import run_spark_ingest
 
