@@ -9,6 +9,7 @@ the server announced and, for ``.gz`` files, every gzip member is whole and pass
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import random
 import re
 import time
@@ -134,8 +135,8 @@ class Downloader:
 
     def delay(self, failures: int, asked: float | None) -> float:
         """Seconds before the next try: the server's Retry-After (capped), else exponential
-        backoff with full jitter over its upper half, so parallel downloads do not retry in
-        step."""
+        backoff with jitter (a random 50 to 100 % of it), so parallel downloads do not retry
+        in step."""
         if asked is not None:
             return min(asked, self.policy.max_retry_after)
         ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (failures - 1))
@@ -182,7 +183,8 @@ class Downloader:
 
     def read_bytes(self, location: str, scratch: Path) -> bytes:
         """A small file whole (a listing), with the same retries, through ``scratch``."""
-        target = scratch / f"listing-{abs(hash(location)):x}"
+        # Named after the location, so a killed run's .part of it is resumed, not left behind.
+        target = scratch / f"listing-{hashlib.sha256(location.encode()).hexdigest()[:16]}"
         target.unlink(missing_ok=True)
         self.fetch(location, target)
         try:
