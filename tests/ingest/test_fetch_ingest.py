@@ -87,6 +87,15 @@ def test_faults_are_retried_and_broken_files_skipped_with_none_of_their_rows(
     same_rows(home, from_disk(bucket, tmp_path))  # nothing of the cut file
 
 
+def test_a_mirror_on_disk_is_read_in_place(bucket, tmp_path):
+    urls = release_files(str(bucket.root), RELEASE, "wat", tmp_path)
+    assert urls == [(bucket.root / p).as_uri() for p in bucket.wat]
+    home = Home(tmp_path / "home").ensure()
+    summary = run_ingest(urls, home, crawl=RELEASE, progress=False)
+    assert summary.files == 3 and not (home.root / "downloads").exists()
+    same_rows(home, from_disk(bucket, tmp_path))
+
+
 def test_a_second_run_fetches_nothing_it_holds(bucket, mirror, tmp_path):
     home = Home(tmp_path / "home").ensure()
     fetch_release(mirror, home, tmp_path)

@@ -13,6 +13,7 @@ import math
 import re
 from pathlib import Path
 
+from linkindex import locations
 from linkindex.ingest.download import Downloader, DownloadFailed
 
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
@@ -111,7 +112,10 @@ def release_files(
     downloader: Downloader | None = None,
 ) -> list[str]:
     """The URLs of the release's files to ingest: its listing read (with the downloads'
-    retries) and sampled by ``select``. Raises ValueError with what to fix."""
+    retries) and sampled by ``select``. A ``base_url`` that is a local folder is taken as its
+    ``file:`` URI: ingest reads such files in place. Raises ValueError with what to fix."""
+    if not locations.is_uri(base_url):
+        base_url = Path(base_url).expanduser().resolve().as_uri()
     url = listing_url(base_url, release, kind)
     fetcher = downloader or Downloader()
     try:
