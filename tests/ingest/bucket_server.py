@@ -82,12 +82,14 @@ def write_listings(bucket: Bucket, extra: list[str] | None = None) -> None:
 class Fault:
     """What one request for a file gets instead of the file: a status (with Retry-After), the
     response cut after ``cut_after`` bytes of its body, or the whole file whatever range was
-    asked (``ignore_range``, as servers without range support answer)."""
+    asked (``ignore_range``, as servers without range support answer), or the body gzipped
+    with Content-Encoding: gzip (``gzip``, as a compressing CDN sends it whatever it is asked)."""
 
     status: int | None = None
     retry_after: str | None = None
     cut_after: int | None = None
     ignore_range: bool = False
+    gzip: bool = False
 
 
 @dataclass
@@ -95,6 +97,7 @@ class BucketServer:
     root: Path
     faults: dict[str, list[Fault]] = field(default_factory=lambda: defaultdict(list))
     requests: list[tuple[str, str | None, int]] = field(default_factory=list)  # path, Range, status
+    accept_encodings: list[str | None] = field(default_factory=list)  # each request's header
     bytes_per_second: int | None = None  # a slow server, for killing a client mid-file
     url: str = ""
     _server: Any = None
@@ -136,6 +139,7 @@ def _handler(bucket: BucketServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             listed = self.path.lstrip("/")
             range_header = self.headers.get("Range")
+            bucket.accept_encodings.append(self.headers.get("Accept-Encoding"))
             fault = bucket._next_fault(listed)
             if fault is not None and fault.status is not None:
                 bucket._log(listed, range_header, fault.status)
@@ -168,6 +172,9 @@ def _handler(bucket: BucketServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(status)
             if status == 206:
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
+            if fault is not None and fault.gzip:
+                body = gzip.compress(body, mtime=0)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Accept-Ranges", "bytes")
             self.end_headers()

@@ -30,6 +30,19 @@ def test_a_file_arrives_byte_for_byte_with_no_part_left(bucket, mirror, tmp_path
     assert not (tmp_path / "f.wat.gz.part").exists()
 
 
+def test_downloads_ask_for_the_files_own_bytes(bucket, mirror, tmp_path):
+    downloader([]).fetch(mirror.url + bucket.wat[0], tmp_path / "f.wat.gz")
+    assert mirror.accept_encodings == ["identity"]
+
+
+def test_a_body_sent_content_encoded_is_refused_and_nothing_kept(bucket, mirror, tmp_path):
+    listed = bucket.wat[0]
+    mirror.fail(listed, Fault(gzip=True))
+    with pytest.raises(DownloadFailed, match="Content-Encoding gzip"):
+        downloader([]).fetch(mirror.url + listed, tmp_path / "in" / "f.wat.gz")
+    assert list((tmp_path / "in").iterdir()) == []
+
+
 def test_5xx_is_retried_with_exponential_backoff(bucket, mirror, tmp_path):
     listed = bucket.wat[0]
     mirror.fail(listed, Fault(status=503), Fault(status=500), Fault(status=502))

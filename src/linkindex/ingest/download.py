@@ -31,6 +31,10 @@ HTTP_SCHEMES = ("http", "https")
 GAVE_UP = "gave up after {tries} tries: {error}"
 NOT_RETRIED = "{error} (not retried)"
 NOT_WHOLE = "the file is damaged or cut short ({error})"
+ENCODED = (
+    "the server sent {url} with Content-Encoding {encoding} although asked for the file's own "
+    "bytes (identity): use a mirror that serves the files as they are (not retried)"
+)
 
 OnBytes = Callable[[int], None]
 
@@ -124,8 +128,13 @@ class Downloader:
         if self._client is None:
             timeout = httpx.Timeout(self.policy.timeout, connect=min(30.0, self.policy.timeout))
             # Common Crawl asks heavy users to say who they are: a named client, not httpx's.
-            agent = {"User-Agent": f"linkindex/{__version__} (backlink index ingest)"}
-            self._client = httpx.Client(timeout=timeout, follow_redirects=True, headers=agent)
+            headers = {
+                "User-Agent": f"linkindex/{__version__} (backlink index ingest)",
+                # The bytes on disk must be the file's own (iter_raw does not decode), and a
+                # range of an encoded body is not a range of the file.
+                "Accept-Encoding": "identity",
+            }
+            self._client = httpx.Client(timeout=timeout, follow_redirects=True, headers=headers)
         return self._client
 
     def close(self) -> None:
@@ -213,6 +222,9 @@ class Downloader:
                 raise _Retry(f"HTTP {status}", wait)
             if status not in (200, 206):
                 raise DownloadFailed(NOT_RETRIED.format(error=f"HTTP {status} for {url}"))
+            encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+            if encoding not in ("", "identity"):
+                raise DownloadFailed(ENCODED.format(encoding=encoding, url=url))
             start, total = 0, _int(response.headers.get("Content-Length"))
             if status == 206:
                 span = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
