@@ -179,8 +179,9 @@ def _release_inputs(
     fraction: float | None,
     seed: int,
     scratch: Path,
-) -> list[locations.Location]:
-    """The URLs of a Common Crawl release's files to ingest (its listing, sampled), or exit 2."""
+) -> tuple[list[locations.Location], list[tuple[str, str]]]:
+    """The URLs of a Common Crawl release's files to ingest (its listing, sampled) and the
+    listed paths refused with why, or exit 2."""
     from linkindex.ingest.commoncrawl import (
         DEFAULT_BASE_URL,
         check_release,
@@ -193,7 +194,8 @@ def _release_inputs(
         check_release(release)
         check_sample(files, fraction)
         with console.status(f"reading the listing of {release}"):
-            return list(release_files(base_url, release, kind, scratch, files, fraction, seed))
+            found = release_files(base_url, release, kind, scratch, files, fraction, seed)
+            return list(found.urls), found.refused
     except ValueError as exc:
         _fail(str(exc))
 
@@ -304,11 +306,14 @@ def ingest(
     if not common_crawl and (files is not None or fraction is not None):
         _fail(SAMPLE_NEEDS_RELEASE)
     resolved = _engine_home(engine, home)
+    refused: list[tuple[str, str]] = []
     try:
         if common_crawl:
             scratch = resolved.root / "downloads"
             scratch.mkdir(parents=True, exist_ok=True)
-            inputs = _release_inputs(common_crawl, kind, base_url, files, fraction, seed, scratch)
+            inputs, refused = _release_inputs(
+                common_crawl, kind, base_url, files, fraction, seed, scratch
+            )
             crawl = crawl or common_crawl
         else:
             inputs = _inputs(engine, paths or [])
@@ -342,6 +347,7 @@ def ingest(
         raise typer.Exit(130) from None
     except ValueError as exc:
         _fail(str(exc))
+    summary.failed_files[:0] = refused  # listed paths never fetched, with why
     if json_output:
         out.print_json(json.dumps(summary.as_dict()))
     else:

@@ -50,7 +50,7 @@ def from_disk(bucket, tmp_path: Path, kind: str = "wat") -> Home:
 
 
 def fetch_release(mirror, home: Home, tmp_path: Path, **plan) -> object:
-    urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path).urls
     fetch = FetchPlan(plan.pop("folder", home.root / "downloads"), policy=FAST, **plan)
     return run_ingest(urls, home, crawl=RELEASE, progress=False, fetch=fetch)
 
@@ -88,12 +88,29 @@ def test_faults_are_retried_and_broken_files_skipped_with_none_of_their_rows(
 
 
 def test_a_mirror_on_disk_is_read_in_place(bucket, tmp_path):
-    urls = release_files(str(bucket.root), RELEASE, "wat", tmp_path)
+    urls = release_files(str(bucket.root), RELEASE, "wat", tmp_path).urls
     assert urls == [(bucket.root / p).as_uri() for p in bucket.wat]
     home = Home(tmp_path / "home").ensure()
     summary = run_ingest(urls, home, crawl=RELEASE, progress=False)
     assert summary.files == 3 and not (home.root / "downloads").exists()
     same_rows(home, from_disk(bucket, tmp_path))
+
+
+def test_listed_paths_outside_the_release_are_refused_never_read(bucket, tmp_path):
+    (tmp_path / "secret.warc.gz").write_bytes(b"not for the index")
+    escapes = [
+        "../secret.warc.gz",
+        f"crawl-data/{RELEASE}/../../../secret.warc.gz",
+        "file:///etc/passwd",
+        "crawl-data/CC-MAIN-2020-01/segments/x.warc.gz",
+        f"{SEGMENT}/wat/x.warc.wat.gz?x=1",
+        f"{SEGMENT}/wat/%2e%2e/x.warc.wat.gz",
+    ]
+    write_listings(bucket, extra=escapes)
+    found = release_files(str(bucket.root), RELEASE, "wat", tmp_path)
+    assert found.urls == [(bucket.root / p).as_uri() for p in bucket.wat]
+    assert [p for p, _ in found.refused] == escapes
+    assert all(why.startswith("not fetched: the listing names a path") for _, why in found.refused)
 
 
 def test_a_second_run_fetches_nothing_it_holds(bucket, mirror, tmp_path):
@@ -155,7 +172,7 @@ def linkindex(*args: str, home: Home) -> list[str]:
 def test_the_command_prints_a_json_summary_and_exits_3_when_a_file_is_skipped(
     bucket, mirror, tmp_path
 ):
-    write_listings(bucket, extra=[f"{SEGMENT}/wat/gone.warc.wat.gz"])
+    write_listings(bucket, extra=[f"{SEGMENT}/wat/gone.warc.wat.gz", "../escape.warc.gz"])
     home = Home(tmp_path / "home")
     args = ["--common-crawl", RELEASE, "--base-url", mirror.url, "--json"]
     run = subprocess.run(linkindex(*args, home=home), capture_output=True, text=True, timeout=300)
@@ -164,7 +181,8 @@ def test_the_command_prints_a_json_summary_and_exits_3_when_a_file_is_skipped(
     assert summary["crawl"] == RELEASE and summary["files"] == 3
     assert summary["pages"] > 0 and summary["links"] > 0 and summary["bytes"] > 0
     assert [p for p, _ in summary["failed_files"]] == [
-        f"{mirror.url}{SEGMENT}/wat/gone.warc.wat.gz"
+        "../escape.warc.gz",
+        f"{mirror.url}{SEGMENT}/wat/gone.warc.wat.gz",
     ]
 
 
@@ -254,7 +272,7 @@ def test_spark_ingests_a_release_from_a_mirror_as_the_embedded_engine(
     bucket, mirror, tmp_path, spark
 ):
     mirror.fail(bucket.wat[1], Fault(status=503))
-    urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path).urls
     home = Home(tmp_path / "spark").ensure()
     kept = tmp_path / "kept"
     summary = run_spark_ingest(urls, home, spark, crawl=RELEASE, keep_downloads=kept, progress=True)
@@ -265,7 +283,7 @@ def test_spark_ingests_a_release_from_a_mirror_as_the_embedded_engine(
 
 
 def test_spark_goes_on_from_the_files_a_stopped_run_kept(bucket, mirror, tmp_path, spark):
-    urls = release_files(mirror.url, RELEASE, "wat", tmp_path)
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path).urls
     home = Home(tmp_path / "spark").ensure()
     mirror.bytes_per_second = 40_000
     first: list = []

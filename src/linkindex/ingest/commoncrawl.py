@@ -12,6 +12,7 @@ import hashlib
 import math
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from linkindex import locations
 from linkindex.ingest.download import Downloader, DownloadFailed
@@ -30,6 +31,8 @@ BAD_SAMPLE = "give --files N or --fraction F, not both"
 BAD_FRACTION = "--fraction is above 0 and at most 1, not {fraction}"
 BAD_FILES = "--files is at least 1, not {files}"
 EMPTY_LISTING = "{url} lists no files"
+OUTSIDE_RELEASE = "not fetched: the listing names a path outside crawl-data/{release}/"
+UNSAFE_PATH = "not fetched: the listing names a path with {what}"
 LISTING_FAILED = (
     "could not read the release's listing {url} ({error}): check the release name and "
     "--base-url (a mirror laid out as Common Crawl's bucket: crawl-data/<release>/...)"
@@ -59,6 +62,29 @@ def parse_listing(data: bytes) -> list[str]:
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     return [line.strip() for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def refusal(path: str, release: str) -> str | None:
+    """Why a listed path is not fetched, or None: only a path under the release's own folder
+    is joined onto the base URL, so a listing cannot point at another file (``..``, another
+    scheme, a query) on the mirror or, with a local base, anywhere on the disk."""
+    if not path.startswith(f"{_BUCKET_ROOT}{release}/"):
+        return OUTSIDE_RELEASE.format(release=release)
+    for what, found in (
+        ("a '..' segment", ".." in path.split("/")),
+        ("'?' or '#'", "?" in path or "#" in path),
+        ("'%' or '\\' (encoded or other separators)", "%" in path or "\\" in path),
+    ):
+        if found:
+            return UNSAFE_PATH.format(what=what)
+    return None
+
+
+class Release(NamedTuple):
+    """A release's files to ingest (URLs), and the listed paths refused, each with why."""
+
+    urls: list[str]
+    refused: list[tuple[str, str]]
 
 
 def bucket_key(location: str) -> str:
@@ -110,10 +136,11 @@ def release_files(
     fraction: float | None = None,
     seed: int = 0,
     downloader: Downloader | None = None,
-) -> list[str]:
+) -> Release:
     """The URLs of the release's files to ingest: its listing read (with the downloads'
-    retries) and sampled by ``select``. A ``base_url`` that is a local folder is taken as its
-    ``file:`` URI: ingest reads such files in place. Raises ValueError with what to fix."""
+    retries), its paths checked (``refusal``) and sampled by ``select``. A ``base_url`` that is
+    a local folder is taken as its ``file:`` URI: ingest reads such files in place. Raises
+    ValueError with what to fix."""
     if not locations.is_uri(base_url):
         base_url = Path(base_url).expanduser().resolve().as_uri()
     url = listing_url(base_url, release, kind)
@@ -127,4 +154,7 @@ def release_files(
             fetcher.close()
     if not paths:
         raise ValueError(EMPTY_LISTING.format(url=url))
-    return [file_url(base_url, p) for p in select(paths, files, fraction, seed)]
+    refused = [(p, why) for p in paths if (why := refusal(p, release)) is not None]
+    taken = [p for p in paths if refusal(p, release) is None]
+    urls = [file_url(base_url, p) for p in select(taken, files, fraction, seed)] if taken else []
+    return Release(urls, refused)
