@@ -4,11 +4,13 @@ release name's check, and the seeded sample."""
 from __future__ import annotations
 
 import gzip
+import zlib
 
 import pytest
 
 from linkindex.ingest.commoncrawl import (
     BAD_RELEASE,
+    LISTING_LIMIT,
     bucket_key,
     file_url,
     listing_url,
@@ -35,6 +37,14 @@ def test_the_listing_is_gzip_text_one_path_a_line():
     data = gzip.compress(("\n".join(PATHS[:3]) + "\n\n").encode())
     assert parse_listing(data) == PATHS[:3]
     assert parse_listing(b"a\r\nb\n") == ["a", "b"]
+
+
+def test_a_listing_larger_than_the_limit_once_decompressed_is_refused():
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    line = PATHS[0].encode() + b"\n"
+    text = line * (LISTING_LIMIT // len(line) + 1)
+    with pytest.raises(ValueError, match="listing is too large"):
+        parse_listing(packer.compress(text) + packer.flush())
 
 
 def test_a_listed_path_is_relative_to_the_base_url():

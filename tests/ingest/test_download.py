@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import email.utils
 import random
+import tracemalloc
+import zlib
 
 import pytest
 from bucket_server import Fault
@@ -141,3 +143,17 @@ def test_gzip_damage_finds_a_cut_member_and_a_bad_crc(bucket, tmp_path):
     flipped[-6] ^= 0xFF  # in the last member's CRC-32
     (tmp_path / "crc.gz").write_bytes(bytes(flipped))
     assert gzip_damage(tmp_path / "crc.gz") is not None
+
+
+def test_gzip_damage_reads_a_bomb_in_bounded_memory(tmp_path):
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    bomb = b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush()
+    (tmp_path / "bomb.gz").write_bytes(bomb)  # 256 MiB once decompressed, 255 KB on disk
+    tracemalloc.start()
+    try:
+        assert gzip_damage(tmp_path / "bomb.gz") is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 << 20

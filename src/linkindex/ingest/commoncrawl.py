@@ -7,20 +7,22 @@ line, each file's path relative to ``<base>``.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import math
 import re
+import zlib
 from pathlib import Path
 from typing import NamedTuple
 
 from linkindex import locations
-from linkindex.ingest.download import Downloader, DownloadFailed
+from linkindex.ingest.download import Downloader, DownloadFailed, GzipTooLarge, gunzip_blocks
 
 DEFAULT_BASE_URL = "https://data.commoncrawl.org/"
 KINDS = ("wat", "warc")
 _RELEASE = re.compile(r"CC-MAIN-\d{4}-\d{2}")
 _BUCKET_ROOT = "crawl-data/"
+# A release's listing of ~100,000 paths is ~10 MB of text; a listing far past that is not one.
+LISTING_LIMIT = 64 << 20
 
 BAD_RELEASE = (
     "{name!r} is not a Common Crawl release name: they read CC-MAIN-YYYY-WW (year and week), "
@@ -31,6 +33,9 @@ BAD_SAMPLE = "give --files N or --fraction F, not both"
 BAD_FRACTION = "--fraction is above 0 and at most 1, not {fraction}"
 BAD_FILES = "--files is at least 1, not {files}"
 EMPTY_LISTING = "{url} lists no files"
+LISTING_TOO_LARGE = (
+    "the listing is too large ({error}; a release's is about 10 MB): not a Common Crawl listing"
+)
 OUTSIDE_RELEASE = "not fetched: the listing names a path outside crawl-data/{release}/"
 UNSAFE_PATH = "not fetched: the listing names a path with {what}"
 LISTING_FAILED = (
@@ -58,9 +63,17 @@ def file_url(base_url: str, path: str) -> str:
 
 
 def parse_listing(data: bytes) -> list[str]:
-    """The paths of a ``*.paths.gz`` listing (gzip, or already plain text), blank lines out."""
+    """The paths of a ``*.paths.gz`` listing (gzip, or already plain text), blank lines out.
+    Raises ValueError for a listing past ``LISTING_LIMIT`` bytes once decompressed, or damaged."""
     if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
+        try:
+            data = b"".join(gunzip_blocks([data], LISTING_LIMIT))
+        except (zlib.error, EOFError) as exc:
+            raise ValueError(f"the listing is not whole gzip ({exc})") from None
+        except GzipTooLarge as exc:
+            raise ValueError(LISTING_TOO_LARGE.format(error=exc)) from None
+    elif len(data) > LISTING_LIMIT:
+        raise ValueError(LISTING_TOO_LARGE.format(error=f"{len(data):,} bytes"))
     return [line.strip() for line in data.decode("utf-8").splitlines() if line.strip()]
 
 
@@ -147,6 +160,8 @@ def release_files(
     fetcher = downloader or Downloader()
     try:
         paths = parse_listing(fetcher.read_bytes(url, scratch))
+    except ValueError as exc:
+        raise ValueError(f"{url}: {exc}") from None
     except DownloadFailed as exc:
         raise ValueError(LISTING_FAILED.format(url=url, error=exc)) from exc
     finally:

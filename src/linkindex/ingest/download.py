@@ -14,7 +14,7 @@ import random
 import re
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,25 +93,46 @@ def retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, when.timestamp() - now)
 
 
-def gzip_damage(path: Path) -> str | None:
-    """Why the gzip file at ``path`` is not whole (a cut member, a bad CRC), or None."""
+class GzipTooLarge(Exception):
+    """Gzip data that decompresses to more than the caller allows."""
+
+
+def gunzip_blocks(blocks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """The decompressed bytes of the gzip members in ``blocks``, at most ``_BLOCK`` at a time
+    (a small file of zeros can hold gigabytes). Raises zlib.error for damage, EOFError for a
+    stream that ends inside a member, GzipTooLarge past ``limit`` decompressed bytes."""
     member = zlib.decompressobj(wbits=31)
     inside = False  # bytes of a member not yet ended have been read
-    with open(path, "rb") as stream:
-        while block := stream.read(_BLOCK):
-            data = block
-            while data:
-                try:
-                    member.decompress(data)
-                except zlib.error as exc:
-                    return f"gzip: {exc}"
-                inside = True
-                if not member.eof:
-                    break
+    total = 0
+    for block in blocks:
+        data = block
+        while data:
+            out = member.decompress(data, _BLOCK)
+            inside = True
+            total += len(out)
+            if limit is not None and total > limit:
+                raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
+            if out:
+                yield out
+            if member.eof:
                 data = member.unused_data
                 member = zlib.decompressobj(wbits=31)
                 inside = False
-    return "gzip: the file ends inside a member" if inside else None
+            else:
+                data = member.unconsumed_tail
+    if inside:
+        raise EOFError("the file ends inside a member")
+
+
+def gzip_damage(path: Path) -> str | None:
+    """Why the gzip file at ``path`` is not whole (a cut member, a bad CRC), or None."""
+    with open(path, "rb") as stream:
+        try:
+            for _ in gunzip_blocks(iter(lambda: stream.read(_BLOCK), b"")):
+                pass
+        except (zlib.error, EOFError) as exc:
+            return f"gzip: {exc}"
+    return None
 
 
 @dataclass
