@@ -112,6 +112,22 @@ def test_a_file_cut_short_at_the_source_is_given_up_and_nothing_kept(bucket, mir
     assert len(mirror.requests_for(listed)) == 2  # fetched again once, from the start
 
 
+def test_an_empty_body_is_not_a_whole_file(bucket, mirror, tmp_path):
+    listed = bucket.warc[0]
+    bucket.path(listed).write_bytes(b"")
+    with pytest.raises(DownloadFailed, match="damaged or cut short \\(the body is empty\\)"):
+        downloader([]).fetch(mirror.url + listed, tmp_path / "in" / "f.warc.gz")
+    assert list((tmp_path / "in").iterdir()) == []
+
+
+def test_a_damaged_file_already_at_the_target_is_fetched_again(bucket, mirror, tmp_path):
+    listed = bucket.warc[0]
+    whole = bucket.path(listed).read_bytes()
+    (tmp_path / "f.warc.gz").write_bytes(whole[:-3])
+    assert downloader([]).fetch(mirror.url + listed, tmp_path / "f.warc.gz").read_bytes() == whole
+    assert mirror.requests_for(listed) == [(None, 200)]
+
+
 def test_a_missing_file_is_not_retried(mirror, tmp_path):
     with pytest.raises(DownloadFailed, match="HTTP 404.*not retried"):
         downloader([]).fetch(mirror.url + "crawl-data/nope.warc.gz", tmp_path / "f.warc.gz")

@@ -152,6 +152,17 @@ def test_a_download_the_reader_finds_cut_keeps_none_of_its_rows(mirror, bucket, 
     assert summary.files == 0 and parts(home) == {}
 
 
+def test_a_kept_download_the_reader_finds_cut_is_deleted(mirror, bucket, tmp_path):
+    cut = CC_WARC.read_bytes()
+    bucket.path("plain/cut.warc").parent.mkdir()
+    bucket.path("plain/cut.warc").write_bytes(cut[: len(cut) * 2 // 3])
+    home = Home(tmp_path / "home").ensure()
+    fetch = FetchPlan(tmp_path / "kept", keep=True, policy=FAST)
+    summary = run_ingest([mirror.url + "plain/cut.warc"], home, crawl="c", fetch=fetch)
+    assert len(summary.failed_files) == 1
+    assert [p for p in (tmp_path / "kept").rglob("*") if p.is_file()] == []
+
+
 def test_the_next_file_downloads_while_one_is_read_and_no_further(bucket, mirror, tmp_path):
     urls = [mirror.url + p for p in bucket.wat]
     plan = FetchPlan(tmp_path / "dl", policy=FAST)

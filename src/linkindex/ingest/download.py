@@ -135,6 +135,17 @@ def gzip_damage(path: Path) -> str | None:
     return None
 
 
+def damage(path: Path, name: str | None = None) -> str | None:
+    """Why the download at ``path`` (named ``name`` once whole) is not a whole file, or None:
+    an empty file is not one (a server answering 200 with no body), nor is a ``.gz`` file that
+    ``gzip_damage`` finds cut or corrupt."""
+    if path.stat().st_size == 0:
+        return "the body is empty"
+    if (name or path.name).endswith(".gz"):
+        return gzip_damage(path)
+    return None
+
+
 @dataclass
 class Downloader:
     """Fetches files with ``policy``; ``sleep`` and ``clock`` are injectable for tests."""
@@ -175,11 +186,14 @@ class Downloader:
     def fetch(self, location: str, target: Path, on_bytes: OnBytes | None = None) -> Path:
         """Download ``location`` to ``target``, resuming a ``target.part`` a killed run left.
 
-        Returns ``target`` once whole and verified; a ``target`` already there is taken as is
-        (only verified files are ever renamed to it). Raises DownloadFailed.
+        Returns ``target`` once whole and verified (``damage``); a ``target`` already there is
+        verified again, and fetched again if it fails. Raises DownloadFailed.
         """
         if target.is_file():
-            return target
+            # A kept file of an earlier run (or a version that checked less) is checked again.
+            if damage(target) is None:
+                return target
+            target.unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         part = target.with_name(target.name + ".part")
         failures = 0
@@ -189,10 +203,9 @@ class Downloader:
             asked: float | None = None
             try:
                 self._transfer(location, part, have, on_bytes)
-                if target.name.endswith(".gz"):
-                    problem = gzip_damage(part)
-                    if problem is not None:
-                        raise _Damaged(problem)
+                problem = damage(part, target.name)
+                if problem is not None:
+                    raise _Damaged(problem)
                 part.replace(target)
                 return target
             except _Damaged as exc:

@@ -74,7 +74,8 @@ def ingest_downloaded(
     report: Reporter | None = None,
 ) -> FileResult:
     """Ingest the local ``copy`` of ``location`` whole or not at all, then delete it unless
-    ``plan.keep``; a failed download's result is returned as it is. Never raises."""
+    ``plan.keep`` and it was read whole; a failed download's result is returned as it is.
+    Never raises."""
     if isinstance(copy, FileResult):
         return copy
     result = ingest_file(copy, crawl, crawl_dir, known, report)
@@ -83,7 +84,8 @@ def ingest_downloaded(
         remove_parts(crawl_dir, result.sha256[:16])
         error = DAMAGED_DOWNLOAD.format(error=result.error)
         result = FileResult(location, result.sha256, "failed", False, error=error)
-    if not plan.keep:
+    if not plan.keep or result.status == "failed":
+        # A kept copy the reader found damaged would be taken as whole by every later run.
         copy.unlink(missing_ok=True)
     return result
 
