@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import time
 import tracemalloc
 import zlib
 
@@ -15,14 +16,13 @@ from bucket_server import Fault
 from linkindex.ingest.download import (
     Downloader,
     DownloadFailed,
-    RetryPolicy,
+    DownloadPolicy,
     gzip_damage,
-    retry_after,
 )
 
 
 def downloader(slept: list[float], **policy) -> Downloader:
-    return Downloader(RetryPolicy(**policy), sleep=slept.append, rng=random.Random(0))
+    return Downloader(DownloadPolicy(**policy), sleep=slept.append, rng=random.Random(0))
 
 
 def test_a_file_arrives_byte_for_byte_with_no_part_left(bucket, mirror, tmp_path):
@@ -62,11 +62,32 @@ def test_429_waits_as_long_as_retry_after_says(bucket, mirror, tmp_path):
     assert slept == [7.0]
 
 
-def test_retry_after_is_seconds_or_an_http_date_and_is_capped():
-    assert retry_after("12", now=0) == 12
-    assert retry_after(email.utils.formatdate(1000.0, usegmt=True), now=990.0) == 10
-    assert retry_after("soon", now=0) is None
-    assert Downloader(RetryPolicy(max_retry_after=30)).delay(1, asked=3600) == 30
+def test_a_retry_after_longer_than_the_policy_allows_is_capped():
+    assert Downloader(DownloadPolicy(max_retry_after=30)).delay(1, asked=3600) == 30
+
+
+def test_a_retry_after_date_is_utc_whatever_the_local_zone(bucket, mirror, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    listed = bucket.wat[0]
+    # formatdate writes "-0000", which Python's date parser returns without a zone.
+    mirror.fail(listed, Fault(status=503, retry_after=email.utils.formatdate(1000.0)))
+    slept: list[float] = []
+    fetcher = Downloader(DownloadPolicy(), sleep=slept.append, clock=lambda: 990.0)
+    try:
+        fetcher.fetch(mirror.url + listed, tmp_path / "f.wat.gz")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert slept == [10.0]
+
+
+def test_a_status_the_server_will_never_serve_is_not_retried(bucket, mirror, tmp_path):
+    for status in (501, 505):
+        mirror.fail(bucket.wat[0], Fault(status=status))
+        with pytest.raises(DownloadFailed, match=f"HTTP {status}.*not retried"):
+            downloader([]).fetch(mirror.url + bucket.wat[0], tmp_path / "f.wat.gz")
+    assert len(mirror.requests_for(bucket.wat[0])) == 2
 
 
 def test_a_cut_connection_resumes_from_the_last_byte_received(bucket, mirror, tmp_path):

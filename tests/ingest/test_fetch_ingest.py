@@ -22,11 +22,11 @@ from spark_fixtures import manifest_entries, parts, sorted_table
 from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.ingest.commoncrawl import release_files
-from linkindex.ingest.download import RetryPolicy
+from linkindex.ingest.download import DownloadPolicy
 from linkindex.ingest.fetched import FetchPlan, download_path, prefetched
 from linkindex.ingest.spark_runner import run_spark_ingest
 
-FAST = RetryPolicy(base_delay=0.01, max_retry_after=0.01)
+FAST = DownloadPolicy(base_delay=0.01, max_retry_after=0.01)
 
 
 def same_rows(one: Home, other: Home) -> None:

@@ -1,5 +1,6 @@
 """Crawl files fetched from https:// (httpx) and s3://, gs:// (pyarrow) to a local file:
-resumed with range reads, retried with backoff, and verified before anyone reads them.
+resumed with range reads, retried with backoff (linkindex.retrying's rules), and verified
+before anyone reads them.
 
 A file grows as ``<name>.part`` and is renamed to ``<name>`` only once its length matches what
 the server announced and, for ``.gz`` files, every gzip member is whole and passes its CRC
@@ -8,7 +9,6 @@ the server announced and, for ``.gz`` files, every gzip member is whole and pass
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import random
 import re
@@ -16,12 +16,14 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from linkindex import __version__, locations
+from linkindex.retrying import RETRY_STATUSES, backoff_ceiling, parse_retry_after
 
 _BLOCK = 1 << 20  # bytes per write while downloading, per read while verifying
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -66,7 +68,7 @@ class _Damaged(Exception):
 
 
 @dataclass(frozen=True)
-class RetryPolicy:
+class DownloadPolicy:
     """How hard a download tries. A try that gains bytes resets the count, so a long file over
     a connection that drops now and then still completes; a file that arrives damaged is
     fetched again from the start ``damaged_tries - 1`` times."""
@@ -77,20 +79,6 @@ class RetryPolicy:
     max_delay: float = 60.0
     max_retry_after: float = 300.0  # a server asking for a longer wait gets this one
     timeout: float = 60.0  # seconds without a byte before a connection counts as dropped
-
-
-def retry_after(value: str | None, now: float) -> float | None:
-    """The seconds a Retry-After header asks for (a number, or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - now)
 
 
 class GzipTooLarge(Exception):
@@ -150,7 +138,7 @@ def damage(path: Path, name: str | None = None) -> str | None:
 class Downloader:
     """Fetches files with ``policy``; ``sleep`` and ``clock`` are injectable for tests."""
 
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: DownloadPolicy = field(default_factory=DownloadPolicy)
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.Random)
@@ -180,7 +168,7 @@ class Downloader:
         in step."""
         if asked is not None:
             return min(asked, self.policy.max_retry_after)
-        ceiling = min(self.policy.max_delay, self.policy.base_delay * 2 ** (failures - 1))
+        ceiling = backoff_ceiling(failures, self.policy.base_delay, self.policy.max_delay)
         return ceiling * (0.5 + 0.5 * self.rng.random())
 
     def fetch(self, location: str, target: Path, on_bytes: OnBytes | None = None) -> Path:
@@ -251,8 +239,9 @@ class Downloader:
                     return  # the killed run had fetched every byte
                 part.unlink(missing_ok=True)
                 raise _Retry(f"HTTP 416 for a range from byte {have}: fetched again")
-            if status == 429 or status >= 500:
-                wait = retry_after(response.headers.get("Retry-After"), self.clock())
+            if status in RETRY_STATUSES:
+                now = datetime.fromtimestamp(self.clock(), UTC)
+                wait = parse_retry_after(response.headers.get("Retry-After"), now)
                 raise _Retry(f"HTTP {status}", wait)
             if status not in (200, 206):
                 raise DownloadFailed(NOT_RETRIED.format(error=f"HTTP {status} for {url}"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from linkindex import locations
 from linkindex.ingest.commoncrawl import bucket_key
-from linkindex.ingest.download import Downloader, DownloadFailed, RetryPolicy
+from linkindex.ingest.download import Downloader, DownloadFailed, DownloadPolicy
 from linkindex.ingest.parts import remove_parts
 from linkindex.ingest.runner import FileResult, Reporter, ingest_file
 
@@ -33,7 +33,7 @@ class FetchPlan:
 
     folder: Path
     keep: bool = False
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    policy: DownloadPolicy = field(default_factory=DownloadPolicy)
 
 
 def download_path(folder: Path, location: str) -> Path:
