@@ -194,3 +194,35 @@ def test_gzip_damage_reads_a_bomb_in_bounded_memory(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 16 << 20
+
+
+def test_progress_resets_the_count_only_so_many_times(bucket, mirror, tmp_path):
+    listed = bucket.warc[0]
+    mirror.fail(listed, *[Fault(cut_after=1000)] * 10)
+    with pytest.raises(DownloadFailed, match="gave up after 4 tries"):
+        downloader([], tries=3, progress_resets=2).fetch(mirror.url + listed, tmp_path / "f.gz")
+    assert len(mirror.requests_for(listed)) == 4  # 2 resets, then 2 more cut tries
+
+
+def test_waits_past_the_files_time_budget_give_it_up(bucket, mirror, tmp_path):
+    listed = bucket.wat[0]
+    mirror.fail(listed, *[Fault(status=503, retry_after="300")] * 10)
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    fetcher = Downloader(DownloadPolicy(budget=600), sleep=sleep, clock=lambda: now[0])
+    with pytest.raises(DownloadFailed, match="past the 600 s a file may take: HTTP 503"):
+        fetcher.fetch(mirror.url + listed, tmp_path / "f.wat.gz")
+    assert slept == [300, 300]
+
+
+def test_a_transfer_past_the_files_time_budget_is_given_up_and_resumable(bucket, mirror, tmp_path):
+    listed = bucket.warc[0]
+    mirror.bytes_per_second = 20_000
+    with pytest.raises(DownloadFailed, match="past the 0 s a file may take.*still going"):
+        downloader([], budget=0.3).fetch(mirror.url + listed, tmp_path / "f.warc.gz")
+    assert (tmp_path / "f.warc.gz.part").stat().st_size > 0

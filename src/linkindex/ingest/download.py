@@ -31,6 +31,10 @@ _UNSATISFIED_RANGE = re.compile(r"bytes \*/(\d+)")
 HTTP_SCHEMES = ("http", "https")
 
 GAVE_UP = "gave up after {tries} tries: {error}"
+OVER_BUDGET = (
+    "gave up after {tries} tries in {seconds:.0f} s, past the {budget:.0f} s a file may take: "
+    "{error} (the next run resumes it)"
+)
 NOT_RETRIED = "{error} (not retried)"
 NOT_WHOLE = "the file is damaged or cut short ({error})"
 ENCODED = (
@@ -67,13 +71,20 @@ class _Damaged(Exception):
     """The bytes arrived but are not a whole file: fetched again from the start."""
 
 
+class _OverBudget(Exception):
+    """The file's time budget ran out while its bytes were arriving."""
+
+
 @dataclass(frozen=True)
 class DownloadPolicy:
-    """How hard a download tries. A try that gains bytes resets the count, so a long file over
-    a connection that drops now and then still completes; a file that arrives damaged is
-    fetched again from the start ``damaged_tries - 1`` times."""
+    """How hard a download tries. A try that gains bytes resets the count (``progress_resets``
+    times at most), so a long file over a connection that drops now and then still completes;
+    a file that arrives damaged is fetched again from the start ``damaged_tries - 1`` times;
+    and no file takes more than ``budget`` seconds, its transfers and waits together."""
 
     tries: int = 6  # failed tries in a row, no byte gained, before the file is given up
+    progress_resets: int = 20  # times a try that gained bytes starts the count again
+    budget: float = 1800.0  # seconds from a file's first try to its last byte or wait
     damaged_tries: int = 2
     base_delay: float = 1.0  # seconds before the second try; doubled each failed try after
     max_delay: float = 60.0
@@ -184,13 +195,15 @@ class Downloader:
             target.unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         part = target.with_name(target.name + ".part")
-        failures = 0
-        damaged = 0
+        failures = damaged = resets = tries = 0
+        started = self.clock()
+        deadline = started + self.policy.budget
         while True:
             have = part.stat().st_size if part.exists() else 0
             asked: float | None = None
+            tries += 1
             try:
-                self._transfer(location, part, have, on_bytes)
+                self._transfer(location, part, have, on_bytes, deadline)
                 problem = damage(part, target.name)
                 if problem is not None:
                     raise _Damaged(problem)
@@ -204,13 +217,29 @@ class Downloader:
                 error: str = str(exc)
             except _Retry as exc:
                 asked, error = exc.wait, str(exc)
+            except _OverBudget as exc:
+                raise self._over_budget(tries, started, str(exc)) from None
             except (httpx.TransportError, OSError) as exc:
                 error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             gained = (part.stat().st_size if part.exists() else 0) > have
-            failures = 1 if gained else failures + 1
+            if gained and resets < self.policy.progress_resets:
+                resets += 1
+                failures = 1
+            else:
+                failures += 1
             if failures >= self.policy.tries:
-                raise DownloadFailed(GAVE_UP.format(tries=failures, error=error))
-            self.sleep(self.delay(failures, asked))
+                raise DownloadFailed(GAVE_UP.format(tries=tries, error=error))
+            wait = self.delay(failures, asked)
+            if self.clock() + wait > deadline:
+                raise self._over_budget(tries, started, error)
+            self.sleep(wait)
+
+    def _over_budget(self, tries: int, started: float, error: str) -> DownloadFailed:
+        seconds = self.clock() - started
+        budget = self.policy.budget
+        return DownloadFailed(
+            OVER_BUDGET.format(tries=tries, seconds=seconds, budget=budget, error=error)
+        )
 
     def read_bytes(self, location: str, scratch: Path) -> bytes:
         """A small file whole (a listing), with the same retries, through ``scratch``."""
@@ -223,13 +252,17 @@ class Downloader:
         finally:
             target.unlink(missing_ok=True)
 
-    def _transfer(self, location: str, part: Path, have: int, on_bytes: OnBytes | None) -> None:
+    def _transfer(
+        self, location: str, part: Path, have: int, on_bytes: OnBytes | None, deadline: float
+    ) -> None:
         if is_http(location):
-            self._http(location, part, have, on_bytes)
+            self._http(location, part, have, on_bytes, deadline)
         else:
-            self._pyarrow(location, part, have, on_bytes)
+            self._pyarrow(location, part, have, on_bytes, deadline)
 
-    def _http(self, url: str, part: Path, have: int, on_bytes: OnBytes | None) -> None:
+    def _http(
+        self, url: str, part: Path, have: int, on_bytes: OnBytes | None, deadline: float
+    ) -> None:
         headers = {"Range": f"bytes={have}-"} if have else {}
         with self.client().stream("GET", url, headers=headers) as response:
             status = response.status_code
@@ -257,11 +290,13 @@ class Downloader:
                 total = None if span.group(3) == "*" else int(span.group(3))
             # 200 to a range request: the server sends the whole file, so it starts over. Blocks
             # are written as they arrive (no chunk size): a cut keeps every byte received.
-            got = self._write(part, start, response.iter_raw(), on_bytes)
+            got = self._write(part, start, response.iter_raw(), on_bytes, deadline)
             if total is not None and got != total:
                 raise _Retry(f"the body ended after {got} of {total} bytes")
 
-    def _pyarrow(self, uri: str, part: Path, have: int, on_bytes: OnBytes | None) -> None:
+    def _pyarrow(
+        self, uri: str, part: Path, have: int, on_bytes: OnBytes | None, deadline: float
+    ) -> None:
         import pyarrow.fs as pafs
 
         fs, path = locations.filesystem(uri)
@@ -274,12 +309,13 @@ class Downloader:
         with fs.open_input_file(path) as source:
             source.seek(have)
             blocks = iter(lambda: source.read(_BLOCK), b"")
-            got = self._write(part, have, blocks, on_bytes)
+            got = self._write(part, have, blocks, on_bytes, deadline)
         if got != total:
             raise _Retry(f"the read ended after {got} of {total} bytes")
 
-    @staticmethod
-    def _write(part: Path, start: int, blocks: Any, on_bytes: OnBytes | None) -> int:
+    def _write(
+        self, part: Path, start: int, blocks: Any, on_bytes: OnBytes | None, deadline: float
+    ) -> int:
         with open(part, "r+b" if start and part.exists() else "wb") as out:
             out.seek(start)
             out.truncate()
@@ -287,6 +323,9 @@ class Downloader:
                 out.write(block)
                 if on_bytes is not None:
                     on_bytes(len(block))
+                # A trickle of bytes resets the timeout on every block: the budget still holds.
+                if self.clock() > deadline:
+                    raise _OverBudget(f"{out.tell():,} bytes received, the transfer still going")
             return out.tell()
 
 
