@@ -303,8 +303,8 @@ def test_spark_goes_on_from_the_files_a_stopped_run_kept(bucket, mirror, tmp_pat
     )
     running.start()
     wait_for(lambda: manifest_size(home) >= 1)
-    # As a driver killed mid-release would leave it: every job from now on is cancelled, the
-    # ones a free slot starts after this moment too.
+    # Jobs cancelled in-process, as a stop's cancel leaves the run (no driver is killed here):
+    # every job from now on is cancelled, the ones a free slot starts after this moment too.
     while running.is_alive():
         spark.sparkContext.cancelAllJobs()
         running.join(timeout=0.05)
@@ -314,3 +314,46 @@ def test_spark_goes_on_from_the_files_a_stopped_run_kept(bucket, mirror, tmp_pat
     again = run_spark_ingest(urls, home, spark, crawl=RELEASE)
     assert again.files == 3 - first[0].files and len(again.unchanged_files) == first[0].files
     same_rows(home, from_disk(bucket, tmp_path))
+
+
+def test_a_stopped_spark_run_cancels_its_own_jobs_and_no_others(
+    bucket, mirror, tmp_path, spark, monkeypatch
+):
+    from linkindex.ingest.runner import CrawlRun
+
+    urls = release_files(mirror.url, RELEASE, "wat", tmp_path).urls
+    mirror.bytes_per_second = 40_000
+    released = tmp_path / "released"
+    others: list = []
+
+    def hold_a_slot(path: str) -> int:
+        # Defined here so Spark ships it by value: holds its slot until the run has stopped.
+        deadline = time.monotonic() + 120
+        while not Path(path).exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return 1
+
+    def other_user() -> None:
+        spark.sparkContext.setJobGroup("someone-else", "another job on the same context")
+        rdd = spark.sparkContext.parallelize([str(released)], 1).map(hold_a_slot)
+        try:
+            others.append(rdd.collect())
+        except Exception as exc:
+            others.append(exc)
+
+    record = CrawlRun.record
+
+    def ctrl_c_after_the_first_file(run: CrawlRun, result) -> None:
+        record(run, result)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CrawlRun, "record", ctrl_c_after_the_first_file)
+    other = threading.Thread(target=other_user)
+    other.start()
+    home = Home(tmp_path / "spark").ensure()
+    with pytest.raises(KeyboardInterrupt):
+        run_spark_ingest(urls, home, spark, crawl=RELEASE)
+    released.touch()
+    other.join(timeout=120)
+    assert others == [[1]]
+    assert manifest_size(home) == 1

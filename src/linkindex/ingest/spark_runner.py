@@ -10,7 +10,9 @@ there (``remote.ingest_at``).
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import threading
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +24,13 @@ from linkindex.ingest.runner import FileResult, open_crawl_run
 from linkindex.ingest.summary import IngestSummary
 
 if TYPE_CHECKING:
+    from pyspark import SparkContext
     from pyspark.sql import SparkSession
 
 JOB_FAILED = "the Spark job of this file failed ({error}); ingest it again"
+STOPPED = "not read: the run was stopped before its job started"
+# After a stop, how long the run keeps cancelling its group's jobs while their threads end.
+_CANCEL_FOR = 30.0
 
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .*$", re.MULTILINE)
 _JVM_PACKAGES = ("org.", "java.", "scala.", "py4j.")
@@ -40,12 +46,44 @@ def _ingest_task(task: Task) -> FileResult:
     return ingest_at(source, crawl, crawl_at, known, keep)
 
 
-def _run_task(spark: SparkSession, task: Task) -> FileResult:
+def _run_task(spark: SparkSession, task: Task, group: str, stop: threading.Event) -> FileResult:
+    if stop.is_set():
+        return FileResult(task[0], status="failed", complete=False, error=STOPPED)
+    context = spark.sparkContext
+    # The group is a property of the submitting thread: set in every pool thread, so a stop
+    # cancels this run's jobs and no one else's on a shared SparkContext.
+    context.setJobGroup(group, f"linkindex ingest of {task[0]}", interruptOnCancel=True)
     try:
-        return spark.sparkContext.parallelize([task], 1).map(_ingest_task).collect()[0]
+        return context.parallelize([task], 1).map(_ingest_task).collect()[0]
     except Exception as exc:  # the job aborted (its task failed past Spark's retries)
         error = JOB_FAILED.format(error=_cause(str(exc)) or type(exc).__name__)
         return FileResult(task[0], status="failed", complete=False, error=error)
+
+
+def task_slots(context: SparkContext) -> int:
+    """How many tasks the cluster runs at once: its cores (``defaultParallelism``, or with
+    dynamic allocation its largest size, when capped) over the cores a task takes."""
+    conf = context.getConf()
+    cores = context.defaultParallelism
+    if conf.get("spark.dynamicAllocation.enabled", "false").lower() == "true":
+        executors = conf.get("spark.dynamicAllocation.maxExecutors")
+        if executors is not None and executors.isdigit():
+            each = int(conf.get("spark.executor.cores", "1"))
+            cores = max(cores, int(executors) * each)
+    return max(1, cores // max(1, int(conf.get("spark.task.cpus", "1"))))
+
+
+def _cancel(
+    context: SparkContext, group: str, stop: threading.Event, running: set[Future[FileResult]]
+) -> None:
+    # A thread may have passed its stop check and be submitting its job as the group is
+    # cancelled: cancelling again until every thread has ended catches that job too.
+    stop.set()
+    for _ in range(int(_CANCEL_FOR / 0.05)):
+        context.cancelJobGroup(group)
+        running = wait(running, timeout=0.05).not_done
+        if not running:
+            return
 
 
 def _absolute(location: locations.Location) -> str:
@@ -90,14 +128,15 @@ def run_spark_ingest(
     # the executors' cores (as many jobs at a time as the cluster has task slots) and retries
     # a lost task on its own, and each file's result comes back as it ends, so the manifest is
     # written after every file and a killed run goes on from there, as the embedded one does.
-    slots = max(1, spark.sparkContext.defaultParallelism)
+    context = spark.sparkContext
+    group = f"linkindex-ingest-{uuid.uuid4().hex}"
+    stop = threading.Event()
     bar = Progress(progress, run.crawl, len(files), None)
-    pool = ThreadPoolExecutor(max_workers=min(slots, len(tasks)))
+    pool = ThreadPoolExecutor(max_workers=min(task_slots(context), len(tasks)))
+    futures: dict[Future[FileResult], locations.Location] = {}
     try:
-        futures = {
-            pool.submit(_run_task, spark, task): path
-            for task, path in zip(tasks, files, strict=True)
-        }
+        for task, path in zip(tasks, files, strict=True):
+            futures[pool.submit(_run_task, spark, task, group, stop)] = path
         for future in as_completed(futures):
             result = future.result()
             result.path = str(futures[future])
@@ -105,10 +144,10 @@ def run_spark_ingest(
             bar.advance(result.records, result.pages, result.links, result.bytes)
             bar.file_done()
     except BaseException:
-        # Ctrl-C: the jobs running are cancelled rather than waited for (the threads waiting
-        # on them then end); the files they were reading are read again by the next run.
+        # Ctrl-C: this run's jobs are cancelled rather than waited for (the threads waiting on
+        # them then end), and no other; the files they were reading are read again next run.
         pool.shutdown(wait=False, cancel_futures=True)
-        spark.sparkContext.cancelAllJobs()
+        _cancel(context, group, stop, set(futures))
         raise
     finally:
         bar.stop()
