@@ -357,3 +357,26 @@ def test_a_stopped_spark_run_cancels_its_own_jobs_and_no_others(
     other.join(timeout=120)
     assert others == [[1]]
     assert manifest_size(home) == 1
+
+
+def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, mirror, tmp_path):
+    home = Home(tmp_path / "home")
+    mirror.bytes_per_second = 40_000
+    args = ["--common-crawl", RELEASE, "--base-url", mirror.url]
+    first = subprocess.Popen(
+        linkindex(*args, home=home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        downloads = home.root / "downloads" / RELEASE
+        wait_for(lambda: any(p.stat().st_size > 0 for p in downloads.rglob("*.part")))
+        second = subprocess.run(
+            linkindex(*args, home=home), capture_output=True, text=True, timeout=300
+        )
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.communicate(timeout=60)
+    assert second.returncode == 2
+    assert "another ingest into crawl" in " ".join(second.stderr.split())

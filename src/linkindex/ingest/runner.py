@@ -7,6 +7,7 @@ Files to download go through the same step (``ingest_input``, ``fetched.py``).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import multiprocessing
@@ -18,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from fastwarc.warc import ArchiveIterator
 
@@ -276,6 +277,30 @@ def _worker(
     return ingest_input(location, crawl, Path(crawl_dir), known, fetch, report)
 
 
+CRAWL_BUSY = (
+    "another ingest into crawl {crawl!r} is running (it holds {lock}): wait for it to end, "
+    "or ingest into another crawl with --crawl"
+)
+CRAWL_LOCK = ".ingest.lock"  # hidden: Spark and pyarrow datasets skip it
+
+
+class CrawlBusy(ValueError):
+    """Another run is ingesting into the same crawl of the same home."""
+
+
+def lock_crawl(folder: Path, crawl: str) -> IO[str]:
+    """The crawl folder's lock, held until the file returned is closed: two runs into one crawl
+    would each save a manifest without the other's entries, and share its downloads' .part
+    files. Raises CrawlBusy when another run holds it."""
+    lock = open(folder / CRAWL_LOCK, "w")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise CrawlBusy(CRAWL_BUSY.format(crawl=crawl, lock=folder / CRAWL_LOCK)) from None
+    return lock
+
+
 @dataclass
 class CrawlRun:
     """One ingest into one crawl: its input files, its manifest, and the summary being filled.
@@ -294,6 +319,7 @@ class CrawlRun:
     summary: IngestSummary
     started: float
     done_in_run: set[str] = field(default_factory=set)
+    lock: IO[str] | None = None  # lock_crawl's, for a crawl on this machine with files to read
 
     @property
     def crawl_dir(self) -> Path:
@@ -329,7 +355,14 @@ class CrawlRun:
 
     def finish(self) -> IngestSummary:
         self.summary.seconds = time.perf_counter() - self.started
+        self.release()
         return self.summary
+
+    def release(self) -> None:
+        """Let another run into the crawl (``finish`` does; a runner stopped early must)."""
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
 
 
 def open_crawl_run(
@@ -364,13 +397,24 @@ def open_crawl_run(
         from linkindex.ingest.remote import RemoteCrawlFolder
 
         folder = RemoteCrawlFolder(str(locations.join(crawls, name)))
-    if files:
-        folder.prepare()
-    manifest = Manifest(folder)
+    lock = None
+    if files and isinstance(folder, CrawlFolder):
+        # Before prepare: it deletes temporaries, which may be a running run's.
+        folder.path.mkdir(parents=True, exist_ok=True)
+        lock = lock_crawl(folder.path, name)
+    try:
+        if files:
+            folder.prepare()
+        manifest = Manifest(folder)
+        current = manifest.current()
+    except BaseException:
+        if lock is not None:
+            lock.close()
+        raise
     # An input ingested by an older version (see parts.RECORDS_VERSION) is read again: its
     # parts are replaced (same names) and its manifest entry is rewritten.
     summary = IngestSummary(crawl=name, failed_files=list(missing))
-    return CrawlRun(files, name, folder, manifest, manifest.current(), summary, started)
+    return CrawlRun(files, name, folder, manifest, current, summary, started, lock=lock)
 
 
 def _same_input(given: str, other: str) -> bool:
@@ -462,7 +506,11 @@ def run_ingest(
         from linkindex.ingest.fetched import FetchPlan
 
         fetch = FetchPlan(home.root / "downloads" / run.crawl)
-    files = run.to_read()
+    try:
+        files = run.to_read()
+    except BaseException:
+        run.release()
+        raise
     sizes = None if any(isinstance(p, str) for p in files) else sum(_size(p) for p in files)
     bar = Progress(progress, run.crawl, len(files), sizes)
     try:
@@ -472,6 +520,7 @@ def run_ingest(
             _run_pool(files, run.crawl, run.crawl_dir, run.known, fetch, workers, bar, run.record)
     finally:
         bar.stop()
+        run.release()
     return run.finish()
 
 

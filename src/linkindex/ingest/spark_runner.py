@@ -20,7 +20,7 @@ from linkindex import locations
 from linkindex.home import Home
 from linkindex.ingest.progress import Progress
 from linkindex.ingest.remote import ingest_at
-from linkindex.ingest.runner import FileResult, open_crawl_run
+from linkindex.ingest.runner import CrawlRun, FileResult, open_crawl_run
 from linkindex.ingest.summary import IngestSummary
 
 if TYPE_CHECKING:
@@ -116,6 +116,15 @@ def run_spark_ingest(
     unknown URI scheme.
     """
     run = open_crawl_run(paths, home, crawl)
+    try:
+        return _run_jobs(run, spark, keep_downloads, progress)
+    finally:
+        run.release()
+
+
+def _run_jobs(
+    run: CrawlRun, spark: SparkSession, keep_downloads: Path | None, progress: bool
+) -> IngestSummary:
     files = run.to_read()
     if not files:
         return run.finish()
