@@ -145,7 +145,7 @@ def _engine_home(engine: EngineName, home: str | None, local: str | None = None)
     if local is not None and not resolved.uri:
         _fail(LOCAL_HOME_NOT_URI)
     if resolved.uri and engine is not EngineName.spark:
-        if locations.needs_spark(resolved.uri):
+        if locations.is_remote(resolved.uri):
             _fail(NEEDS_SPARK.format(location=resolved.uri))
         resolved = Home(locations.local_path(resolved.uri).resolve())
     return resolved if resolved.uri else resolved.ensure()
@@ -164,7 +164,7 @@ def _inputs(engine: EngineName, paths: list[str]) -> list[locations.Location]:
             inputs.append(text)
         elif locations.scheme_of(text) not in locations.SCHEMES:
             _fail(locations.UNKNOWN_SCHEME.format(uri=text, scheme=locations.scheme_of(text)))
-        elif engine is EngineName.spark or locations.needs_spark(text):
+        elif engine is EngineName.spark or locations.is_remote(text):
             inputs.append(text)
         else:
             inputs.append(locations.local_path(text))
@@ -236,8 +236,8 @@ def ingest(
     paths: Annotated[
         list[str] | None,
         typer.Argument(
-            help="WARC/WAT files or folders of them, https:// URLs of files, s3://, gs:// or "
-            "hdfs:// URIs (files and folders); one command makes one crawl."
+            help="WARC/WAT files or folders of them, https:// (or http://) URLs of files, "
+            "s3://, gs:// or hdfs:// URIs (files and folders); one command makes one crawl."
         ),
     ] = None,
     common_crawl: Annotated[
@@ -262,8 +262,8 @@ def ingest(
     base_url: Annotated[
         str | None,
         typer.Option(
-            help="A mirror laid out like Common Crawl's bucket, https:// or s3:// (default: "
-            "https://data.commoncrawl.org/)."
+            help="A mirror laid out like Common Crawl's bucket, https://, http:// (a mirror on a "
+            "LAN), s3:// or a local folder (default: https://data.commoncrawl.org/)."
         ),
     ] = None,
     keep_downloads: Annotated[

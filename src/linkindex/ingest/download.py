@@ -49,12 +49,6 @@ def is_http(location: str) -> bool:
     return locations.scheme_of(location) in HTTP_SCHEMES
 
 
-def is_fetched(location: str) -> bool:
-    """Whether ingest downloads the file at ``location`` before reading it: an http(s) URL,
-    or a URI of a store pyarrow reads (s3://, gs://, hdfs://)."""
-    return is_http(location) or locations.needs_spark(location)
-
-
 class DownloadFailed(Exception):
     """The file could not be fetched whole; the message says why (and after how many tries)."""
 

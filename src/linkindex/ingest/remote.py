@@ -142,7 +142,6 @@ def ingest_at(
     another store's URI downloaded there (``fetched.ingest_fetched``; into ``keep``, a local
     folder, when given, and kept), and parts meant for a URI are written there, then put in
     the crawl's folder. Never raises."""
-    from linkindex.ingest.download import is_fetched
     from linkindex.ingest.fetched import FetchPlan, ingest_fetched
 
     if not locations.is_uri(source) and not locations.is_uri(crawl_at):
@@ -150,7 +149,7 @@ def ingest_at(
     with tempfile.TemporaryDirectory(prefix="linkindex-ingest-", dir=_scratch_root()) as tmp:
         scratch = Path(tmp)
         local = Path(source)
-        if locations.is_uri(source) and not is_fetched(source):
+        if locations.is_uri(source) and not locations.is_remote(source):
             try:
                 local = fetch(source, scratch)
             except Exception as exc:  # a file gone since it was listed
@@ -159,7 +158,7 @@ def ingest_at(
         remote = RemoteCrawlFolder(crawl_at) if locations.is_uri(crawl_at) else None
         parts_dir = scratch / "parts" if remote is not None else Path(crawl_at)
         parts_dir.mkdir(exist_ok=True)
-        if is_fetched(source):
+        if locations.is_remote(source):
             plan = FetchPlan(Path(keep), keep=True) if keep else FetchPlan(scratch / "downloads")
             result = ingest_fetched(source, crawl, parts_dir, known, plan)
         else:

@@ -334,7 +334,6 @@ class CrawlRun:
         before it is fetched, so its ``bucket_key`` stands for it: the same Common Crawl
         file from any mirror, or from a copy on disk, is not fetched again."""
         from linkindex.ingest.commoncrawl import bucket_key
-        from linkindex.ingest.download import is_fetched
 
         done = {
             bucket_key(entry.get("path", ""))
@@ -343,7 +342,11 @@ class CrawlRun:
         }
         files: list[locations.Location] = []
         for location in self.files:
-            if isinstance(location, str) and is_fetched(location) and bucket_key(location) in done:
+            if (
+                isinstance(location, str)
+                and locations.is_remote(location)
+                and bucket_key(location) in done
+            ):
                 self.summary.unchanged_files.append(location)
             else:
                 files.append(location)
@@ -495,7 +498,7 @@ def run_ingest(
     crawl name. With ``workers`` > 1 the workers are spawned, so a script calling this must do
     it under ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
     """
-    if home.uri and locations.needs_spark(home.uri):
+    if home.uri and locations.is_remote(home.uri):
         raise ValueError(NEEDS_SPARK.format(location=home.uri))
     # file: URIs are local paths here.
     paths = [locations.as_local(p) if isinstance(p, str) else p for p in paths]
