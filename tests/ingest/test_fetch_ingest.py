@@ -380,3 +380,20 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
         first.communicate(timeout=60)
     assert second.returncode == 2
     assert "another ingest into crawl" in " ".join(second.stderr.split())
+
+
+def test_downloads_of_files_not_read_in_this_run_are_removed_at_its_start(bucket, mirror, tmp_path):
+    home = Home(tmp_path / "home").ensure()
+    urls = [mirror.url + p for p in bucket.wat]
+    folder = home.root / "downloads" / RELEASE
+    selected, prefetched_before, killed = (download_path(folder, u) for u in urls)
+    for path in (selected, prefetched_before, killed):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    whole = bucket.path(bucket.wat[0]).read_bytes()
+    selected.with_name(selected.name + ".part").write_bytes(whole[:5000])
+    prefetched_before.write_bytes(bucket.path(bucket.wat[1]).read_bytes())
+    killed.with_name(killed.name + ".part").write_bytes(b"x" * 100)
+    summary = run_ingest(urls[:1], home, crawl=RELEASE, progress=False)
+    assert summary.files == 1
+    assert mirror.requests_for(bucket.wat[0]) == [("bytes=5000-", 206)]  # resumed, not removed
+    assert [p for p in folder.rglob("*") if p.is_file()] == []

@@ -47,6 +47,23 @@ def download_path(folder: Path, location: str) -> Path:
     return folder.joinpath(*[p for p in key.split("/") if p not in ("", ".", "..")])
 
 
+def remove_stale(folder: Path, selected: list[str]) -> None:
+    """Delete every file under ``folder`` but the downloads of ``selected`` (whole, or their
+    ``.part``): what earlier runs left of files this run does not read (a killed run's
+    ``.part``, a prefetched file never read) would otherwise stay for ever. Only for a folder
+    this crawl's runs own, under the crawl's lock."""
+    keep = set()
+    for location in selected:
+        target = download_path(folder, location)
+        keep |= {target, target.with_name(target.name + ".part")}
+    for path in sorted(folder.rglob("*"), reverse=True):  # files before their folders
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path not in keep:
+            path.unlink(missing_ok=True)
+
+
 def download(location: str, plan: FetchPlan, downloader: Downloader | None = None) -> Downloaded:
     """Fetch ``location`` into ``plan.folder`` (resuming a killed run's ``.part``): the local
     copy, or the failed result saying why not. Never raises."""

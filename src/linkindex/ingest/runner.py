@@ -511,6 +511,11 @@ def run_ingest(
         fetch = FetchPlan(home.root / "downloads" / run.crawl)
     try:
         files = run.to_read()
+        owned = home.root / "downloads" / run.crawl
+        if run.lock is not None and owned.is_dir():
+            from linkindex.ingest.fetched import remove_stale
+
+            remove_stale(owned, [p for p in files if isinstance(p, str)])
     except BaseException:
         run.release()
         raise
