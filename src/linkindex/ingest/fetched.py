@@ -1,6 +1,6 @@
-"""Inputs ingest downloads (https://, s3://, gs://): the file step both runners map over them
-(fetch, ``ingest_file`` on the copy, delete it unless kept), where the copies go, and the
-embedded runner's one-file-ahead prefetch.
+"""Inputs ingest downloads (http(s)://, s3://, gs://): the file step both runners map over them
+(fetch, ``ingest_file`` on the copy, delete it unless kept and whole), where the copies go,
+what of them is stale, and the embedded runner's one-file-ahead prefetch.
 
 A downloaded file is ingested whole or not at all: one the reader finds damaged has its parts
 removed and is reported failed, so the next run fetches and reads it again.
