@@ -113,7 +113,13 @@ def gunzip_blocks(blocks: Iterable[bytes], limit: int | None = None) -> Iterator
                 inside = False
             else:
                 data = member.unconsumed_tail
-    if inside:
+    # The last block's input may be consumed with output still held back by the block limit.
+    while inside and not member.eof and (out := member.decompress(b"", _BLOCK)):
+        total += len(out)
+        if limit is not None and total > limit:
+            raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
+        yield out
+    if inside and not member.eof:
         raise EOFError("the file ends inside a member")
 
 
