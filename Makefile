@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ fit-spam: $(STAMP)
 
 bench-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_ingest.py
+
+# WAT against WARC: the same captures ingested from either file, cost per page (docs/ingest.md).
+bench-wat: $(STAMP)
+	$(VENV)/bin/python bench/bench_wat_vs_warc.py --repeat 5
 
 # The Spark engines beside the embedded ones in one run, as ratios (needs Java 17+): ingest per
 # core, local vs the embedded runner; a build of RECORDS link records (default 10M), local[2] vs

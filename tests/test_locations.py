@@ -12,15 +12,16 @@ from linkindex import locations
 
 
 @pytest.mark.parametrize(
-    ("text", "uri", "spark_only"),
+    ("text", "uri", "remote"),
     [("s3a://bucket/crawl/a.warc.gz", True, True), ("gs://b/k", True, True),
      ("hdfs://namenode:8020/li", True, True), ("file:///tmp/a.warc", True, False),
      ("file:/tmp/a.warc", True, False), ("/tmp/a.warc", False, False),
-     ("relative/a.warc", False, False), ("C:/crawls/a.warc", False, False)],
+     ("relative/a.warc", False, False), ("C:/crawls/a.warc", False, False),
+     ("https://mirror/a.warc.gz", True, True), ("http://10.0.0.2/a.warc.gz", True, True)],
 )  # fmt: skip
-def test_uris_are_told_from_paths(text, uri, spark_only):
+def test_uris_are_told_from_paths(text, uri, remote):
     assert locations.is_uri(text) is uri
-    assert locations.needs_spark(text) is spark_only
+    assert locations.is_remote(text) is remote
 
 
 def test_an_unknown_scheme_is_refused_with_the_ones_that_work():

@@ -59,6 +59,12 @@ LOCAL_HOME_ONLY = (
     "there, and its snapshot and keys in the local folder that `linkindex build --engine spark "
     "--local-home DIR` wrote (default ./.linkindex): pass that folder as --home"
 )
+PATHS_OR_RELEASE = "give the files to ingest or --common-crawl RELEASE (one of the two)"
+SAMPLE_NEEDS_RELEASE = "--files and --fraction sample a release: add --common-crawl RELEASE"
+INTERRUPTED = (
+    "interrupted: the files ingested so far are kept; run the same command again to go on "
+    "(the file being read is read again from its start, a download resumes where it stopped)"
+)
 LOCAL_HOME_NOT_URI = "--local-home is for a --home at a Hadoop URI (s3a://, gs://, hdfs://, file:)"
 
 
@@ -139,34 +145,68 @@ def _engine_home(engine: EngineName, home: str | None, local: str | None = None)
     if local is not None and not resolved.uri:
         _fail(LOCAL_HOME_NOT_URI)
     if resolved.uri and engine is not EngineName.spark:
-        if locations.needs_spark(resolved.uri):
+        if locations.is_remote(resolved.uri):
             _fail(NEEDS_SPARK.format(location=resolved.uri))
         resolved = Home(locations.local_path(resolved.uri).resolve())
     return resolved if resolved.uri else resolved.ensure()
 
 
 def _inputs(engine: EngineName, paths: list[str]) -> list[locations.Location]:
-    """Ingest's inputs: local paths, and URIs as strings (Spark), or exit 2."""
-    from linkindex.ingest.runner import NEEDS_SPARK
+    """Ingest's inputs: local paths, and URLs and URIs as strings, or exit 2. The embedded
+    engine reads a file: URI as its path and downloads the others; Spark's tasks read them."""
+    from linkindex.ingest.download import is_http
 
     inputs: list[locations.Location] = []
     for text in paths:
         if not locations.is_uri(text):
             inputs.append(Path(text))
+        elif is_http(text):
+            inputs.append(text)
         elif locations.scheme_of(text) not in locations.SCHEMES:
             _fail(locations.UNKNOWN_SCHEME.format(uri=text, scheme=locations.scheme_of(text)))
-        elif engine is EngineName.spark:
+        elif engine is EngineName.spark or locations.is_remote(text):
             inputs.append(text)
-        elif locations.needs_spark(text):
-            _fail(NEEDS_SPARK.format(location=text))
         else:
             inputs.append(locations.local_path(text))
     return inputs
 
 
+def _release_inputs(
+    release: str,
+    kind: str,
+    base_url: str | None,
+    files: int | None,
+    fraction: float | None,
+    seed: int,
+    scratch: Path,
+) -> tuple[list[locations.Location], list[tuple[str, str]]]:
+    """The URLs of a Common Crawl release's files to ingest (its listing, sampled) and the
+    listed paths refused with why, or exit 2."""
+    from linkindex.ingest.commoncrawl import (
+        DEFAULT_BASE_URL,
+        check_release,
+        check_sample,
+        release_files,
+    )
+
+    base_url = base_url or DEFAULT_BASE_URL
+    try:
+        check_release(release)
+        check_sample(files, fraction)
+        with console.status(f"reading the listing of {release}"):
+            found = release_files(base_url, release, kind, scratch, files, fraction, seed)
+            return list(found.urls), found.refused
+    except ValueError as exc:
+        _fail(str(exc))
+
+
 def _exists(location: locations.Location) -> bool:
     if isinstance(location, Path):
         return location.exists()
+    from linkindex.ingest.download import is_http
+
+    if is_http(location):
+        return True  # found out when downloaded, with retries
     try:
         return locations.exists(location)
     except Exception as exc:  # no route to the bucket, no credentials, no libhdfs
@@ -194,29 +234,65 @@ def main(
 @app.command()
 def ingest(
     paths: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
-            help="WARC/WAT files or folders of them (with --engine spark also s3a://, gs://, "
-            "hdfs:// URIs); one command makes one crawl."
+            help="WARC/WAT files or folders of them, https:// (or http://) URLs of files, "
+            "s3://, gs:// or hdfs:// URIs (files and folders); one command makes one crawl."
         ),
-    ],
-    crawl: Annotated[str | None, typer.Option(help="Crawl name (default: from the files).")] = None,
+    ] = None,
+    common_crawl: Annotated[
+        str | None,
+        typer.Option(
+            help="Ingest a Common Crawl release by name (CC-MAIN-YYYY-WW): its files listed in "
+            "<base-url>/crawl-data/<release>/<kind>.paths.gz, downloaded as they are read."
+        ),
+    ] = None,
+    kind: Annotated[
+        str, typer.Option(help="With --common-crawl: wat (links already extracted) or warc.")
+    ] = "wat",
+    files: Annotated[
+        int | None, typer.Option(min=1, help="With --common-crawl: a sample of N files.")
+    ] = None,
+    fraction: Annotated[
+        float | None, typer.Option(help="With --common-crawl: a sample of this fraction (0-1].")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option(help="The sample's seed: the same seed, the same files.")
+    ] = 0,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="A mirror laid out like Common Crawl's bucket, https://, http:// (a mirror on a "
+            "LAN), s3:// or a local folder (default: https://data.commoncrawl.org/)."
+        ),
+    ] = None,
+    keep_downloads: Annotated[
+        Path | None,
+        typer.Option(help="Keep downloaded files in this folder (default: deleted once read)."),
+    ] = None,
+    crawl: Annotated[
+        str | None,
+        typer.Option(help="Crawl name (default: the release, or from the files)."),
+    ] = None,
     workers: Annotated[
-        int, typer.Option(min=1, help="Parallel worker processes (embedded engine).")
+        int,
+        typer.Option(min=1, help="Parallel worker processes, downloads included (embedded)."),
     ] = 1,
     engine: Annotated[
         EngineName,
         typer.Option(help="embedded: this machine's processes; spark: one Spark task per file."),
     ] = EngineName.embedded,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     master: MasterOption = None,
     conf: ConfOption = None,
     home: HomeOption = None,
 ) -> None:
     """Extract links and pages from crawl files into columnar records.
 
-    Exits 0 when every file was read whole, 3 when some were missing, empty or damaged (a cut
-    file, or records failing their WARC-Block-Digest: the rest is kept), 2 when no path could
-    be read at all or the options do not fit together.
+    Exits 0 when every file was read whole, 3 when some were missing, empty, damaged or not
+    downloaded (a cut file, or records failing their WARC-Block-Digest: the rest is kept), 2
+    when no path could be read at all or the options do not fit together, 130 when
+    interrupted (run the same command again to resume).
     """
     from linkindex.ingest import print_summary, run_ingest
     from linkindex.ingest.reasons import BAD_DIGEST
@@ -225,20 +301,57 @@ def ingest(
     if engine is EngineName.spark and workers != 1:
         console.print(f"[red]{WORKERS_NOT_SPARK}[/red]")
         raise typer.Exit(2)
-    inputs = _inputs(engine, paths)
+    if bool(paths) == bool(common_crawl):
+        _fail(PATHS_OR_RELEASE)
+    if not common_crawl and (files is not None or fraction is not None):
+        _fail(SAMPLE_NEEDS_RELEASE)
     resolved = _engine_home(engine, home)
-    if not any(_exists(p) for p in inputs):
-        console.print(f"[red]No such file or folder: {', '.join(map(str, paths))}[/red]")
-        raise typer.Exit(2)
-    if engine is EngineName.spark:
-        from linkindex.ingest.spark_runner import run_spark_ingest
+    refused: list[tuple[str, str]] = []
+    try:
+        if common_crawl:
+            scratch = resolved.root / "downloads"
+            scratch.mkdir(parents=True, exist_ok=True)
+            inputs, refused = _release_inputs(
+                common_crawl, kind, base_url, files, fraction, seed, scratch
+            )
+            crawl = crawl or common_crawl
+        else:
+            inputs = _inputs(engine, paths or [])
+            if not any(_exists(p) for p in inputs):
+                missing = ", ".join(map(str, paths or []))
+                console.print(f"[red]No such file or folder: {missing}[/red]")
+                raise typer.Exit(2)
+        if engine is EngineName.spark:
+            from linkindex.ingest.spark_runner import run_spark_ingest
 
-        with _spark_session(master, conf) as session:
-            summary = run_spark_ingest(inputs, resolved, session, crawl=crawl)
+            with _spark_session(master, conf) as session:
+                summary = run_spark_ingest(
+                    inputs,
+                    resolved,
+                    session,
+                    crawl=crawl,
+                    keep_downloads=keep_downloads,
+                    progress=True,
+                )
+        else:
+            from linkindex.ingest.fetched import FetchPlan
+
+            fetch = None
+            if keep_downloads is not None:
+                fetch = FetchPlan(keep_downloads.expanduser().resolve(), keep=True)
+            summary = run_ingest(
+                inputs, resolved, crawl=crawl, workers=workers, progress=True, fetch=fetch
+            )
+    except KeyboardInterrupt:
+        console.print(f"[yellow]{INTERRUPTED}[/yellow]")
+        raise typer.Exit(130) from None
+    except ValueError as exc:
+        _fail(str(exc))
+    summary.failed_files[:0] = refused  # listed paths never fetched, with why
+    if json_output:
+        out.print_json(json.dumps(summary.as_dict()))
     else:
-        local = [Path(p) for p in inputs]
-        summary = run_ingest(local, resolved, crawl=crawl, workers=workers, progress=True)
-    print_summary(summary, console)
+        print_summary(summary, console)
     if summary.failed_files or summary.skipped.get(BAD_DIGEST):
         raise typer.Exit(PARTIAL_INGEST)
 

@@ -29,7 +29,7 @@ SCHEMES = (LOCAL_SCHEME, *S3_SCHEMES, *GCS_SCHEMES, *HDFS_SCHEMES)
 
 UNKNOWN_SCHEME = (
     "{uri}: inputs and homes are local paths or file://, s3a:// (s3://), gs:// and hdfs:// "
-    "URIs, not {scheme}:// (docs/ingest.md, 'Hadoop URIs')"
+    "URIs (inputs also https:// URLs), not {scheme}:// (docs/ingest.md, 'Hadoop URIs')"
 )
 
 # A local path or a URI: what ingest's inputs and a home's crawls folder are given as.
@@ -46,8 +46,10 @@ def is_uri(text: str | os.PathLike[str]) -> bool:
     return isinstance(text, str) and scheme_of(text) is not None
 
 
-def needs_spark(text: str | os.PathLike[str]) -> bool:
-    """A URI that only the Spark engine reads: any but ``file:``, which is a local path."""
+def is_remote(text: str | os.PathLike[str]) -> bool:
+    """A URI of a file or folder not on this machine: any scheme but ``file:`` (a local path).
+    The embedded engine downloads such a file before reading it, and cannot keep a home there;
+    Spark's tasks read it where it is."""
     return is_uri(text) and scheme_of(text) != LOCAL_SCHEME
 
 

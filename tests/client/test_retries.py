@@ -19,7 +19,7 @@ from linkindex.client import (
     RetryAfterTooLong,
     RetryPolicy,
 )
-from linkindex.client.retry import parse_retry_after
+from linkindex.retrying import parse_retry_after
 
 METADATA = {"index_id": "abc=", "spam_score_update_days": []}
 

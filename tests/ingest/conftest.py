@@ -1,8 +1,10 @@
-"""Fixtures for the ingest tests: one record through the adapter, and pywb's iana.org crawl."""
+"""Fixtures for the ingest tests: one record through the adapter, pywb's iana.org crawl, and a
+local mirror of a Common Crawl release."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -11,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bucket_server import Bucket, BucketServer, make_bucket
 from ingest_helpers import IANA_CACHE, IANA_ENV, SAMPLE_IANA, write_warc
 
 from linkindex.ingest import Extraction, extract, read_records
@@ -74,3 +77,25 @@ def iana_warc() -> Path:
     if fetched is None:
         pytest.skip(f"pywb's iana.warc.gz is unavailable: set {IANA_ENV} to its path")
     return fetched
+
+
+@pytest.fixture(scope="session")
+def bucket_template(tmp_path_factory) -> Bucket:
+    """A generated release (bucket_server.make_bucket), made once; tests get a copy."""
+    return make_bucket(tmp_path_factory.mktemp("bucket"))
+
+
+@pytest.fixture
+def bucket(bucket_template: Bucket, tmp_path: Path) -> Bucket:
+    """A copy of the release this test may change (a cut file, another listing)."""
+    root = tmp_path / "bucket"
+    shutil.copytree(bucket_template.root, root)
+    return Bucket(root, list(bucket_template.warc), list(bucket_template.wat))
+
+
+@pytest.fixture
+def mirror(bucket: Bucket):
+    """The release served on 127.0.0.1 (bucket_server.BucketServer), stopped after the test."""
+    server = BucketServer(bucket.root).start()
+    yield server
+    server.stop()

@@ -81,3 +81,21 @@ def test_spark_ingest_again_from_uris_reads_nothing_new(two_engine_ingest, spark
     again = run_spark_ingest(uris, two_engine_ingest.uris, spark, crawl=crawl)
     assert again.files == 0 and len(again.unchanged_files) == len(before)
     assert manifest_entries(two_engine_ingest.uris, crawl) == before
+
+
+def test_the_pool_is_as_large_as_the_clusters_task_slots(spark):
+    from types import SimpleNamespace
+
+    from pyspark import SparkConf
+
+    from linkindex.ingest.spark_runner import task_slots
+
+    def slots(parallelism: int, **conf: str) -> int:
+        settings = SparkConf(loadDefaults=False).setAll(list(conf.items()))
+        return task_slots(SimpleNamespace(defaultParallelism=parallelism, getConf=lambda: settings))
+
+    assert task_slots(spark.sparkContext) == 2  # local[2]
+    assert slots(8, **{"spark.task.cpus": "2"}) == 4
+    dynamic = {"spark.dynamicAllocation.enabled": "true", "spark.executor.cores": "4"}
+    assert slots(2, **dynamic, **{"spark.dynamicAllocation.maxExecutors": "10"}) == 40
+    assert slots(2, **dynamic) == 2  # no cap: the cores there are now

@@ -1,37 +1,19 @@
 """When and how long the client waits before sending a request again.
 
-Retries 429 and 5xx answers and dropped connections with capped exponential backoff and full
-jitter, and waits exactly as long as a Retry-After header asks when the server sends one.
+Retries the answers linkindex.retrying names and dropped connections with capped exponential
+backoff and full jitter, and waits as long as a Retry-After header asks when the server sends one.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+from linkindex.retrying import RETRY_STATUSES, backoff_ceiling, parse_retry_after
 
 
 class RetryAfterTooLong(Exception):
     """The server asked for a longer wait than the caller allows."""
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date (RFC 9110)."""
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 @dataclass
@@ -60,4 +42,4 @@ class RetryPolicy:
                 )
             return asked
         # Full jitter: clients that failed together do not come back together.
-        return self.rng.uniform(0.0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+        return self.rng.uniform(0.0, backoff_ceiling(attempt, self.base_delay, self.max_delay))

@@ -1,6 +1,7 @@
 """Crawl files and crawl folders at Hadoop URIs, for the Spark runner: inputs found by the
-driver and fetched by each task to its local disk, parts written there and put in the crawl's
-folder at the URI, the manifest read and written there.
+driver and fetched by each task to its local disk (downloads of https:// and s3:// files by
+``fetched``), parts written there and put in the crawl's folder at the URI, the manifest read
+and written there.
 
 Everything goes through pyarrow's filesystems (``locations.filesystem``): a task's Python has
 no way into its executor's JVM, so it cannot use Hadoop's FileSystem itself. The extraction is
@@ -133,25 +134,35 @@ def _scratch_root() -> str | None:
     return dirs.split(",")[0] or None
 
 
-def ingest_at(source: str, crawl: str, crawl_at: str, known: frozenset[str]) -> FileResult:
+def ingest_at(
+    source: str, crawl: str, crawl_at: str, known: frozenset[str], keep: str | None = None
+) -> FileResult:
     """``ingest_file`` for an input and a crawl folder each a local path or a Hadoop URI: a
-    URI input is fetched to this machine's scratch folder first, and parts meant for a URI are
-    written there, then put in the crawl's folder. Never raises."""
+    ``file:`` URI input is copied to this machine's scratch folder first, an http(s) URL or
+    another store's URI downloaded there (``fetched.ingest_fetched``; into ``keep``, a local
+    folder, when given, and kept), and parts meant for a URI are written there, then put in
+    the crawl's folder. Never raises."""
+    from linkindex.ingest.fetched import FetchPlan, ingest_fetched
+
     if not locations.is_uri(source) and not locations.is_uri(crawl_at):
         return ingest_file(Path(source), crawl, Path(crawl_at), known)
     with tempfile.TemporaryDirectory(prefix="linkindex-ingest-", dir=_scratch_root()) as tmp:
         scratch = Path(tmp)
         local = Path(source)
-        if locations.is_uri(source):
+        if locations.is_uri(source) and not locations.is_remote(source):
             try:
                 local = fetch(source, scratch)
-            except Exception as exc:  # a lost connection, a file gone since it was listed
+            except Exception as exc:  # a file gone since it was listed
                 error = FETCH_FAILED.format(uri=source, error=exc)
                 return FileResult(source, status="failed", complete=False, error=error)
         remote = RemoteCrawlFolder(crawl_at) if locations.is_uri(crawl_at) else None
         parts_dir = scratch / "parts" if remote is not None else Path(crawl_at)
         parts_dir.mkdir(exist_ok=True)
-        result = ingest_file(local, crawl, parts_dir, known)
+        if locations.is_remote(source):
+            plan = FetchPlan(Path(keep), keep=True) if keep else FetchPlan(scratch / "downloads")
+            result = ingest_fetched(source, crawl, parts_dir, known, plan)
+        else:
+            result = ingest_file(local, crawl, parts_dir, known)
         result.path = source
         if remote is None or result.status != "done":
             return result

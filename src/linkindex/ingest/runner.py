@@ -1,22 +1,25 @@
-"""The embedded runner: input discovery, crawl naming, one task per file, workers, progress.
+"""The embedded runner: input discovery, crawl naming, one task per file, workers.
 
 Owns the files-to-parts step around ``extract`` (``ingest_file``) and the crawl's bookkeeping
 (``CrawlRun``), which the Spark runner (``spark_runner.py``) shares; only the mapping differs.
+Files to download go through the same step (``ingest_input``, ``fetched.py``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import multiprocessing
 import re
+import signal
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from fastwarc.warc import ArchiveIterator
 
@@ -24,8 +27,12 @@ from linkindex import locations
 from linkindex.home import Home
 from linkindex.ingest.extract import extract
 from linkindex.ingest.parts import CrawlFolder, Manifest, PartWriter, remove_parts
+from linkindex.ingest.progress import Progress
 from linkindex.ingest.reader import read_records
 from linkindex.ingest.summary import IngestSummary
+
+if TYPE_CHECKING:
+    from linkindex.ingest.fetched import FetchPlan
 
 INPUT_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz")
 _CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}(?!\d)")
@@ -59,6 +66,7 @@ class FileResult:
     pages: int = 0
     links: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0  # the input's size
     parts: list[str] = field(default_factory=list)
     error: str | None = None
 
@@ -131,13 +139,19 @@ def derive_crawl_name(inputs: list[locations.Location], files: list[locations.Lo
         match = _CC_CRAWL.search(spelled.as_posix() if isinstance(spelled, Path) else spelled)
         if match:
             return match.group(0)
-    if files:
+    if files and not _is_http(files[0]):
         crawl_id = _peek_crawl_id(files[0])
         if crawl_id:
             return crawl_id
     first = _spelled(inputs[0]) if inputs else Path("crawl")
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", _stem(locations.name_of(first))).strip(".-_")
     return name or "crawl"
+
+
+def _is_http(location: locations.Location) -> bool:
+    from linkindex.ingest.download import is_http
+
+    return isinstance(location, str) and is_http(location)
 
 
 def check_crawl_name(name: str) -> str:
@@ -215,6 +229,7 @@ def ingest_file(
             str(path), result.sha256, "failed", False, error=f"{type(exc).__name__}: {exc}"
         )
     result.records += pending[0]
+    result.bytes = _size(path)
     result.pages = pages.rows
     result.links = links.rows
     if report is not None:
@@ -229,61 +244,61 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _worker(path: str, crawl: str, crawl_dir: str, known: frozenset[str], queue: Any) -> FileResult:
+def ingest_input(
+    location: locations.Location,
+    crawl: str,
+    crawl_dir: Path,
+    known: frozenset[str],
+    fetch: FetchPlan | None,
+    report: Reporter | None = None,
+) -> FileResult:
+    """``ingest_file`` for a local path, ``fetched.ingest_fetched`` (with the ``FetchPlan``
+    ``fetch``) for a file to download."""
+    if isinstance(location, Path):
+        return ingest_file(location, crawl, crawl_dir, known, report)
+    if fetch is None:
+        raise ValueError(f"{location}: a file to download needs a FetchPlan")
+    from linkindex.ingest.fetched import ingest_fetched
+
+    return ingest_fetched(location, crawl, crawl_dir, known, fetch, report)
+
+
+def _worker(
+    location: locations.Location,
+    crawl: str,
+    crawl_dir: str,
+    known: frozenset[str],
+    fetch: FetchPlan | None,
+    queue: Any,
+) -> FileResult:
     def report(records: int, pages: int, links: int, nbytes: int) -> None:
         queue.put((records, pages, links, nbytes))
 
-    return ingest_file(Path(path), crawl, Path(crawl_dir), known, report)
+    return ingest_input(location, crawl, Path(crawl_dir), known, fetch, report)
 
 
-class _Progress:
-    """The rich progress bar: bytes read drive the bar; files, records and links are shown."""
+CRAWL_BUSY = (
+    "another ingest into crawl {crawl!r} is running (it holds {lock}): wait for it to end, "
+    "or ingest into another crawl with --crawl"
+)
+CRAWL_LOCK = ".ingest.lock"  # hidden: Spark and pyarrow datasets skip it
 
-    def __init__(self, enabled: bool, crawl: str, total_files: int, total_bytes: int) -> None:
-        self.bar: Any = None
-        if not enabled:
-            return
-        from rich.progress import (
-            BarColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
 
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("[bold]ingest[/bold] {task.description}"),
-            BarColumn(),
-            TextColumn("{task.fields[files]}/{task.fields[total_files]} files"),
-            TextColumn("{task.fields[records]:>10,} records"),
-            TextColumn("{task.fields[links]:>12,} links"),
-            TimeElapsedColumn(),
-        )
-        self.task = self.bar.add_task(
-            crawl, total=max(total_bytes, 1), files=0, total_files=total_files, records=0, links=0
-        )
-        self.records = 0
-        self.links = 0
-        self.files = 0
-        self.bar.start()
+class CrawlBusy(ValueError):
+    """Another run is ingesting into the same crawl of the same home."""
 
-    def advance(self, records: int, pages: int, links: int, nbytes: int) -> None:
-        if self.bar is None:
-            return
-        self.records += records
-        self.links += links
-        self.bar.update(self.task, advance=nbytes, records=self.records, links=self.links)
 
-    def file_done(self) -> None:
-        if self.bar is None:
-            return
-        self.files += 1
-        self.bar.update(self.task, files=self.files)
-
-    def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+def lock_crawl(folder: Path, crawl: str) -> IO[str]:
+    """The crawl folder's lock, held until the file returned is closed: two runs into one crawl
+    would each save a manifest without the other's entries, and share its downloads' .part
+    files. Raises CrawlBusy when another run holds it."""
+    lock = open(folder / CRAWL_LOCK, "w")  # noqa: SIM115 - held for the whole run
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        lock.close()
+        raise CrawlBusy(CRAWL_BUSY.format(crawl=crawl, lock=folder / CRAWL_LOCK)) from None
+    return lock
 
 
 @dataclass
@@ -304,6 +319,7 @@ class CrawlRun:
     summary: IngestSummary
     started: float
     done_in_run: set[str] = field(default_factory=set)
+    lock: IO[str] | None = None  # lock_crawl's, for a crawl on this machine with files to read
 
     @property
     def crawl_dir(self) -> Path:
@@ -312,13 +328,44 @@ class CrawlRun:
             raise ValueError(NEEDS_SPARK.format(location=self.folder.location))
         return self.folder.path
 
+    def to_read(self) -> list[locations.Location]:
+        """The files to map, the files to download that this crawl already holds whole at
+        this version left out (counted unchanged). A download's content hash is not known
+        before it is fetched, so its ``bucket_key`` stands for it: the same Common Crawl
+        file from any mirror, or from a copy on disk, is not fetched again."""
+        from linkindex.ingest.commoncrawl import bucket_key
+
+        done = {
+            bucket_key(entry.get("path", ""))
+            for sha, entry in self.manifest.files.items()
+            if sha in self.known and entry.get("complete", True)
+        }
+        files: list[locations.Location] = []
+        for location in self.files:
+            if (
+                isinstance(location, str)
+                and locations.is_remote(location)
+                and bucket_key(location) in done
+            ):
+                self.summary.unchanged_files.append(location)
+            else:
+                files.append(location)
+        return files
+
     def record(self, result: FileResult) -> None:
         """Count one file's result and write its manifest entry (the manifest is saved)."""
         _record(self.summary, self.manifest, result, self.folder, self.done_in_run)
 
     def finish(self) -> IngestSummary:
         self.summary.seconds = time.perf_counter() - self.started
+        self.release()
         return self.summary
+
+    def release(self) -> None:
+        """Let another run into the crawl (``finish`` does; a runner stopped early must)."""
+        if self.lock is not None:
+            self.lock.close()
+            self.lock = None
 
 
 def open_crawl_run(
@@ -326,14 +373,19 @@ def open_crawl_run(
 ) -> CrawlRun:
     """Find the inputs, name the crawl, clear a killed run's temporaries and read the manifest.
 
-    ``paths`` are local paths or Hadoop URIs (strings), and the home's crawls may be at one
-    (``Home.uri``). Raises ValueError for an unusable crawl name or an unknown URI scheme.
+    ``paths`` are local paths, Hadoop URIs or http(s) URLs (strings; a URL names one file),
+    and the home's crawls may be at a Hadoop URI (``Home.uri``). Raises ValueError for an
+    unusable crawl name or an unknown URI scheme.
     """
     started = time.perf_counter()
-    paths = [locations.check_scheme(p) if locations.is_uri(p) else Path(p) for p in paths]
+    paths = [
+        p if _is_http(p) else locations.check_scheme(p) if locations.is_uri(p) else Path(p)
+        for p in paths
+    ]
     local, missing = discover([p for p in paths if isinstance(p, Path)])
     files: list[locations.Location] = list(local)
-    uris = [p for p in paths if isinstance(p, str)]
+    files += [p for p in paths if _is_http(p)]
+    uris = [p for p in paths if isinstance(p, str) and not _is_http(p)]
     if uris:
         from linkindex.ingest.remote import discover as discover_uris
 
@@ -348,13 +400,24 @@ def open_crawl_run(
         from linkindex.ingest.remote import RemoteCrawlFolder
 
         folder = RemoteCrawlFolder(str(locations.join(crawls, name)))
-    if files:
-        folder.prepare()
-    manifest = Manifest(folder)
+    lock = None
+    if files and isinstance(folder, CrawlFolder):
+        # Before prepare: it deletes temporaries, which may be a running run's.
+        folder.path.mkdir(parents=True, exist_ok=True)
+        lock = lock_crawl(folder.path, name)
+    try:
+        if files:
+            folder.prepare()
+        manifest = Manifest(folder)
+        current = manifest.current()
+    except BaseException:
+        if lock is not None:
+            lock.close()
+        raise
     # An input ingested by an older version (see parts.RECORDS_VERSION) is read again: its
     # parts are replaced (same names) and its manifest entry is rewritten.
     summary = IngestSummary(crawl=name, failed_files=list(missing))
-    return CrawlRun(files, name, folder, manifest, manifest.current(), summary, started)
+    return CrawlRun(files, name, folder, manifest, current, summary, started, lock=lock)
 
 
 def _same_input(given: str, other: str) -> bool:
@@ -378,6 +441,7 @@ def _record(
         summary.failed_files.append((result.path, result.error or "failed"))
         return
     summary.files += 1
+    summary.bytes += result.bytes
     summary.records += result.records
     summary.pages += result.pages
     summary.links += result.links
@@ -417,76 +481,135 @@ def _record(
 
 
 def run_ingest(
-    paths: list[Path], home: Home, crawl: str | None = None, workers: int = 1, progress: bool = True
+    paths: list[locations.Location],
+    home: Home,
+    crawl: str | None = None,
+    workers: int = 1,
+    progress: bool = True,
+    fetch: FetchPlan | None = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home``.
 
     Writes pages-*.parquet and links-*.parquet under ``home.crawls / crawl``; files already
-    ingested (same content) are not read again. Raises ValueError for an unusable crawl name.
-    With ``workers`` > 1 the workers are spawned, so a script calling this must do it under
-    ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
+    ingested (same content) are not read again. ``paths`` may also be http(s) URLs and s3://,
+    gs:// or hdfs:// URIs (strings): those files are downloaded first, as ``fetch`` (a
+    ``fetched.FetchPlan``; default: ``home/downloads/<crawl>``, copies deleted once read) says,
+    and one already in the crawl is not downloaded again. Raises ValueError for an unusable
+    crawl name. With ``workers`` > 1 the workers are spawned, so a script calling this must do
+    it under ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
     """
-    for location in [*paths, home.uri or ""]:
-        if locations.needs_spark(location):
-            raise ValueError(NEEDS_SPARK.format(location=location))
+    if home.uri and locations.is_remote(home.uri):
+        raise ValueError(NEEDS_SPARK.format(location=home.uri))
     # file: URIs are local paths here.
     paths = [locations.as_local(p) if isinstance(p, str) else p for p in paths]
     if home.uri:
         home = Home(locations.local_path(home.uri))
     run = open_crawl_run(paths, home, crawl)
-    files = [Path(p) for p in run.files]
-    bar = _Progress(progress, run.crawl, len(files), sum(_size(p) for p in files))
+    if fetch is None and any(isinstance(p, str) for p in run.files):
+        from linkindex.ingest.fetched import FetchPlan
+
+        fetch = FetchPlan(home.root / "downloads" / run.crawl)
+    try:
+        files = run.to_read()
+        owned = home.root / "downloads" / run.crawl
+        if run.lock is not None and owned.is_dir():
+            from linkindex.ingest.fetched import remove_stale
+
+            remove_stale(owned, [p for p in files if isinstance(p, str)])
+    except BaseException:
+        run.release()
+        raise
+    sizes = None if any(isinstance(p, str) for p in files) else sum(_size(p) for p in files)
+    bar = Progress(progress, run.crawl, len(files), sizes)
     try:
         if workers <= 1 or len(files) <= 1:
-            for path in files:
-                run.record(ingest_file(path, run.crawl, run.crawl_dir, run.known, bar.advance))
-                bar.file_done()
+            _run_here(files, run, fetch, bar)
         else:
-            _run_pool(files, run.crawl, run.crawl_dir, run.known, workers, bar, run.record)
+            _run_pool(files, run.crawl, run.crawl_dir, run.known, fetch, workers, bar, run.record)
     finally:
         bar.stop()
+        run.release()
     return run.finish()
 
 
+def _run_here(
+    files: list[locations.Location], run: CrawlRun, fetch: FetchPlan | None, bar: Progress
+) -> None:
+    """One file after the other in this process; a file to download is fetched while the one
+    before it is read (``fetched.prefetched``)."""
+    if fetch is None:
+        for path in files:
+            run.record(ingest_input(path, run.crawl, run.crawl_dir, run.known, None, bar.advance))
+            bar.file_done()
+        return
+    from linkindex.ingest.fetched import ingest_downloaded, prefetched
+
+    for location, copy in prefetched(files, fetch):
+        if copy is None:
+            result = ingest_input(location, run.crawl, run.crawl_dir, run.known, None, bar.advance)
+        else:
+            result = ingest_downloaded(
+                str(location), copy, run.crawl, run.crawl_dir, run.known, fetch, bar.advance
+            )
+        run.record(result)
+        bar.file_done()
+
+
 def _run_pool(
-    files: list[Path],
+    files: list[locations.Location],
     crawl: str,
     crawl_dir: Path,
     known: frozenset[str],
+    fetch: FetchPlan | None,
     workers: int,
-    bar: _Progress,
+    bar: Progress,
     on_result: Callable[[FileResult], None],
 ) -> None:
     # spawn, not fork: the parent holds a live progress display and possibly other threads.
     context = multiprocessing.get_context("spawn")
-    with (
-        context.Manager() as manager,
-        ProcessPoolExecutor(max_workers=min(workers, len(files)), mp_context=context) as pool,
-    ):
-        queue = manager.Queue()
-        futures: dict[Future[FileResult], Path] = {
-            pool.submit(_worker, str(p), crawl, str(crawl_dir), known, queue): p for p in files
-        }
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+    with context.Manager() as manager:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(files)), mp_context=context, initializer=_leave_sigint
+        )
+        try:
+            queue = manager.Queue()
+            futures: dict[Future[FileResult], locations.Location] = {
+                pool.submit(_worker, p, crawl, str(crawl_dir), known, fetch, queue): p
+                for p in files
+            }
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                _drain(queue, bar)
+                for future in done:
+                    try:
+                        result = future.result()
+                    except Exception as exc:  # a dead worker fails its file, not the run
+                        result = FileResult(
+                            str(futures[future]),
+                            status="failed",
+                            complete=False,
+                            error=f"worker failed: {exc}",
+                        )
+                    on_result(result)
+                    bar.file_done()
             _drain(queue, bar)
-            for future in done:
-                try:
-                    result = future.result()
-                except Exception as exc:  # a dead worker fails its file, not the run
-                    result = FileResult(
-                        str(futures[future]),
-                        status="failed",
-                        complete=False,
-                        error=f"worker failed: {exc}",
-                    )
-                on_result(result)
-                bar.file_done()
-        _drain(queue, bar)
+        except BaseException:
+            # Ctrl-C: stop the workers now rather than after their files (a download can take
+            # minutes). They leave what a killed run leaves, which the next run clears or resumes.
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
 
-def _drain(queue: Any, bar: _Progress) -> None:
+def _leave_sigint() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _drain(queue: Any, bar: Progress) -> None:
     while True:
         try:
             bar.advance(*queue.get_nowait())

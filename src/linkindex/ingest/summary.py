@@ -21,6 +21,7 @@ class IngestSummary:
     records: int = 0  # WARC/WAT records read
     pages: int = 0  # page rows written
     links: int = 0  # link rows written
+    bytes: int = 0  # size of the input files read
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> records or links
     failed_files: list[tuple[str, str]] = field(default_factory=list)  # (path, error)
     unchanged_files: list[str] = field(default_factory=list)  # already in the crawl: not re-read
