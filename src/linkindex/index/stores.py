@@ -49,34 +49,36 @@ class Stores:
         con.execute("PRAGMA cache_size = -65536")
         return con
 
-    def _open(self, path: Path) -> sqlite3.Connection:
-        opened: dict[Path, sqlite3.Connection] | None = getattr(self._local, "opened", None)
+    def _open(self, number: int) -> sqlite3.Connection:
+        """This thread's connection to shard ``number`` (-1: the global file)."""
+        opened: dict[int, sqlite3.Connection] | None = getattr(self._local, "opened", None)
         if opened is None:
             opened = self._local.opened = {}
-        con = opened.get(path)
+        con = opened.get(number)
         if con is None:
-            con = opened[path] = self._connect(path)
+            path = self.global_path if number < 0 else self.paths[number]
+            con = opened[number] = self._connect(path)
         return con
 
     def global_lists(self) -> sqlite3.Connection:
         """The file of the meta and of the whole index's top pages and root domains."""
-        return self._open(self.global_path)
+        return self._open(-1 if self.count else 0)  # unsharded: the one file
 
     def of_root(self, root_domain: str) -> sqlite3.Connection:
         """The file holding everything about a root domain and the targets under it."""
-        if len(self.paths) == 1:
-            return self._open(self.paths[0])
-        return self._open(self.paths[shard_of(root_domain, len(self.paths))])
+        if not self.count:
+            return self._open(0)
+        return self._open(shard_of(root_domain, self.count))
 
     def of_key(self, scope: Scope | str, key: str) -> sqlite3.Connection:
         """The file of a page, subdomain or root domain key."""
-        if len(self.paths) == 1:
-            return self._open(self.paths[0])
-        return self.of_root(root_domain_of_key(scope, key))
+        if not self.count:
+            return self._open(0)
+        return self._open(shard_of(root_domain_of_key(scope, key), self.count))
 
     def every_shard(self) -> list[sqlite3.Connection]:
         """Each file of per-target rows once, in shard order."""
-        return [self._open(path) for path in self.paths]
+        return [self._open(number) for number in range(len(self.paths))]
 
     def streamed(self) -> Iterator[sqlite3.Connection]:
         """Each shard's file on a connection of its own, for a read streamed by a consumer
