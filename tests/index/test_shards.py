@@ -86,3 +86,20 @@ def test_a_reader_never_sees_shards_of_two_snapshots(home: Home):
         answers.setdefault(index_id, set()).add(answer)
     assert len(answers) >= 2
     assert all(len(found) == 1 for found in answers.values())  # one answer per snapshot
+
+
+def test_each_engine_writes_the_same_shards_as_it_writes_one_file(tmp_path: Path, engine):
+    homes = [Home(tmp_path / name).ensure() for name in ("one", "four")]
+    results = []
+    for home, shards in zip(homes, (1, 4), strict=True):
+        for crawl in crafted_web():
+            crawl.write(home.crawls)
+        results.append(engine.build(home, shards=shards))
+    assert results[0].index_id == results[1].index_id
+    one, four = (CurrentSnapshot(home.snapshots).get() for home in homes)
+    assert four.stores.count == 4
+    assert four.root_domain_score_rows() == one.root_domain_score_rows()
+    assert four.page_authority_rows() == one.page_authority_rows()
+    for page, _, _ in one.page_authority_rows():
+        target = parse_target(page)
+        assert four.url_metrics(target) == one.url_metrics(target)
