@@ -25,6 +25,7 @@ from bench_serve import (
     free_port,
     lrd_body,
     measured_load,
+    run_load,
     sample_targets,
     start_server,
     stop_server,
@@ -77,6 +78,24 @@ def bodies_by_case(targets: dict[str, list[Target]], seed: int) -> dict[str, tup
     }
 
 
+class StepTimer:
+    """build_index's on_step: the seconds from each step's start to the next one's."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._current: tuple[str, float] | None = None
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._current is not None:
+            step, since = self._current
+            self.seconds[step] = self.seconds.get(step, 0.0) + now - since
+        self._current = (name, now)
+
+    def total(self, prefix: str) -> float:
+        return sum(v for k, v in self.seconds.items() if k.startswith(prefix))
+
+
 def store_bytes(snapshot: Path) -> dict[str, object]:
     """Bytes of each file, and of each b-tree summed over the files (dbstat)."""
     files = {p.name: p.stat().st_size for p in sorted(snapshot.glob("*.sqlite"))}
@@ -100,6 +119,7 @@ def main() -> None:
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per HTTP run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per variant")
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds per case, unmeasured")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--targets", type=int, default=200, help="random targets per scope")
@@ -118,18 +138,23 @@ def main() -> None:
     variants: dict[str, dict] = {}
     for name, shards in (("unsharded", 1), (f"{args.shards}_shards", args.shards)):
         home = Home(linked_home(crawls, homes_root))
+        timer = StepTimer()
         started = time.perf_counter()
-        result = build_index(home, shards=shards)
+        result = build_index(home, shards=shards, on_step=timer)
         seconds = time.perf_counter() - started
+        timer("")  # ends the last step
         snapshot = SnapshotLayout(home.snapshots).path_of(result.snapshot)
         credential = KeyStore(home.state / "keys.sqlite").create("bench")
         basic = f"{credential.access_id}:{credential.secret_key}".encode()
         variants[name] = {
             "home": home, "index_id": result.index_id, "build_seconds": round(seconds, 1),
+            "write_seconds": round(timer.total("writing "), 1),
+            "index_seconds": round(timer.total("indexing"), 1),
             "bytes": store_bytes(snapshot), "snapshot": snapshot,
             "authorization": "Basic " + base64.b64encode(basic).decode(),
         }  # fmt: skip
-        print(f"built {name} in {seconds:.0f} s", flush=True)
+        print(f"built {name} in {seconds:.0f} s (writing {timer.total('writing '):.1f} s,"
+              f" indexing {timer.total('indexing'):.1f} s)", flush=True)  # fmt: skip
     names = list(variants)
     first = variants[names[0]]
     assert variants[names[1]]["index_id"] == first["index_id"]
@@ -147,6 +172,10 @@ def main() -> None:
                            "--workers", "2"]  # fmt: skip
                 env = {**os.environ, "PYTHONUNBUFFERED": "1"}
                 servers[name] = start_server(name, command, env, port, Path(tmp) / f"{name}.log")
+            for path, bodies in cases.values():
+                for name in names:  # each worker's connections and page cache warm
+                    auth = variants[name]["authorization"]
+                    run_load(cfg, servers[name].url, path, auth, bodies, duration=args.warmup)
             for number in range(args.rounds):
                 # Alternate which variant goes first: the machine's other load drifts.
                 order = names if number % 2 == 0 else names[::-1]
@@ -165,7 +194,15 @@ def main() -> None:
     summary = {}
     for case in cases:
         medians = {n: statistics.median(r["req_per_s"] for r in runs[n][case]) for n in names}
-        summary[case] = {**medians, "ratio": round(medians[names[1]] / medians[names[0]], 3)}
+        # The server's own CPU per request: far less sensitive than req/s to a shared machine.
+        cpu = {n: statistics.median(r["server_cpu_us_per_req"] for r in runs[n][case])
+               for n in names}  # fmt: skip
+        summary[case] = {
+            **medians,
+            "ratio": round(medians[names[1]] / medians[names[0]], 3),
+            "server_cpu_us_per_req": cpu,
+            "cpu_ratio": round(cpu[names[1]] / cpu[names[0]], 3),
+        }
     report = {
         "benchmark": "shards",
         "label": size_label(args.links),
@@ -177,7 +214,7 @@ def main() -> None:
         "ratio_target": RATIO_TARGET,
         "req_per_s_median": summary,
         "variants": {
-            n: {k: v for k, v in variants[n].items() if k in ("build_seconds", "bytes")}
+            n: {k: v for k, v in variants[n].items() if k.endswith("seconds") or k == "bytes"}
             for n in names
         },  # fmt: skip
         "runs": runs,
@@ -186,6 +223,7 @@ def main() -> None:
             "threads": args.threads,
             "duration_s": args.duration,
             "rounds": args.rounds,
+            "warmup_s": args.warmup,
             "workers": 2,
         },  # fmt: skip
         "machine": machine(),
@@ -197,7 +235,8 @@ def main() -> None:
     out.write_text(json.dumps(report, indent=2, default=str) + "\n")
     for case, figures in summary.items():
         print(f"{case:22s} " + "  ".join(f"{n} {figures[n]:.1f}" for n in names)
-              + f"  ratio {figures['ratio']:.2f}")  # fmt: skip
+              + f"  ratio {figures['ratio']:.2f}  server CPU per request ratio"
+              f" {figures['cpu_ratio']:.2f}")  # fmt: skip
     print(f"wrote {out}")
 
 
