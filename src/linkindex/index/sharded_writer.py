@@ -83,32 +83,45 @@ class ShardedWriter:
         rows = 0
         self._each_shard(lambda store: store.con.execute("BEGIN"))
         for batch in batches:
-            buckets: list[list[tuple]] = [[] for _ in self._shards]
-            for row, shard in zip(batch_rows(batch), route(batch), strict=True):
-                buckets[shard].append(row)
-            list(self._pool.map(lambda s, b: s.insert(table, columns, b), self._shards, buckets))
+            shard = route(batch)
+            parts = [batch.filter(pa.array(shard == n)) for n in range(self.count)]
+            list(self._pool.map(lambda s, b: s.insert(table, columns, batch_rows(b)),
+                                self._shards, parts))  # fmt: skip
             rows += batch.num_rows
         self._each_shard(lambda store: store.con.execute("COMMIT"))
         return rows
 
-    def _router(self, table: str, columns: tuple[str, ...]) -> Callable[[pa.RecordBatch], list]:
+    def _router(
+        self, table: str, columns: tuple[str, ...]
+    ) -> Callable[[pa.RecordBatch], np.ndarray]:
+        """The shard of each row of a batch of ``table``."""
         if table in NUMBERED_ROUTES:
             column, scope = NUMBERED_ROUTES[table]
             index = columns.index(column)
-            return lambda b: self._key_shards[scope][b.column(index).to_numpy()].tolist()
+            return lambda b: self._key_shards[scope][b.column(index).to_numpy()]
         if table not in NAMED_ROUTES:
             raise ValueError(f"{table}: no shard route (index/sharded_writer.py, docs/scale.md)")
         column, scope = NAMED_ROUTES[table]
         index = columns.index(column)
         if scope.startswith("column:"):
             scopes = columns.index(scope.removeprefix("column:"))
-            return lambda b: [
-                self._shard(s, k)
-                for s, k in zip(
-                    b.column(scopes).to_pylist(), b.column(index).to_pylist(), strict=True
-                )
-            ]
-        return lambda b: [self._shard(scope, k) for k in b.column(index).to_pylist()]
+            return lambda b: np.array(
+                [
+                    self._shard(s, k)
+                    for s, k in zip(
+                        b.column(scopes).to_pylist(), b.column(index).to_pylist(), strict=True
+                    )
+                ],
+                dtype=np.int16,
+            )
+
+        def by_name(batch: pa.RecordBatch) -> np.ndarray:
+            # Once per distinct key of the batch: a root domain's rows come together.
+            names = batch.column(index).dictionary_encode()
+            shard = [self._shard(scope, k) for k in names.dictionary.to_pylist()]
+            return np.array(shard, dtype=np.int16)[names.indices.to_numpy()]
+
+        return by_name
 
     def _write_keys(self, table: str, columns: tuple[str, ...], batches) -> int:
         scope = KEY_TABLES[table]
