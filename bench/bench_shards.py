@@ -16,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench_build import generate, reusable
@@ -46,6 +47,9 @@ from linkindex.accounts.keys import KeyStore
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
+from linkindex.index.link_queries import LinkQuery
+from linkindex.index.snapshot import RootDomainQuery, Snapshot
+from linkindex.urls import parse_target
 
 RATIO_TARGET = 0.9
 SEED = 7
@@ -94,6 +98,43 @@ class StepTimer:
 
     def total(self, prefix: str) -> float:
         return sum(v for k, v in self.seconds.items() if k.startswith(prefix))
+
+
+def in_process(snapshots: dict[str, Snapshot], targets: dict[str, list[Target]]) -> dict:
+    """Median ns of each Snapshot call on each snapshot, the two called in turn for every
+    target, so the machine's other load falls on both alike."""
+    one = [parse_target(t.key) for t in targets["page/random"] + targets["root_domain/random"]]
+    rng = random.Random(17)
+    fifty = [rng.sample(one, min(50, len(one))) for _ in range(len(one))]
+    calls: dict[str, Callable[[Snapshot, int], object]] = {
+        "url_metrics_1": lambda s, i: s.url_metrics(one[i]),
+        "url_metrics_50": lambda s, i: [s.url_metrics(t) for t in fifty[i]],
+        "linking_root_domains": lambda s, i: s.linking_root_domains(
+            RootDomainQuery("root_domain", one[i].root_domain, "source_domain_authority", limit=26)
+        ),
+        "links_with_metrics": lambda s, i: [
+            (s.page_metrics(row.source_page), s.page_metrics(row.link_page))
+            for row in s.links(LinkQuery("page", one[i].page, "source_page_authority"))
+        ],
+        "link_status_10": lambda s, i: s.links_exist(
+            one[i], "page", [t.page for t in fifty[i][:10]], "page"
+        ),
+    }
+    report = {}
+    for case, call in calls.items():
+        samples: dict[str, list[int]] = {name: [] for name in snapshots}
+        for _ in range(3):
+            for i in range(len(one)):
+                for name, snapshot in snapshots.items():
+                    started = time.perf_counter_ns()
+                    call(snapshot, i)
+                    samples[name].append(time.perf_counter_ns() - started)
+        medians = {name: statistics.median(v) / 1000 for name, v in samples.items()}
+        first, second = medians.values()
+        report[case] = {"median_us": medians, "ratio": round(first / second, 3)}
+        print(f"in-process {case:22s} " + "  ".join(f"{n} {v:.1f} us" for n, v in medians.items()),
+              flush=True)  # fmt: skip
+    return report
 
 
 def store_bytes(snapshot: Path) -> dict[str, object]:
@@ -160,6 +201,8 @@ def main() -> None:
     assert variants[names[1]]["index_id"] == first["index_id"]
     targets = sample_targets(first["snapshot"] / "index.sqlite", 0, args.targets, seed=11)
     cases = bodies_by_case(targets, seed=13)
+    snapshots = {n: Snapshot(variants[n]["snapshot"]) for n in names}
+    calls = in_process(snapshots, targets)
     runs: dict[str, dict[str, list[dict]]] = {n: {c: [] for c in cases} for n in names}
     with tempfile.TemporaryDirectory(prefix="bench-shards-", dir=work) as tmp:
         cfg = LoadConfig(args.connections, args.threads, args.duration, "wrk", Path(tmp))
@@ -213,6 +256,8 @@ def main() -> None:
         "index_id": first["index_id"],
         "ratio_target": RATIO_TARGET,
         "req_per_s_median": summary,
+        # unsharded / sharded time per call: above 1, the sharded snapshot answers faster.
+        "in_process": calls,
         "variants": {
             n: {k: v for k, v in variants[n].items() if k.endswith("seconds") or k == "bytes"}
             for n in names
