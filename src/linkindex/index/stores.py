@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,23 @@ class NoStore(RuntimeError):
     """The snapshot folder has no store file."""
 
 
+class _Held:
+    """One thread's connections, by file number. When the thread ends its thread-local storage
+    is freed, and the connections go back to the spare sets for the next new thread: a server's
+    worker threads come and go, and each file's connection parses the schema and fills its page
+    cache before it is fast (with N shards, N times over)."""
+
+    def __init__(self, spares: list[dict[int, sqlite3.Connection]], lock: threading.Lock) -> None:
+        with lock:
+            self.opened: dict[int, sqlite3.Connection] = spares.pop() if spares else {}
+
+        def give_back(opened: dict[int, sqlite3.Connection]) -> None:
+            with lock:
+                spares.append(opened)
+
+        weakref.finalize(self, give_back, self.opened)
+
+
 class Stores:
     """Read-only connections to a snapshot's files: one per file per thread, opened lazily."""
 
@@ -41,19 +59,23 @@ class Stores:
             if not path.exists():
                 raise NoStore(f"snapshot store missing: {path}")
         self._local = threading.local()
+        self._spares: list[dict[int, sqlite3.Connection]] = []
+        self._spares_lock = threading.Lock()
 
-    def _connect(self, path: Path, same_thread: bool = True) -> sqlite3.Connection:
+    def _connect(self, path: Path) -> sqlite3.Connection:
         # immutable=1: the file never changes once published, so SQLite skips all locking.
+        # Not bound to its thread: it outlives it, in the spare sets, or in a streamed read.
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
-        con = sqlite3.connect(uri, uri=True, check_same_thread=same_thread)
+        con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         con.execute("PRAGMA cache_size = -65536")
         return con
 
     def _open(self, number: int) -> sqlite3.Connection:
         """This thread's connection to shard ``number`` (-1: the global file)."""
-        opened: dict[int, sqlite3.Connection] | None = getattr(self._local, "opened", None)
-        if opened is None:
-            opened = self._local.opened = {}
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is None:
+            held = self._local.held = _Held(self._spares, self._spares_lock)
+        opened = held.opened
         con = opened.get(number)
         if con is None:
             path = self.global_path if number < 0 else self.paths[number]
@@ -84,7 +106,7 @@ class Stores:
         """Each shard's file on a connection of its own, for a read streamed by a consumer
         that may pull each batch from another thread (the build reading the last snapshot)."""
         for path in self.paths:
-            con = self._connect(path, same_thread=False)
+            con = self._connect(path)
             try:
                 yield con
             finally:
