@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ bench-serve: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk) || \
 		echo "wrk not installed: bench_serve falls back to its Python load generator"
 	$(VENV)/bin/python bench/bench_serve.py
+
+# A generated web of SHARD_LINKS link records built unsharded and in 4 shards, both served by
+# `linkindex serve --workers 2` and loaded with wrk in alternating rounds (req/s per request
+# kind, the ratio, build times, bytes); bench/results/shards.json. Needs wrk.
+SHARD_LINKS ?= 1000000
+bench-shards: $(STAMP)
+	$(VENV)/bin/python bench/bench_shards.py --links $(SHARD_LINKS) --shards 4
 
 # Mixed API traffic from several keys on `linkindex serve --workers 2` while builds publish new
 # indexes and workers are SIGKILLed; checks answers and billing. `make soak DURATION=600`.

@@ -368,6 +368,15 @@ def build(
         str | None, typer.Option(help="DuckDB memory limit, e.g. 8GB (default: 4GB).")
     ] = None,
     keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
+    shards: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=4096,
+            help="Split the serving store into this many files by the targets' root domains "
+            "(docs/scale.md); 1: one file.",
+        ),
+    ] = 1,
     engine: Annotated[
         EngineName,
         typer.Option(help="embedded: DuckDB on this machine; spark: every step as Spark jobs."),
@@ -399,7 +408,7 @@ def build(
     ) -> BuildResult:
         return build_index(
             resolved, force=force, full=full, memory_limit=memory_limit, keep=keep,
-            on_step=on_step, spark=spark,
+            on_step=on_step, spark=spark, shards=shards,
         )  # fmt: skip
 
     try:

@@ -21,8 +21,9 @@ from linkindex.builder.state import STATE_TABLES, load_state, plan_build, save_s
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import store_layout_digest
+from linkindex.index.sharded_writer import open_writer
+from linkindex.index.shards import MAX_SHARDS
 from linkindex.index.snapshot import NoSnapshot, Snapshot
-from linkindex.index.writer import SnapshotWriter
 from linkindex.scoring import calibration
 from linkindex.scoring.calibration import REFERENCE
 from linkindex.scoring.spam_model import MODEL_PATH, load_model
@@ -42,6 +43,7 @@ MEMORY_LIMIT_NOT_SPARK = (
     "--memory-limit is DuckDB's: with --engine spark, memory is Spark's "
     "(--conf spark.driver.memory=..., spark.executor.memory=...)"
 )
+SHARDS_OUT_OF_RANGE = f"--shards {{shards}}: give a number of shards from 1 to {MAX_SHARDS}"
 URI_HOME_NEEDS_SPARK = (
     "{uri}: crawls at a Hadoop URI are read by the Spark build (--engine spark; "
     "docs/ingest.md, 'Hadoop URIs'); DuckDB's reads a local home"
@@ -79,6 +81,7 @@ def build_index(
     keep: int = 3,
     on_step: Callable[[str], None] | None = None,
     spark: SparkSession | None = None,
+    shards: int = 1,
 ) -> BuildResult:
     """Build a snapshot from every ingested crawl and publish it as current.
 
@@ -87,8 +90,11 @@ def build_index(
     ignores it. ``memory_limit`` is DuckDB's (e.g. "8GB"; default DEFAULT_MEMORY_LIMIT).
     Given ``spark`` (a session the caller owns and stops), every step runs on Spark instead,
     and the crawls may be at a Hadoop URI (``home.uri``); the snapshot, the link state and the
-    build folder are in ``home.root`` either way.
+    build folder are in ``home.root`` either way. ``shards`` > 1 splits the serving store by
+    the targets' root domains (docs/scale.md); the index_id does not depend on it.
     """
+    if not 1 <= shards <= MAX_SHARDS:
+        raise ValueError(SHARDS_OUT_OF_RANGE.format(shards=shards))
     if spark is not None and memory_limit is not None:
         raise ValueError(MEMORY_LIMIT_NOT_SPARK)
     crawls = home.crawls_location
@@ -111,13 +117,14 @@ def build_index(
             current = layout.current_name() or ""
             if not force and current.split("-")[0] == name:
                 meta = _read_existing_meta(layout.path_of(current))
-                if meta.get("store_layout") == store_layout_digest():
+                same_store = meta.get("store_layout") == store_layout_digest()
+                if same_store and meta.get("shards", 1) == shards:
                     return BuildResult(
                         index_id, current, True, str(meta.get("index_date", "")),
                         time.monotonic() - started, dict(meta.get("counts", {})),
                         "none", "unchanged content",
                     )  # fmt: skip
-                force = True  # same records in an older store layout: rebuild beside it
+                force = True  # same records, another store layout or shard count: rebuild beside it
             step("loading inputs (read_parquet views)")
             engine.register_inputs(crawls, list(plan.new_parts), plan.state)
             model = load_model()
@@ -136,7 +143,7 @@ def build_index(
             previous = _read_existing_meta(previous_folder) if previous_folder else {}
             folder = work / "snapshot"
             folder.mkdir()
-            writer = SnapshotWriter(folder)
+            writer = open_writer(folder, shards)
             counts: dict[str, int] = {}
             for output in build.outputs:
                 step(f"writing {output.table}")
@@ -161,6 +168,7 @@ def build_index(
                                 ("domain_authority", "page_authority", "brand_authority")},
                 "counts": counts,
                 "store_layout": store_layout_digest(),
+                "shards": shards,
             }  # fmt: skip
             writer.set_meta(meta)
         finally:

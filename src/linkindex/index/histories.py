@@ -161,8 +161,12 @@ def metric_histories(
     target: CanonicalURL,
     when: Calendar,
     request: HistoryRequest,
+    every_shard: Sequence[sqlite3.Connection] = (),
 ) -> dict[str, list[dict]]:
-    """The asked histories of a target, keyed by the request's field names, in its order."""
+    """The asked histories of a target, keyed by the request's field names, in its order.
+
+    ``con`` holds the target's rows; the links into the pages that hop to it are those pages'
+    own rows, read from ``every_shard`` (default: ``con``, an unsharded snapshot)."""
     asked = request.asked()
     days: set[date] = set()
     for kind, _ in asked:
@@ -173,7 +177,7 @@ def metric_histories(
     grid = np.array(sorted(day_number(d) for d in days), dtype=np.int64)
     column = {d: i for i, d in enumerate(grid.tolist())}
     names = {name for _, metric_names in asked for name in metric_names}
-    series = _CountSeries(con, target, grid).compute(names)
+    series = _CountSeries(con, target, grid, every_shard or (con,)).compute(names)
     series.update(_authority_series(con, target, grid, names))
     out: dict[str, list[dict]] = {}
     for kind, metric_names in asked:
@@ -278,8 +282,15 @@ class _CountSeries:
     domains) are OR-reductions of the rows grouped per unit, as aggregates.py groups them.
     """
 
-    def __init__(self, con: sqlite3.Connection, target: CanonicalURL, grid: np.ndarray) -> None:
+    def __init__(
+        self,
+        con: sqlite3.Connection,
+        target: CanonicalURL,
+        grid: np.ndarray,
+        every_shard: Sequence[sqlite3.Connection],
+    ) -> None:
         self.con = con
+        self.every_shard = every_shard
         self.target = target
         self.grid = grid
         self.days = len(grid)
@@ -296,9 +307,11 @@ class _CountSeries:
                 self._scope(scope, wanted, series)
         return series
 
-    def _rows(self, sql: str, params: Sequence[object], width: int) -> np.ndarray:
+    def _rows(
+        self, sql: str, params: Sequence[object], width: int, con: sqlite3.Connection | None = None
+    ) -> np.ndarray:
         """A query's integer rows as an array, without a Python tuple per row kept around."""
-        cursor = self.con.execute(sql, params)
+        cursor = (con or self.con).execute(sql, params)
         flat = np.fromiter(itertools.chain.from_iterable(cursor), dtype=np.int64)
         return flat.reshape(-1, width)
 
@@ -397,7 +410,8 @@ class _CountSeries:
                 "SELECT target_id, source_id, source_root_id, first_day, coalesce(lost_day, ?)"
                 f" FROM link_rows WHERE target_id IN ({marks}) AND link_id = 0"
             )
-            chunks.append(self._rows(sql, [int(_NEVER), *chunk], 5))
+            # A page's own incoming links are in its root domain's shard; numbers are global.
+            chunks += [self._rows(sql, [int(_NEVER), *chunk], 5, c) for c in self.every_shard]
         links = np.concatenate(chunks) if chunks else np.zeros((0, 5), dtype=np.int64)
         links = links[links[:, 2] != self.root_id]
         into_live = mask(INTO_HOP, {"live": self._live(links[:, 3], links[:, 4])})

@@ -21,6 +21,7 @@ from linkindex.index.encoding import (
     link_states,
 )
 from linkindex.index.schema import LINK_SORT_COLUMNS, LINK_SOURCE_COLUMNS, LINK_TARGET_COLUMNS
+from linkindex.index.stores import Stores
 from linkindex.urls import Scope
 
 # The filters of a link list by name, in Moz's order (docs/api.md): links from other root
@@ -249,14 +250,18 @@ def anchor_texts(
 
 
 def links_exist(
-    con: sqlite3.Connection,
+    stores: Stores,
     target_scope: Scope,
     target: str,
     target_root: str,
     source_scope: Scope,
     sources: Sequence[str],
 ) -> list[bool]:
-    """Whether each source (at its scope) links to the target (at its scope) now, directly."""
+    """Whether each source (at its scope) links to the target (at its scope) now, directly.
+
+    The target's rows answer; a source's own DA or PA, which completes their key, is read where
+    the source's root domain lives."""
+    con = stores.of_key(target_scope, target)
     answers: dict[str, bool] = {}
     target_id = key_id(con, target_scope, target)
     target_column = LINK_TARGET_COLUMNS[target_scope]
@@ -264,12 +269,12 @@ def links_exist(
     for source in dict.fromkeys(sources):
         if source_scope == "root_domain" and source != target_root:
             # Linking root domains of another root domain are keyed (target, -DA, source).
+            authority = _negated(stores.of_root(source), "root_domains", "domain_authority", source)
             sql = (
                 f"SELECT 1 FROM {schema.linking_root_table(target_scope)} WHERE target = ?"
-                " AND neg_domain_authority = (SELECT -domain_authority FROM root_domains"
-                " WHERE root_domain = ?) AND source = ? AND pages > 0"
+                " AND neg_domain_authority = ? AND source = ? AND pages > 0"
             )
-            answers[source] = con.execute(sql, (target, source, source)).fetchone() is not None
+            answers[source] = con.execute(sql, (target, authority, source)).fetchone() is not None
             continue
         source_id = key_id(con, source_scope, source)
         answers[source] = False
@@ -277,12 +282,12 @@ def links_exist(
             continue
         if source_scope == "page":
             # The source's PA completes the clustered key's prefix: a point lookup.
+            authority = _negated(stores.of_key("page", source), "pages", "page_authority", source)
             sql = (
                 f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
-                " AND neg_page_authority = (SELECT -page_authority FROM pages WHERE page = ?)"
-                " AND source_id = ? AND flags & ? = 0 LIMIT 1"
+                " AND neg_page_authority = ? AND source_id = ? AND flags & ? = 0 LIMIT 1"
             )
-            params = (target_id, source, source_id, _LIVE_DIRECT_CLEAR)
+            params = (target_id, authority, source_id, _LIVE_DIRECT_CLEAR)
             answers[source] = con.execute(sql, params).fetchone() is not None
         else:
             scanned[source_id] = source
@@ -296,6 +301,13 @@ def links_exist(
         for (found,) in con.execute(sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]):
             answers[scanned[found]] = True
     return [answers[source] for source in sources]
+
+
+def _negated(con: sqlite3.Connection, table: str, column: str, key: str) -> int | None:
+    """A page's PA or a root domain's DA as its links' keys store it (negated); None if unknown."""
+    key_column = {"pages": "page", "root_domains": "root_domain"}[table]
+    found = con.execute(f"SELECT -{column} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
+    return None if found is None else found[0]
 
 
 class IntersectRow(NamedTuple):
@@ -334,7 +346,7 @@ def _linking_sources(
 
 
 def link_intersect(
-    con: sqlite3.Connection,
+    stores: Stores,
     positives: Sequence[tuple[Scope, str]],
     negatives: Sequence[tuple[Scope, str]],
     source_scope: Scope,
@@ -348,13 +360,17 @@ def link_intersect(
     Every linking source of every target is read and combined here: the cost grows with the
     targets' linking sources, not with the page size.
     """
+
+    def sources_of(scope: Scope, target: str) -> dict[int | str, tuple[int, int]]:
+        return _linking_sources(stores.of_key(scope, target), scope, target, source_scope)
+
     excluded: set[int | str] = set()
     for scope, target in negatives:
-        excluded.update(_linking_sources(con, scope, target, source_scope))
+        excluded.update(sources_of(scope, target))
     matches: dict[int | str, list[int]] = {}
     scores: dict[int | str, tuple[int, int]] = {}
     for index, (scope, target) in enumerate(positives):
-        for source, score in _linking_sources(con, scope, target, source_scope).items():
+        for source, score in sources_of(scope, target).items():
             if source not in excluded:
                 matches.setdefault(source, []).append(index)
                 scores[source] = score
@@ -371,15 +387,28 @@ def link_intersect(
     if after is not None:
         keys = [k for k in keys if k > tuple(after)]
     keys = keys[:limit]
-    names = page_names(con, {k[-1] for k in keys}) if source_scope == "page" else {}
+    names = _names_anywhere(stores, {k[-1] for k in keys}) if source_scope == "page" else {}
     rows = []
     for k in keys:
         source = k[-1]
         name, title = str(source), ""
         if source_scope == "page":
             name = names[source]
+            con = stores.of_key("page", name)
             found = con.execute("SELECT title FROM pages WHERE page = ?", (name,)).fetchone()
             title = found[0] if found else ""
         da, spam = scores[source]
         rows.append(IntersectRow(name, title, da, spam, matches[source], k))
     return rows
+
+
+def _names_anywhere(stores: Stores, ids: set[int]) -> dict[int, str]:
+    """Names of page numbers taken from several targets' rows: each shard knows the numbers its
+    own rows name, under the same numbering, so the shards are asked until all are named."""
+    names: dict[int, str] = {}
+    for con in stores.every_shard():
+        missing = ids - names.keys()
+        if not missing:
+            break
+        names.update(page_names(con, missing))
+    return names

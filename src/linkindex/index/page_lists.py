@@ -7,6 +7,7 @@ Snapshot exposes each through a thin method; only this module knows those tables
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -138,18 +139,20 @@ def global_top_root_domains(
     return list(map(RankedRootDomain._make, rows))
 
 
-def final_redirect(con: sqlite3.Connection, page: str) -> str | None:
+def final_redirect(con_of: Callable[[str], sqlite3.Connection], page: str) -> str | None:
     """Where ``page``'s chain of live redirects ends; None without a redirect, or when the chain
-    loops or runs past MAX_REDIRECT_HOPS (it then has no final destination)."""
+    loops or runs past MAX_REDIRECT_HOPS (it then has no final destination). Each hop is read
+    from ``con_of(page)``, the file of the page that redirects."""
     seen = {page}
     current = page
+    sql = "SELECT target FROM redirects WHERE page = ?"
     for _ in range(MAX_REDIRECT_HOPS):
-        row = con.execute("SELECT target FROM redirects WHERE page = ?", (current,)).fetchone()
+        row = con_of(current).execute(sql, (current,)).fetchone()
         if row is None:
             return None if current == page else current
         current = row[0]
         if current in seen:
             return None
         seen.add(current)
-    more = con.execute("SELECT 1 FROM redirects WHERE page = ?", (current,)).fetchone()
+    more = con_of(current).execute(sql, (current,)).fetchone()
     return None if more else current

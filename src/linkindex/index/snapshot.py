@@ -7,6 +7,7 @@ turns them into queries on the serving store.
 from __future__ import annotations
 
 import functools
+import heapq
 import json
 import sqlite3
 import threading
@@ -31,7 +32,7 @@ from linkindex.index.schema import (
     link_key_table,
     linking_root_table,
 )
-from linkindex.index.writer import STORE_FILE
+from linkindex.index.stores import NoStore, Stores
 from linkindex.urls import CanonicalURL, Scope
 
 RECENT_DAYS = 60  # the window of the gained_last_60_days / lost_last_60_days filters
@@ -146,24 +147,21 @@ class Snapshot:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.path = folder / STORE_FILE
-        if not self.path.exists():
-            raise NoSnapshot(f"snapshot store missing: {self.path}")
-        self._local = threading.local()
-        meta = dict(self._con().execute("SELECT key, value FROM meta").fetchall())
-        self.meta = {k: json.loads(v) for k, v in meta.items()}
+        try:
+            self.stores = Stores(folder)
+        except NoStore as exc:
+            raise NoSnapshot(str(exc)) from exc
+        self.path = self.stores.global_path
+        meta = self.stores.global_lists().execute("SELECT key, value FROM meta").fetchall()
+        self.meta = {k: json.loads(v) for k, v in meta}
         self.index_id: str = self.meta["index_id"]
         index_date = self.meta.get("index_date") or encoding.EPOCH.isoformat()
         self.index_date: date = date.fromisoformat(index_date)
 
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            # immutable=1: the file never changes once published, so SQLite skips all locking.
-            con = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
-            con.execute("PRAGMA cache_size = -65536")
-            self._local.con = con
-        return con
+    def _merged(self, sql: str) -> list[tuple]:
+        """Rows of every shard, merged in their first column's order (each shard's ORDER BY)."""
+        every = [con.execute(sql) for con in self.stores.every_shard()]
+        return list(heapq.merge(*every, key=lambda row: row[0]))
 
     @property
     def recent_since(self) -> date:
@@ -172,7 +170,7 @@ class Snapshot:
     def url_metrics(self, target: CanonicalURL) -> dict[str, object]:
         """All 52 URL metrics of a target, zeros (and -1 spam) for what the index has not seen."""
         row = (
-            self._con()
+            self.stores.of_root(target.root_domain)
             .execute(_URL_METRICS_SQL, (target.page, target.subdomain, target.root_domain))
             .fetchone()
         )
@@ -185,12 +183,13 @@ class Snapshot:
             "SELECT EXISTS (SELECT 1 FROM pages WHERE page = ?),"
             " EXISTS (SELECT 1 FROM root_domains WHERE root_domain = ?)"
         )
-        page, root_domain = self._con().execute(sql, (target.page, target.root_domain)).fetchone()
+        con = self.stores.of_root(target.root_domain)
+        page, root_domain = con.execute(sql, (target.page, target.root_domain)).fetchone()
         return bool(page), bool(root_domain)
 
     def root_domain_scores(self, root_domain: str) -> dict[str, object] | None:
         """Why a root domain scores what it does: rank, trust, brand and spam evidence."""
-        cursor = self._con().execute(
+        cursor = self.stores.of_root(root_domain).execute(
             f"SELECT {', '.join(ROOT_DOMAIN_SCORE_COLUMNS)} FROM root_domain_scores"
             " WHERE root_domain = ?",
             (root_domain,),
@@ -209,7 +208,7 @@ class Snapshot:
     def brand_evidence(self, root_domain: str) -> BrandEvidence | None:
         """A root domain's Brand Authority inputs and stored score; None if not in the index."""
         row = (
-            self._con()
+            self.stores.of_root(root_domain)
             .execute(
                 "SELECT coalesce(s.branded_linkers, 0), s.brand_authority FROM root_domains r"
                 " LEFT JOIN root_domain_scores s USING (root_domain) WHERE r.root_domain = ?",
@@ -225,28 +224,22 @@ class Snapshot:
 
     def root_domain_score_rows(self) -> list[tuple[str, int, int, int, int]]:
         """(root domain, DA, Spam Score, linking root domains, Brand Authority) of every one."""
-        return (
-            self._con()
-            .execute(
-                "SELECT r.root_domain, r.domain_authority, r.spam_score,"
-                " r.root_domains_to_root_domain, coalesce(s.brand_authority, 1)"
-                " FROM root_domains r LEFT JOIN root_domain_scores s USING (root_domain)"
-                " ORDER BY r.root_domain"
-            )
-            .fetchall()
+        return self._merged(
+            "SELECT r.root_domain, r.domain_authority, r.spam_score,"
+            " r.root_domains_to_root_domain, coalesce(s.brand_authority, 1)"
+            " FROM root_domains r LEFT JOIN root_domain_scores s USING (root_domain)"
+            " ORDER BY r.root_domain"
         )
 
     def page_authority_rows(self) -> list[tuple[str, int, int]]:
         """(page, PA, linking root domains) of every page the index knows."""
-        return (
-            self._con()
-            .execute("SELECT page, page_authority, root_domains_to_page FROM pages ORDER BY page")
-            .fetchall()
+        return self._merged(
+            "SELECT page, page_authority, root_domains_to_page FROM pages ORDER BY page"
         )
 
     def spam_hit_rows(self) -> list[tuple[str, list[str]]]:
         """(root domain, the Spam Score signals it hit) of every root domain with a Spam Score."""
-        rows = self._con().execute(
+        rows = self._merged(
             "SELECT s.root_domain, s.spam_flags FROM root_domain_scores s"
             " JOIN root_domains r USING (root_domain) WHERE r.spam_score >= 0"
             " ORDER BY s.root_domain"
@@ -256,7 +249,7 @@ class Snapshot:
     def authority_sources(self, scope: str, target: str) -> list[tuple[str, float]]:
         """The strongest linking root domains of a page or root domain, with their rank share."""
         return (
-            self._con()
+            self.stores.of_key(scope, target)
             .execute(
                 "SELECT source, share FROM authority_sources WHERE scope = ? AND target = ?"
                 " ORDER BY share DESC, source",
@@ -299,56 +292,63 @@ class Snapshot:
             + f" FROM {linking_root_table(query.scope)} WHERE {' AND '.join(conditions)}"
             + f" ORDER BY {sort_column}, source LIMIT ?"
         )
-        return list(map(LinkingRootRow._make, self._con().execute(sql, params)))
+        con = self.stores.of_key(query.scope, query.target)
+        return list(map(LinkingRootRow._make, con.execute(sql, params)))
 
     # Page lists and distributions: the queries live in index/page_lists.py and distributions.py.
     def top_pages(self, query: page_lists.TopPagesQuery) -> list[page_lists.ListedPage]:
         """The pages under a subdomain or root domain (or the page itself), sorted, filtered."""
-        return page_lists.top_pages(self._con(), query)
+        return page_lists.top_pages(self.stores.of_key(query.scope, query.target), query)
 
     def global_top_pages(self, after_rank: int, limit: int) -> list[page_lists.ListedPage]:
-        return page_lists.global_top_pages(self._con(), after_rank, limit)
+        return page_lists.global_top_pages(self.stores.global_lists(), after_rank, limit)
 
     def global_top_root_domains(
         self, after_rank: int, limit: int
     ) -> list[page_lists.RankedRootDomain]:
-        return page_lists.global_top_root_domains(self._con(), after_rank, limit)
+        return page_lists.global_top_root_domains(self.stores.global_lists(), after_rank, limit)
 
     def final_redirect(self, page: str) -> str | None:
         """Where a page's chain of HTTP redirects ends; None if it has none or never ends."""
-        return page_lists.final_redirect(self._con(), page)
+        return page_lists.final_redirect(self._of_page, page)
+
+    def _of_page(self, page: str) -> sqlite3.Connection:
+        return self.stores.of_key("page", page)
 
     def url_distributions(self, target: CanonicalURL) -> dict[str, list[int]]:
         """The 13 distribution arrays of spec 2.5 for a target."""
-        return distributions.url_distributions(self._con(), target)
+        return distributions.url_distributions(self.stores.of_root(target.root_domain), target)
 
     # Link-level endpoints: the queries live in index/link_queries.py.
     @functools.cached_property
     def has_link_tables(self) -> bool:
         """False for a snapshot published before the link tables existed."""
         sql = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'link_rows'"
-        return self._con().execute(sql).fetchone() is not None
+        return self.stores.every_shard()[0].execute(sql).fetchone() is not None
 
     def links(self, query: link_queries.LinkQuery) -> list[link_queries.LinkRow]:
-        return link_queries.links(self._con(), query, self.recent_since)
+        con = self.stores.of_key(query.scope, query.target)
+        return link_queries.links(con, query, self.recent_since)
 
     def page_metrics(self, page: str, subdomain: str = "", root_domain: str = "") -> dict:
         """url_metrics of a page known by its key (its other keys are looked up if not given)."""
+        con = self._of_page(page)
         if not subdomain:
-            subdomain, root_domain = link_queries.page_keys(self._con(), page) or (page, page)
-        row = self._con().execute(_URL_METRICS_SQL, (page, subdomain, root_domain)).fetchone()
+            subdomain, root_domain = link_queries.page_keys(con, page) or (page, page)
+        row = con.execute(_URL_METRICS_SQL, (page, subdomain, root_domain)).fetchone()
         return dict(zip(URL_METRIC_FIELDS, row, strict=True))
 
     def anchor_texts(
         self, scope: Scope, target: str, after: tuple | None, limit: int
     ) -> list[link_queries.AnchorTextRow]:
-        return link_queries.anchor_texts(self._con(), scope, target, after, limit)
+        con = self.stores.of_key(scope, target)
+        return link_queries.anchor_texts(con, scope, target, after, limit)
 
     def links_exist(
         self, target: CanonicalURL, target_scope: Scope, sources: list[str], source_scope: Scope
     ) -> list[bool]:
         return link_queries.links_exist(
-            self._con(), target_scope, target.key(target_scope), target.root_domain,
+            self.stores, target_scope, target.key(target_scope), target.root_domain,
             source_scope, sources,
         )  # fmt: skip
 
@@ -363,7 +363,7 @@ class Snapshot:
         limit: int,
     ) -> list[link_queries.IntersectRow]:
         return link_queries.link_intersect(
-            self._con(), positives, negatives, source_scope, sort, minimum_matching, after, limit
+            self.stores, positives, negatives, source_scope, sort, minimum_matching, after, limit
         )
 
     # Metric histories (spec 2.5): the queries live in index/histories.py.
@@ -372,7 +372,8 @@ class Snapshot:
     ) -> dict[str, list[dict]]:
         first = self.meta.get("first_capture_date")
         when = histories.Calendar(self.index_date, date.fromisoformat(first) if first else None)
-        return histories.metric_histories(self._con(), target, when, request)
+        con = self.stores.of_root(target.root_domain)
+        return histories.metric_histories(con, target, when, request, self.stores.every_shard())
 
     def authority_history(self, metric: str, batch_rows: int = 65536) -> Iterator[pa.RecordBatch]:
         """HISTORY_ROW batches of every stored PA or DA change, for the next build (a large
@@ -380,17 +381,21 @@ class Snapshot:
         table = histories.authority_table(metric)
         keys = link_key_table(histories.AUTHORITY_TABLES[metric])
         exists = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?"
-        if self._con().execute(exists, (table,)).fetchone() is None:
-            return
-        sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
-        cursor = self._con().execute(sql)
-        while rows := cursor.fetchmany(batch_rows):
-            names, days, values = zip(*rows, strict=True)
-            yield pa.record_batch(
-                [pa.array(names, pa.string()), encoding.date_array(days),
-                 pa.array(values, pa.int64())],
-                schema=HISTORY_ROW,
-            )  # fmt: skip
+        for con in self.stores.streamed():
+            if con.execute(exists, (table,)).fetchone() is None:
+                return
+            sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
+            yield from _history_batches(con.execute(sql), batch_rows)
+
+
+def _history_batches(cursor: sqlite3.Cursor, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    while rows := cursor.fetchmany(batch_rows):
+        names, days, values = zip(*rows, strict=True)
+        yield pa.record_batch(
+            [pa.array(names, pa.string()), encoding.date_array(days),
+             pa.array(values, pa.int64())],
+            schema=HISTORY_ROW,
+        )  # fmt: skip
 
 
 # A PA or DA history row as the build reads it back: the page or root domain, the day, the score.

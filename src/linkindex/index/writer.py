@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
@@ -17,10 +18,26 @@ from linkindex.index.schema import create_statements, index_statements
 STORE_FILE = "index.sqlite"
 
 
-class SnapshotWriter:
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / STORE_FILE
-        self._con = sqlite3.connect(self.path, isolation_level=None)
+class Writer(Protocol):
+    """What the build writes a snapshot through, whatever its number of files."""
+
+    def write(
+        self, table: str, columns: tuple[str, ...], batches: Iterable[pa.RecordBatch]
+    ) -> int: ...
+
+    def set_meta(self, values: dict[str, object]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+class StoreFile:
+    """One SQLite file of a snapshot being written: every table created, bulk-load settings."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # A sharded snapshot's files are each written by one thread at a time, not always the
+        # one that opened them.
+        self.con = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         # A snapshot is written once by one process and published only when complete, so
         # journaling and fsync per statement buy nothing here; publish() makes it durable.
         for pragma in (
@@ -31,32 +48,61 @@ class SnapshotWriter:
             "PRAGMA cache_size = -262144",
             "PRAGMA temp_store = MEMORY",
         ):
-            self._con.execute(pragma)
+            self.con.execute(pragma)
         for statement in create_statements():
-            self._con.execute(statement)
+            self.con.execute(statement)
 
-    def write(self, table: str, columns: tuple[str, ...], batches: Iterable[pa.RecordBatch]) -> int:
+    def insert(self, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
         placeholders = ", ".join("?" for _ in columns)
         insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
-        rows = 0
-        self._con.execute("BEGIN")
-        for batch in batches:
-            if batch.schema.names != list(columns):
-                raise ValueError(f"{table}: columns {batch.schema.names} != {list(columns)}")
-            self._con.executemany(insert, zip(*(c.to_pylist() for c in batch.columns), strict=True))
-            rows += batch.num_rows
-        self._con.execute("COMMIT")
-        return rows
+        self.con.executemany(insert, rows)
 
     def set_meta(self, values: dict[str, object]) -> None:
-        self._con.executemany(
+        self.con.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
             [(k, json.dumps(v)) for k, v in values.items()],
         )
 
-    def finish(self) -> None:
+    def index_and_close(self) -> None:
         for statement in index_statements():
-            self._con.execute(statement)
-        self._con.execute("PRAGMA analysis_limit = 1000")  # sampled statistics suffice here
-        self._con.execute("ANALYZE")
-        self._con.close()
+            self.con.execute(statement)
+        self.con.execute("PRAGMA analysis_limit = 1000")  # sampled statistics suffice here
+        self.con.execute("ANALYZE")
+        self.con.close()
+
+
+def checked(
+    table: str, columns: tuple[str, ...], batches: Iterable[pa.RecordBatch]
+) -> Iterator[pa.RecordBatch]:
+    """The batches, each checked to carry the table's stored columns in order."""
+    for batch in batches:
+        if batch.schema.names != list(columns):
+            raise ValueError(f"{table}: columns {batch.schema.names} != {list(columns)}")
+        yield batch
+
+
+def batch_rows(batch: pa.RecordBatch) -> Iterator[tuple]:
+    return zip(*(c.to_pylist() for c in batch.columns), strict=True)
+
+
+class SnapshotWriter:
+    """The unsharded store: every table in one file, index.sqlite."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / STORE_FILE
+        self._store = StoreFile(self.path)
+
+    def write(self, table: str, columns: tuple[str, ...], batches: Iterable[pa.RecordBatch]) -> int:
+        rows = 0
+        self._store.con.execute("BEGIN")
+        for batch in checked(table, columns, batches):
+            self._store.insert(table, columns, batch_rows(batch))
+            rows += batch.num_rows
+        self._store.con.execute("COMMIT")
+        return rows
+
+    def set_meta(self, values: dict[str, object]) -> None:
+        self._store.set_meta(values)
+
+    def finish(self) -> None:
+        self._store.index_and_close()

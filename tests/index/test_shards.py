@@ -1,0 +1,105 @@
+"""Sharded snapshots: one shard per root domain by a pinned hash, the same index_id whatever
+the shard count, old unsharded snapshots still read, and a swap that moves all shards at once."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "api"))
+
+from records_factory import fan_in  # noqa: E402
+from web import TARGET, crafted_web  # noqa: E402
+
+from linkindex.builder.pipeline import build_index  # noqa: E402
+from linkindex.home import Home  # noqa: E402
+from linkindex.index.layout import SnapshotLayout  # noqa: E402
+from linkindex.index.shards import root_domain_of_key, shard_of  # noqa: E402
+from linkindex.index.snapshot import CurrentSnapshot, Snapshot  # noqa: E402
+from linkindex.urls import parse_target  # noqa: E402
+
+
+def test_the_shard_of_a_root_domain_is_its_blake2b_modulo_the_count():
+    # Pinned, so a router or another engine computing the hash lands on the same shard:
+    # blake2b-64("moz.com") = 2fb290d3c284fc26, ("t.com") = d3e78e924336844e.
+    assert 0x2FB290D3C284FC26 % 4 == shard_of("moz.com", 4) == 2
+    assert 0x2FB290D3C284FC26 % 16 == shard_of("moz.com", 16) == 6
+    assert 0xD3E78E924336844E % 4 == shard_of("t.com", 4) == 2
+    assert shard_of("moz.com", 1) == 0
+
+
+def test_a_keys_root_domain_comes_from_its_host():
+    assert root_domain_of_key("page", "blog.moz.com:8080/a/b?c=d") == "moz.com"
+    assert root_domain_of_key("page", "[2001:db8::1]:8080/x") == "[2001:db8::1]"
+    assert root_domain_of_key("subdomain", "www.bbc.co.uk") == "bbc.co.uk"
+    assert root_domain_of_key("root_domain", "bbc.co.uk") == "bbc.co.uk"
+
+
+def test_an_unsharded_snapshot_still_reads_beside_a_sharded_one_of_the_same_records(home: Home):
+    for crawl in crafted_web():
+        crawl.write(home.crawls)
+    unsharded = build_index(home)
+    sharded = build_index(home, shards=4)
+    assert not sharded.reused and sharded.index_id == unsharded.index_id
+    assert build_index(home, shards=4).reused  # the same records in the same layout
+    layout = SnapshotLayout(home.snapshots)
+    old, new = Snapshot(layout.path_of(unsharded.snapshot)), CurrentSnapshot(home.snapshots).get()
+    assert (old.stores.count, new.stores.count, new.meta["shards"]) == (0, 4, 4)
+    target = parse_target(TARGET)
+    assert old.url_metrics(target) == new.url_metrics(target)
+
+
+def test_a_reader_never_sees_shards_of_two_snapshots(home: Home):
+    for crawl in crafted_web():
+        crawl.write(home.crawls)
+    build_index(home, shards=4)
+    current = CurrentSnapshot(home.snapshots, recheck_seconds=0)
+    # t.com and the linkers of the later builds sit in different shards; each read pairs the
+    # snapshot's own link count for t.com with what every shard says.
+    targets = [parse_target(f"http://late{n}-{i}.org/") for n in (1, 2) for i in range(5)]
+    targets.append(parse_target(TARGET))
+    assert len({shard_of(t.root_domain, 4) for t in targets}) == 4
+    seen: list[tuple[str, tuple]] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            snapshot = current.get()
+            answer = tuple(snapshot.url_metrics(t)["pages_from_page"] for t in targets)
+            answer += (snapshot.url_metrics(targets[-1])["root_domains_to_root_domain"],)
+            seen.append((snapshot.index_id, answer))
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for n, day in ((1, "2026-03-05"), (2, "2026-03-09")):
+            fan_in(f"late{n}", day, 5, "http://t.com/", "http://{name}-{i}.org/").write(home.crawls)
+            build_index(home, shards=4)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join()
+    answers: dict[str, set[tuple]] = {}
+    for index_id, answer in seen:
+        answers.setdefault(index_id, set()).add(answer)
+    assert len(answers) >= 2
+    assert all(len(found) == 1 for found in answers.values())  # one answer per snapshot
+
+
+def test_each_engine_writes_the_same_shards_as_it_writes_one_file(tmp_path: Path, engine):
+    homes = [Home(tmp_path / name).ensure() for name in ("one", "four")]
+    results = []
+    for home, shards in zip(homes, (1, 4), strict=True):
+        for crawl in crafted_web():
+            crawl.write(home.crawls)
+        results.append(engine.build(home, shards=shards))
+    assert results[0].index_id == results[1].index_id
+    one, four = (CurrentSnapshot(home.snapshots).get() for home in homes)
+    assert four.stores.count == 4
+    assert four.root_domain_score_rows() == one.root_domain_score_rows()
+    assert four.page_authority_rows() == one.page_authority_rows()
+    for page, _, _ in one.page_authority_rows():
+        target = parse_target(page)
+        assert four.url_metrics(target) == one.url_metrics(target)
