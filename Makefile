@@ -20,8 +20,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts bench
 	$(VENV)/bin/ruff format --check src tests scripts bench
 
+# One test process per core, at most 4, each given whole test files (pytest-xdist), so a file's
+# shared index is made once; measured in docs/architecture.md ("Build tests on both engines").
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --maxprocesses 4 --dist loadfile
 
 # Requests generated from the OpenAPI document, 170 to each V2 endpoint and JSON-RPC method
 # (10,030 in all), in-process on a built index; figures in bench/results/fuzz.json.

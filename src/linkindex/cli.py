@@ -37,8 +37,10 @@ app.add_typer(keys_app, name="keys")
 metrics_app = typer.Typer(help="Fit and validate the metrics models.", no_args_is_help=True)
 app.add_typer(metrics_app, name="metrics")
 
-console = Console(stderr=True)
-out = Console()
+# soft_wrap: a message is never broken at the console's width, which is 80 columns when the
+# output is not a terminal, so a path or a key in it stays whole for the reader to copy.
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 HomeOption = Annotated[
     str | None,

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from build_engines import DUCKDB, BuildEngine
+
 from linkindex.builder import page_lists
 from linkindex.home import Home
 from linkindex.index.snapshot import Snapshot
@@ -18,7 +20,7 @@ TARGETS = ["site.com/", "site.com/a", "blog.site.com/post", "dist.com/", "www.di
            "f001.com/", "nothing.example/"]  # fmt: skip
 
 
-def _snapshot(engine, folder: Path) -> tuple[Snapshot, dict[str, int]]:
+def _snapshot(engine: BuildEngine, folder: Path) -> tuple[Snapshot, dict[str, int]]:
     home = Home(folder).ensure()
     for crawl in pages_web():
         crawl.write(home.crawls)
@@ -27,7 +29,7 @@ def _snapshot(engine, folder: Path) -> tuple[Snapshot, dict[str, int]]:
 
 
 def test_build_grouped_distributions_equal_request_time_grouping(engine, tmp_path, monkeypatch):
-    live, live_counts = _snapshot(engine, tmp_path / "live")
+    live, live_counts = _snapshot(DUCKDB, tmp_path / "live")
     assert live_counts["distribution_groups"] == 0  # no target has 1,000 linking root domains
     monkeypatch.setattr(page_lists, "DISTRIBUTION_PRECOMPUTE_MIN", 10)
     grouped, grouped_counts = _snapshot(engine, tmp_path / "grouped")

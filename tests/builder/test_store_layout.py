@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from build_engines import duckdb_only_for_time
+from build_engines import DUCKDB, duckdb_only_for_time
 from records_factory import Crawl
 
 from linkindex.index.snapshot import Snapshot
@@ -19,8 +19,9 @@ def _crawl() -> Crawl:
     return crawl
 
 
-def test_a_snapshot_in_the_current_layout_is_reused(engine, home, build_home):
-    first = build_home(_crawl())
+def test_a_snapshot_in_the_current_layout_is_reused(engine, home):
+    _crawl().write(home.crawls)
+    first = DUCKDB.build(home)
     assert engine.build(home).reused
     assert engine.build(home).snapshot == first.snapshot
 
