@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards soak clean
+.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards release-cost soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,11 @@ bench-serve: $(STAMP)
 SHARD_LINKS ?= 1000000
 bench-shards: $(STAMP)
 	$(VENV)/bin/python bench/bench_shards.py --links $(SHARD_LINKS) --shards 4
+
+# The cost of indexing one whole Common Crawl release, from the figures in bench/results/ (the
+# other benchmarks' output; nothing is measured anew): docs/scale.md, "The cost of a release".
+release-cost: $(STAMP)
+	$(VENV)/bin/python bench/release_cost.py
 
 # Mixed API traffic from several keys on `linkindex serve --workers 2` while builds publish new
 # indexes and workers are SIGKILLed; checks answers and billing. `make soak DURATION=600`.

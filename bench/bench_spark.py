@@ -219,7 +219,8 @@ def main() -> None:
         for part in args.skip:
             if part in last:
                 report[part] = last[part]
-                report.setdefault("kept_from_run_started", {})[part] = last["started_at"]
+                measured_at = last.get("kept_from_run_started", {}).get(part, last["started_at"])
+                report.setdefault("kept_from_run_started", {})[part] = measured_at
 
     def save() -> None:
         report["loadavg_at_end"] = loadavg()
