@@ -353,7 +353,7 @@ class CrawlRun:
         return files
 
     def record(self, result: FileResult) -> None:
-        """Count one file's result and write its manifest entry (the manifest is saved)."""
+        """Count one file's result and write its manifest entry (a journal file, at once)."""
         _record(self.summary, self.manifest, result, self.folder, self.done_in_run)
 
     def finish(self) -> IngestSummary:
@@ -362,10 +362,17 @@ class CrawlRun:
         return self.summary
 
     def release(self) -> None:
-        """Let another run into the crawl (``finish`` does; a runner stopped early must)."""
-        if self.lock is not None:
-            self.lock.close()
-            self.lock = None
+        """Fold the manifest's journal into manifest.json and let another run into the crawl
+        (``finish`` does; a runner stopped early must)."""
+        try:
+            # Only a run with files to read owns the crawl (it holds the lock, when local):
+            # one without would fold another run's journal under it.
+            if self.files and self.manifest.journaled:
+                self.manifest.save()
+        finally:
+            if self.lock is not None:
+                self.lock.close()
+                self.lock = None
 
 
 def open_crawl_run(
@@ -409,6 +416,8 @@ def open_crawl_run(
         if files:
             folder.prepare()
         manifest = Manifest(folder)
+        if files and manifest.journaled:
+            manifest.save()  # the entries of a killed run, folded before this run adds its own
         current = manifest.current()
     except BaseException:
         if lock is not None:
@@ -455,10 +464,12 @@ def _record(
         # download that has since finished), replaces its records. A name alone proves nothing:
         # two crawlers' "site.warc.gz" are different files.
         for sha, entry in list(manifest.files.items()):
+            # Completeness first: it is a dict look-up, and this loop runs over every entry
+            # for every file (resolving 90,000 paths would cost more than the entry's write).
             if (
-                _same_input(entry.get("path", ""), result.path)
-                and not entry.get("complete", True)
+                not entry.get("complete", True)
                 and sha != result.sha256
+                and _same_input(entry.get("path", ""), result.path)
             ):
                 folder.remove_parts(sha[:16])
                 manifest.remove(sha)
@@ -477,7 +488,6 @@ def _record(
             "skipped": result.skipped,
         },
     )
-    manifest.save()
 
 
 def run_ingest(
