@@ -226,6 +226,7 @@ class Manifest:
         self.folder = CrawlFolder(folder) if isinstance(folder, Path) else folder
         self.files: dict[str, dict[str, Any]] = {}
         self.journaled: set[str] = set()  # the journal files not yet folded into manifest.json
+        self._incomplete: set[str] = set()
         self._read()
 
     def _read(self) -> None:
@@ -249,11 +250,17 @@ class Manifest:
             else:
                 self.files = files
                 self.journaled = set(names)
+                self._incomplete = {s for s, e in files.items() if not e.get("complete", True)}
                 return
         raise RuntimeError(f"{JOURNAL} kept changing while it was read: another run is folding it")
 
     def __contains__(self, sha256: str) -> bool:
         return sha256 in self.files
+
+    def incomplete(self) -> list[str]:
+        """The inputs ingested damaged (entries with ``complete`` false), kept as entries come
+        and go: ingest asks after every file, and a scan of every entry grows with the crawl."""
+        return sorted(self._incomplete)
 
     def current(self) -> frozenset[str]:
         """The inputs whose parts this version of ingest would write again unchanged."""
@@ -270,11 +277,16 @@ class Manifest:
             "records_version": RECORDS_VERSION,
             "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+        if entry.get("complete", True):
+            self._incomplete.discard(sha256)
+        else:
+            self._incomplete.add(sha256)
         self._journal(sha256, self.files[sha256])
 
     def remove(self, sha256: str) -> None:
         """Forget an input, in the journal at once (a null entry)."""
         self.files.pop(sha256, None)
+        self._incomplete.discard(sha256)
         self._journal(sha256, None)
 
     def _journal(self, sha256: str, entry: dict[str, Any] | None) -> None:

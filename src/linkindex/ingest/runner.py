@@ -463,16 +463,15 @@ def _record(
         # A complete copy of a file that was ingested damaged before, from the same path (a
         # download that has since finished), replaces its records. A name alone proves nothing:
         # two crawlers' "site.warc.gz" are different files.
-        for sha, entry in list(manifest.files.items()):
-            # Completeness first: it is a dict look-up, and this loop runs over every entry
-            # for every file (resolving 90,000 paths would cost more than the entry's write).
-            if (
-                not entry.get("complete", True)
-                and sha != result.sha256
-                and _same_input(entry.get("path", ""), result.path)
-            ):
-                folder.remove_parts(sha[:16])
-                manifest.remove(sha)
+        damaged = [
+            sha
+            for sha in manifest.incomplete()
+            if sha != result.sha256
+            and _same_input(manifest.files[sha].get("path", ""), result.path)
+        ]
+        for sha in damaged:
+            folder.remove_parts(sha[:16])
+            manifest.remove(sha)
     done_in_run.add(result.sha256)
     manifest.add(
         result.sha256,
