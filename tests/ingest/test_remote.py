@@ -9,7 +9,7 @@ import json
 from linkindex.demo import sample_folder
 from linkindex.home import Home
 from linkindex.ingest import run_ingest
-from linkindex.ingest.parts import Manifest
+from linkindex.ingest.parts import JOURNAL, Manifest
 from linkindex.ingest.remote import RemoteCrawlFolder, discover, fetch, ingest_at
 from linkindex.ingest.runner import NO_INPUT, derive_crawl_name
 
@@ -55,6 +55,21 @@ def test_a_crawl_folder_at_a_uri_keeps_parts_temporaries_and_manifest(tmp_path):
     manifest.save()
     assert Manifest(folder).files.keys() == {"ab" * 32}
     assert json.loads((local / "manifest.json").read_text())["files"]["ab" * 32]["path"]
+
+
+def test_a_crawl_folder_at_a_uri_keeps_the_manifests_journal(tmp_path):
+    folder = RemoteCrawlFolder((tmp_path / "c").as_uri())
+    folder.prepare()
+    Manifest(folder).add("ab" * 32, {"path": "s3a://b/k.warc.gz"})
+    journal = tmp_path / "c" / JOURNAL
+    assert [p.name for p in journal.iterdir()] == [f"{'ab' * 32}.json"]
+    (journal / f".{'cd' * 32}.json.9.tmp").write_text("half")  # a killed run's
+    folder.prepare()
+    manifest = Manifest(folder)
+    assert manifest.files.keys() == {"ab" * 32}
+    manifest.save()
+    assert list(journal.iterdir()) == []
+    assert json.loads((tmp_path / "c" / "manifest.json").read_text())["files"] == manifest.files
 
 
 def test_one_file_from_a_uri_into_a_uri_folder_gives_the_embedded_runners_parts(tmp_path):

@@ -17,8 +17,8 @@ from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 
 from linkindex.home import Home
 from linkindex.ingest import print_summary, reasons, run_ingest
-from linkindex.ingest.parts import RECORDS_VERSION, PartWriter
-from linkindex.ingest.runner import CRAWL_LOCK
+from linkindex.ingest.parts import JOURNAL, RECORDS_VERSION, PartWriter
+from linkindex.ingest.runner import CRAWL_LOCK, file_sha256, ingest_file, open_crawl_run
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 from linkindex.urls import canonicalize
 
@@ -227,6 +227,30 @@ def test_leftovers_of_a_killed_run_are_replaced_on_the_next_run(home, tmp_path):
     run_ingest([path], home, crawl="c", progress=False)
     assert len(rows(home, "links")) == 8
     assert not (crawl_dir / f"links-{stem}-0009.parquet").exists()
+
+
+def test_a_run_killed_between_files_keeps_their_entries_and_the_next_skips_them(home, tmp_path):
+    a = write_warc(tmp_path / "a.warc.gz", site(2))
+    b = write_warc(tmp_path / "b.warc.gz", site(3, "http://other.example/"))
+    run = open_crawl_run([a, b], home, "c")
+    run.record(ingest_file(a, "c", run.crawl_dir, run.known))
+    assert run.lock is not None
+    run.lock.close()  # killed here: its end frees the lock, and nothing of the run's end runs
+    crawl_dir = home.crawls / "c"
+    assert not (crawl_dir / "manifest.json").exists()  # the entry cost no manifest rewrite
+    assert [p.name for p in (crawl_dir / JOURNAL).glob("*.json")] == [f"{file_sha256(a)}.json"]
+    again = run_ingest([a, b], home, crawl="c", progress=False)
+    assert (again.files, again.unchanged_files) == (1, [str(a)])
+    assert len(rows(home, "links")) == 10
+
+
+def test_a_runs_end_leaves_one_manifest_and_no_journal(home, tmp_path):
+    paths = [write_warc(tmp_path / f"{i}.warc.gz", site(2, f"http://s{i}.example/"))
+             for i in range(3)]  # fmt: skip
+    run_ingest(paths, home, crawl="c", workers=2, progress=False)
+    crawl_dir = home.crawls / "c"
+    assert list((crawl_dir / JOURNAL).glob("*")) == []
+    assert len(json.loads((crawl_dir / "manifest.json").read_text())["files"]) == 3
 
 
 def test_parts_are_written_in_bounded_batches(tmp_path):

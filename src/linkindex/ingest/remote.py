@@ -10,6 +10,7 @@ the embedded runner's ``ingest_file`` on the fetched copy, so the parts are the 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shutil
@@ -21,7 +22,7 @@ from typing import BinaryIO
 import pyarrow as pa
 
 from linkindex import locations
-from linkindex.ingest.parts import is_part_of, temporary_name
+from linkindex.ingest.parts import JOURNAL, is_part_of, temporary_name
 from linkindex.ingest.runner import INPUT_SUFFIXES, NO_INPUT, FileResult, ingest_file
 
 _COPY_BLOCK = 8 << 20  # bytes per read while fetching an input or putting a part
@@ -85,6 +86,7 @@ class RemoteCrawlFolder:
     def __init__(self, uri: str) -> None:
         self.uri = uri.rstrip("/")
         self.fs, self.path = locations.filesystem(self.uri)
+        self._made: set[str] = set()  # subfolders made by this object (``_put``)
 
     @property
     def location(self) -> str:
@@ -98,6 +100,9 @@ class RemoteCrawlFolder:
         for name in self._names():
             if name.startswith(".") and name.endswith(".tmp"):
                 self.fs.delete_file(f"{self.path}/{name}")
+        for name in self.names(JOURNAL):
+            if name.startswith(".") and name.endswith(".tmp"):
+                self.delete_text(f"{JOURNAL}/{name}")
 
     def remove_parts(self, stem: str) -> None:
         for name in self._names():
@@ -116,13 +121,29 @@ class RemoteCrawlFolder:
     def replace_text(self, name: str, text: str) -> None:
         self._put(name, io.BytesIO(text.encode("utf-8")))
 
+    def delete_text(self, name: str) -> None:
+        with contextlib.suppress(FileNotFoundError):  # deleted already: what was asked
+            self.fs.delete_file(f"{self.path}/{name}")
+
+    def names(self, sub: str) -> list[str]:
+        """The names of the files in the subfolder ``sub``; none when it does not exist."""
+        listed = locations.list_files(str(locations.join(self.uri, sub)))
+        return [name for name, _size, _mtime in listed if "/" not in name]
+
     def put(self, local: Path) -> None:
         """Copy a finished local part into the folder under its own name."""
         with open(local, "rb") as source:
             self._put(local.name, source)
 
     def _put(self, name: str, source: BinaryIO) -> None:
-        temp = f"{self.path}/{temporary_name(name)}"
+        # ``name`` may be a path under the folder (a journal entry): the temporary goes beside
+        # the file, and a local or HDFS folder for it is made once (object stores have none).
+        sub, _, base = name.rpartition("/")
+        folder = f"{self.path}/{sub}" if sub else self.path
+        if sub and sub not in self._made:
+            self.fs.create_dir(folder, recursive=True)
+            self._made.add(sub)
+        temp = f"{folder}/{temporary_name(base)}"
         with self.fs.open_output_stream(temp, compression=None) as out:
             shutil.copyfileobj(source, out, _COPY_BLOCK)
         self.fs.move(temp, f"{self.path}/{name}")

@@ -353,7 +353,7 @@ class CrawlRun:
         return files
 
     def record(self, result: FileResult) -> None:
-        """Count one file's result and write its manifest entry (the manifest is saved)."""
+        """Count one file's result and write its manifest entry (a journal file, at once)."""
         _record(self.summary, self.manifest, result, self.folder, self.done_in_run)
 
     def finish(self) -> IngestSummary:
@@ -362,10 +362,17 @@ class CrawlRun:
         return self.summary
 
     def release(self) -> None:
-        """Let another run into the crawl (``finish`` does; a runner stopped early must)."""
-        if self.lock is not None:
-            self.lock.close()
-            self.lock = None
+        """Fold the manifest's journal into manifest.json and let another run into the crawl
+        (``finish`` does; a runner stopped early must)."""
+        try:
+            # Only a run with files to read owns the crawl (it holds the lock, when local):
+            # one without would fold another run's journal under it.
+            if self.files and self.manifest.journaled:
+                self.manifest.save()
+        finally:
+            if self.lock is not None:
+                self.lock.close()
+                self.lock = None
 
 
 def open_crawl_run(
@@ -409,6 +416,8 @@ def open_crawl_run(
         if files:
             folder.prepare()
         manifest = Manifest(folder)
+        if files and manifest.journaled:
+            manifest.save()  # the entries of a killed run, folded before this run adds its own
         current = manifest.current()
     except BaseException:
         if lock is not None:
@@ -454,14 +463,15 @@ def _record(
         # A complete copy of a file that was ingested damaged before, from the same path (a
         # download that has since finished), replaces its records. A name alone proves nothing:
         # two crawlers' "site.warc.gz" are different files.
-        for sha, entry in list(manifest.files.items()):
-            if (
-                _same_input(entry.get("path", ""), result.path)
-                and not entry.get("complete", True)
-                and sha != result.sha256
-            ):
-                folder.remove_parts(sha[:16])
-                manifest.remove(sha)
+        damaged = [
+            sha
+            for sha in manifest.incomplete()
+            if sha != result.sha256
+            and _same_input(manifest.files[sha].get("path", ""), result.path)
+        ]
+        for sha in damaged:
+            folder.remove_parts(sha[:16])
+            manifest.remove(sha)
     done_in_run.add(result.sha256)
     manifest.add(
         result.sha256,
@@ -477,7 +487,6 @@ def _record(
             "skipped": result.skipped,
         },
     )
-    manifest.save()
 
 
 def run_ingest(
