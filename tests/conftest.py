@@ -20,6 +20,18 @@ from linkindex.home import Home  # noqa: E402
 # standalone cluster on loopback; the build tests' `engine` (DuckDB, then Spark).
 pytest_plugins = ["spark_fixtures", "spark_cluster", "build_engines"]
 
+# The fixtures of the tests that take minutes a file: builds and sessions on Spark.
+SPARK_FIXTURES = {"spark", "small_tables_spark", "engine", "spark_cluster", "two_engine_ingest"}
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Files with Spark tests first, each file's tests in their order. `make test` gives whole
+    files to its processes in collection order (pytest-xdist, --dist loadfile): the longest
+    files then start at once, and the short ones fill the processes around them, so the
+    processes finish together instead of one running the last Spark file alone."""
+    spark_files = {item.path for item in items if SPARK_FIXTURES & set(item.fixturenames)}
+    items.sort(key=lambda item: item.path not in spark_files)  # a stable sort
+
 
 @pytest.fixture
 def home(tmp_path: Path) -> Home:

@@ -14,6 +14,16 @@ from linkindex.home import Home
 pytestmark = pytest.mark.spark_cluster
 
 
+# A run of these few small files can end in seconds, before the master has started an executor on
+# the second worker: the scheduler waits until both workers' cores have registered (up to 60 s),
+# so the run is spread over the two workers it tests.
+WAIT_FOR_BOTH_EXECUTORS = [
+    "--conf", "spark.cores.max=2",
+    "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0",
+    "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=60s",
+]  # fmt: skip
+
+
 def test_ingest_on_a_standalone_cluster_equals_the_embedded_ingest(
     spark_cluster, two_engine_ingest, tmp_path
 ):
@@ -22,7 +32,8 @@ def test_ingest_on_a_standalone_cluster_equals_the_embedded_ingest(
     ingest = subprocess.run(
         [sys.executable, "-m", "linkindex.cli", "ingest", *map(str, paths), "--crawl", crawl,
          "--engine", "spark", "--master", spark_cluster.master_url,
-         "--conf", "spark.executor.memory=512m", "--home", str(home.root)],
+         "--conf", "spark.executor.memory=512m", *WAIT_FOR_BOTH_EXECUTORS,
+         "--home", str(home.root)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     # 3: the cut WARC and the empty file are reported, as the embedded runner reports them.

@@ -99,3 +99,20 @@ def test_the_pool_is_as_large_as_the_clusters_task_slots(spark):
     dynamic = {"spark.dynamicAllocation.enabled": "true", "spark.executor.cores": "4"}
     assert slots(2, **dynamic, **{"spark.dynamicAllocation.maxExecutors": "10"}) == 40
     assert slots(2, **dynamic) == 2  # no cap: the cores there are now
+
+
+def test_jobs_stay_in_flight_for_executors_that_register_later(spark):
+    """A cluster counted before its executors register shows 2 slots: the jobs kept submitted
+    are not held to that, so the tasks reach every executor that comes."""
+    from types import SimpleNamespace
+
+    from pyspark import SparkConf
+
+    from linkindex.ingest.spark_runner import JOBS_IN_FLIGHT_FLOOR, jobs_in_flight
+
+    def context(parallelism: int) -> SimpleNamespace:
+        conf = SparkConf(loadDefaults=False)
+        return SimpleNamespace(defaultParallelism=parallelism, getConf=lambda: conf)
+
+    assert jobs_in_flight(context(2)) == JOBS_IN_FLIGHT_FLOOR
+    assert jobs_in_flight(context(400)) == 400

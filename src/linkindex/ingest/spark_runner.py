@@ -73,6 +73,18 @@ def task_slots(context: SparkContext) -> int:
     return max(1, cores // max(1, int(conf.get("spark.task.cpus", "1"))))
 
 
+# A cluster's executors register after the session starts, so the slots counted then can be far
+# fewer than the cluster's (2 before any registers). A job beyond the free slots waits in
+# Spark's queue at no cost, so at least this many are in flight and each task goes to the next
+# core that frees up, however many register later.
+JOBS_IN_FLIGHT_FLOOR = 64
+
+
+def jobs_in_flight(context: SparkContext) -> int:
+    """How many files' jobs to keep submitted at once: the task slots, at least the floor."""
+    return max(task_slots(context), JOBS_IN_FLIGHT_FLOOR)
+
+
 def _cancel(
     context: SparkContext, group: str, stop: threading.Event, running: set[Future[FileResult]]
 ) -> None:
@@ -134,14 +146,15 @@ def _run_jobs(
     keep = str(keep_downloads.resolve()) if keep_downloads is not None else None
     tasks = [(_absolute(p), run.crawl, crawl_at, run.known, keep) for p in files]
     # One job of one task per file, as cc-pyspark maps over WARC paths: Spark spreads them over
-    # the executors' cores (as many jobs at a time as the cluster has task slots) and retries
-    # a lost task on its own, and each file's result comes back as it ends, so the manifest is
-    # written after every file and a killed run goes on from there, as the embedded one does.
+    # the executors' cores (jobs_in_flight: at least as many jobs at a time as the cluster has
+    # task slots) and retries a lost task on its own, and each file's result comes back as it
+    # ends, so the manifest is written after every file and a killed run goes on from there, as
+    # the embedded one does.
     context = spark.sparkContext
     group = f"linkindex-ingest-{uuid.uuid4().hex}"
     stop = threading.Event()
     bar = Progress(progress, run.crawl, len(files), None)
-    pool = ThreadPoolExecutor(max_workers=min(task_slots(context), len(tasks)))
+    pool = ThreadPoolExecutor(max_workers=min(jobs_in_flight(context), len(tasks)))
     futures: dict[Future[FileResult], locations.Location] = {}
     try:
         for task, path in zip(tasks, files, strict=True):
