@@ -6,13 +6,14 @@ with one atomic rename: readers see the old snapshot or the new one, never a hal
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from linkindex.file_lock import try_lock
 
 POINTER = "CURRENT"
 BUILDING_PREFIX = ".building-"
@@ -45,12 +46,10 @@ class SnapshotLayout:
     @contextmanager
     def building(self) -> Iterator[Path]:
         """A private folder to build in, removed on any failure; one build at a time."""
-        lock = open(self.folder / ".build.lock", "w")  # noqa: SIM115 - held for the whole build
+        lock = try_lock(self.folder / ".build.lock")
+        if lock is None:
+            raise BuildInProgress(f"another build is running in {self.folder}")
         try:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError as exc:
-                raise BuildInProgress(f"another build is running in {self.folder}") from exc
             for stale in self.folder.glob(BUILDING_PREFIX + "*"):
                 shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
             work = Path(tempfile.mkdtemp(prefix=BUILDING_PREFIX, dir=self.folder))

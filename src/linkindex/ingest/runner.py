@@ -7,7 +7,6 @@ Files to download go through the same step (``ingest_input``, ``fetched.py``).
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import multiprocessing
@@ -24,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 from fastwarc.warc import ArchiveIterator
 
 from linkindex import locations
+from linkindex.file_lock import try_lock
 from linkindex.home import Home
 from linkindex.ingest.extract import extract
 from linkindex.ingest.parts import CrawlFolder, Manifest, PartWriter, remove_parts
@@ -292,12 +292,9 @@ def lock_crawl(folder: Path, crawl: str) -> IO[str]:
     """The crawl folder's lock, held until the file returned is closed: two runs into one crawl
     would each save a manifest without the other's entries, and share its downloads' .part
     files. Raises CrawlBusy when another run holds it."""
-    lock = open(folder / CRAWL_LOCK, "w")  # noqa: SIM115 - held for the whole run
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        lock.close()
-        raise CrawlBusy(CRAWL_BUSY.format(crawl=crawl, lock=folder / CRAWL_LOCK)) from None
+    lock = try_lock(folder / CRAWL_LOCK)
+    if lock is None:
+        raise CrawlBusy(CRAWL_BUSY.format(crawl=crawl, lock=folder / CRAWL_LOCK))
     return lock
 
 
