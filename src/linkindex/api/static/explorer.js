@@ -1,0 +1,148 @@
+// The Link Explorer's views: sign in, look up, overview, sign out. Every number comes from the
+// public API through api.js, with the signed-in key.
+import * as api from "./api.js";
+import { defaultScope, renderOverview } from "./overview.js";
+
+const $ = (id) => document.getElementById(id);
+const target = (new URLSearchParams(location.search).get("target") || "").trim();
+
+function say(text) {
+  $("status").textContent = text;
+}
+
+function problem(error) {
+  if (error.status === 429) {
+    const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : "";
+    return `${error.message}.${wait}`.replace(/\.\./, ".");
+  }
+  return error.message;
+}
+
+async function showUsage() {
+  try {
+    const usage = await api.v2("usage_data", {});
+    $("usage").textContent = `${usage.rows_consumed.toLocaleString("en-US")} rows used this period`;
+  } catch {
+    $("usage").textContent = "";
+  }
+}
+
+function showSignIn(why) {
+  $("account").hidden = true;
+  $("search").hidden = true;
+  $("overview").hidden = true;
+  $("signin").hidden = false;
+  $("signin-why").textContent = why;
+  $("access-id").focus();
+}
+
+function showSignedIn() {
+  $("signin").hidden = true;
+  $("account").hidden = false;
+  $("who").textContent = api.who();
+  $("search").hidden = false;
+  $("target").value = target;
+  showUsage();
+}
+
+// Brand Authority is a JSON-RPC method; a root domain without a score yet is not an error here.
+async function brandOf(rootDomain) {
+  try {
+    const result = await api.rpc("data.site.metrics.brand.authority.fetch", {
+      site_query: { query: rootDomain, scope: "domain" },
+    });
+    return { score: result.site_metrics.brand_authority_score, reason: "" };
+  } catch (error) {
+    if (error.status === 401) throw error;
+    if (error.code === -32655) return { score: null, reason: "not scored: no branded links" };
+    if (error.code === -32656) return { score: null, reason: "not in the index" };
+    return { score: null, reason: problem(error) };
+  }
+}
+
+async function lookUp() {
+  const section = $("overview");
+  say(`Looking up ${target}…`);
+  section.setAttribute("aria-busy", "true");
+  try {
+    const answer = await api.v2("url_metrics", { targets: [target] });
+    const metrics = answer.results[0];
+    const brand = await brandOf(metrics.root_domain);
+    section.hidden = false;
+    const heading = renderOverview(section, target, metrics, brand, defaultScope(target, metrics));
+    say(`Overview of ${target}.`);
+    heading.focus();
+  } catch (error) {
+    if (error.status === 401) {
+      api.signOut();
+      showSignIn("The server no longer accepts this key (was it revoked?). Sign in again.");
+      say("");
+      return;
+    }
+    section.hidden = true;
+    say(`Could not look up ${target}: ${problem(error)}`);
+  } finally {
+    section.removeAttribute("aria-busy");
+    showUsage();
+  }
+}
+
+function signInMessage(error) {
+  if (error.status === 401) {
+    return "Sign-in failed: this server has no key with that access id and secret key (or token), or the key was revoked. Check them and try again.";
+  }
+  return `Sign-in failed: ${problem(error)}`;
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const accessId = $("access-id").value.trim();
+  const secretKey = $("secret-key").value.trim();
+  const token = $("token").value.trim();
+  const error = $("signin-error");
+  error.textContent = "";
+  if (!token && !(accessId && secretKey)) {
+    error.textContent = "Enter an access id and its secret key, or a token.";
+    return;
+  }
+  $("signin-button").disabled = true;
+  try {
+    await api.signIn(api.credentialOf({ accessId, secretKey, token }));
+  } catch (failure) {
+    error.textContent = signInMessage(failure);
+    $("secret-key").select();
+    return;
+  } finally {
+    $("signin-button").disabled = false;
+  }
+  $("secret-key").value = "";
+  $("token").value = "";
+  showSignedIn();
+  if (target) {
+    await lookUp();
+  } else {
+    say(`Signed in as ${api.who()}.`);
+    $("target").focus();
+  }
+}
+
+function signOut() {
+  api.signOut();
+  $("overview").replaceChildren();
+  showSignIn("");
+  say("Signed out. The key is no longer kept by this page.");
+}
+
+function start() {
+  $("signin-form").addEventListener("submit", signIn);
+  $("sign-out").addEventListener("click", signOut);
+  if (!api.signedIn()) {
+    showSignIn(target ? `Sign in to look up ${target}.` : "");
+    return;
+  }
+  showSignedIn();
+  if (target) lookUp();
+  else $("target").focus();
+}
+
+start();

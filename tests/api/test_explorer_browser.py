@@ -1,0 +1,185 @@
+"""The Link Explorer and /docs in headless Chromium over a real server on the bundled sample:
+sign in, look up, read the overview against url_metrics, sign out, a bad secret; the network
+beyond 127.0.0.1 is cut, so every page must work offline. One screenshot per view."""
+
+from __future__ import annotations
+
+import pytest
+from chromium import Offline, screenshot
+from rpc import result_of, rpc
+
+from linkindex.accounts.keys import Credential, KeyStore
+
+TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
+LINKED_ONLY = "github.com"  # linked to by the sample, never crawled
+UNKNOWN = "never-seen.example"
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def key(demo_server) -> Credential:
+    """A new key on the demo server, so a test's usage is its own."""
+    return KeyStore(demo_server.home.state / "keys.sqlite").create("explorer")
+
+
+@pytest.fixture
+def offline(browser):
+    contexts: list[Offline] = []
+
+    def _open(viewport: dict[str, int] = LAPTOP) -> Offline:
+        context = Offline(browser, viewport=viewport)
+        contexts.append(context)
+        return context
+
+    yield _open
+    for context in contexts:
+        assert context.blocked == [], f"the page asked for other hosts: {context.blocked}"
+        context.close()
+
+
+def failed(page) -> list[tuple[int, str]]:
+    """The requests the page saw refused, as (status, path)."""
+    return [(status, url.split(":", 2)[2].split("/", 1)[1]) for status, url in page.failures]
+
+
+def sign_in(page, key: Credential, secret: str | None = None) -> None:
+    page.fill("#access-id", key.access_id)
+    page.fill("#secret-key", key.secret_key if secret is None else secret)
+    page.click("#signin-button")
+
+
+def shown(page) -> dict[str, str]:
+    """The overview's numbers as the page shows them, by metric."""
+    cells = page.locator("dd[data-metric]")
+    return {
+        cells.nth(i).get_attribute("data-metric"): cells.nth(i).inner_text()
+        for i in range(cells.count())
+    }
+
+
+def expected(metrics: dict, scope: str) -> dict[str, str]:
+    inbound = metrics[f"external_pages_to_{scope}"]
+    nofollow = metrics[f"external_nofollow_pages_to_{scope}"]
+    spam = metrics["spam_score"]
+    return {
+        "domain_authority": str(metrics["domain_authority"]),
+        "page_authority": str(metrics["page_authority"]),
+        "spam_score": "—" if spam < 0 else f"{spam}%",
+        "link_propensity": f"{metrics['link_propensity']:.2f}",
+        "linking_root_domains": f"{metrics[f'root_domains_to_{scope}']:,}",
+        "inbound_links": f"{inbound:,}",
+        "followed_links": f"{inbound - nofollow:,}",
+        "nofollow_links": f"{nofollow:,}",
+    }
+
+
+def rows_used(server, key: Credential) -> int:
+    auth = (key.access_id, key.secret_key)
+    return server.post("usage_data", {}, auth=auth).json()["rows_consumed"]
+
+
+def test_docs_render_every_operation_offline(demo_server, browser, offline, shots):
+    operations = sum(len(p) for p in demo_server.http.get(
+        f"{demo_server.base_url}/openapi.json", timeout=10).json()["paths"].values())  # fmt: skip
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() == operations
+    assert page.get_by_text("/v2/url_metrics", exact=True).first.is_visible()
+    assert page.errors == [] and page.failures == []
+    screenshot(page, shots, "docs")
+
+
+def test_the_home_search_leads_to_sign_in_then_to_the_overview_the_api_gives(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/")
+    page.get_by_label("Look up a domain or URL").fill(TARGET)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/explorer?target={TARGET}")
+    assert page.locator("#signin").is_visible()
+    assert f"Sign in to look up {TARGET}" in page.inner_text("#signin-why")
+    screenshot(page, shots, "explorer-sign-in")
+
+    # By keyboard alone: the access id has the focus, Tab moves to the secret, Enter sends.
+    assert page.evaluate("document.activeElement.id") == "access-id"
+    page.keyboard.type(key.access_id)
+    page.keyboard.press("Tab")
+    page.keyboard.type(key.secret_key)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#overview-title")
+    assert page.evaluate("document.activeElement.id") == "overview-title"
+    assert page.inner_text("#who") == key.access_id
+    assert page.get_attribute("#presence", "data-status") == "crawled"
+
+    # The same numbers as the APIs give any client (asked here with the server's other key).
+    metrics = demo_server.post("url_metrics", {"targets": [TARGET]}).json()["results"][0]
+    brand = result_of(
+        rpc(
+            demo_server,
+            "data.site.metrics.brand.authority.fetch",
+            {"site_query": {"query": "python.org", "scope": "domain"}},
+        )
+    )
+    brand_score = str(brand["site_metrics"]["brand_authority_score"])
+    assert shown(page) == {**expected(metrics, "subdomain"), "brand_authority": brand_score}
+    page.get_by_label("Count links to").select_option("root_domain")
+    assert shown(page) == {**expected(metrics, "root_domain"), "brand_authority": brand_score}
+    screenshot(page, shots, "explorer-overview")
+
+    # The page called the public APIs with the signed-in key, billed as any call: one row for
+    # url_metrics, one for Brand Authority (usage_data is free).
+    assert rows_used(demo_server, key) == 2
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_signed_in_tab_looks_up_and_signs_out(demo_server, offline, key, shots):
+    page = offline(PHONE).page()
+    page.goto(f"{demo_server.base_url}/explorer")
+    page.fill("#token", key.token)  # the JSON-RPC token signs in too
+    page.click("#signin-button")
+    page.wait_for_selector("#search:not([hidden])")
+    page.fill("#target", LINKED_ONLY)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#overview-title")
+    assert page.get_attribute("#presence", "data-status") == "linked_only"
+    # Usable at a phone's width: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, shots, "explorer-overview-phone")
+
+    page.goto(f"{demo_server.base_url}/explorer?target={UNKNOWN}")  # the tab keeps the key
+    page.wait_for_selector("#overview-title")
+    assert page.get_attribute("#presence", "data-status") == "unknown"
+    assert "Not in the index" in page.inner_text("#presence")
+
+    page.click("#sign-out")
+    assert page.locator("#signin").is_visible() and page.locator("#overview").is_hidden()
+    assert page.evaluate("sessionStorage.length") == 0
+    page.reload()
+    assert page.locator("#signin").is_visible()
+    assert page.locator("#overview").is_hidden()
+    # Only Brand Authority of a root domain the index does not hold is refused (-32656, 404).
+    assert page.errors == [] and set(failed(page)) <= {(404, "jsonrpc")}
+
+
+def test_a_bad_secret_is_told_plainly_and_keeps_nothing(demo_server, offline, key, shots):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key, secret="not-the-secret")
+    alert = page.get_by_role("alert")
+    alert.filter(has_text="Sign-in failed").wait_for()
+    assert "no key with that access id and secret key" in alert.inner_text()
+    assert page.evaluate("sessionStorage.length") == 0
+    assert page.locator("#overview").is_hidden()
+    screenshot(page, shots, "explorer-bad-secret")
+    sign_in(page, key)  # and the right one still works
+    page.wait_for_selector("#overview-title")
+    assert page.inner_text("#signin-error") == ""
+    assert page.errors == [] and failed(page) == [(401, "v2/index_metadata")]
