@@ -95,11 +95,11 @@ class Offline:
         self.context.close()
 
 
-def screenshot(page, folder: Path, name: str) -> Path:
+def screenshot(page, folder: Path, name: str, full_page: bool = True) -> Path:
     """Saves the page as folder/name.png (a test artifact), and into $LINKINDEX_SCREENSHOTS too
     when it is set."""
     path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     keep = os.environ.get(SCREENSHOTS_ENV)
     if keep:
         Path(keep).mkdir(parents=True, exist_ok=True)
