@@ -72,7 +72,8 @@ class Offline:
 
     def page(self):
         page = self.context.new_page()
-        page.set_default_timeout(10_000)
+        # Generous: two test processes share two cores in `make test`, and Swagger UI is 1.5 MB.
+        page.set_default_timeout(30_000)
         # Script errors and policy refusals; a failed request is in `failures` with its URL
         # (the console's own line for it names no URL).
         errors: list[str] = []
