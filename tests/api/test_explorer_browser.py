@@ -13,6 +13,7 @@ from linkindex.accounts.keys import Credential, KeyStore
 TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
 LINKED_ONLY = "github.com"  # linked to by the sample, never crawled
 UNKNOWN = "never-seen.example"
+LINKED_BY_SIX = "ietf.org"  # 6 linking root domains in the sample: two pages of 5
 LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
@@ -77,6 +78,23 @@ def expected(metrics: dict, scope: str) -> dict[str, str]:
         "followed_links": f"{inbound - nofollow:,}",
         "nofollow_links": f"{nofollow:,}",
     }
+
+
+def table(page) -> list[list[str]]:
+    return page.evaluate(
+        "[...document.querySelectorAll('#lrd-table tbody tr')]"
+        ".map(tr => [...tr.cells].map(cell => cell.textContent))"
+    )
+
+
+def table_rows(answer: dict) -> list[list[str]]:
+    """The API's linking root domains as the table shows them."""
+    return [
+        [r["root_domain"], str(r["domain_authority"]),
+         "—" if r["spam_score"] < 0 else f"{r['spam_score']}%", f"{r['link_propensity']:.2f}",
+         f"{r['to_target']['pages']:,}", f"{r['to_target']['nofollow_pages']:,}"]
+        for r in answer["results"]
+    ]  # fmt: skip
 
 
 def rows_used(server, key: Credential) -> int:
@@ -183,3 +201,48 @@ def test_a_bad_secret_is_told_plainly_and_keeps_nothing(demo_server, offline, ke
     page.wait_for_selector("#overview-title")
     assert page.inner_text("#signin-error") == ""
     assert page.errors == [] and failed(page) == [(401, "v2/index_metadata")]
+
+
+def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={LINKED_BY_SIX}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    before = rows_used(demo_server, key)
+
+    page.get_by_label("Per page").select_option("5")
+    page.get_by_role("button", name="Show linking root domains").click()
+    page.locator("#lrd-page").filter(has_text="Page 1").wait_for()
+    body = {"target": LINKED_BY_SIX, "target_scope": "root_domain", "limit": 5}
+    first = demo_server.post("linking_root_domains", body).json()
+    assert len(first["results"]) == 5 and first["next_token"]
+    assert table(page) == table_rows(first)
+
+    page.get_by_role("button", name="Next page").click()
+    page.locator("#lrd-page").filter(has_text="Page 2 (last)").wait_for()
+    second = demo_server.post(
+        "linking_root_domains", {**body, "next_token": first["next_token"]}
+    ).json()
+    assert table(page) == table_rows(second) and second["next_token"] == ""
+    assert page.get_by_role("button", name="Next page").is_disabled()
+
+    # Back is shown from memory: only the rows of the two pages were billed.
+    page.get_by_role("button", name="Previous page").click()
+    page.locator("#lrd-page").filter(has_text="Page 1").wait_for()
+    assert table(page) == table_rows(first)
+    assert rows_used(demo_server, key) - before == 6
+    page.locator("#usage").filter(has_text=f"{before + 6} rows used").wait_for()
+    screenshot(page, shots, "explorer-linking-root-domains")
+
+    page.get_by_label("Sort by").select_option("source_spam_score")
+    page.get_by_label("Filter").select_option("external+not_deleted")
+    page.get_by_role("button", name="Show linking root domains").click()
+    page.locator("#lrd-table caption").filter(has_text="by Spam Score").wait_for()
+    by_spam = demo_server.post(
+        "linking_root_domains",
+        {**body, "sort": "source_spam_score", "filter": "external+not_deleted"},
+    ).json()
+    assert table(page) == table_rows(by_spam)
+    assert page.errors == [] and page.failures == []

@@ -37,7 +37,7 @@ function base64Utf8(text) {
 // One Authorization header for both APIs: V2 and JSON-RPC take "Bearer <token>" and
 // "Bearer base64(access_id:secret_key)" alike (docs/api.md, "Authentication").
 export function credentialOf({ accessId, secretKey, token }) {
-  if (token) return { header: "Bearer " + token, who: "token" };
+  if (token) return { header: "Bearer " + token, who: "token …" + token.slice(-4) };
   return { header: "Bearer " + base64Utf8(accessId + ":" + secretKey), who: accessId };
 }
 

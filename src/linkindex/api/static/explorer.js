@@ -60,6 +60,18 @@ async function brandOf(rootDomain) {
   }
 }
 
+// A call refused after the overview was drawn (a table page): a 401 means the key is gone.
+function refused(error) {
+  if (error.status === 401) {
+    api.signOut();
+    $("overview").hidden = true;
+    showSignIn("The server no longer accepts this key (was it revoked?). Sign in again.");
+    say("");
+    return;
+  }
+  say(problem(error));
+}
+
 async function lookUp() {
   const section = $("overview");
   say(`Looking up ${target}…`);
@@ -69,7 +81,8 @@ async function lookUp() {
     const metrics = answer.results[0];
     const brand = await brandOf(metrics.root_domain);
     section.hidden = false;
-    const heading = renderOverview(section, target, metrics, brand, defaultScope(target, metrics));
+    const scope = defaultScope(target, metrics);
+    const heading = renderOverview(section, target, metrics, brand, scope, refused);
     say(`Overview of ${target}.`);
     heading.focus();
   } catch (error) {
@@ -136,6 +149,9 @@ function signOut() {
 function start() {
   $("signin-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
+  document.addEventListener("linkindex:billed", () => {
+    if (api.signedIn()) showUsage();
+  });
   if (!api.signedIn()) {
     showSignIn(target ? `Sign in to look up ${target}.` : "");
     return;

@@ -1,3 +1,5 @@
+import { linkingRootDomains } from "./linking.js";
+
 // The overview of one target, drawn from its url_metrics result (and Brand Authority from the
 // JSON-RPC API): plain DOM built with textContent, so nothing from the index runs as markup.
 
@@ -128,15 +130,18 @@ function scopeChooser(m, scope, onChange) {
   return field;
 }
 
-// Fills the overview section; `brand` is {score, reason}.
-export function renderOverview(section, target, m, brand, scope) {
+// Fills the overview section; `brand` is {score, reason}; `onError` hears of refused calls
+// the section makes later (its table's pages).
+export function renderOverview(section, target, m, brand, scope, onError) {
   const held = presence(m);
   const heading = element("h1", { id: "overview-title", tabindex: "-1" }, target);
   const facts = element("p", { id: "presence", class: `presence ${held.status}` }, held.text);
   facts.dataset.status = held.status;
   const linksHolder = element("div", { id: "links" }, links(m, scope));
+  const tableHolder = element("div", {}, linkingRootDomains(target, scope, onError));
   const chooser = scopeChooser(m, scope, (chosen) => {
     linksHolder.replaceChildren(links(m, chosen));
+    tableHolder.replaceChildren(linkingRootDomains(target, chosen, onError));
   });
   section.replaceChildren(
     heading,
@@ -146,6 +151,7 @@ export function renderOverview(section, target, m, brand, scope) {
     element("h2", {}, "Inbound links"),
     chooser,
     linksHolder,
+    tableHolder,
   );
   return heading;
 }
