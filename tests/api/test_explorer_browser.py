@@ -4,6 +4,9 @@ beyond 127.0.0.1 is cut, so every page must work offline. One screenshot per vie
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from chromium import Offline, screenshot
 from rpc import result_of, rpc
@@ -245,4 +248,24 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
         {**body, "sort": "source_spam_score", "filter": "external+not_deleted"},
     ).json()
     assert table(page) == table_rows(by_spam)
+
+    # The export is every page of the same query, in the API's rows, each billed once.
+    used = rows_used(demo_server, key)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV (every page)").click()
+    exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    every = demo_server.all_pages(
+        "linking_root_domains", **body, sort="source_spam_score", filter="external+not_deleted"
+    )
+    assert len(exported) == len(every) == 6
+    for row, result in zip(exported, every, strict=True):
+        flat = {**result, **result["to_target"]}
+        assert row["root_domain"] == flat["root_domain"]
+        # Numbers as JavaScript writes them (0.0 is "0"): equal as numbers.
+        assert {f: float(v) for f, v in row.items() if f != "root_domain"} == {
+            f: float(flat[f]) for f in row if f != "root_domain"
+        }
+    assert set(exported[0]) >= {"root_domain", "domain_authority", "spam_score", "pages"}
+    assert rows_used(demo_server, key) - used == 6
+    assert "Exported 6 linking root domains" in page.inner_text("#status")
     assert page.errors == [] and page.failures == []

@@ -82,7 +82,7 @@ async function lookUp() {
     const brand = await brandOf(metrics.root_domain);
     section.hidden = false;
     const scope = defaultScope(target, metrics);
-    const heading = renderOverview(section, target, metrics, brand, scope, refused);
+    const heading = renderOverview(section, target, metrics, brand, scope, refused, say);
     say(`Overview of ${target}.`);
     heading.focus();
   } catch (error) {

@@ -31,6 +31,35 @@ function choice(id, label, options) {
   return [element("div", { class: "field" }, element("label", { for: id }, label), select), select];
 }
 
+// CSV of every row, in the API's field names; to_target's counts flattened.
+const CSV_FIELDS = [
+  "root_domain", "domain_authority", "spam_score", "link_propensity",
+  "root_domains_to_root_domain", "pages", "nofollow_pages", "redirect_pages", "deleted_pages",
+];
+
+function csvCell(value) {
+  const text = String(value ?? "");
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function csv(results) {
+  const lines = [CSV_FIELDS.join(",")];
+  for (const r of results) {
+    const flat = { ...r, ...r.to_target };
+    lines.push(CSV_FIELDS.map((field) => csvCell(flat[field])).join(","));
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
+  const link = element("a", { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 function row(result) {
   const spam = result.spam_score < 0 ? "—" : `${result.spam_score}%`;
   const cells = [
@@ -46,13 +75,16 @@ function row(result) {
   return tr;
 }
 
-// The section for `target` at `scope`; `onError(error)` is told of a refused call.
-export function linkingRootDomains(target, scope, onError) {
+// The section for `target` at `scope`; `onError(error)` is told of a refused call, `say(text)`
+// reports progress.
+export function linkingRootDomains(target, scope, onError, say) {
   const [sortField, sort] = choice("lrd-sort", "Sort by", Object.entries(SORTS));
   const [filterField, filter] = choice("lrd-filter", "Filter", Object.entries(FILTERS));
   const [sizeField, size] = choice("lrd-limit", "Per page", SIZES.map((n) => [String(n), String(n)]));
   const show = element("button", { type: "submit" }, "Show linking root domains");
-  const form = element("form", { id: "lrd-form", class: "controls" }, sortField, filterField, sizeField, show);
+  const exporter = element("button", { type: "button", id: "lrd-export" }, "Export CSV (every page)");
+  const form = element("form", { id: "lrd-form", class: "controls" },
+    sortField, filterField, sizeField, show, exporter);
   const body = element("tbody");
   const caption = element("caption");
   const table = element("table", { id: "lrd-table" }, caption,
@@ -80,18 +112,16 @@ export function linkingRootDomains(target, scope, onError) {
     pager.hidden = false;
   }
 
-  async function load(token) {
-    const request = {
-      target, target_scope: scope, sort: sort.value, filter: filter.value,
-      limit: Number(size.value),
-    };
+  // `notify`: refresh the header's rows used after the call (an export does it once, at its end).
+  async function load(token, limit = Number(size.value), notify = true) {
+    const request = { target, target_scope: scope, sort: sort.value, filter: filter.value, limit };
     if (token) request.next_token = token;
     wrap.setAttribute("aria-busy", "true");
     try {
       return await api.v2("linking_root_domains", request);
     } finally {
       wrap.removeAttribute("aria-busy");
-      document.dispatchEvent(new Event("linkindex:billed")); // the header's rows used
+      if (notify) document.dispatchEvent(new Event("linkindex:billed"));
     }
   }
 
@@ -120,6 +150,31 @@ export function linkingRootDomains(target, scope, onError) {
       onError(error);
     }
   });
+  // The whole list, 50 rows a call, following next_token to its end (the API stops at its
+  // 10,000-row cap); each call is billed, and a refusal (quota, rate) stops the export.
+  exporter.addEventListener("click", async () => {
+    const results = [];
+    exporter.disabled = true;
+    try {
+      let token = null;
+      do {
+        const page = await load(token, 50, false);
+        results.push(...page.results);
+        token = page.next_token;
+        say(`Exporting linking root domains: ${results.length} rows…`);
+      } while (token);
+    } catch (error) {
+      if (error.status === 401) onError(error);
+      else say(`Export stopped after ${results.length} rows (no file): ${error.message}`);
+      return;
+    } finally {
+      exporter.disabled = false;
+      document.dispatchEvent(new Event("linkindex:billed"));
+    }
+    const name = `linking-root-domains-${target.replace(/[^A-Za-z0-9.-]+/g, "_")}-${scope}.csv`;
+    download(name, csv(results));
+    say(`Exported ${results.length} linking root domains to ${name}.`);
+  });
   previous.addEventListener("click", () => {
     shown -= 1;
     draw();
@@ -127,6 +182,7 @@ export function linkingRootDomains(target, scope, onError) {
 
   return element("section", { class: "linking", "aria-labelledby": "lrd-title" },
     element("h2", { id: "lrd-title" }, "Linking root domains"),
-    element("p", { class: "cost" }, "Each root domain listed is a row billed to your key."),
+    element("p", { class: "cost" },
+      "Each root domain listed or exported is a row billed to your key."),
     form, wrap, pager);
 }

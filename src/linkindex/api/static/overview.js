@@ -131,17 +131,17 @@ function scopeChooser(m, scope, onChange) {
 }
 
 // Fills the overview section; `brand` is {score, reason}; `onError` hears of refused calls
-// the section makes later (its table's pages).
-export function renderOverview(section, target, m, brand, scope, onError) {
+// the section makes later (its table's pages), `say` of their progress.
+export function renderOverview(section, target, m, brand, scope, onError, say) {
   const held = presence(m);
   const heading = element("h1", { id: "overview-title", tabindex: "-1" }, target);
   const facts = element("p", { id: "presence", class: `presence ${held.status}` }, held.text);
   facts.dataset.status = held.status;
   const linksHolder = element("div", { id: "links" }, links(m, scope));
-  const tableHolder = element("div", {}, linkingRootDomains(target, scope, onError));
+  const tableHolder = element("div", {}, linkingRootDomains(target, scope, onError, say));
   const chooser = scopeChooser(m, scope, (chosen) => {
     linksHolder.replaceChildren(links(m, chosen));
-    tableHolder.replaceChildren(linkingRootDomains(target, chosen, onError));
+    tableHolder.replaceChildren(linkingRootDomains(target, chosen, onError, say));
   });
   section.replaceChildren(
     heading,
