@@ -9,6 +9,8 @@ import io
 
 import pytest
 from chromium import Offline, screenshot
+from explain_web import KNOWN, explain_web
+from indexed import build_a_newer_index, built_home
 from rpc import result_of, rpc
 
 from linkindex.accounts.keys import Credential, KeyStore
@@ -268,4 +270,29 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     assert set(exported[0]) >= {"root_domain", "domain_authority", "spam_score", "pages"}
     assert rows_used(demo_server, key) - used == 6
     assert "Exported 6 linking root domains" in page.inner_text("#status")
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_new_index_published_while_the_page_is_open_is_announced(
+    tmp_path_factory, serve, offline, shots
+):
+    server = serve(built_home(tmp_path_factory, explain_web, "fresh"))
+    page = offline().page()
+    page.goto(f"{server.base_url}/explorer?target={KNOWN}")
+    sign_in(page, server.credential)
+    page.wait_for_selector("#overview-title")
+    old = server.post("index_metadata", {}).json()["index_id"]
+    page.locator("#index").filter(has_text=old).wait_for()
+    assert page.locator("#fresh").is_hidden()
+
+    build_a_newer_index(server)
+    new = server.post("index_metadata", {}).json()["index_id"]
+    assert new != old
+    page.locator("#fresh").filter(has_text=f"A new index ({new}) was published").wait_for()
+    assert page.inner_text("#index") == f"index {new}"
+    screenshot(page, shots, "explorer-new-index")
+
+    page.get_by_role("button", name="Show its numbers").click()
+    page.locator("#status").filter(has_text=f"Overview of {KNOWN}").wait_for()
+    assert page.locator("#fresh").is_hidden()
     assert page.errors == [] and page.failures == []

@@ -108,3 +108,50 @@ export async function rpc(method, data) {
   if (!response.ok) throw failure(response, payload?.message);
   return payload.result;
 }
+
+// Server-sent events of GET `path`, read with fetch (EventSource cannot send a credential
+// header); `onEvent(id, data)` for each event. Reconnects after a drop, sending the last id
+// seen (Last-Event-ID) so nothing is told twice; stops when `signal` aborts or on a 401.
+export async function listen(path, signal, onEvent) {
+  let last = null;
+  while (!signal.aborted) {
+    const headers = { Authorization: sessionStorage.getItem(CREDENTIAL) || "" };
+    if (last) headers["Last-Event-ID"] = last;
+    try {
+      const response = await fetch(path, { headers, signal, credentials: "omit", cache: "no-store" });
+      if (response.status === 401) return;
+      if (response.ok) last = await readEvents(response.body, (id, data) => {
+        last = id;
+        onEvent(id, data);
+      }, last);
+    } catch {
+      // a dropped connection or a server restart: try again below
+    }
+    if (!signal.aborted) await new Promise((done) => setTimeout(done, 5000));
+  }
+}
+
+async function readEvents(body, onEvent, last) {
+  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let fields = {};
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return last;
+    buffer += value;
+    const lines = buffer.split("\n");
+    buffer = lines.pop();
+    for (const line of lines) {
+      if (line === "") {
+        if (fields.data !== undefined) {
+          last = fields.id ?? last;
+          onEvent(fields.id, JSON.parse(fields.data));
+        }
+        fields = {};
+      } else if (!line.startsWith(":")) {
+        const colon = line.indexOf(":");
+        fields[line.slice(0, colon)] = line.slice(colon + 1).replace(/^ /, "");
+      }
+    }
+  }
+}

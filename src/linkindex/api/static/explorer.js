@@ -28,12 +28,36 @@ async function showUsage() {
 }
 
 function showSignIn(why) {
+  listening?.abort();
+  listening = null;
+  $("fresh").hidden = true;
+  $("index").textContent = "";
   $("account").hidden = true;
   $("search").hidden = true;
   $("overview").hidden = true;
   $("signin").hidden = false;
   $("signin-why").textContent = why;
   $("access-id").focus();
+}
+
+// The index the server answers from, and a notice when a new one is published while the tab
+// is open (GET /v2/index_events): the overview on screen is then of the index before.
+let listening = null;
+let currentIndex = null;
+
+function listenForIndexes() {
+  listening = new AbortController();
+  currentIndex = null;
+  api.listen("/v2/index_events", listening.signal, (id, event) => {
+    $("index").textContent = `index ${event.index_id}`;
+    if (currentIndex !== null && event.index_id !== currentIndex) {
+      const at = new Date().toLocaleTimeString();
+      $("fresh-text").textContent = `A new index (${event.index_id}) was published at ${at}.`;
+      $("fresh").hidden = false;
+      $("fresh-reload").hidden = !target;
+    }
+    currentIndex = event.index_id;
+  });
 }
 
 function showSignedIn() {
@@ -43,6 +67,7 @@ function showSignedIn() {
   $("search").hidden = false;
   $("target").value = target;
   showUsage();
+  if (!listening) listenForIndexes();
 }
 
 // Brand Authority is a JSON-RPC method; a root domain without a score yet is not an error here.
@@ -149,6 +174,10 @@ function signOut() {
 function start() {
   $("signin-form").addEventListener("submit", signIn);
   $("sign-out").addEventListener("click", signOut);
+  $("fresh-reload").addEventListener("click", () => {
+    $("fresh").hidden = true;
+    lookUp();
+  });
   document.addEventListener("linkindex:billed", () => {
     if (api.signedIn()) showUsage();
   });
