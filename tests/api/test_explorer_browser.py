@@ -296,3 +296,38 @@ def test_a_new_index_published_while_the_page_is_open_is_announced(
     page.locator("#status").filter(has_text=f"Overview of {KNOWN}").wait_for()
     assert page.locator("#fresh").is_hidden()
     assert page.errors == [] and page.failures == []
+
+
+def test_compare_lists_the_root_domains_linking_to_competitors_but_not_the_target(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target=nodejs.org")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    before = rows_used(demo_server, key)
+    page.get_by_label("Competitor 1").fill("docs.djangoproject.com")
+    page.get_by_label("Competitor 2").fill("www.postgresql.org")
+    page.get_by_role("button", name="Find the gap").click()
+    page.locator("#compare-table caption").filter(has_text="but not to nodejs.org").wait_for()
+
+    competitors = ["docs.djangoproject.com", "www.postgresql.org"]
+    answer = demo_server.post("link_intersect", {
+        "positive_targets": [{"target": t, "scope": "root_domain"} for t in competitors],
+        "negative_targets": [{"target": "nodejs.org", "scope": "root_domain"}],
+        "source_scope": "root_domain", "limit": 25,
+    }).json()  # fmt: skip
+    shown_rows = page.evaluate(
+        "[...document.querySelectorAll('#compare-table tbody tr')]"
+        ".map(tr => [...tr.cells].map(cell => cell.textContent))"
+    )
+    assert shown_rows == [
+        [r["page"], str(r["domain_authority"]),
+         "—" if r["spam_score"] < 0 else f"{r['spam_score']}%",
+         ", ".join(competitors[i] for i in r["matching_target_indexes"])]
+        for r in answer["results"]
+    ]  # fmt: skip
+    assert shown_rows, "the sample has root domains linking to them and not to nodejs.org"
+    assert rows_used(demo_server, key) - before == 5 * len(shown_rows)  # the API's 5 a result
+    screenshot(page, shots, "explorer-compare")
+    assert page.errors == [] and page.failures == []

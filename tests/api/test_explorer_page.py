@@ -54,6 +54,14 @@ def test_swagger_ui_is_served_from_the_package_with_its_license(server):
 
 
 def test_the_explorer_scripts_are_served(server):
-    for name in ("explorer.js", "api.js", "overview.js", "linking.js", "explorer.css", "docs.js"):
+    for name in (
+        "explorer.js",
+        "api.js",
+        "overview.js",
+        "linking.js",
+        "intersect.js",
+        "explorer.css",
+        "docs.js",
+    ):
         assert get(server, f"/assets/explorer/{name}").status_code == 200, name
     assert get(server, "/assets/explorer/../app.py").status_code == 404

@@ -1,3 +1,4 @@
+import { compare } from "./intersect.js";
 import { linkingRootDomains } from "./linking.js";
 
 // The overview of one target, drawn from its url_metrics result (and Brand Authority from the
@@ -139,9 +140,11 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
   facts.dataset.status = held.status;
   const linksHolder = element("div", { id: "links" }, links(m, scope));
   const tableHolder = element("div", {}, linkingRootDomains(target, scope, onError, say));
+  const compareHolder = element("div", {}, compare(target, scope, onError));
   const chooser = scopeChooser(m, scope, (chosen) => {
     linksHolder.replaceChildren(links(m, chosen));
     tableHolder.replaceChildren(linkingRootDomains(target, chosen, onError, say));
+    compareHolder.replaceChildren(compare(target, chosen, onError));
   });
   section.replaceChildren(
     heading,
@@ -152,6 +155,7 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
     chooser,
     linksHolder,
     tableHolder,
+    compareHolder,
   );
   return heading;
 }
