@@ -85,9 +85,9 @@ def expected(metrics: dict, scope: str) -> dict[str, str]:
     }
 
 
-def table(page) -> list[list[str]]:
+def table(page, name: str = "lrd") -> list[list[str]]:
     return page.evaluate(
-        "[...document.querySelectorAll('#lrd-table tbody tr')]"
+        f"[...document.querySelectorAll('#{name}-table tbody tr')]"
         ".map(tr => [...tr.cells].map(cell => cell.textContent))"
     )
 
@@ -217,7 +217,7 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     page.wait_for_selector("#overview-title")
     before = rows_used(demo_server, key)
 
-    page.get_by_label("Per page").select_option("5")
+    page.select_option("#lrd-limit", "5")
     page.get_by_role("button", name="Show linking root domains").click()
     page.locator("#lrd-page").filter(has_text="Page 1").wait_for()
     body = {"target": LINKED_BY_SIX, "target_scope": "root_domain", "limit": 5}
@@ -225,24 +225,24 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     assert len(first["results"]) == 5 and first["next_token"]
     assert table(page) == table_rows(first)
 
-    page.get_by_role("button", name="Next page").click()
+    page.get_by_role("button", name="Next page of linking root domains").click()
     page.locator("#lrd-page").filter(has_text="Page 2 (last)").wait_for()
     second = demo_server.post(
         "linking_root_domains", {**body, "next_token": first["next_token"]}
     ).json()
     assert table(page) == table_rows(second) and second["next_token"] == ""
-    assert page.get_by_role("button", name="Next page").is_disabled()
+    assert page.get_by_role("button", name="Next page of linking root domains").is_disabled()
 
     # Back is shown from memory: only the rows of the two pages were billed.
-    page.get_by_role("button", name="Previous page").click()
+    page.get_by_role("button", name="Previous page of linking root domains").click()
     page.locator("#lrd-page").filter(has_text="Page 1").wait_for()
     assert table(page) == table_rows(first)
     assert rows_used(demo_server, key) - before == 6
     page.locator("#usage").filter(has_text=f"{before + 6} rows used").wait_for()
     screenshot(page, shots, "explorer-linking-root-domains")
 
-    page.get_by_label("Sort by").select_option("source_spam_score")
-    page.get_by_label("Filter").select_option("external+not_deleted")
+    page.select_option("#lrd-sort", "source_spam_score")
+    page.select_option("#lrd-filter", "external+not_deleted")
     page.get_by_role("button", name="Show linking root domains").click()
     page.locator("#lrd-table caption").filter(has_text="by Spam Score").wait_for()
     by_spam = demo_server.post(
@@ -254,7 +254,7 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     # The export is every page of the same query, in the API's rows, each billed once.
     used = rows_used(demo_server, key)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Export CSV (every page)").click()
+        page.get_by_role("button", name="Export CSV (every page) of linking root domains").click()
     exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
     every = demo_server.all_pages(
         "linking_root_domains", **body, sort="source_spam_score", filter="external+not_deleted"
@@ -330,4 +330,39 @@ def test_compare_lists_the_root_domains_linking_to_competitors_but_not_the_targe
     assert shown_rows, "the sample has root domains linking to them and not to nodejs.org"
     assert rows_used(demo_server, key) - before == 5 * len(shown_rows)  # the API's 5 a result
     screenshot(page, shots, "explorer-compare")
+    assert page.errors == [] and page.failures == []
+
+
+def test_the_inbound_links_table_and_its_export_are_the_apis_links(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    page.select_option("#links-limit", "5")
+    page.select_option("#links-filter", "external+follow")
+    page.get_by_role("button", name="Show inbound links").click()
+    page.locator("#links-page").filter(has_text="Page 1").wait_for()
+    body = {"target": TARGET, "target_scope": "subdomain", "filter": "external+follow"}
+    first = demo_server.post("links", {**body, "limit": 5}).json()["results"]
+    assert table(page, "links") == [
+        [r["source"]["page"], str(r["source"]["page_authority"]),
+         str(r["source"]["domain_authority"]),
+         "—" if r["source"]["spam_score"] < 0 else f"{r['source']['spam_score']}%",
+         r["anchor_text"], r["target"]["page"],
+         ("nofollow" if r["nofollow"] else "followed") + (", redirect" if r["redirect"] else ""),
+         r["date_first_seen"]]
+        for r in first
+    ]  # fmt: skip
+    screenshot(page, shots, "explorer-inbound-links")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV (every page) of inbound links").click()
+    exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    every = demo_server.all_pages("links", **body, limit=50)
+    assert [(r["source_page"], r["target_page"], r["anchor_text"]) for r in exported] == [
+        (r["source"]["page"], r["target"]["page"], r["anchor_text"]) for r in every
+    ]
+    assert len(every) > 5  # more than the first page
     assert page.errors == [] and page.failures == []

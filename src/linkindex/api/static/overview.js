@@ -1,5 +1,6 @@
 import { compare } from "./intersect.js";
 import { linkingRootDomains } from "./linking.js";
+import { inboundLinks } from "./links.js";
 
 // The overview of one target, drawn from its url_metrics result (and Brand Authority from the
 // JSON-RPC API): plain DOM built with textContent, so nothing from the index runs as markup.
@@ -139,11 +140,15 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
   const facts = element("p", { id: "presence", class: `presence ${held.status}` }, held.text);
   facts.dataset.status = held.status;
   const linksHolder = element("div", { id: "links" }, links(m, scope));
-  const tableHolder = element("div", {}, linkingRootDomains(target, scope, onError, say));
+  const tables = (chosen) => [
+    linkingRootDomains(target, chosen, onError, say),
+    inboundLinks(target, chosen, onError, say),
+  ];
+  const tableHolder = element("div", {}, ...tables(scope));
   const compareHolder = element("div", {}, compare(target, scope, onError));
   const chooser = scopeChooser(m, scope, (chosen) => {
     linksHolder.replaceChildren(links(m, chosen));
-    tableHolder.replaceChildren(linkingRootDomains(target, chosen, onError, say));
+    tableHolder.replaceChildren(...tables(chosen));
     compareHolder.replaceChildren(compare(target, chosen, onError));
   });
   section.replaceChildren(
