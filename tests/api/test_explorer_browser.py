@@ -366,3 +366,33 @@ def test_the_inbound_links_table_and_its_export_are_the_apis_links(
     ]
     assert len(every) > 5  # more than the first page
     assert page.errors == [] and page.failures == []
+
+
+def test_the_anchor_text_and_top_pages_tables_are_the_apis_first_pages(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    body = {"target": TARGET, "target_scope": "subdomain", "limit": 5}
+    for name, label in (("anchors", "anchor texts"), ("top", "top pages")):
+        page.select_option(f"#{name}-limit", "5")
+        page.get_by_role("button", name=f"Show {label}").click()
+        page.locator(f"#{name}-page").filter(has_text="Page 1").wait_for()
+
+    anchors = demo_server.post("anchor_text", body).json()["results"]
+    assert anchors and table(page, "anchors") == [
+        [r["anchor_text"] or "(none)", f"{r['external_root_domains']:,}",
+         f"{r['external_pages']:,}"]
+        for r in anchors
+    ]  # fmt: skip
+    top = demo_server.post("top_pages", body).json()["results"]
+    assert top and table(page, "top") == [
+        [r["page"], r["title"], str(r["page_authority"]), f"{r['root_domains_to_page']:,}",
+         f"{r['external_pages_to_page']:,}", str(r["http_code"]) if r["http_code"] else
+         "not crawled"]
+        for r in top
+    ]  # fmt: skip
+    screenshot(page, shots, "explorer-anchor-text-top-pages")
+    assert page.errors == [] and page.failures == []

@@ -47,11 +47,16 @@ function choice(id, label, options) {
 }
 
 // `spec`: {id, endpoint, title, noun, billing, sorts, filters, columns: [[header, row => text]],
-// csv: [[field, row => value]]}. `onError(error)` hears of a 401; `say(text)` of progress.
+// csv: [[field, row => value]]}; a list without sorts or filters (anchor text) has `order`, the
+// words for its one order, instead. `onError(error)` hears of a 401; `say(text)` of progress.
 export function listTable(spec, target, scope, onError, say) {
   const id = spec.id;
-  const [sortField, sort] = choice(`${id}-sort`, "Sort by", Object.entries(spec.sorts));
-  const [filterField, filter] = choice(`${id}-filter`, "Filter", Object.entries(spec.filters));
+  const [sortField, sort] = spec.sorts
+    ? choice(`${id}-sort`, "Sort by", Object.entries(spec.sorts))
+    : ["", null];
+  const [filterField, filter] = spec.filters
+    ? choice(`${id}-filter`, "Filter", Object.entries(spec.filters))
+    : ["", null];
   const [sizeField, size] = choice(`${id}-limit`, "Per page", SIZES.map((n) => [String(n), String(n)]));
   const show = element("button", { type: "submit" }, `Show ${spec.noun}`);
   const exporter = element("button", { type: "button", id: `${id}-export`,
@@ -85,7 +90,8 @@ export function listTable(spec, target, scope, onError, say) {
   function draw() {
     const page = pages[shown];
     body.replaceChildren(...page.results.map(row));
-    caption.textContent = `${spec.title} of ${target} (${scope.replace("_", " ")}), by ${spec.sorts[sort.value]}`;
+    const order = sort ? spec.sorts[sort.value] : spec.order;
+    caption.textContent = `${spec.title} of ${target} (${scope.replace("_", " ")}), by ${order}`;
     where.textContent = `Page ${shown + 1}${page.next_token ? "" : " (last)"}`;
     previous.disabled = shown === 0;
     next.disabled = !page.next_token;
@@ -95,7 +101,9 @@ export function listTable(spec, target, scope, onError, say) {
 
   // `notify`: refresh the header's rows used after the call (an export does it once, at its end).
   async function load(token, limit = Number(size.value), notify = true) {
-    const request = { target, target_scope: scope, sort: sort.value, filter: filter.value, limit };
+    const request = { target, target_scope: scope, limit };
+    if (sort) request.sort = sort.value;
+    if (filter) request.filter = filter.value;
     if (token) request.next_token = token;
     wrap.setAttribute("aria-busy", "true");
     try {

@@ -1,6 +1,8 @@
 import { compare } from "./intersect.js";
 import { linkingRootDomains } from "./linking.js";
 import { inboundLinks } from "./links.js";
+import { anchorText } from "./anchor_text.js";
+import { topPages } from "./top_pages.js";
 
 // The overview of one target, drawn from its url_metrics result (and Brand Authority from the
 // JSON-RPC API): plain DOM built with textContent, so nothing from the index runs as markup.
@@ -143,6 +145,8 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
   const tables = (chosen) => [
     linkingRootDomains(target, chosen, onError, say),
     inboundLinks(target, chosen, onError, say),
+    anchorText(target, chosen, onError, say),
+    topPages(target, chosen, onError, say),
   ];
   const tableHolder = element("div", {}, ...tables(scope));
   const compareHolder = element("div", {}, compare(target, scope, onError));
