@@ -14,6 +14,7 @@ from indexed import build_a_newer_index, built_home
 from rpc import result_of, rpc
 
 from linkindex.accounts.keys import Credential, KeyStore
+from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy
 
 TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
 LINKED_ONLY = "github.com"  # linked to by the sample, never crawled
@@ -396,3 +397,18 @@ def test_the_anchor_text_and_top_pages_tables_are_the_apis_first_pages(
     ]  # fmt: skip
     screenshot(page, shots, "explorer-anchor-text-top-pages")
     assert page.errors == [] and page.failures == []
+
+
+def test_a_key_out_of_quota_is_told_when_to_try_again(demo_server, offline, key):
+    """The page is billed as any client: a key whose rows are used up gets the API's 429."""
+    accounts = AccountStore(demo_server.home.state / "keys.sqlite")
+    accounts.set_quota(key.access_id, DATA_ROWS, QuotaPolicy(0, "day", False))
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)  # index_metadata is free: signing in still works
+    status = page.locator("#status").filter(has_text=f"Could not look up {TARGET}")
+    status.wait_for()
+    assert "Try again in" in status.inner_text()
+    assert page.locator("#overview").is_hidden()
+    assert (429, "v2/url_metrics") in failed(page)
+    assert rows_used(demo_server, key) == 0

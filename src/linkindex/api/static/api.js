@@ -15,6 +15,14 @@ export class ApiError extends Error {
   }
 }
 
+// An error as a person reads it: a 429 says when to try again (its Retry-After).
+export function describe(error) {
+  if (error.status === 429 && error.retryAfter) {
+    return `${error.message.replace(/\.$/, "")}. Try again in ${error.retryAfter} s.`;
+  }
+  return error.message;
+}
+
 export function signedIn() {
   return sessionStorage.getItem(CREDENTIAL) !== null;
 }

@@ -10,13 +10,7 @@ function say(text) {
   $("status").textContent = text;
 }
 
-function problem(error) {
-  if (error.status === 429) {
-    const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : "";
-    return `${error.message}.${wait}`.replace(/\.\./, ".");
-  }
-  return error.message;
-}
+const problem = api.describe;
 
 async function showUsage() {
   try {

@@ -90,7 +90,7 @@ export function compare(target, scope, onError) {
       caption.textContent = `${body.rows.length} root domains link to ${competitors.join(", ")} but not to ${target}${token ? " (more below)" : ""}`;
     } catch (failure) {
       if (failure.status === 401) onError(failure);
-      else error.textContent = failure.message;
+      else error.textContent = api.describe(failure);
     } finally {
       document.dispatchEvent(new Event("linkindex:billed"));
     }

@@ -116,7 +116,7 @@ export function listTable(spec, target, scope, onError, say) {
 
   function failed(error) {
     if (error.status === 401) onError(error);
-    else say(`${spec.title}: ${error.message}`);
+    else say(`${spec.title}: ${api.describe(error)}`);
   }
 
   // Another sort, filter or size is another query: its tokens are not this one's.
@@ -164,7 +164,7 @@ export function listTable(spec, target, scope, onError, say) {
       } while (token);
     } catch (error) {
       if (error.status === 401) onError(error);
-      else say(`Export stopped after ${results.length} rows (no file): ${error.message}`);
+      else say(`Export stopped after ${results.length} rows (no file): ${api.describe(error)}`);
       return;
     } finally {
       exporter.disabled = false;
