@@ -141,6 +141,7 @@ def test_the_home_search_leads_to_sign_in_then_to_the_overview_the_api_gives(
     page.wait_for_selector("#overview-title")
     assert page.evaluate("document.activeElement.id") == "overview-title"
     assert page.inner_text("#who") == key.access_id
+    assert page.title() == f"{TARGET} · Link Explorer · linkindex"
     assert page.get_attribute("#presence", "data-status") == "crawled"
 
     # The same numbers as the APIs give any client (asked here with the server's other key).

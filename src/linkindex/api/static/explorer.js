@@ -103,6 +103,7 @@ async function lookUp() {
     const scope = defaultScope(target, metrics);
     const heading = renderOverview(section, target, metrics, brand, scope, refused, say);
     say(`Overview of ${target}.`);
+    document.title = `${target} · Link Explorer · linkindex`; // what the tab and history show
     heading.focus();
   } catch (error) {
     if (error.status === 401) {
