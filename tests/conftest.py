@@ -17,8 +17,9 @@ from live_server import Server, start_server, stop_server  # noqa: E402
 from linkindex.home import Home  # noqa: E402
 
 # The Spark fixtures: one local SparkSession and one two-engine ingest per test session, and a
-# standalone cluster on loopback; the build tests' `engine` (DuckDB, then Spark).
-pytest_plugins = ["spark_fixtures", "spark_cluster", "build_engines"]
+# standalone cluster on loopback; the build tests' `engine` (DuckDB, then Spark); `browser`, a
+# headless Chromium for the browser tests (chromium.py).
+pytest_plugins = ["spark_fixtures", "spark_cluster", "build_engines", "chromium"]
 
 # The fixtures of the tests that take minutes a file: builds and sessions on Spark.
 SPARK_FIXTURES = {"spark", "small_tables_spark", "engine", "spark_cluster", "two_engine_ingest"}

@@ -505,7 +505,10 @@ def serve(
         max_header_bytes, header_timeout, max_body_bytes, body_timeout, key_running, key_waiting
     )
     os.environ.update(limits.to_environment())  # and their limits (docs/api.md)
-    console.print(f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs)")
+    console.print(
+        f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs, Link Explorer at"
+        " /explorer)"
+    )
     uvicorn.run(
         "linkindex.api.app:app_from_environment",
         factory=True,

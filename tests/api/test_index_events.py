@@ -70,3 +70,15 @@ def test_the_event_stream_needs_credentials(server):
     response = httpx.get(f"{server.base_url}/v2/index_events", timeout=10)
     assert response.status_code == 401
     assert response.json()["status"] == 401
+
+
+def test_an_open_stream_does_not_take_a_place_of_its_key(home, serve):
+    """One request of the key at a time, and none waiting: its calls still run beside its
+    stream (a Link Explorer tab listens for as long as it is open)."""
+    server = serve(
+        home, env={"LINKINDEX_LIMIT_KEY_RUNNING": "1", "LINKINDEX_LIMIT_KEY_WAITING": "0"}
+    )
+    with httpx.stream("GET", f"{server.base_url}/v2/index_events", auth=server.auth,
+                      timeout=10) as response:  # fmt: skip
+        next_event(response.iter_lines())
+        assert server.post("url_metrics", {"targets": ["example.com"]}).status_code == 200
