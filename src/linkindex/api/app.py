@@ -21,7 +21,7 @@ from linkindex.api import assets
 from linkindex.api.admission import AdmissionMiddleware
 from linkindex.api.body_guard import BodyGuardMiddleware
 from linkindex.api.errors import EXCEPTION_HANDLERS
-from linkindex.api.events import index_events
+from linkindex.api.events import OpenStreams, index_events
 from linkindex.api.explain_page import explain_page
 from linkindex.api.explorer_page import explorer_page
 from linkindex.api.home_page import home_page
@@ -115,6 +115,7 @@ def create_app(
     app.state.limits = limits
     app.state.snapshots = CurrentSnapshot(home.snapshots)
     app.state.key_store = KeyStore(home.state / "keys.sqlite")
+    app.state.open_streams = OpenStreams()
     # Quotas and usage (both APIs bill through the meter) and the request limits: docs/api.md.
     app.state.meter = Meter.open(home.state)
     app.state.limiter = Limiter(home.state / "limits.sqlite")
