@@ -368,6 +368,7 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    listing = f"crawl-data/{RELEASE}/wat.paths.gz"
     try:
         downloads = home.root / "downloads" / RELEASE
         wait_for(lambda: any(p.stat().st_size > 0 for p in downloads.rglob("*.part")))
@@ -379,6 +380,8 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
         first.communicate(timeout=60)
     assert second.returncode == 2
     assert "another ingest into crawl" in " ".join(second.stderr.split())
+    # Refused before any network work: the listing was fetched by the first run alone.
+    assert len(mirror.requests_for(listing)) == 1
 
 
 def test_downloads_of_files_not_read_in_this_run_are_removed_at_its_start(bucket, mirror, tmp_path):

@@ -18,7 +18,15 @@ from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 from linkindex.home import Home
 from linkindex.ingest import print_summary, reasons, run_ingest
 from linkindex.ingest.parts import JOURNAL, RECORDS_VERSION, PartWriter
-from linkindex.ingest.runner import CRAWL_LOCK, file_sha256, ingest_file, open_crawl_run
+from linkindex.ingest.runner import (
+    CRAWL_LOCK,
+    CrawlBusy,
+    file_sha256,
+    ingest_file,
+    open_crawl_run,
+    take_crawl_lock,
+    unlocked_note,
+)
 from linkindex.records import LINK_SCHEMA, PAGE_SCHEMA
 from linkindex.urls import canonicalize
 
@@ -242,6 +250,30 @@ def test_a_run_killed_between_files_keeps_their_entries_and_the_next_skips_them(
     again = run_ingest([a, b], home, crawl="c", progress=False)
     assert (again.files, again.unchanged_files) == (1, [str(a)])
     assert len(rows(home, "links")) == 10
+
+
+def test_a_crawl_at_a_file_uri_is_locked_as_a_local_one(tmp_path):
+    given = [write_warc(tmp_path / "a.warc.gz", site(2)).as_uri()]
+    home = Home(tmp_path / "home", uri=(tmp_path / "home").as_uri())  # as Spark's runs see it
+    run = open_crawl_run(given, home, "c")
+    try:
+        with pytest.raises(CrawlBusy):
+            open_crawl_run(given, home, "c")
+    finally:
+        run.release()
+    open_crawl_run(given, home, "c").release()  # released with the run
+
+
+@pytest.mark.parametrize("uri", ["s3://bucket/li", "gs://bucket/li", "hdfs://namenode:8020/li"])
+def test_crawls_at_a_hadoop_uri_take_no_lock_and_the_user_is_told(uri, tmp_path):
+    at_uri = Home(tmp_path / "local", uri=uri)
+    assert take_crawl_lock(at_uri, "c") is None
+    assert unlocked_note(at_uri) == (
+        f"crawls at {uri}/crawls are not locked (an object store or HDFS has no lock that ends "
+        "with the run holding it): run one ingest into a crawl there at a time"
+    )
+    assert unlocked_note(Home(tmp_path / "home")) is None
+    assert unlocked_note(Home(tmp_path / "home", uri=(tmp_path / "home").as_uri())) is None
 
 
 def test_a_runs_end_leaves_one_manifest_and_no_journal(home, tmp_path):

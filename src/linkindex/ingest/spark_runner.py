@@ -15,7 +15,7 @@ import uuid
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from linkindex import locations
 from linkindex.home import Home
@@ -125,6 +125,7 @@ def run_spark_ingest(
     crawl: str | None = None,
     keep_downloads: Path | None = None,
     progress: bool = False,
+    lock: IO[str] | None = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home`` on ``spark``.
 
@@ -133,10 +134,12 @@ def run_spark_ingest(
     local ones at the same absolute paths as the driver (local mode, or a shared folder).
     http(s) URLs and s3:// URIs are downloaded by the tasks (into ``keep_downloads`` when
     given: a folder at the same path on every node). ``progress`` draws the progress bar,
-    which moves as each file's job ends. Raises ValueError for an unusable crawl name or an
-    unknown URI scheme.
+    which moves as each file's job ends. ``lock``: the crawl's lock, taken already
+    (``runner.take_crawl_lock``), which the run then holds and releases; a crawl at a Hadoop
+    URI other than ``file:`` is never locked (docs/ingest.md). Raises ValueError for an
+    unusable crawl name or an unknown URI scheme.
     """
-    run = open_crawl_run(paths, home, crawl)
+    run = open_crawl_run(paths, home, crawl, lock)
     try:
         return _run_jobs(run, spark, keep_downloads, progress)
     finally:
