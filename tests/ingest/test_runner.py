@@ -212,6 +212,45 @@ def test_a_killed_ingest_leaves_no_part_the_build_would_read(tmp_path):
     assert len(list(tmp_path.iterdir())) == 1
 
 
+def test_a_build_after_a_killed_ingest_reads_nothing_of_the_file_cut_off(
+    home, tmp_path, monkeypatch
+):
+    """A file of several parts killed after its first ones: those are whole, under their own
+    names, but no manifest entry names them, so the build leaves them out (the next ingest
+    writes them again)."""
+    from functools import partial
+
+    from linkindex.builder.inputs import list_parts
+    from linkindex.builder.pipeline import build_index
+    from linkindex.ingest import runner
+
+    a = write_warc(tmp_path / "a.warc.gz", site(3))
+    b = write_warc(tmp_path / "b.warc.gz", site(12, "http://other.example/"))
+    small = partial(PartWriter, rows_per_group=4, rows_per_part=4)  # parts of 4 rows
+    monkeypatch.setattr(runner, "PartWriter", small)
+    clean = Home(tmp_path / "clean").ensure()
+    run_ingest([a], clean, crawl="c", progress=False)
+    calls = []
+
+    def killed_at_the_9th_record_of_b(record):
+        calls.append(record)
+        if len(calls) == 3 + 9:  # a's 3 records, then b's 9th: the process stops here
+            raise KeyboardInterrupt
+        return extract(record)
+
+    extract = runner.extract
+    monkeypatch.setattr(runner, "extract", killed_at_the_9th_record_of_b)
+    with pytest.raises(KeyboardInterrupt):
+        run_ingest([a, b], home, crawl="c", progress=False)
+    cut_off = f"links-{file_sha256(b)[:16]}-0000.parquet"
+    assert (home.crawls / "c" / cut_off).is_file()  # b's first parts are whole on disk
+    assert [p.name for p in list_parts(home.crawls)] == [p.name for p in list_parts(clean.crawls)]
+    at_uri = list_parts(home.crawls.as_uri())  # as a crawl at a Hadoop URI is listed
+    assert [p.name for p in at_uri] == [p.name for p in list_parts(clean.crawls)]
+    built, expected = build_index(home), build_index(clean)
+    assert (built.index_id, built.counts) == (expected.index_id, expected.counts)
+
+
 def test_the_next_run_removes_what_a_killed_run_half_wrote(home, tmp_path):
     crawl_dir = home.crawls / "c"
     crawl_dir.mkdir(parents=True)
@@ -245,7 +284,8 @@ def test_a_run_killed_between_files_keeps_their_entries_and_the_next_skips_them(
     assert run.lock is not None
     run.lock.close()  # killed here: its end frees the lock, and nothing of the run's end runs
     crawl_dir = home.crawls / "c"
-    assert not (crawl_dir / "manifest.json").exists()  # the entry cost no manifest rewrite
+    # The entry cost no manifest rewrite: manifest.json is the empty one the run began with.
+    assert json.loads((crawl_dir / "manifest.json").read_text())["files"] == {}
     assert [p.name for p in (crawl_dir / JOURNAL).glob("*.json")] == [f"{file_sha256(a)}.json"]
     again = run_ingest([a, b], home, crawl="c", progress=False)
     assert (again.files, again.unchanged_files) == (1, [str(a)])

@@ -467,8 +467,11 @@ def _open_crawl_run(
         if files:
             folder.prepare()
         manifest = Manifest(folder)
-        if files and manifest.journaled:
-            manifest.save()  # the entries of a killed run, folded before this run adds its own
+        # The entries of a killed run, folded before this run adds its own; and a crawl's first
+        # run writes its (empty) manifest before any part: the build reads, of a crawl with a
+        # manifest, only the parts it names (builder/inputs.py, ingested_parts).
+        if files and (manifest.journaled or not manifest.found):
+            manifest.save()
         current = manifest.current()
     except BaseException:
         if lock is not None:
