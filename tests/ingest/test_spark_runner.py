@@ -118,30 +118,12 @@ def test_jobs_stay_in_flight_for_executors_that_register_later(spark):
     assert jobs_in_flight(context(400)) == 400
 
 
-def known_inputs(home, crawl: str, count: int) -> None:
-    """A manifest of ``count`` inputs ingested before at this version, none of them given now."""
-    import hashlib
-    import json
-
-    from linkindex.ingest.parts import RECORDS_VERSION
-
-    files = {
-        hashlib.sha256(str(i).encode()).hexdigest(): {
-            "path": f"/gone/{i}.warc.gz", "complete": True, "records_version": RECORDS_VERSION,
-        }
-        for i in range(count)
-    }  # fmt: skip
-    folder = home.crawls / crawl
-    folder.mkdir(parents=True)
-    (folder / "manifest.json").write_text(json.dumps({"version": 1, "files": files}))
-
-
 def test_what_each_job_ships_does_not_grow_with_the_inputs_known(spark, tmp_path, monkeypatch):
     """The crawl's known inputs go to the executors once (a broadcast), not inside every one
     of a run's tasks: at a release's 90,000 files that would be 6 MB a task, 500 GB a run."""
     import pickle
 
-    from ingest_helpers import write_warc
+    from ingest_helpers import known_inputs, write_warc
     from pyspark import cloudpickle
     from pyspark.core.context import SparkContext
     from pyspark.core.rdd import RDD

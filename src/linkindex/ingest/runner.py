@@ -263,18 +263,30 @@ def ingest_input(
     return ingest_fetched(location, crawl, crawl_dir, known, fetch, report)
 
 
+# A pool worker's copy of the crawl's known inputs, given once as it starts (_start_worker): the
+# set grows with the crawl (6 MB at a release's 90,000 files), and in every file's arguments it
+# would be pickled and sent once a file.
+_known: frozenset[str] = frozenset()
+
+
+def _start_worker(known: frozenset[str]) -> None:
+    global _known
+    _known = known
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _worker(
     location: locations.Location,
     crawl: str,
     crawl_dir: str,
-    known: frozenset[str],
     fetch: FetchPlan | None,
     queue: Any,
 ) -> FileResult:
     def report(records: int, pages: int, links: int, nbytes: int) -> None:
         queue.put((records, pages, links, nbytes))
 
-    return ingest_input(location, crawl, Path(crawl_dir), known, fetch, report)
+    return ingest_input(location, crawl, Path(crawl_dir), _known, fetch, report)
 
 
 CRAWL_BUSY = (
@@ -636,13 +648,15 @@ def _run_pool(
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(files)), mp_context=context, initializer=_leave_sigint
+            max_workers=min(workers, len(files)),
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(known,),
         )
         try:
             queue = manager.Queue()
             futures: dict[Future[FileResult], locations.Location] = {
-                pool.submit(_worker, p, crawl, str(crawl_dir), known, fetch, queue): p
-                for p in files
+                pool.submit(_worker, p, crawl, str(crawl_dir), fetch, queue): p for p in files
             }
             pending = set(futures)
             while pending:
@@ -669,11 +683,6 @@ def _run_pool(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-
-
-def _leave_sigint() -> None:
-    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _drain(queue: Any, bar: Progress) -> None:
