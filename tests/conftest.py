@@ -30,7 +30,11 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     files to its processes in collection order (pytest-xdist, --dist loadfile): the longest
     files then start at once, and the short ones fill the processes around them, so the
     processes finish together instead of one running the last Spark file alone."""
-    spark_files = {item.path for item in items if SPARK_FIXTURES & set(item.fixturenames)}
+    spark_files = {
+        item.path
+        for item in items
+        if SPARK_FIXTURES & set(item.fixturenames) or item.get_closest_marker("spark_process")
+    }
     items.sort(key=lambda item: item.path not in spark_files)  # a stable sort
 
 
