@@ -489,15 +489,31 @@ def serve(
     key_waiting: Annotated[
         int, _limit("KEY_WAITING", 0, "Requests of one key waiting their turn, per worker (429).")
     ] = DEFAULT_LIMITS.key_waiting,
+    route: Annotated[
+        Path | None,
+        typer.Option(
+            help="Read snapshots from shard hosts (`linkindex serve-shards`) listed in this TOML "
+            "routes file instead of this home's snapshots/; keys, quotas and usage stay in this "
+            'home (docs/scale.md, "Several servers").'
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
-    """Serve the current index snapshot over HTTP (Moz Links API V2)."""
+    """Serve the current index snapshot over HTTP (Moz Links API V2 and JSON-RPC)."""
     import uvicorn
 
-    from linkindex.api.app import CORS_ORIGINS_ENV
+    from linkindex.api.app import CORS_ORIGINS_ENV, ROUTES_ENV
     from linkindex.api.connection import LimitedHttpProtocol
 
     resolved = _home(home)
+    if route is not None:
+        from linkindex.route.config import BadRoutes, load_routes
+
+        try:
+            load_routes(route)  # refuse a bad file here, not in every worker
+        except BadRoutes as exc:
+            _fail(str(exc))
+        os.environ[ROUTES_ENV] = str(route.resolve())
     _check_port_free(host, port)
     os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it
     os.environ[CORS_ORIGINS_ENV] = " ".join(cors_origin or [])

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyarrow as pa
 
@@ -34,6 +34,9 @@ from linkindex.index.schema import (
 )
 from linkindex.index.stores import NoStore, Stores
 from linkindex.urls import CanonicalURL, Scope
+
+if TYPE_CHECKING:
+    from linkindex.route.remote import RemoteStores
 
 RECENT_DAYS = 60  # the window of the gained_last_60_days / lost_last_60_days filters
 
@@ -145,10 +148,12 @@ _URL_METRICS_SQL = _url_metrics_sql()
 class Snapshot:
     """A read-only view of one immutable snapshot; safe to share between threads."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, stores: Stores | RemoteStores | None = None) -> None:
+        """``stores``: the files' connections when they are not the folder's own (a router's
+        connections to shard hosts, route/remote.py); ``folder`` then only names the snapshot."""
         self.folder = folder
         try:
-            self.stores = Stores(folder)
+            self.stores = stores or Stores(folder)
         except NoStore as exc:
             raise NoSnapshot(str(exc)) from exc
         self.path = self.stores.global_path

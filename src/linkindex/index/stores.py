@@ -27,6 +27,11 @@ class NoStore(RuntimeError):
     """The snapshot folder has no store file."""
 
 
+class StoreUnavailable(RuntimeError):
+    """A file of the snapshot cannot be read now: no shard host holding it answered
+    (`linkindex serve --route`); the API answers 503 with this message."""
+
+
 class _Held:
     """One thread's connections, by file number. When the thread ends its thread-local storage
     is freed, and the connections go back to the spare sets for the next new thread: a server's
