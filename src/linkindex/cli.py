@@ -507,12 +507,14 @@ def serve(
 
     resolved = _home(home)
     if route is not None:
+        from rich.markup import escape
+
         from linkindex.route.config import BadRoutes, load_routes
 
         try:
             load_routes(route)  # refuse a bad file here, not in every worker
         except BadRoutes as exc:
-            _fail(str(exc))
+            _fail(escape(str(exc)))  # "[[hosts]]" is not markup
         os.environ[ROUTES_ENV] = str(route.resolve())
     _check_port_free(host, port)
     os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it

@@ -4,6 +4,8 @@ own format; a snapshot published on every host is taken by the router at once (d
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -286,3 +288,41 @@ def wait_for_change(server: Server, body: dict, before: bytes) -> bytes:
             return answer
         time.sleep(0.1)
     raise AssertionError("the router did not move to the new snapshot within 15 s")
+
+
+def linkindex(*args: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "linkindex.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_the_commands_refuse_what_cannot_work(cluster, tmp_path):
+    snapshot = str(cluster.local.snapshots / cluster.snapshot)
+    host = str(tmp_path / "host")
+    placed = linkindex("place-shards", snapshot, "--shard", "3", "--home", host)
+    assert placed.returncode == 0, placed.stderr
+    assert placed.stdout.strip() == cluster.snapshot
+    other = linkindex("place-shards", snapshot, "--shard", "2", "--home", host)
+    assert other.returncode == 2 and "already holds other files" in other.stderr
+    missing = linkindex("place-shards", snapshot, "--shard", "9", "--home", host)
+    assert missing.returncode == 2 and "no shard 9" in missing.stderr
+    short = tmp_path / "short-secret"
+    short.write_text("too short")
+    refused = linkindex("serve-shards", "--secret-file", str(short), "--home", host)
+    assert refused.returncode == 2 and "at least 16 bytes" in refused.stderr
+    routes = tmp_path / "routes.toml"
+    routes.write_text('secret_file = "short-secret"\n')
+    bad = linkindex("serve", "--route", str(routes), "--home", str(tmp_path / "router"))
+    assert bad.returncode == 2 and "no [[hosts]]" in bad.stderr
+
+
+def test_a_batch_is_answered_in_order_and_refused_whole(cluster):
+    host, name = cluster.hosts[0], cluster.snapshot
+    url = f"{host.url}/shards/batch"
+    headers = {"Authorization": f"Bearer {SECRET}"}
+    batch = [{"snapshot": name, "file": n % 2, "sql": "SELECT ?", "params": [n]} for n in range(5)]
+    answer = httpx.post(url, content=msgspec.msgpack.encode(batch), headers=headers)
+    assert msgspec.msgpack.decode(answer.content) == [[[n]] for n in range(5)]
+    batch[3] = {"snapshot": name, "file": 0, "sql": "DELETE FROM meta"}
+    refused = httpx.post(url, content=msgspec.msgpack.encode(batch), headers=headers)
+    assert refused.status_code == 403
+    assert httpx.post(url, content=msgspec.msgpack.encode(batch)).status_code == 401

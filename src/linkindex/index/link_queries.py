@@ -214,10 +214,12 @@ def _named(con: sqlite3.Connection, rows: list[tuple]) -> list[LinkRow]:
     return rows_out
 
 
+PAGE_KEYS_SQL = "SELECT subdomain, root_domain FROM pages WHERE page = ?"
+
+
 def page_keys(con: sqlite3.Connection, page: str) -> tuple[str, str] | None:
     """(subdomain, root domain) of a page the index knows."""
-    sql = "SELECT subdomain, root_domain FROM pages WHERE page = ?"
-    return con.execute(sql, (page,)).fetchone()
+    return con.execute(PAGE_KEYS_SQL, (page,)).fetchone()
 
 
 class AnchorTextRow(NamedTuple):
@@ -260,35 +262,51 @@ def links_exist(
     """Whether each source (at its scope) links to the target (at its scope) now, directly.
 
     The target's rows answer; a source's own DA or PA, which completes their key, is read where
-    the source's root domain lives."""
+    the source's root domain lives. The lookups run in two rounds of statements run together
+    (`Stores.run_all`): the keys and authorities, then the checks."""
     con = stores.of_key(target_scope, target)
-    answers: dict[str, bool] = {}
-    target_id = key_id(con, target_scope, target)
+    distinct = list(dict.fromkeys(sources))
+
+    def by_authority(source: str) -> bool:
+        # Linking root domains of another root domain are keyed (target, -DA, source).
+        return source_scope == "root_domain" and source != target_root
+
+    firsts: list[tuple] = [(con, _KEY_SQL.format(schema.link_key_table(target_scope)), (target,))]
+    for source in distinct:
+        if by_authority(source):
+            firsts.append((stores.of_root(source), _NEGATED_SQL["root_domains"], (source,)))
+            continue
+        firsts.append((con, _KEY_SQL.format(schema.link_key_table(source_scope)), (source,)))
+        if source_scope == "page":
+            firsts.append((stores.of_key("page", source), _NEGATED_SQL["pages"], (source,)))
+    found = iter(stores.run_all(firsts))
+    target_id = _first(next(found))
     target_column = LINK_TARGET_COLUMNS[target_scope]
+    answers: dict[str, bool] = dict.fromkeys(distinct, False)
+    checks: list[tuple] = []
+    checked: list[str] = []
     scanned: dict[int, str] = {}  # sources answered by one scan of the target's links
-    for source in dict.fromkeys(sources):
-        if source_scope == "root_domain" and source != target_root:
-            # Linking root domains of another root domain are keyed (target, -DA, source).
-            authority = _negated(stores.of_root(source), "root_domains", "domain_authority", source)
+    for source in distinct:
+        if by_authority(source):
             sql = (
                 f"SELECT 1 FROM {schema.linking_root_table(target_scope)} WHERE target = ?"
                 " AND neg_domain_authority = ? AND source = ? AND pages > 0"
             )
-            answers[source] = con.execute(sql, (target, authority, source)).fetchone() is not None
+            checks.append((con, sql, (target, _first(next(found)), source)))
+            checked.append(source)
             continue
-        source_id = key_id(con, source_scope, source)
-        answers[source] = False
+        source_id = _first(next(found))
+        authority = _first(next(found)) if source_scope == "page" else None
         if target_id is None or source_id is None:
             continue
         if source_scope == "page":
             # The source's PA completes the clustered key's prefix: a point lookup.
-            authority = _negated(stores.of_key("page", source), "pages", "page_authority", source)
             sql = (
                 f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
                 " AND neg_page_authority = ? AND source_id = ? AND flags & ? = 0 LIMIT 1"
             )
-            params = (target_id, authority, source_id, _LIVE_DIRECT_CLEAR)
-            answers[source] = con.execute(sql, params).fetchone() is not None
+            checks.append((con, sql, (target_id, authority, source_id, _LIVE_DIRECT_CLEAR)))
+            checked.append(source)
         else:
             scanned[source_id] = source
     if scanned:
@@ -298,16 +316,27 @@ def links_exist(
             f"SELECT DISTINCT {column} FROM link_rows WHERE {target_column} = ?"
             f" AND flags & ? = 0 AND {column} IN ({marks})"
         )
-        for (found,) in con.execute(sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]):
-            answers[scanned[found]] = True
+        checks.append((con, sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]))
+    results = stores.run_all(checks)
+    for source, rows in zip(checked, results[: len(checked)], strict=True):
+        answers[source] = bool(rows)
+    if scanned:
+        for (source_id,) in results[-1]:
+            answers[scanned[source_id]] = True
     return [answers[source] for source in sources]
 
 
-def _negated(con: sqlite3.Connection, table: str, column: str, key: str) -> int | None:
-    """A page's PA or a root domain's DA as its links' keys store it (negated); None if unknown."""
-    key_column = {"pages": "page", "root_domains": "root_domain"}[table]
-    found = con.execute(f"SELECT -{column} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
-    return None if found is None else found[0]
+_KEY_SQL = "SELECT id FROM {} WHERE key = ?"
+# A page's PA or a root domain's DA as its links' keys store it (negated).
+_NEGATED_SQL = {
+    "pages": "SELECT -page_authority FROM pages WHERE page = ?",
+    "root_domains": "SELECT -domain_authority FROM root_domains WHERE root_domain = ?",
+}
+
+
+def _first(rows: list[tuple]) -> object:
+    """The first column of a lookup's one row; None when nothing was found."""
+    return rows[0][0] if rows else None
 
 
 class IntersectRow(NamedTuple):

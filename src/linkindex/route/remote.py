@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,14 @@ from linkindex.index.stores import StoreUnavailable
 from linkindex.index.writer import STORE_FILE
 from linkindex.route.config import RouteConfig
 from linkindex.shardhost.wire import (
+    BATCH_PATH,
     GLOBAL,
     HELD_PATH,
     QUERY_PATH,
     Holdings,
     Query,
     bearer,
+    decode_batch_rows,
     decode_holdings,
     decode_refusal,
     decode_rows,
@@ -36,6 +39,9 @@ log = logging.getLogger("linkindex.route")
 
 # Worth asking another host holding the same file: this one lacks it, or is failing.
 _TRY_ANOTHER = {404, 500, 502, 503, 504}
+_MSGPACK = {"content-type": "application/msgpack"}
+# A fan-out's batches, one per host, are sent at once from these threads (shared by requests).
+_BATCHES = ThreadPoolExecutor(max_workers=16, thread_name_prefix="route-batch")
 
 
 class HostClient:
@@ -47,6 +53,19 @@ class HostClient:
             timeout=httpx.Timeout(config.timeout_seconds, connect=config.connect_seconds),
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )
+
+    def batch(self, url: str, queries: list[Query]) -> list[list[tuple]] | None:
+        """Each query's rows from one host in one call; None when it did not answer them all
+        (the caller then asks statement by statement, which tries the other holders)."""
+        try:
+            response = self.http.post(url + BATCH_PATH, content=encode(queries), headers=_MSGPACK)
+        except httpx.HTTPError as exc:
+            log.warning("shard host %s did not answer a batch: %s", url, exc)
+            return None
+        if response.status_code != 200:
+            log.warning("shard host %s refused a batch: %s", url, _message(response))
+            return None
+        return decode_batch_rows(response.content)
 
     def holdings(self, url: str) -> Holdings:
         response = self.http.get(url + HELD_PATH)
@@ -62,9 +81,7 @@ class HostClient:
         problems = []
         for url in urls:
             try:
-                response = self.http.post(
-                    url + QUERY_PATH, content=body, headers={"content-type": "application/msgpack"}
-                )
+                response = self.http.post(url + QUERY_PATH, content=body, headers=_MSGPACK)
             except httpx.HTTPError as exc:
                 problems.append(f"{url}: {exc.__class__.__name__} {exc}".rstrip())
                 continue
@@ -145,6 +162,7 @@ class RemoteStores:
     ) -> None:
         self.count = count
         self.snapshot = snapshot
+        self.client = client
         # Names the file for messages; it is on the hosts, not here.
         self.global_path = Path(snapshot) / (GLOBAL_FILE if count else STORE_FILE)
         self._files = {
@@ -165,6 +183,37 @@ class RemoteStores:
         if not self.count:
             return self._open(GLOBAL)
         return self._open(shard_of(root_domain_of_key(scope, key), self.count))
+
+    def run_all(
+        self, statements: Sequence[tuple[RemoteConnection, str, Sequence[object]]]
+    ) -> list[list[tuple]]:
+        """Each statement's rows, in order: one batch per host (the first holder of each
+        statement's file), the hosts' batches at once."""
+        groups: dict[str, list[int]] = {}
+        for at, (con, _, _) in enumerate(statements):
+            groups.setdefault(con.urls[0], []).append(at)
+        answers: list[list[tuple]] = [[] for _ in statements]
+
+        def run(url: str, where: list[int]) -> None:
+            queries = [
+                Query(self.snapshot, statements[at][0].number, statements[at][1],
+                      list(statements[at][2]))
+                for at in where
+            ]  # fmt: skip
+            found = self.client.batch(url, queries) if len(where) > 1 else None
+            if found is None:  # one statement, or a failed batch: each on its own, with failover
+                found = [statements[at][0].execute(*statements[at][1:]).fetchall() for at in where]
+            for at, rows in zip(where, found, strict=True):
+                answers[at] = rows
+
+        if not groups:
+            return answers
+        *others, last = groups.items()
+        futures = [_BATCHES.submit(run, url, where) for url, where in others]
+        run(*last)  # this thread asks one host itself
+        for future in futures:
+            future.result()  # a StoreUnavailable of any host is the request's
+        return answers
 
     def every_shard(self) -> list[RemoteConnection]:
         return [self._open(n) for n in range(self.count)] if self.count else [self._open(GLOBAL)]

@@ -23,10 +23,13 @@ from linkindex.home import HOME_ENV, Home
 from linkindex.shardhost.guard import QueryBounds, Refused
 from linkindex.shardhost.held import HeldFiles
 from linkindex.shardhost.wire import (
+    BATCH_PATH,
     HELD_PATH,
+    MAX_BATCH,
     QUERY_PATH,
     Query,
     Refusal,
+    decode_batch,
     decode_query,
     encode,
     read_secret,
@@ -96,8 +99,31 @@ def create_host_app(settings: HostSettings) -> Starlette:
             return _refusal(exc.status, exc.message)
         return Response(encode(rows), media_type="application/msgpack")
 
+    def read_all(batch: list[Query]) -> list[list[tuple]]:
+        return [read(asked) for asked in batch]
+
+    async def query_batch(request: Request) -> Response:
+        if not _authorized(request, settings.secret):
+            return _refusal(401, unauthorized)
+        try:
+            try:
+                batch = decode_batch(await _body(request))
+            except msgspec.MsgspecError as exc:
+                raise Refused(400, f"not a list of queries: {exc}") from exc
+            if len(batch) > MAX_BATCH:
+                raise Refused(413, f"a batch holds at most {MAX_BATCH} queries")
+            # One refusal refuses the batch: the router then asks statement by statement.
+            rows = await run_in_threadpool(read_all, batch)
+        except Refused as exc:
+            return _refusal(exc.status, exc.message)
+        return Response(encode(rows), media_type="application/msgpack")
+
     return Starlette(
-        routes=[Route(HELD_PATH, held, methods=["GET"]), Route(QUERY_PATH, query, methods=["POST"])]
+        routes=[
+            Route(HELD_PATH, held, methods=["GET"]),
+            Route(QUERY_PATH, query, methods=["POST"]),
+            Route(BATCH_PATH, query_batch, methods=["POST"]),
+        ]
     )
 
 

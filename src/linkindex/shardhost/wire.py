@@ -11,6 +11,9 @@ from typing import Any
 import msgspec
 
 QUERY_PATH = "/shards/query"
+# Several statements in one call, answered in order: a router's fan-out, one call per host.
+BATCH_PATH = "/shards/batch"
+MAX_BATCH = 1000
 HELD_PATH = "/shards/held"
 # The file number of a snapshot's global.sqlite (or of an unsharded snapshot's index.sqlite).
 GLOBAL = -1
@@ -58,8 +61,10 @@ def _plain_number(value: object) -> object:
 
 encode = msgspec.msgpack.Encoder(enc_hook=_plain_number).encode
 decode_query = msgspec.msgpack.Decoder(Query).decode
+decode_batch = msgspec.msgpack.Decoder(list[Query]).decode
 # Rows as tuples, as sqlite3 gives them: the Snapshot code indexes, zips and compares them.
 decode_rows = msgspec.msgpack.Decoder(list[tuple[Any, ...]]).decode
+decode_batch_rows = msgspec.msgpack.Decoder(list[list[tuple[Any, ...]]]).decode
 decode_holdings = msgspec.json.Decoder(Holdings).decode
 decode_refusal = msgspec.json.Decoder(Refusal).decode
 
