@@ -27,15 +27,19 @@ class ShardHost:
     process: subprocess.Popen
 
 
-def start_shard_host(home: Home, secret_file: Path, *options: str) -> ShardHost:
-    return start_shard_hosts([home], secret_file, *options)[0]
+def start_shard_host(
+    home: Home, secret_file: Path, *options: str, port: int | None = None
+) -> ShardHost:
+    """One host; on ``port`` to come back where a routes file expects it."""
+    return start_shard_hosts([home], secret_file, *options, ports=[port or free_port()])[0]
 
 
-def start_shard_hosts(homes: list[Home], secret_file: Path, *options: str) -> list[ShardHost]:
+def start_shard_hosts(
+    homes: list[Home], secret_file: Path, *options: str, ports: list[int] | None = None
+) -> list[ShardHost]:
     """`linkindex serve-shards` on each home, started together, once all of them answer."""
     hosts = []
-    for home in homes:
-        port = free_port()
+    for home, port in zip(homes, ports or [free_port() for _ in homes], strict=True):
         process = subprocess.Popen(
             [sys.executable, "-m", "linkindex.cli", "serve-shards", "--home", str(home.root),
              "--secret-file", str(secret_file), "--port", str(port), *options],

@@ -18,7 +18,14 @@ import pytest
 from app_server import app_server
 from live_server import Server, start_server, stop_server
 from records_factory import fan_in
-from shard_hosts import SECRET, ShardHost, start_shard_hosts, stop_shard_host, write_routes
+from shard_hosts import (
+    SECRET,
+    ShardHost,
+    start_shard_host,
+    start_shard_hosts,
+    stop_shard_host,
+    write_routes,
+)
 from test_shards_equivalence import SHARDS, URL_TARGETS, build
 
 from linkindex.builder.pipeline import build_index
@@ -220,6 +227,10 @@ def test_a_host_that_is_down_is_a_503_in_each_apis_format(cluster):
         )  # fmt: skip
         assert rpc.status_code == 503
         assert rpc.json()["error"]["status"] == 503
+        # Back on its port, the host answers the router's next request.
+        port = int(own.hosts[1].url.rsplit(":", 1)[1])
+        own.hosts[1] = start_shard_host(own.homes[1], secret_file(own.root), *BOUNDS, port=port)
+        assert own.router.post("url_metrics", {"targets": [on_b]}).status_code == 200
     finally:
         stop_cluster(own)
 

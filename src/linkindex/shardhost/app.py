@@ -1,5 +1,6 @@
 """The shard host's HTTP face: GET /shards/held lists what it holds, POST /shards/query runs one
-read statement on one file of one snapshot; both take the shared secret as a Bearer token.
+read statement on one file of one snapshot, POST /shards/batch several; each takes the shared
+secret as a Bearer token.
 
 Built by `linkindex serve-shards`; its settings come from the environment, as the API's do.
 """
