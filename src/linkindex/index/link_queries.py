@@ -416,18 +416,19 @@ def link_intersect(
     if after is not None:
         keys = [k for k in keys if k > tuple(after)]
     keys = keys[:limit]
-    names = _names_anywhere(stores, {k[-1] for k in keys}) if source_scope == "page" else {}
+    shown = [str(k[-1]) for k in keys]
+    titles = [""] * len(keys)
+    if source_scope == "page":
+        names = _names_anywhere(stores, {k[-1] for k in keys})
+        shown = [names[k[-1]] for k in keys]
+        # The titles together: one round of statements to the shard hosts on a router.
+        sql = "SELECT title FROM pages WHERE page = ?"
+        found = stores.run_all([(stores.of_key("page", name), sql, (name,)) for name in shown])
+        titles = [rows[0][0] if rows else "" for rows in found]
     rows = []
-    for k in keys:
-        source = k[-1]
-        name, title = str(source), ""
-        if source_scope == "page":
-            name = names[source]
-            con = stores.of_key("page", name)
-            found = con.execute("SELECT title FROM pages WHERE page = ?", (name,)).fetchone()
-            title = found[0] if found else ""
-        da, spam = scores[source]
-        rows.append(IntersectRow(name, title, da, spam, matches[source], k))
+    for k, name, title in zip(keys, shown, titles, strict=True):
+        da, spam = scores[k[-1]]
+        rows.append(IntersectRow(name, title, da, spam, matches[k[-1]], k))
     return rows
 
 
