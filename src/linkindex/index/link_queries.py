@@ -352,26 +352,41 @@ INTERSECT_SORTS = ("matching_target_count", "source_spam_score", "source_domain_
 
 
 def _linking_sources(
-    con: sqlite3.Connection, scope: Scope, target: str, source_scope: Scope
-) -> dict[int | str, tuple[int, int]]:
-    """Sources (page ids or root domain names) with a live external link to a target: (DA, spam)."""
+    stores: Stores, targets: Sequence[tuple[Scope, str]], source_scope: Scope
+) -> list[dict[int | str, tuple[int, int]]]:
+    """Each target's sources (page ids or root domain names) with a live external link to it:
+    (DA, spam). The targets' statements run together (`Stores.run_all`): at page scope the
+    targets' numbers in one round, their sources in the next."""
+    cons = [stores.of_key(scope, target) for scope, target in targets]
     if source_scope == "root_domain":
-        sql = (
-            f"SELECT source, -neg_domain_authority, -neg_spam_score"
-            f" FROM {schema.linking_root_table(scope)} WHERE target = ? AND pages > 0"
-        )
-        params: tuple = (target,)
-    else:
-        target_id = key_id(con, scope, target)
-        if target_id is None:
-            return {}
-        # Page ids are in name order, so they order and tie-break as the names would.
-        sql = (
-            "SELECT DISTINCT source_id, -neg_domain_authority, -neg_spam_score FROM link_rows"
-            f" WHERE {LINK_TARGET_COLUMNS[scope]} = ? AND external = 1 AND flags & ? = 0"
-        )
-        params = (target_id, _LIVE_DIRECT_CLEAR)
-    return {source: (da, spam) for source, da, spam in con.execute(sql, params)}
+        statements = [
+            (con, f"SELECT source, -neg_domain_authority, -neg_spam_score"
+                  f" FROM {schema.linking_root_table(scope)} WHERE target = ? AND pages > 0",
+             (target,))
+            for con, (scope, target) in zip(cons, targets, strict=True)
+        ]  # fmt: skip
+        return [_scored(rows) for rows in stores.run_all(statements)]
+    ids = stores.run_all([
+        (con, _KEY_SQL.format(schema.link_key_table(scope)), (target,))
+        for con, (scope, target) in zip(cons, targets, strict=True)
+    ])  # fmt: skip
+    # Page ids are in name order, so they order and tie-break as the names would.
+    known = [n for n, rows in enumerate(ids) if rows]
+    statements = [
+        (cons[n], "SELECT DISTINCT source_id, -neg_domain_authority, -neg_spam_score FROM"
+                  f" link_rows WHERE {LINK_TARGET_COLUMNS[targets[n][0]]} = ? AND external = 1"
+                  " AND flags & ? = 0",
+         (ids[n][0][0], _LIVE_DIRECT_CLEAR))
+        for n in known
+    ]  # fmt: skip
+    found: list[dict[int | str, tuple[int, int]]] = [{} for _ in targets]
+    for n, rows in zip(known, stores.run_all(statements), strict=True):
+        found[n] = _scored(rows)
+    return found
+
+
+def _scored(rows: list[tuple]) -> dict[int | str, tuple[int, int]]:
+    return {source: (da, spam) for source, da, spam in rows}
 
 
 def link_intersect(
@@ -390,16 +405,14 @@ def link_intersect(
     targets' linking sources, not with the page size.
     """
 
-    def sources_of(scope: Scope, target: str) -> dict[int | str, tuple[int, int]]:
-        return _linking_sources(stores.of_key(scope, target), scope, target, source_scope)
-
+    every = _linking_sources(stores, [*negatives, *positives], source_scope)
     excluded: set[int | str] = set()
-    for scope, target in negatives:
-        excluded.update(sources_of(scope, target))
+    for sources in every[: len(negatives)]:
+        excluded.update(sources)
     matches: dict[int | str, list[int]] = {}
     scores: dict[int | str, tuple[int, int]] = {}
-    for index, (scope, target) in enumerate(positives):
-        for source, score in sources_of(scope, target).items():
+    for index, sources in enumerate(every[len(negatives) :]):
+        for source, score in sources.items():
             if source not in excluded:
                 matches.setdefault(source, []).append(index)
                 scores[source] = score
