@@ -16,7 +16,7 @@ import httpx
 import msgspec
 import pytest
 from app_server import app_server
-from live_server import Server, start_server, stop_server
+from live_server import Server, free_port, start_server, stop_server
 from records_factory import fan_in
 from shard_hosts import (
     SECRET,
@@ -337,3 +337,14 @@ def test_a_batch_is_answered_in_order_and_refused_whole(cluster):
     refused = httpx.post(url, content=msgspec.msgpack.encode(batch), headers=headers)
     assert refused.status_code == 403
     assert httpx.post(url, content=msgspec.msgpack.encode(batch)).status_code == 401
+
+
+def test_a_router_whose_hosts_are_all_down_says_so(tmp_path):
+    routes = write_routes(tmp_path / "router", [f"http://127.0.0.1:{free_port()}"] * 2)
+    router = start_server(Home(tmp_path / "router" / "home"), options=("--route", str(routes)))
+    try:
+        answer = router.post("index_metadata", {})
+        assert answer.status_code == 503
+        assert answer.json()["message"].startswith("No snapshot is held whole by the shard hosts")
+    finally:
+        stop_server(router)

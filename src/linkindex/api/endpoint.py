@@ -32,7 +32,7 @@ def current_snapshot(state: State) -> Snapshot:
     try:
         return state.snapshots.get()
     except NoSnapshot as exc:
-        raise ApiError(503, NO_INDEX) from exc
+        raise ApiError(503, exc.public or NO_INDEX) from exc
 
 
 async def read_body(request: Request) -> bytes:

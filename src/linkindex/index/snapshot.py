@@ -44,6 +44,10 @@ RECENT_DAYS = 60  # the window of the gained_last_60_days / lost_last_60_days fi
 class NoSnapshot(RuntimeError):
     """No index has been built and published yet."""
 
+    # What an API client is told instead of the APIs' own "no index has been built" (a router's
+    # shard hosts hold no whole snapshot); the exception's text is for the log.
+    public: str | None = None
+
 
 @dataclass(frozen=True)
 class RootDomainQuery:

@@ -22,6 +22,12 @@ from linkindex.shardhost.wire import GLOBAL, Holdings
 log = logging.getLogger("linkindex.route")
 
 
+class NoWholeSnapshot(NoSnapshot):
+    """The shard hosts that answer hold no snapshot whole, or do not agree on one."""
+
+    public = "No snapshot is held whole by the shard hosts now: try again later"
+
+
 @dataclass(frozen=True)
 class Plan:
     """A snapshot the hosts can serve whole: its shard count and each file's holders."""
@@ -92,7 +98,7 @@ class RoutedSnapshot:
         if self._poller is None:
             self._start()
         if self._snapshot is None:
-            raise NoSnapshot(self._why)
+            raise NoWholeSnapshot(self._why)
         return self._snapshot
 
     def _start(self) -> None:
