@@ -93,6 +93,7 @@ class RoutedSnapshot:
         self._lock = threading.Lock()
         self._poller: threading.Thread | None = None
         self._stop = threading.Event()
+        self._silent: set[str] = set()  # hosts that did not answer last time (logged once)
 
     def get(self) -> Snapshot:
         if self._poller is None:
@@ -123,8 +124,14 @@ class RoutedSnapshot:
             try:
                 answers[url] = self.client.holdings(url)
             except Exception as exc:  # down, refused the secret, not a shard host
-                log.warning("shard host %s did not answer: %s", url, exc)
+                if url not in self._silent:
+                    log.warning("shard host %s did not answer: %s", url, exc)
+                self._silent.add(url)
                 answers[url] = None
+            else:
+                if url in self._silent:
+                    log.warning("shard host %s answers again", url)
+                self._silent.discard(url)
         plan = choose(answers, self._plan.name if self._plan else None)
         if isinstance(plan, str):
             if plan != self._why:
