@@ -58,7 +58,7 @@ class HostClient:
         """Each query's rows from one host in one call; None when it did not answer them all
         (the caller then asks statement by statement, which tries the other holders)."""
         try:
-            response = self.http.post(url + BATCH_PATH, content=encode(queries), headers=_MSGPACK)
+            response = self._post(url + BATCH_PATH, encode(queries))
         except httpx.HTTPError as exc:
             log.warning("shard host %s did not answer a batch: %s", url, exc)
             return None
@@ -66,6 +66,13 @@ class HostClient:
             log.warning("shard host %s refused a batch: %s", url, _message(response))
             return None
         return decode_batch_rows(response.content)
+
+    def _post(self, url: str, body: bytes) -> httpx.Response:
+        try:
+            return self.http.post(url, content=body, headers=_MSGPACK)
+        except httpx.RemoteProtocolError:
+            # A kept-alive connection the host closed as it was reused: a read, so ask again.
+            return self.http.post(url, content=body, headers=_MSGPACK)
 
     def holdings(self, url: str) -> Holdings:
         response = self.http.get(url + HELD_PATH)
@@ -81,7 +88,7 @@ class HostClient:
         problems = []
         for url in urls:
             try:
-                response = self.http.post(url + QUERY_PATH, content=body, headers=_MSGPACK)
+                response = self._post(url + QUERY_PATH, body)
             except httpx.HTTPError as exc:
                 problems.append(f"{url}: {exc.__class__.__name__} {exc}".rstrip())
                 continue
@@ -92,9 +99,9 @@ class HostClient:
                 break  # a refusal another host would repeat (the statement, the secret)
         what = "the global file" if number == GLOBAL else f"shard {number}"
         log.warning("no shard host answered for %s of %s: %s", what, snapshot, problems)
+        # The hosts' addresses and errors are for the log, not for API clients.
         raise StoreUnavailable(
             f"A shard host is unavailable: no host answered for {what} of snapshot {snapshot}"
-            f" ({'; '.join(problems) or 'no host holds it'})"
         )
 
 
