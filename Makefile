@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint browser fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards release-cost soak clean
+.PHONY: demo test lint browser fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards bench-route release-cost soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +97,13 @@ bench-serve: $(STAMP)
 SHARD_LINKS ?= 1000000
 bench-shards: $(STAMP)
 	$(VENV)/bin/python bench/bench_shards.py --links $(SHARD_LINKS) --shards 4
+
+# A generated web of ROUTE_LINKS link records in 4 shards, served by one local server and by a
+# router over two shard hosts; the same requests one at a time to each (median latency per
+# request kind, the router / local ratio); bench/results/route.json.
+ROUTE_LINKS ?= 300000
+bench-route: $(STAMP)
+	$(VENV)/bin/python bench/bench_route.py --links $(ROUTE_LINKS)
 
 # The cost of indexing one whole Common Crawl release, from the figures in bench/results/ (the
 # other benchmarks' output; nothing is measured anew): docs/scale.md, "The cost of a release".

@@ -63,12 +63,16 @@ class Server:
 TEST_ENV = {"LINKINDEX_THROTTLE": "off"}
 
 
-def start_server(home: Home, env: dict[str, str] | None = None, workers: int = 1) -> Server:
+def start_server(
+    home: Home, env: dict[str, str] | None = None, workers: int = 1, options: tuple[str, ...] = ()
+) -> Server:
+    """`linkindex serve` on the home and a free port, with a fresh credential; ``options`` are
+    more of serve's options (``("--route", path)``)."""
     credential = KeyStore(home.ensure().state / "keys.sqlite").create("test")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "linkindex.cli", "serve", "--home", str(home.root),
-         "--port", str(port), "--workers", str(workers)],
+         "--port", str(port), "--workers", str(workers), *options],
         env={**os.environ, **TEST_ENV, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -511,15 +511,33 @@ def serve(
     key_waiting: Annotated[
         int, _limit("KEY_WAITING", 0, "Requests of one key waiting their turn, per worker (429).")
     ] = DEFAULT_LIMITS.key_waiting,
+    route: Annotated[
+        Path | None,
+        typer.Option(
+            help="Read snapshots from shard hosts (`linkindex serve-shards`) listed in this TOML "
+            "routes file instead of this home's snapshots/; keys, quotas and usage stay in this "
+            'home (docs/scale.md, "Several servers").'
+        ),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
-    """Serve the current index snapshot over HTTP (Moz Links API V2)."""
+    """Serve the current index snapshot over HTTP (Moz Links API V2 and JSON-RPC)."""
     import uvicorn
 
-    from linkindex.api.app import CORS_ORIGINS_ENV
+    from linkindex.api.app import CORS_ORIGINS_ENV, ROUTES_ENV
     from linkindex.api.connection import LimitedHttpProtocol
 
     resolved = _home(home)
+    if route is not None:
+        from rich.markup import escape
+
+        from linkindex.route.config import BadRoutes, load_routes
+
+        try:
+            load_routes(route)  # refuse a bad file here, not in every worker
+        except BadRoutes as exc:
+            _fail(escape(str(exc)))  # "[[hosts]]" is not markup
+        os.environ[ROUTES_ENV] = str(route.resolve())
     _check_port_free(host, port)
     os.environ[HOME_ENV] = str(resolved.root)  # uvicorn workers build the app from it
     os.environ[CORS_ORIGINS_ENV] = " ".join(cors_origin or [])
@@ -540,6 +558,88 @@ def serve(
         log_level="warning",
         http=LimitedHttpProtocol,
     )
+
+
+@app.command("serve-shards")
+def serve_shards(
+    secret_file: Annotated[
+        Path,
+        typer.Option(
+            help="File holding the secret shared with the router (at least 16 printable ASCII "
+            "characters, e.g. from `openssl rand -hex 32`)."
+        ),
+    ],
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8100,
+    workers: Annotated[int, typer.Option(min=1, help="Server worker processes.")] = 1,
+    query_seconds: Annotated[
+        float, typer.Option(min=0.01, help="Longest one statement may run, in seconds.")
+    ] = 10.0,
+    max_rows: Annotated[int, typer.Option(min=1, help="Most rows one statement may return.")] = (
+        1_000_000
+    ),
+    max_bytes: Annotated[
+        int, typer.Option(min=1024, help="Most bytes one statement's rows may take.")
+    ] = 64 * 1024 * 1024,
+    home: HomeOption = None,
+) -> None:
+    """Serve the shard files this home's snapshots hold to a router (`serve --route`).
+
+    Answers only a router that sends the shared secret: which files of which snapshots the
+    home holds, and read-only statements on one of them. Put files here with `place-shards`.
+    """
+    import uvicorn
+
+    from linkindex.shardhost.app import settings_to_environment
+    from linkindex.shardhost.guard import QueryBounds
+    from linkindex.shardhost.wire import read_secret
+
+    resolved = _home(home)
+    try:
+        read_secret(secret_file)
+    except (OSError, ValueError) as exc:
+        _fail(str(exc))
+    _check_port_free(host, port)
+    os.environ[HOME_ENV] = str(resolved.root)
+    bounds = QueryBounds(query_seconds, max_rows, max_bytes)
+    os.environ.update(settings_to_environment(secret_file.resolve(), bounds))
+    console.print(f"serving the shard files of {resolved.root} on http://{host}:{port}/")
+    uvicorn.run(
+        "linkindex.shardhost.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+@app.command("place-shards")
+def place_shards(
+    snapshot: Annotated[
+        Path, typer.Argument(help="A sharded snapshot's folder, e.g. home/snapshots/<id>.")
+    ],
+    shard: Annotated[
+        list[int] | None, typer.Option("--shard", help="A shard number to place; repeatable.")
+    ] = None,
+    with_global: Annotated[
+        bool, typer.Option("--global", help="Place global.sqlite too (meta, global lists).")
+    ] = False,
+    keep: Annotated[int, typer.Option(min=1, help="Published snapshots to keep.")] = 3,
+    home: HomeOption = None,
+) -> None:
+    """Publish some files of a built snapshot in a shard host's home (hard links if possible).
+
+    The home's CURRENT then names it; a router moves to a snapshot once every host holding
+    any file of it has made it current and together they hold all its files.
+    """
+    from linkindex.shardhost.place import place_files
+
+    try:
+        name = place_files(snapshot, _home(home), shard or [], with_global, keep)
+    except ValueError as exc:
+        _fail(str(exc))
+    out.print(name, highlight=False)
 
 
 @app.command()

@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -24,6 +27,7 @@ from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.events import OpenStreams, index_events
 from linkindex.api.explain_page import explain_page
 from linkindex.api.explorer_page import explorer_page
+from linkindex.api.handler_thread import EVERY_BODY, THREAD_BODY_BYTES
 from linkindex.api.home_page import home_page
 from linkindex.api.jsonrpc import mount as jsonrpc
 from linkindex.api.limiting import LimitMiddleware
@@ -33,8 +37,12 @@ from linkindex.api.server_limits import ServerLimits
 from linkindex.api.tokens import DEFAULT_TTL_SECONDS, TokenCodec, load_or_create_secret
 from linkindex.home import Home
 from linkindex.index.snapshot import CurrentSnapshot
+from linkindex.route.config import load_routes
+from linkindex.route.current import RoutedSnapshot
 
 TOKEN_TTL_ENV = "LINKINDEX_TOKEN_TTL"
+# The routes file of `linkindex serve --route`: snapshots read from shard hosts (docs/scale.md).
+ROUTES_ENV = "LINKINDEX_ROUTES"
 # Origins whose browser pages may call the APIs, separated by spaces ("*" for any): set by
 # `linkindex serve --cors-origin`, read by every worker. Unset: no CORS headers at all.
 CORS_ORIGINS_ENV = "LINKINDEX_CORS_ORIGINS"
@@ -66,11 +74,23 @@ def cors_middleware(origins: list[str]) -> list[Middleware]:
     ]
 
 
+@asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """The JSON-RPC brand worker's life; a router also stops asking its shard hosts."""
+    async with jsonrpc.lifespan(app):
+        try:
+            yield
+        finally:
+            if isinstance(app.state.snapshots, RoutedSnapshot):
+                app.state.snapshots.close()
+
+
 def create_app(
     home: Home,
     token_ttl_seconds: int | None = None,
     cors_origins: list[str] | None = None,
     limits: ServerLimits | None = None,
+    routes_file: Path | None = None,
 ) -> Starlette:
     """Starlette with msgspec: the framework measured fastest here that leaves us validation
     (msgspec types) and OpenAPI (generated from the same types); docs/architecture.md."""
@@ -79,6 +99,8 @@ def create_app(
         cors_origins = os.environ.get(CORS_ORIGINS_ENV, "").split()
     if limits is None:
         limits = ServerLimits.from_environment()
+    if routes_file is None and os.environ.get(ROUTES_ENV):
+        routes_file = Path(os.environ[ROUTES_ENV])
     ttl = token_ttl_seconds or int(os.environ.get(TOKEN_TTL_ENV, DEFAULT_TTL_SECONDS))
     document = openapi_document()
 
@@ -109,11 +131,18 @@ def create_app(
             Middleware(AdmissionMiddleware, running=limits.key_running, waiting=limits.key_waiting),
             Middleware(BodyGuardMiddleware, body_timeout=limits.body_timeout),
         ],
-        lifespan=jsonrpc.lifespan,
+        lifespan=_lifespan,
     )
     app.state.home = home
     app.state.limits = limits
-    app.state.snapshots = CurrentSnapshot(home.snapshots)
+    if routes_file is None:
+        app.state.snapshots = CurrentSnapshot(home.snapshots)
+        app.state.thread_line = THREAD_BODY_BYTES
+    else:
+        # Only snapshot reads go to the shard hosts: keys, quotas, limits, usage and the
+        # next_token key are this home's, one set for the whole cluster.
+        app.state.snapshots = RoutedSnapshot(load_routes(routes_file))
+        app.state.thread_line = EVERY_BODY
     app.state.key_store = KeyStore(home.state / "keys.sqlite")
     app.state.open_streams = OpenStreams()
     # Quotas and usage (both APIs bill through the meter) and the request limits: docs/api.md.

@@ -32,7 +32,7 @@ def current_snapshot(state: State) -> Snapshot:
     try:
         return state.snapshots.get()
     except NoSnapshot as exc:
-        raise ApiError(503, NO_INDEX) from exc
+        raise ApiError(503, exc.public or NO_INDEX) from exc
 
 
 async def read_body(request: Request) -> bytes:
@@ -100,7 +100,7 @@ class Endpoint:
             # A large request in a worker thread: a handler that reads for seconds (50 targets
             # with every modifier) leaves the event loop free for other requests.
             args = (state, data, key) if self.pass_key else (state, data)
-            result = await run_handler(len(body), self.handler, *args)
+            result = await run_handler(len(body), self.handler, *args, line=state.thread_line)
             if not self.free:
                 # After the handler: an error raised above bills nothing (spec 2.1).
                 rows = self.rows(data, result)

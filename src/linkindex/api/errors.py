@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from linkindex.index.stores import StoreUnavailable
+
 log = logging.getLogger("linkindex.api")
 
 UNAUTHORIZED = "Missing or invalid credentials: send HTTP Basic access_id:secret_key"
@@ -79,6 +81,11 @@ async def handle_http(_: Request, exc: Exception) -> Response:
     )
 
 
+async def handle_unavailable(_: Request, exc: Exception) -> Response:
+    # A router's shard host is down (index/stores.py, StoreUnavailable): retry later.
+    return error_response(503, str(exc), {"Retry-After": "1"})
+
+
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, INTERNAL)
@@ -87,5 +94,6 @@ async def handle_unexpected(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     ApiError: handle_api_error,
     HTTPException: handle_http,
+    StoreUnavailable: handle_unavailable,
     Exception: handle_unexpected,
 }

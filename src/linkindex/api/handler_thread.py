@@ -17,10 +17,15 @@ from starlette.concurrency import run_in_threadpool
 # A request body above this many bytes is answered in a worker thread. A url_metrics call with
 # one 80-character target is about 100 bytes; with 10 such targets about 1 KiB.
 THREAD_BODY_BYTES = 1024
+# A router's handlers wait on the network for every statement (`linkindex serve --route`):
+# all of them run in worker threads, whatever their size.
+EVERY_BODY = -1
 
 
-async def run_handler(body_bytes: int, handler: Callable[..., Any], *args: Any) -> Any:
-    """``handler(*args)``, in a worker thread when the request's body is over the line."""
-    if body_bytes > THREAD_BODY_BYTES:
+async def run_handler(
+    body_bytes: int, handler: Callable[..., Any], *args: Any, line: int = THREAD_BODY_BYTES
+) -> Any:
+    """``handler(*args)``, in a worker thread when the request's body is over ``line`` bytes."""
+    if body_bytes > line:
         return await run_in_threadpool(handler, *args)
     return handler(*args)

@@ -111,10 +111,12 @@ def _subdomains(values: list[str] | None) -> tuple[str, ...]:
     return tuple(sorted(hosts))
 
 
-def _link_result(snapshot: Snapshot, row: LinkRow) -> dict:
-    source, target = link_ends(snapshot, row)
+def _link_results(snapshot: Snapshot, rows: list[LinkRow]) -> list[dict]:
     # V2 names a link's fields in alphabetical order.
-    return dict(sorted({**link_fields(row), "source": source, "target": target}.items()))
+    return [
+        dict(sorted({**link_fields(row), "source": source, "target": target}.items()))
+        for row, (source, target) in zip(rows, link_ends(snapshot, rows), strict=True)
+    ]
 
 
 def links(state: State, data: LinksRequest) -> dict:
@@ -141,7 +143,7 @@ def links(state: State, data: LinksRequest) -> dict:
     after, _ = open_next_token(state, snapshot, data.next_token, fingerprint)
     page = link_page(snapshot, params, after, data.limit)
     return {
-        "results": [_link_result(snapshot, row) for row in page.rows],
+        "results": _link_results(snapshot, page.rows),
         "next_token": next_token(state, snapshot, fingerprint, page),
     }
 

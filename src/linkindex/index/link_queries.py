@@ -214,10 +214,12 @@ def _named(con: sqlite3.Connection, rows: list[tuple]) -> list[LinkRow]:
     return rows_out
 
 
+PAGE_KEYS_SQL = "SELECT subdomain, root_domain FROM pages WHERE page = ?"
+
+
 def page_keys(con: sqlite3.Connection, page: str) -> tuple[str, str] | None:
     """(subdomain, root domain) of a page the index knows."""
-    sql = "SELECT subdomain, root_domain FROM pages WHERE page = ?"
-    return con.execute(sql, (page,)).fetchone()
+    return con.execute(PAGE_KEYS_SQL, (page,)).fetchone()
 
 
 class AnchorTextRow(NamedTuple):
@@ -260,35 +262,51 @@ def links_exist(
     """Whether each source (at its scope) links to the target (at its scope) now, directly.
 
     The target's rows answer; a source's own DA or PA, which completes their key, is read where
-    the source's root domain lives."""
+    the source's root domain lives. The lookups run in two rounds of statements run together
+    (`Stores.run_all`): the keys and authorities, then the checks."""
     con = stores.of_key(target_scope, target)
-    answers: dict[str, bool] = {}
-    target_id = key_id(con, target_scope, target)
+    distinct = list(dict.fromkeys(sources))
+
+    def by_authority(source: str) -> bool:
+        # Linking root domains of another root domain are keyed (target, -DA, source).
+        return source_scope == "root_domain" and source != target_root
+
+    firsts: list[tuple] = [(con, _KEY_SQL.format(schema.link_key_table(target_scope)), (target,))]
+    for source in distinct:
+        if by_authority(source):
+            firsts.append((stores.of_root(source), _NEGATED_SQL["root_domains"], (source,)))
+            continue
+        firsts.append((con, _KEY_SQL.format(schema.link_key_table(source_scope)), (source,)))
+        if source_scope == "page":
+            firsts.append((stores.of_key("page", source), _NEGATED_SQL["pages"], (source,)))
+    found = iter(stores.run_all(firsts))
+    target_id = _first(next(found))
     target_column = LINK_TARGET_COLUMNS[target_scope]
+    answers: dict[str, bool] = dict.fromkeys(distinct, False)
+    checks: list[tuple] = []
+    checked: list[str] = []
     scanned: dict[int, str] = {}  # sources answered by one scan of the target's links
-    for source in dict.fromkeys(sources):
-        if source_scope == "root_domain" and source != target_root:
-            # Linking root domains of another root domain are keyed (target, -DA, source).
-            authority = _negated(stores.of_root(source), "root_domains", "domain_authority", source)
+    for source in distinct:
+        if by_authority(source):
             sql = (
                 f"SELECT 1 FROM {schema.linking_root_table(target_scope)} WHERE target = ?"
                 " AND neg_domain_authority = ? AND source = ? AND pages > 0"
             )
-            answers[source] = con.execute(sql, (target, authority, source)).fetchone() is not None
+            checks.append((con, sql, (target, _first(next(found)), source)))
+            checked.append(source)
             continue
-        source_id = key_id(con, source_scope, source)
-        answers[source] = False
+        source_id = _first(next(found))
+        authority = _first(next(found)) if source_scope == "page" else None
         if target_id is None or source_id is None:
             continue
         if source_scope == "page":
             # The source's PA completes the clustered key's prefix: a point lookup.
-            authority = _negated(stores.of_key("page", source), "pages", "page_authority", source)
             sql = (
                 f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
                 " AND neg_page_authority = ? AND source_id = ? AND flags & ? = 0 LIMIT 1"
             )
-            params = (target_id, authority, source_id, _LIVE_DIRECT_CLEAR)
-            answers[source] = con.execute(sql, params).fetchone() is not None
+            checks.append((con, sql, (target_id, authority, source_id, _LIVE_DIRECT_CLEAR)))
+            checked.append(source)
         else:
             scanned[source_id] = source
     if scanned:
@@ -298,16 +316,27 @@ def links_exist(
             f"SELECT DISTINCT {column} FROM link_rows WHERE {target_column} = ?"
             f" AND flags & ? = 0 AND {column} IN ({marks})"
         )
-        for (found,) in con.execute(sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]):
-            answers[scanned[found]] = True
+        checks.append((con, sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]))
+    results = stores.run_all(checks)
+    for source, rows in zip(checked, results[: len(checked)], strict=True):
+        answers[source] = bool(rows)
+    if scanned:
+        for (source_id,) in results[-1]:
+            answers[scanned[source_id]] = True
     return [answers[source] for source in sources]
 
 
-def _negated(con: sqlite3.Connection, table: str, column: str, key: str) -> int | None:
-    """A page's PA or a root domain's DA as its links' keys store it (negated); None if unknown."""
-    key_column = {"pages": "page", "root_domains": "root_domain"}[table]
-    found = con.execute(f"SELECT -{column} FROM {table} WHERE {key_column} = ?", (key,)).fetchone()
-    return None if found is None else found[0]
+_KEY_SQL = "SELECT id FROM {} WHERE key = ?"
+# A page's PA or a root domain's DA as its links' keys store it (negated).
+_NEGATED_SQL = {
+    "pages": "SELECT -page_authority FROM pages WHERE page = ?",
+    "root_domains": "SELECT -domain_authority FROM root_domains WHERE root_domain = ?",
+}
+
+
+def _first(rows: list[tuple]) -> object:
+    """The first column of a lookup's one row; None when nothing was found."""
+    return rows[0][0] if rows else None
 
 
 class IntersectRow(NamedTuple):
@@ -323,26 +352,41 @@ INTERSECT_SORTS = ("matching_target_count", "source_spam_score", "source_domain_
 
 
 def _linking_sources(
-    con: sqlite3.Connection, scope: Scope, target: str, source_scope: Scope
-) -> dict[int | str, tuple[int, int]]:
-    """Sources (page ids or root domain names) with a live external link to a target: (DA, spam)."""
+    stores: Stores, targets: Sequence[tuple[Scope, str]], source_scope: Scope
+) -> list[dict[int | str, tuple[int, int]]]:
+    """Each target's sources (page ids or root domain names) with a live external link to it:
+    (DA, spam). The targets' statements run together (`Stores.run_all`): at page scope the
+    targets' numbers in one round, their sources in the next."""
+    cons = [stores.of_key(scope, target) for scope, target in targets]
     if source_scope == "root_domain":
-        sql = (
-            f"SELECT source, -neg_domain_authority, -neg_spam_score"
-            f" FROM {schema.linking_root_table(scope)} WHERE target = ? AND pages > 0"
-        )
-        params: tuple = (target,)
-    else:
-        target_id = key_id(con, scope, target)
-        if target_id is None:
-            return {}
-        # Page ids are in name order, so they order and tie-break as the names would.
-        sql = (
-            "SELECT DISTINCT source_id, -neg_domain_authority, -neg_spam_score FROM link_rows"
-            f" WHERE {LINK_TARGET_COLUMNS[scope]} = ? AND external = 1 AND flags & ? = 0"
-        )
-        params = (target_id, _LIVE_DIRECT_CLEAR)
-    return {source: (da, spam) for source, da, spam in con.execute(sql, params)}
+        statements = [
+            (con, f"SELECT source, -neg_domain_authority, -neg_spam_score"
+                  f" FROM {schema.linking_root_table(scope)} WHERE target = ? AND pages > 0",
+             (target,))
+            for con, (scope, target) in zip(cons, targets, strict=True)
+        ]  # fmt: skip
+        return [_scored(rows) for rows in stores.run_all(statements)]
+    ids = stores.run_all([
+        (con, _KEY_SQL.format(schema.link_key_table(scope)), (target,))
+        for con, (scope, target) in zip(cons, targets, strict=True)
+    ])  # fmt: skip
+    # Page ids are in name order, so they order and tie-break as the names would.
+    known = [n for n, rows in enumerate(ids) if rows]
+    statements = [
+        (cons[n], "SELECT DISTINCT source_id, -neg_domain_authority, -neg_spam_score FROM"
+                  f" link_rows WHERE {LINK_TARGET_COLUMNS[targets[n][0]]} = ? AND external = 1"
+                  " AND flags & ? = 0",
+         (ids[n][0][0], _LIVE_DIRECT_CLEAR))
+        for n in known
+    ]  # fmt: skip
+    found: list[dict[int | str, tuple[int, int]]] = [{} for _ in targets]
+    for n, rows in zip(known, stores.run_all(statements), strict=True):
+        found[n] = _scored(rows)
+    return found
+
+
+def _scored(rows: list[tuple]) -> dict[int | str, tuple[int, int]]:
+    return {source: (da, spam) for source, da, spam in rows}
 
 
 def link_intersect(
@@ -361,16 +405,14 @@ def link_intersect(
     targets' linking sources, not with the page size.
     """
 
-    def sources_of(scope: Scope, target: str) -> dict[int | str, tuple[int, int]]:
-        return _linking_sources(stores.of_key(scope, target), scope, target, source_scope)
-
+    every = _linking_sources(stores, [*negatives, *positives], source_scope)
     excluded: set[int | str] = set()
-    for scope, target in negatives:
-        excluded.update(sources_of(scope, target))
+    for sources in every[: len(negatives)]:
+        excluded.update(sources)
     matches: dict[int | str, list[int]] = {}
     scores: dict[int | str, tuple[int, int]] = {}
-    for index, (scope, target) in enumerate(positives):
-        for source, score in sources_of(scope, target).items():
+    for index, sources in enumerate(every[len(negatives) :]):
+        for source, score in sources.items():
             if source not in excluded:
                 matches.setdefault(source, []).append(index)
                 scores[source] = score
@@ -387,18 +429,19 @@ def link_intersect(
     if after is not None:
         keys = [k for k in keys if k > tuple(after)]
     keys = keys[:limit]
-    names = _names_anywhere(stores, {k[-1] for k in keys}) if source_scope == "page" else {}
+    shown = [str(k[-1]) for k in keys]
+    titles = [""] * len(keys)
+    if source_scope == "page":
+        names = _names_anywhere(stores, {k[-1] for k in keys})
+        shown = [names[k[-1]] for k in keys]
+        # The titles together: one round of statements to the shard hosts on a router.
+        sql = "SELECT title FROM pages WHERE page = ?"
+        found = stores.run_all([(stores.of_key("page", name), sql, (name,)) for name in shown])
+        titles = [rows[0][0] if rows else "" for rows in found]
     rows = []
-    for k in keys:
-        source = k[-1]
-        name, title = str(source), ""
-        if source_scope == "page":
-            name = names[source]
-            con = stores.of_key("page", name)
-            found = con.execute("SELECT title FROM pages WHERE page = ?", (name,)).fetchone()
-            title = found[0] if found else ""
-        da, spam = scores[source]
-        rows.append(IntersectRow(name, title, da, spam, matches[source], k))
+    for k, name, title in zip(keys, shown, titles, strict=True):
+        da, spam = scores[k[-1]]
+        rows.append(IntersectRow(name, title, da, spam, matches[k[-1]], k))
     return rows
 
 

@@ -1,7 +1,8 @@
 """The shard of a root domain and the files of a sharded snapshot.
 
-One definition, used by the writer, the reader and `linkindex route`: everything a query for one
-target reads lives in the shard of the target's root domain (docs/scale.md).
+One definition, used by the writer and the reader (a router's too, `linkindex serve --route`):
+everything a query for one target reads lives in the shard of the target's root domain
+(docs/scale.md).
 """
 
 from __future__ import annotations

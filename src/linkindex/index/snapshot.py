@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyarrow as pa
 
@@ -35,11 +35,18 @@ from linkindex.index.schema import (
 from linkindex.index.stores import NoStore, Stores
 from linkindex.urls import CanonicalURL, Scope
 
+if TYPE_CHECKING:
+    from linkindex.route.remote import RemoteStores
+
 RECENT_DAYS = 60  # the window of the gained_last_60_days / lost_last_60_days filters
 
 
 class NoSnapshot(RuntimeError):
     """No index has been built and published yet."""
+
+    # What an API client is told instead of the APIs' own "no index has been built" (a router's
+    # shard hosts hold no whole snapshot); the exception's text is for the log.
+    public: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,10 +152,12 @@ _URL_METRICS_SQL = _url_metrics_sql()
 class Snapshot:
     """A read-only view of one immutable snapshot; safe to share between threads."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, stores: Stores | RemoteStores | None = None) -> None:
+        """``stores``: the files' connections when they are not the folder's own (a router's
+        connections to shard hosts, route/remote.py); ``folder`` then only names the snapshot."""
         self.folder = folder
         try:
-            self.stores = Stores(folder)
+            self.stores = stores or Stores(folder)
         except NoStore as exc:
             raise NoSnapshot(str(exc)) from exc
         self.path = self.stores.global_path
@@ -175,6 +184,19 @@ class Snapshot:
             .fetchone()
         )
         return dict(zip(URL_METRIC_FIELDS, row, strict=True))
+
+    def url_metrics_many(self, targets: list[CanonicalURL]) -> list[dict[str, object]]:
+        """url_metrics of each target, in order, the statements run together (one round trip
+        per shard host on a router, instead of one per target)."""
+        statements = [
+            (
+                self.stores.of_root(t.root_domain),
+                _URL_METRICS_SQL,
+                (t.page, t.subdomain, t.root_domain),
+            )
+            for t in targets
+        ]
+        return [_metrics(rows) for rows in self.stores.run_all(statements)]
 
     def holds(self, target: CanonicalURL) -> tuple[bool, bool]:
         """Whether the index has the target's (page, root domain): a page captured, or a link
@@ -338,6 +360,19 @@ class Snapshot:
         row = con.execute(_URL_METRICS_SQL, (page, subdomain, root_domain)).fetchone()
         return dict(zip(URL_METRIC_FIELDS, row, strict=True))
 
+    def page_metrics_many(self, pages: list[str]) -> list[dict]:
+        """page_metrics of each page, in order: the pages' keys together, then their metrics."""
+        found = self.stores.run_all(
+            [(self._of_page(p), link_queries.PAGE_KEYS_SQL, (p,)) for p in pages]
+        )
+        statements = []
+        for page, rows in zip(pages, found, strict=True):
+            subdomain, root_domain = rows[0] if rows else (page, page)
+            statements.append(
+                (self._of_page(page), _URL_METRICS_SQL, (page, subdomain, root_domain))
+            )
+        return [_metrics(rows) for rows in self.stores.run_all(statements)]
+
     def anchor_texts(
         self, scope: Scope, target: str, after: tuple | None, limit: int
     ) -> list[link_queries.AnchorTextRow]:
@@ -386,6 +421,10 @@ class Snapshot:
                 return
             sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
             yield from _history_batches(con.execute(sql), batch_rows)
+
+
+def _metrics(rows: list[tuple]) -> dict[str, object]:
+    return dict(zip(URL_METRIC_FIELDS, rows[0], strict=True))
 
 
 def _history_batches(cursor: sqlite3.Cursor, batch_rows: int) -> Iterator[pa.RecordBatch]:

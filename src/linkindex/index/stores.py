@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from linkindex.index.shards import (
@@ -25,6 +25,11 @@ from linkindex.urls import Scope
 
 class NoStore(RuntimeError):
     """The snapshot folder has no store file."""
+
+
+class StoreUnavailable(RuntimeError):
+    """A file of the snapshot cannot be read now: no shard host holding it answered
+    (`linkindex serve --route`); the API answers 503 with this message."""
 
 
 class _Held:
@@ -97,6 +102,13 @@ class Stores:
         if not self.count:
             return self._open(0)
         return self._open(shard_of(root_domain_of_key(scope, key), self.count))
+
+    def run_all(
+        self, statements: Sequence[tuple[sqlite3.Connection, str, Sequence[object]]]
+    ) -> list[list[tuple]]:
+        """Each (connection, SQL, parameters)'s rows, in order. Here one after another; a
+        router's stores send them to the shard hosts at once (route/remote.py)."""
+        return [con.execute(sql, params).fetchall() for con, sql, params in statements]
 
     def every_shard(self) -> list[sqlite3.Connection]:
         """Each file of per-target rows once, in shard order."""

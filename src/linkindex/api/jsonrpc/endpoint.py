@@ -34,10 +34,12 @@ from linkindex.api.jsonrpc.errors import (
     parse_error,
     too_deep,
     unauthorized,
+    unavailable,
 )
 from linkindex.api.jsonrpc.methods import Context
 from linkindex.api.jsonrpc.quota import charge_async, check
 from linkindex.api.jsonrpc.registry import METHODS, method_name, needs_search_data
+from linkindex.index.stores import StoreUnavailable
 
 log = logging.getLogger("linkindex.api.jsonrpc")
 
@@ -56,6 +58,9 @@ async def answer_call(
         result = await run_call(request, key, call, body_bytes)
     except RpcError as exc:
         return error_answer(call_id, exc), exc.status
+    except StoreUnavailable as exc:  # a router whose shard host is down
+        error = unavailable(str(exc))
+        return error_answer(call_id, error), error.status
     except Exception:
         log.exception("unexpected error in a JSON-RPC call")
         error = internal_error()
@@ -77,7 +82,9 @@ async def run_call(request: Request, key: ApiKey, raw: object, body_bytes: int) 
     if checked is not None:
         check(state, key, checked)
     # A large request (the whole batch's body) in a worker thread, as V2's (api/handler_thread.py).
-    result = await run_handler(body_bytes, method.handler, Context(state, key), data)
+    result = await run_handler(
+        body_bytes, method.handler, Context(state, key), data, line=state.thread_line
+    )
     if method.quota_path is not None:
         rows = method.rows(data, result)
         if rows > 0:

@@ -26,6 +26,7 @@ NOT_FOUND = -32656
 OFFSET_EXPIRED = -32657
 NO_SEARCH_DATA = -32658
 NO_INDEX = -32659
+UNAVAILABLE = -32660
 
 MIN_ID_LENGTH = 24
 NO_BRAND_SCORE_MESSAGE = (
@@ -142,6 +143,11 @@ def id_too_short() -> RpcError:
 
 def internal_error() -> RpcError:
     return RpcError(INTERNAL_ERROR, 500, "An unexpected error occurred.")
+
+
+def unavailable(message: str) -> RpcError:
+    """A router's shard host did not answer (`linkindex serve --route`); worth a retry."""
+    return RpcError(UNAVAILABLE, 503, message)
 
 
 def no_brand_score() -> RpcError:

@@ -102,9 +102,11 @@ class DomainFilterData(msgspec.Struct, forbid_unknown_fields=True):
     offset: Offset = msgspec.field(default_factory=Offset)
 
 
-def _link(snapshot: Snapshot, row: LinkRow) -> dict[str, Any]:
-    source, target = link_ends(snapshot, row)
-    return {"source_site_metrics": source, "target_site_metrics": target, **link_fields(row)}
+def _link_results(snapshot: Snapshot, rows: list[LinkRow]) -> list[dict[str, Any]]:
+    return [
+        {"source_site_metrics": source, "target_site_metrics": target, **link_fields(row)}
+        for row, (source, target) in zip(rows, link_ends(snapshot, rows), strict=True)
+    ]
 
 
 def _link_page(
@@ -147,7 +149,7 @@ def _link_page(
     return {
         "site_query": site_query_echo(site, resolved),
         "offset": offset_echo(ctx.state.tokens, snapshot.index_id, fingerprint, offset, page),
-        "links": [_link(snapshot, row) for row in page.rows],
+        "links": _link_results(snapshot, page.rows),
         "options": msgspec.to_builtins(options),
     }
 

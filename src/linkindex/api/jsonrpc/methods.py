@@ -26,9 +26,8 @@ class Context:
         try:
             return self.state.snapshots.get()
         except NoSnapshot as exc:
-            raise RpcError(
-                NO_INDEX, 503, "No index has been built yet: run `linkindex build` on the server"
-            ) from exc
+            message = "No index has been built yet: run `linkindex build` on the server"
+            raise RpcError(NO_INDEX, 503, exc.public or message) from exc
 
 
 class NoParams(msgspec.Struct, forbid_unknown_fields=True):

@@ -69,7 +69,10 @@ def link_fields(row: LinkRow) -> dict[str, Any]:
     }
 
 
-def link_ends(snapshot: Snapshot, row: LinkRow) -> tuple[dict, dict]:
-    """The metrics of the source page and of the page the link points at."""
+def link_ends(snapshot: Snapshot, rows: list[LinkRow]) -> list[tuple[dict, dict]]:
+    """Each row's metrics of the source page and of the page the link points at, read
+    together (one round trip per shard host on a router)."""
     # Reached via a redirect or canonical, the page the link points at is the one shown.
-    return snapshot.page_metrics(row.source_page), snapshot.page_metrics(row.link_page)
+    pages = [page for row in rows for page in (row.source_page, row.link_page)]
+    metrics = snapshot.page_metrics_many(pages)
+    return list(zip(metrics[::2], metrics[1::2], strict=True))
