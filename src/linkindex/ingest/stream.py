@@ -132,7 +132,7 @@ class RemoteStream(io.RawIOBase):
         self._tail = None if gzip else TailWindow()
         self._at = 0  # bytes received: where the next range starts
         self._try_from = 0
-        self._pending = b""
+        self._pending = memoryview(b"")
         self._ended = False
         self._body = ExitStack()
         self._blocks: Iterator[bytes] | None = None
@@ -161,11 +161,12 @@ class RemoteStream(io.RawIOBase):
             raise self.failure
         try:
             if not self._pending and not self._ended:
-                self._pending = self._next_block()
+                self._pending = memoryview(self._next_block())
                 self._ended = not self._pending
             if size is None or size < 0:
                 size = len(self._pending)
-            data, self._pending = self._pending[:size], self._pending[size:]
+            # A view of the block: the rest is not copied again at every read of a part of it.
+            data, self._pending = bytes(self._pending[:size]), self._pending[size:]
             self._consume(data)
             return data
         except (DownloadFailed, StreamDamaged) as exc:
