@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import queue
+import threading
 import zlib
 from collections import deque
 from collections.abc import Iterator
@@ -29,6 +31,7 @@ from linkindex.ingest.download import (
 )
 
 _BLOCK = 1 << 20  # bytes per read of a kept .part, and most bytes decompressed per gzip step
+_QUEUED = 8  # blocks received and not yet checked, at most (64 KiB from httpx, 1 MiB from pyarrow)
 # Bytes of an uncompressed stream kept at its end for the reader's check of its last record
 # (reader.read_records: a cut between two records' payloads). A gzip stream needs none: every
 # member is checked as it passes.
@@ -73,6 +76,45 @@ class GzipCheck:
         return None
 
 
+class Checks(threading.Thread):
+    """SHA-256 and, for a gzip file, the ``GzipCheck`` of the bytes received, in a thread of
+    their own: hashlib (past 2 KiB) and zlib (while it inflates) let go of the GIL, so they run
+    on another core while the reader parses. Inline, they cost about a fifth of a streamed
+    ingest's time on two idle cores (docs/ingest.md, "As they stream in"). At most
+    ``_QUEUED`` blocks wait for it."""
+
+    def __init__(self, gzip: bool) -> None:
+        super().__init__(name="linkindex-stream-checks", daemon=True)
+        self.digest = hashlib.sha256()
+        self.gzip = GzipCheck() if gzip else None
+        self.error: str | None = None  # the gzip damage found, once found
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED)
+        self._result: str | None = None
+        self._finished = False
+        self.start()
+
+    def run(self) -> None:
+        while (block := self._blocks.get()) is not None:
+            self.digest.update(block)
+            if self.gzip is not None and self.error is None:
+                try:
+                    self.gzip.feed(block)
+                except zlib.error as exc:
+                    self.error = f"gzip: {exc}"
+
+    def put(self, block: bytes) -> None:
+        self._blocks.put(block)
+
+    def finish(self) -> str | None:
+        """Wait for every block to be checked: why they are not whole gzip members, or None."""
+        if not self._finished:
+            self._finished = True
+            self._blocks.put(None)
+            self.join()
+            self._result = self.error or (self.gzip.problem() if self.gzip else None)
+        return self._result
+
+
 class TailWindow:
     """The last ``size`` bytes (at least) of a stream, with their offset."""
 
@@ -102,10 +144,11 @@ class RemoteStream(io.RawIOBase):
 
     A cut body, a dropped connection or a retryable status mid-file is followed by a request
     for the rest (``Range: bytes=N-``) after the Downloader's wait, within its tries and the
-    file's time budget; the reader sees one stream. The bytes are hashed (SHA-256), counted and,
-    for a ``.gz`` file, checked member by member as they pass. ``tee``: a ``.part`` file the
-    bytes are also written to (``--keep-downloads``); what it already holds is read first and
-    the rest asked from its end, so a killed run's kept download goes on byte for byte.
+    file's time budget; the reader sees one stream. The bytes are counted as they pass and, in a
+    thread beside the reader (``Checks``), hashed (SHA-256) and for a ``.gz`` file checked
+    member by member. ``tee``: a ``.part`` file the bytes are also written to
+    (``--keep-downloads``); what it already holds is read first and the rest asked from its
+    end, so a killed run's kept download goes on byte for byte.
 
     When a read fails, ``failure`` says why (a DownloadFailed: given up; a StreamDamaged: the
     bytes are not the file), whatever the reader made of the exception. Once the stream has
@@ -124,11 +167,10 @@ class RemoteStream(io.RawIOBase):
         self.location = location
         self.downloader = downloader
         self.attempts = attempts or downloader.attempts()
-        self.digest = hashlib.sha256()
         self.count = 0  # bytes handed to the reader
         self.total: int | None = None  # the file's length, as the server gave it
         self.failure: DownloadFailed | StreamDamaged | None = None
-        self._gzip = GzipCheck() if gzip else None
+        self._checks = Checks(gzip)
         self._tail = None if gzip else TailWindow()
         self._at = 0  # bytes received: where the next range starts
         self._try_from = 0
@@ -179,20 +221,17 @@ class RemoteStream(io.RawIOBase):
             return
         if self._tail is not None:
             self._tail.add(self.count, data)
-        self.digest.update(data)
         self.count += len(data)
-        if self._gzip is not None:
-            try:
-                self._gzip.feed(data)
-            except zlib.error as exc:
-                raise StreamDamaged(f"gzip: {exc}") from None
 
     def _next_block(self) -> bytes:
         """The next bytes of the file, b"" at its end; retried as the Downloader's rules say."""
+        if self._checks.error is not None:
+            raise StreamDamaged(self._checks.error)
         if self._held is not None:
             block = self._held.read(_BLOCK)
             if block:
                 self._at += len(block)
+                self._checks.put(block)
                 return block
             self._held = None  # the tee's position is now its end, where new bytes go
         while True:
@@ -209,6 +248,7 @@ class RemoteStream(io.RawIOBase):
                 continue
             if block:
                 self._at += len(block)
+                self._checks.put(block)
                 if self._tee is not None:
                     self._tee.write(block)
                     self._tee.flush()  # what arrived stays for the next run, if this one is killed
@@ -271,7 +311,7 @@ class RemoteStream(io.RawIOBase):
             return self.failure
         if self.count == 0:
             return StreamDamaged("the body is empty")
-        if self._gzip is not None and (problem := self._gzip.problem()):
+        if problem := self._checks.finish():
             return StreamDamaged(problem)
         return None
 
@@ -286,9 +326,11 @@ class RemoteStream(io.RawIOBase):
 
     @property
     def sha256(self) -> str:
-        return self.digest.hexdigest()
+        """The SHA-256 of the file, once ``verdict`` found it whole."""
+        return self._checks.digest.hexdigest()
 
     def close(self) -> None:
+        self._checks.finish()
         self._close_body()
         if self._tee is not None:
             self._tee.close()
