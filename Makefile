@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards release-cost soak clean
+.PHONY: demo test lint browser fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards release-cost soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,22 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests scripts bench
 	$(VENV)/bin/ruff format --check src tests scripts bench
 
+# Debian's Chromium for the browser tests (tests/chromium.py), installed when it is missing and we
+# may (root, or sudo without a password); about 25 s of apt on a fresh machine (docs/explorer.md).
+# Where neither is possible the browser tests skip and say so; a failed install is an error.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then SUDO=; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "No Chromium at $(CHROMIUM), and installing it needs root: the browser tests will skip."; exit 0; fi; \
+	echo "Installing Debian's chromium for the browser tests"; \
+	$$SUDO apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+
 # One test process per core, at most 4, each given whole test files (pytest-xdist), so a file's
 # shared index is made once; measured in docs/architecture.md ("Build tests on both engines").
-test: lint
+test: lint browser
 	$(VENV)/bin/pytest -n auto --maxprocesses 4 --dist loadfile
 
 # Requests generated from the OpenAPI document, 170 to each V2 endpoint and JSON-RPC method

@@ -17,8 +17,9 @@ from live_server import Server, start_server, stop_server  # noqa: E402
 from linkindex.home import Home  # noqa: E402
 
 # The Spark fixtures: one local SparkSession and one two-engine ingest per test session, and a
-# standalone cluster on loopback; the build tests' `engine` (DuckDB, then Spark).
-pytest_plugins = ["spark_fixtures", "spark_cluster", "build_engines"]
+# standalone cluster on loopback; the build tests' `engine` (DuckDB, then Spark); `browser`, a
+# headless Chromium for the browser tests (chromium.py).
+pytest_plugins = ["spark_fixtures", "spark_cluster", "build_engines", "chromium"]
 
 # The fixtures of the tests that take minutes a file: builds and sessions on Spark.
 SPARK_FIXTURES = {"spark", "small_tables_spark", "engine", "spark_cluster", "two_engine_ingest"}
@@ -29,7 +30,11 @@ def pytest_collection_modifyitems(session, config, items) -> None:
     files to its processes in collection order (pytest-xdist, --dist loadfile): the longest
     files then start at once, and the short ones fill the processes around them, so the
     processes finish together instead of one running the last Spark file alone."""
-    spark_files = {item.path for item in items if SPARK_FIXTURES & set(item.fixturenames)}
+    spark_files = {
+        item.path
+        for item in items
+        if SPARK_FIXTURES & set(item.fixturenames) or item.get_closest_marker("spark_process")
+    }
     items.sort(key=lambda item: item.path not in spark_files)  # a stable sort
 
 

@@ -184,20 +184,24 @@ def _release_inputs(
 ) -> tuple[list[locations.Location], list[tuple[str, str]]]:
     """The URLs of a Common Crawl release's files to ingest (its listing, sampled) and the
     listed paths refused with why, or exit 2."""
-    from linkindex.ingest.commoncrawl import (
-        DEFAULT_BASE_URL,
-        check_release,
-        check_sample,
-        release_files,
-    )
+    from linkindex.ingest.commoncrawl import DEFAULT_BASE_URL, release_files
 
     base_url = base_url or DEFAULT_BASE_URL
     try:
-        check_release(release)
-        check_sample(files, fraction)
         with console.status(f"reading the listing of {release}"):
             found = release_files(base_url, release, kind, scratch, files, fraction, seed)
             return list(found.urls), found.refused
+    except ValueError as exc:
+        _fail(str(exc))
+
+
+def _check_release(release: str, files: int | None, fraction: float | None) -> None:
+    """The release's name and the sample asked for, or exit 2: before the crawl is locked."""
+    from linkindex.ingest.commoncrawl import check_release, check_sample
+
+    try:
+        check_release(release)
+        check_sample(files, fraction)
     except ValueError as exc:
         _fail(str(exc))
 
@@ -298,6 +302,7 @@ def ingest(
     """
     from linkindex.ingest import print_summary, run_ingest
     from linkindex.ingest.reasons import BAD_DIGEST
+    from linkindex.ingest.runner import take_crawl_lock, unlocked_note
 
     _check_spark_options(engine, master, conf)
     if engine is EngineName.spark and workers != 1:
@@ -309,14 +314,21 @@ def ingest(
         _fail(SAMPLE_NEEDS_RELEASE)
     resolved = _engine_home(engine, home)
     refused: list[tuple[str, str]] = []
+    lock = None
+    if (note := unlocked_note(resolved)) is not None:
+        console.print(f"[yellow]{note}[/yellow]", highlight=False)
     try:
         if common_crawl:
+            crawl = crawl or common_crawl
+            _check_release(common_crawl, files, fraction)
+            # Before the listing (and a Spark session): a second run into the crawl is refused
+            # before any network work. The run holds the lock from here to its end.
+            lock = take_crawl_lock(resolved, crawl)
             scratch = resolved.root / "downloads"
             scratch.mkdir(parents=True, exist_ok=True)
             inputs, refused = _release_inputs(
                 common_crawl, kind, base_url, files, fraction, seed, scratch
             )
-            crawl = crawl or common_crawl
         else:
             inputs = _inputs(engine, paths or [])
             if not any(_exists(p) for p in inputs):
@@ -334,6 +346,7 @@ def ingest(
                     crawl=crawl,
                     keep_downloads=keep_downloads,
                     progress=True,
+                    lock=lock,
                 )
         else:
             from linkindex.ingest.fetched import FetchPlan
@@ -342,13 +355,22 @@ def ingest(
             if keep_downloads is not None:
                 fetch = FetchPlan(keep_downloads.expanduser().resolve(), keep=True)
             summary = run_ingest(
-                inputs, resolved, crawl=crawl, workers=workers, progress=True, fetch=fetch
+                inputs,
+                resolved,
+                crawl=crawl,
+                workers=workers,
+                progress=True,
+                fetch=fetch,
+                lock=lock,
             )
     except KeyboardInterrupt:
         console.print(f"[yellow]{INTERRUPTED}[/yellow]")
         raise typer.Exit(130) from None
     except ValueError as exc:
         _fail(str(exc))
+    finally:
+        if lock is not None:  # the run released it, unless it failed to start
+            lock.close()
     summary.failed_files[:0] = refused  # listed paths never fetched, with why
     if json_output:
         out.print_json(json.dumps(summary.as_dict()))
@@ -505,7 +527,10 @@ def serve(
         max_header_bytes, header_timeout, max_body_bytes, body_timeout, key_running, key_waiting
     )
     os.environ.update(limits.to_environment())  # and their limits (docs/api.md)
-    console.print(f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs)")
+    console.print(
+        f"serving {resolved.root} on http://{host}:{port}/ (API docs at /docs, Link Explorer at"
+        " /explorer)"
+    )
     uvicorn.run(
         "linkindex.api.app:app_from_environment",
         factory=True,

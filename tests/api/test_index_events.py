@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+from contextlib import ExitStack
 
 import httpx
 import pytest
 from indexed import built_home
 from records_factory import fan_in
 
+from linkindex.api.events import CHECK_SECONDS, STREAMS_PER_KEY
 from linkindex.builder.pipeline import build_index
 
 
@@ -70,3 +73,41 @@ def test_the_event_stream_needs_credentials(server):
     response = httpx.get(f"{server.base_url}/v2/index_events", timeout=10)
     assert response.status_code == 401
     assert response.json()["status"] == 401
+
+
+def test_an_open_stream_does_not_take_a_place_of_its_key(home, serve):
+    """One request of the key at a time, and none waiting: its calls still run beside its
+    stream (a Link Explorer tab listens for as long as it is open)."""
+    server = serve(
+        home, env={"LINKINDEX_LIMIT_KEY_RUNNING": "1", "LINKINDEX_LIMIT_KEY_WAITING": "0"}
+    )
+    with httpx.stream("GET", f"{server.base_url}/v2/index_events", auth=server.auth,
+                      timeout=10) as response:  # fmt: skip
+        next_event(response.iter_lines())
+        assert server.post("url_metrics", {"targets": ["example.com"]}).status_code == 200
+
+
+def test_a_key_may_hold_a_bounded_number_of_open_streams(server):
+    """Streams are not among a key's requests in progress, so they have a bound of their own:
+    past it a 429 in the V2 format with Retry-After; a closed stream frees its place."""
+    url = f"{server.base_url}/v2/index_events"
+    with ExitStack() as stack:
+        listening = []  # each stream's line iterator, kept: dropping it closes the stream
+        for _ in range(STREAMS_PER_KEY):
+            response = stack.enter_context(httpx.stream("GET", url, auth=server.auth, timeout=10))
+            assert response.status_code == 200
+            lines = response.iter_lines()
+            next_event(lines)
+            listening.append(lines)
+        refused = httpx.get(url, auth=server.auth, timeout=10)
+        assert refused.status_code == 429
+        assert refused.headers["retry-after"] == "1"
+        assert refused.json()["message"].startswith("Too many open index event streams")
+    # The server notices a closed stream at its next check (every CHECK_SECONDS).
+    deadline = time.monotonic() + 10
+    while True:
+        with httpx.stream("GET", url, auth=server.auth, timeout=10) as response:
+            if response.status_code == 200:
+                break
+        assert time.monotonic() < deadline, "closed streams kept their places"
+        time.sleep(CHECK_SECONDS)

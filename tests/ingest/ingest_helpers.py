@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -10,6 +11,9 @@ from typing import Any
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from linkindex.home import Home
+from linkindex.ingest.parts import RECORDS_VERSION
 
 TESTS = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = TESTS.parent / "src" / "linkindex" / "data" / "sample"
@@ -67,3 +71,16 @@ def wat_json(url: str, links: list[dict[str, Any]], head: dict[str, Any] | None 
         "Payload-Metadata": {"HTTP-Response-Metadata": response},
     }  # fmt: skip
     return json.dumps({"Envelope": envelope}).encode()
+
+
+def known_inputs(home: Home, crawl: str, count: int) -> None:
+    """A manifest of ``count`` inputs ingested before at this version, none of them given now."""
+    files = {
+        hashlib.sha256(str(i).encode()).hexdigest(): {
+            "path": f"/gone/{i}.warc.gz", "complete": True, "records_version": RECORDS_VERSION,
+        }
+        for i in range(count)
+    }  # fmt: skip
+    folder = home.crawls / crawl
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"version": 1, "files": files}))

@@ -17,6 +17,8 @@ from linkindex.ingest.download import (
     Downloader,
     DownloadFailed,
     DownloadPolicy,
+    GzipTooLarge,
+    gunzip_blocks,
     gzip_damage,
 )
 
@@ -194,6 +196,20 @@ def test_gzip_damage_reads_a_bomb_in_bounded_memory(tmp_path):
     finally:
         tracemalloc.stop()
     assert peak < 16 << 20
+
+
+@pytest.mark.parametrize("blocks", [1, 64], ids=["one block", "small blocks"])
+def test_the_decompression_limit_counts_every_byte_out_once(blocks):
+    """One input block leaves most of its output held back for after the last block; small
+    blocks give it out as they go: the limit is met exactly and passed by one byte either way."""
+    size = 5 << 20
+    data = zlib.compress(b"\0" * size, wbits=31)
+    step = -(-len(data) // blocks)
+    pieces = [data[i : i + step] for i in range(0, len(data), step)]
+    assert sum(map(len, gunzip_blocks(pieces, limit=size))) == size
+    with pytest.raises(GzipTooLarge):
+        for _ in gunzip_blocks(pieces, limit=size - 1):
+            pass
 
 
 def test_progress_resets_the_count_only_so_many_times(bucket, mirror, tmp_path):

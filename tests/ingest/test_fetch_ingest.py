@@ -230,7 +230,7 @@ def test_a_streamed_file_that_is_not_whole_yields_no_rows_and_a_failure(
     (path, error), *_ = summary.failed_files
     assert path == mirror.url + listed and reason in error, error
     assert summary.files == 0 and parts(home) == {}
-    assert [p.name for p in (home.crawls / "c").iterdir() if p.is_file()] == [".ingest.lock"]
+    assert not [p for p in (home.crawls / "c").iterdir() if ".parquet" in p.name]  # temporaries
     assert len(mirror.requests_for(listed)) == 2  # read again once, from the start
 
 
@@ -380,6 +380,73 @@ def test_a_run_killed_mid_file_reads_it_again_without_a_record_twice(
     assert not list((home.crawls / RELEASE).glob(".*.tmp"))
 
 
+def has_bytes(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:  # renamed or deleted since it was listed
+        return False
+
+
+def process_tree(pid: int) -> set[int]:
+    """``pid`` and every process it started, and theirs (Spark's JVM and its Python workers,
+    which put themselves in a process group of their own)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended since it was listed
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grown = {pid}, True
+    while grown:
+        found = {child for child, parent in parents.items() if parent in tree}
+        grown = bool(found - tree)
+        tree |= found
+    return tree
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; its parent has not collected it yet
+
+
+@pytest.mark.spark_process
+def test_a_spark_run_killed_mid_file_resumes_without_a_record_twice(bucket, mirror, tmp_path):
+    """`linkindex ingest --engine spark` killed with SIGKILL, driver, JVM and all, while its
+    tasks download and read: the next run gives a clean run's rows."""
+    home = Home(tmp_path / "home")
+    mirror.bytes_per_second = 20_000  # a file takes about three seconds
+    scratch = tmp_path / "spark-local"  # the executors' folder
+    args = ["--common-crawl", RELEASE, "--base-url", mirror.url, "--engine", "spark",
+            "--master", "local[2]", "--conf", f"spark.local.dir={scratch}"]  # fmt: skip
+    first = subprocess.Popen(
+        linkindex(*args, home=home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_for(lambda: manifest_size(home) >= 1, timeout=120)  # the JVM takes a while
+        wait_for(lambda: streaming(mirror, bucket, home))  # killed mid-stream
+        tree = process_tree(first.pid)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.communicate(timeout=60)
+    assert len(tree) >= 3  # the command, its JVM, Spark's Python workers
+    wait_for(lambda: not any(alive(pid) for pid in tree), timeout=30)
+    assert 1 <= manifest_size(home) < 3
+    mirror.bytes_per_second = None
+    second = subprocess.run(
+        linkindex(*args, home=home), capture_output=True, text=True, timeout=300
+    )
+    assert second.returncode == 0, second.stderr
+    same_rows(home, from_disk(bucket, tmp_path))
+
+
 def test_spark_ingests_a_release_from_a_mirror_as_the_embedded_engine(
     bucket, mirror, tmp_path, spark
 ):
@@ -470,6 +537,7 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    listing = f"crawl-data/{RELEASE}/wat.paths.gz"
     try:
         wait_for(lambda: any(mirror.sent.values()))  # the first file is streaming in
         second = subprocess.run(
@@ -480,6 +548,8 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
         first.communicate(timeout=60)
     assert second.returncode == 2
     assert "another ingest into crawl" in " ".join(second.stderr.split())
+    # Refused before any network work: the listing was fetched by the first run alone.
+    assert len(mirror.requests_for(listing)) == 1
 
 
 def test_what_older_runs_left_in_the_downloads_folder_is_removed_at_a_runs_start(

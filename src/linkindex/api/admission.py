@@ -21,6 +21,8 @@ from linkindex.accounts.limits import Refused
 from linkindex.api.auth import request_key
 from linkindex.api.limiting import JSONRPC_PATH, limited_path, refusal_body, send_refusal
 
+EVENTS = "/v2/index_events"
+
 
 def busy_message(running: int, waiting: int) -> str:
     return (
@@ -43,7 +45,9 @@ class AdmissionMiddleware:
         self.gates: dict[str, _Gate] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not limited_path(scope["path"]):
+        # The index event stream holds no handler thread but stays open as long as its client
+        # listens (a Link Explorer tab): admitted, it would keep one of the key's places busy.
+        if scope["type"] != "http" or not limited_path(scope["path"]) or scope["path"] == EVENTS:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state

@@ -17,11 +17,13 @@ from starlette.routing import Route
 from linkindex.accounts.keys import KeyStore
 from linkindex.accounts.limits import Limiter
 from linkindex.accounts.meter import Meter
+from linkindex.api import assets
 from linkindex.api.admission import AdmissionMiddleware
 from linkindex.api.body_guard import BodyGuardMiddleware
 from linkindex.api.errors import EXCEPTION_HANDLERS
-from linkindex.api.events import index_events
+from linkindex.api.events import OpenStreams, index_events
 from linkindex.api.explain_page import explain_page
+from linkindex.api.explorer_page import explorer_page
 from linkindex.api.home_page import home_page
 from linkindex.api.jsonrpc import mount as jsonrpc
 from linkindex.api.limiting import LimitMiddleware
@@ -84,7 +86,7 @@ def create_app(
         return JSONResponse(document)
 
     async def docs(_: Request) -> HTMLResponse:
-        return HTMLResponse(DOCS_PAGE)
+        return HTMLResponse(DOCS_PAGE, headers=assets.PAGE_HEADERS)
 
     routes = [Route(e.path, e.asgi(), methods=["POST"]) for e in V2_ENDPOINTS]
     routes += jsonrpc.routes()
@@ -93,6 +95,8 @@ def create_app(
         Route("/explain", explain_page, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
+        Route("/explorer", explorer_page, methods=["GET"]),
+        *assets.routes(),
         Route("/", home_page, methods=["GET"]),
     ]
     app = Starlette(
@@ -111,6 +115,7 @@ def create_app(
     app.state.limits = limits
     app.state.snapshots = CurrentSnapshot(home.snapshots)
     app.state.key_store = KeyStore(home.state / "keys.sqlite")
+    app.state.open_streams = OpenStreams()
     # Quotas and usage (both APIs bill through the meter) and the request limits: docs/api.md.
     app.state.meter = Meter.open(home.state)
     app.state.limiter = Limiter(home.state / "limits.sqlite")

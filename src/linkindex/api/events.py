@@ -7,19 +7,56 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+import weakref
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
 
 from starlette.datastructures import State
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from linkindex.api.auth import authenticate
+from linkindex.api.errors import ApiError
 from linkindex.index.snapshot import NoSnapshot
 
 # CurrentSnapshot rereads the CURRENT pointer at most this often, so checking faster is useless.
 CHECK_SECONDS = 0.5
 # A comment line this often keeps proxies and idle timeouts from closing a quiet stream.
 HEARTBEAT_SECONDS = 15.0
+# Open streams one key may hold in one worker process: a stream is not counted among the key's
+# requests in progress (it holds no handler), so this bounds what one key can keep open.
+STREAMS_PER_KEY = 16
+TOO_MANY_STREAMS = (
+    "Too many open index event streams: this key may hold {limit} on each server process;"
+    " close one before opening another"
+)
+
+
+class OpenStreams:
+    """How many event streams each key holds open in this process."""
+
+    def __init__(self, per_key: int = STREAMS_PER_KEY) -> None:
+        self.per_key = per_key
+        self.held: Counter[str] = Counter()
+
+    def open(self, access_id: str) -> Callable[[], None]:
+        """Counts one more stream of the key, or raises the 429; returns its release, which
+        counts only once however often it is called."""
+        if self.held[access_id] >= self.per_key:
+            message = TOO_MANY_STREAMS.format(limit=self.per_key)
+            raise ApiError(429, message, {"Retry-After": "1"})
+        self.held[access_id] += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self.held[access_id] -= 1
+                if self.held[access_id] <= 0:
+                    del self.held[access_id]
+
+        return release
 
 
 def _current_index(state: State) -> tuple[str, list[str]] | None:
@@ -36,30 +73,41 @@ def _event(index_id: str, previous: str | None, days: list[str]) -> bytes:
 
 
 async def index_event_stream(
-    request: Request, last_seen: str | None, heartbeat: float = HEARTBEAT_SECONDS
+    request: Request,
+    last_seen: str | None,
+    heartbeat: float = HEARTBEAT_SECONDS,
+    on_close: Callable[[], None] | None = None,
 ) -> AsyncIterator[bytes]:
     """First the current index (unless the client's Last-Event-ID is already it), then each
-    change as it is published."""
+    change as it is published; ``on_close`` runs however the stream ends."""
     state = request.app.state
     sent = last_seen
     quiet = 0.0
-    while not await request.is_disconnected():
-        current = _current_index(state)
-        if current is not None and current[0] != sent:
-            yield _event(current[0], sent, current[1])
-            sent, quiet = current[0], 0.0
-        elif quiet >= heartbeat:
-            yield b": still here\n\n"
-            quiet = 0.0
-        await asyncio.sleep(CHECK_SECONDS)
-        quiet += CHECK_SECONDS
+    try:
+        while not await request.is_disconnected():
+            current = _current_index(state)
+            if current is not None and current[0] != sent:
+                yield _event(current[0], sent, current[1])
+                sent, quiet = current[0], 0.0
+            elif quiet >= heartbeat:
+                yield b": still here\n\n"
+                quiet = 0.0
+            await asyncio.sleep(CHECK_SECONDS)
+            quiet += CHECK_SECONDS
+    finally:
+        if on_close is not None:
+            on_close()
 
 
 async def index_events(request: Request) -> StreamingResponse:
-    authenticate(request.app.state.key_store, request.headers)
+    key = authenticate(request.app.state.key_store, request.headers)
+    release = request.app.state.open_streams.open(key.access_id)
     last_seen = request.headers.get("last-event-id") or None
+    stream = index_event_stream(request, last_seen, on_close=release)
+    # A response cancelled before its first step never runs the stream's `finally`.
+    weakref.finalize(stream, release)
     return StreamingResponse(
-        index_event_stream(request, last_seen),
+        stream,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

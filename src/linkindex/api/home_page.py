@@ -27,7 +27,8 @@ async def home_page(request: Request) -> HTMLResponse:
     endpoints = ", ".join(f"<code>POST {escape(e.path)}</code>" for e in V2_ENDPOINTS)
     rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{escape(str(v))}</td></tr>" for k, v in facts)
     return HTMLResponse(
-        "<!doctype html><html><head><meta charset='utf-8'><title>linkindex</title>"
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>linkindex</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto}"
         "th{text-align:left;padding-right:1rem}</style></head><body>"
         "<h1>linkindex</h1><p>A backlink index speaking the Moz Links API V2 and the Moz API"
@@ -36,8 +37,13 @@ async def home_page(request: Request) -> HTMLResponse:
         f"<p>Links API V2: {endpoints}. Moz API: <code>POST /jsonrpc</code> (header"
         " <code>x-moz-token</code>). New index events: <code>GET /v2/index_events</code>. "
         "<a href='/docs'>Interactive API docs</a> · <a href='/openapi.json'>OpenAPI</a></p>"
-        "<form action='/explain'><label>Why does a page or domain score what it does? "
-        "<input name='target' placeholder='python.org' required></label> "
-        "<button>explain</button></form>"
+        # The search box leads to the Link Explorer, which asks a person to sign in first:
+        # never to a bare 401 from an endpoint that wants credentials the browser lacks.
+        "<h2><a href='/explorer'>Link Explorer</a></h2>"
+        "<form action='/explorer' role='search'><label>Look up a domain or URL "
+        "<input name='target' placeholder='docs.python.org' required></label> "
+        "<button>look up</button></form>"
+        "<p>Why a page or domain scores what it does: <code>GET /explain?target=...</code>"
+        " with the API's credentials (<code>curl -u access_id:secret_key</code>).</p>"
         "</body></html>"
     )

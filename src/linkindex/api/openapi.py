@@ -102,12 +102,14 @@ def openapi_document() -> dict[str, Any]:
     }
 
 
-# Swagger UI is loaded by the reader's browser from its public CDN; the server ships no assets.
+# Swagger UI from the package (api/assets.py): the page works offline, and under the same
+# Content-Security-Policy as the explorer, so its start-up call is a file too (static/docs.js).
 DOCS_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>linkindex API</title>
-<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui.css">
+<html lang="en"><head><meta charset="utf-8"><title>linkindex API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/assets/swagger-ui/swagger-ui.css">
 </head><body><div id="ui"></div>
-<script src="https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script>
+<script src="/assets/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/assets/explorer/docs.js"></script>
 </body></html>
 """

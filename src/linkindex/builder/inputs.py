@@ -70,7 +70,7 @@ class PartDigest:
 
 def list_parts(crawls: Location) -> list[InputPart]:
     """Every ingested part under ``crawls`` (a folder, or a Hadoop URI), pages first, in name
-    order."""
+    order: of a crawl with a manifest, only the parts it names (``ingested_parts``)."""
     parts = []
     if isinstance(crawls, Path):
         for kind in PART_KINDS:
@@ -84,9 +84,40 @@ def list_parts(crawls: Location) -> list[InputPart]:
             pattern = re.compile(rf"[^/]+/{kind}-[^/]*\.parquet")
             parts += [InputPart(kind, name, size, mtime_ns)
                       for name, size, mtime_ns in listed if pattern.fullmatch(name)]  # fmt: skip
+    found = {p.name.split("/")[0] for p in parts}
+    named = {crawl: ingested_parts(crawls, crawl) for crawl in found}
+    parts = [p for p in parts if _named(named, p.name)]
     if not parts:
         raise NothingToBuild(f"no ingested crawls under {crawls}; run `linkindex ingest` first")
     return parts
+
+
+def ingested_parts(crawls: Location, crawl: str) -> frozenset[str] | None:
+    """The parts the manifest of crawl ``crawl`` names, or None for a crawl without one.
+
+    Ingest writes a crawl's manifest before any part, and an input's entry only once all its
+    parts are whole; so a part no entry names is one a killed run left: the first parts of a
+    file cut off before its last, or every part of a file whose entry was never written. The
+    next ingest writes them again; the build leaves them out until then. A folder without a
+    manifest holds parts put there otherwise (``linkindex synth --format parquet``, by hand):
+    every one is read.
+    """
+    from linkindex.ingest.parts import CrawlFolder, Manifest
+
+    if isinstance(crawls, Path):
+        manifest = Manifest(CrawlFolder(crawls / crawl))
+    else:
+        from linkindex.ingest.remote import RemoteCrawlFolder
+
+        manifest = Manifest(RemoteCrawlFolder(str(locations.join(crawls, crawl))))
+    if not manifest.found:
+        return None
+    return frozenset(name for entry in manifest.files.values() for name in entry.get("parts", ()))
+
+
+def _named(named: dict[str, frozenset[str] | None], part: str) -> bool:
+    crawl, _, name = part.partition("/")
+    return named[crawl] is None or name in named[crawl]
 
 
 def create_views(con: duckdb.DuckDBPyConnection, crawls: Path, parts: list[InputPart]) -> None:

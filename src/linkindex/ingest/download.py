@@ -99,17 +99,23 @@ def gunzip_blocks(blocks: Iterable[bytes], limit: int | None = None) -> Iterator
     """The decompressed bytes of the gzip members in ``blocks``, at most ``_BLOCK`` at a time
     (a small file of zeros can hold gigabytes). Raises zlib.error for damage, EOFError for a
     stream that ends inside a member, GzipTooLarge past ``limit`` decompressed bytes."""
+    total = 0
+    for out in _gunzipped(blocks):
+        total += len(out)
+        if limit is not None and total > limit:
+            raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
+        yield out
+
+
+def _gunzipped(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    # Every piece of output, from either place it comes from, passes gunzip_blocks' one check.
     member = zlib.decompressobj(wbits=31)
     inside = False  # bytes of a member not yet ended have been read
-    total = 0
     for block in blocks:
         data = block
         while data:
             out = member.decompress(data, _BLOCK)
             inside = True
-            total += len(out)
-            if limit is not None and total > limit:
-                raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
             if out:
                 yield out
             if member.eof:
@@ -120,9 +126,6 @@ def gunzip_blocks(blocks: Iterable[bytes], limit: int | None = None) -> Iterator
                 data = member.unconsumed_tail
     # The last block's input may be consumed with output still held back by the block limit.
     while inside and not member.eof and (out := member.decompress(b"", _BLOCK)):
-        total += len(out)
-        if limit is not None and total > limit:
-            raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
         yield out
     if inside and not member.eof:
         raise EOFError("the file ends inside a member")

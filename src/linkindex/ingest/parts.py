@@ -252,6 +252,7 @@ class Manifest:
         self.folder = CrawlFolder(folder) if isinstance(folder, Path) else folder
         self.files: dict[str, dict[str, Any]] = {}
         self.journaled: set[str] = set()  # the journal files not yet folded into manifest.json
+        self.found = False  # whether the folder had a manifest (manifest.json, or a journal)
         self._incomplete: set[str] = set()
         self._read()
 
@@ -276,6 +277,7 @@ class Manifest:
             else:
                 self.files = files
                 self.journaled = set(names)
+                self.found = text is not None or bool(names)
                 self._incomplete = {s for s, e in files.items() if not e.get("complete", True)}
                 return
         raise RuntimeError(f"{JOURNAL} kept changing while it was read: another run is folding it")

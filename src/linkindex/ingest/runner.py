@@ -275,18 +275,30 @@ def ingest_input(
     return ingest_fetched(location, crawl, crawl_dir, known, fetch, report)
 
 
+# A pool worker's copy of the crawl's known inputs, given once as it starts (_start_worker): the
+# set grows with the crawl (6 MB at a release's 90,000 files), and in every file's arguments it
+# would be pickled and sent once a file.
+_known: frozenset[str] = frozenset()
+
+
+def _start_worker(known: frozenset[str]) -> None:
+    global _known
+    _known = known
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _worker(
     location: locations.Location,
     crawl: str,
     crawl_dir: str,
-    known: frozenset[str],
     fetch: FetchPlan | None,
     queue: Any,
 ) -> FileResult:
     def report(records: int, pages: int, links: int, nbytes: int) -> None:
         queue.put((records, pages, links, nbytes))
 
-    return ingest_input(location, crawl, Path(crawl_dir), known, fetch, report)
+    return ingest_input(location, crawl, Path(crawl_dir), _known, fetch, report)
 
 
 CRAWL_BUSY = (
@@ -310,6 +322,44 @@ def lock_crawl(folder: Path, crawl: str) -> IO[str]:
     return lock
 
 
+def _lock_folder(crawls: locations.Location, crawl: str) -> Path | None:
+    # A crawl on this machine, or at a file: URI (a local folder all the same), is locked with
+    # flock; an object store or HDFS has no lock that ends with its holder (docs/ingest.md).
+    if isinstance(crawls, Path):
+        return crawls / crawl
+    if not locations.is_remote(crawls):
+        return locations.local_path(str(locations.join(crawls, crawl)))
+    return None
+
+
+UNLOCKED = (
+    "crawls at {location} are not locked (an object store or HDFS has no lock that ends with "
+    "the run holding it): run one ingest into a crawl there at a time"
+)
+
+
+def unlocked_note(home: Home) -> str | None:
+    """What to tell a user whose crawls are at a Hadoop URI, where no lock is taken (None for
+    crawls that are locked): two runs into one crawl would lose manifest entries."""
+    crawls = home.crawls_location
+    if _lock_folder(crawls, "crawl") is not None:
+        return None
+    return UNLOCKED.format(location=crawls)
+
+
+def take_crawl_lock(home: Home, crawl: str) -> IO[str] | None:
+    """The lock of crawl ``crawl`` of ``home``, taken now by a caller with work to do before
+    the run starts (a release's listing to fetch: a second run is refused before it): hand it
+    to the run (``lock`` of ``open_crawl_run``, ``run_ingest``, ``run_spark_ingest``), which
+    holds it to its end. None for a crawl at a Hadoop URI, which is never locked. Raises
+    CrawlBusy when another run holds it, ValueError for an unusable name."""
+    folder = _lock_folder(home.crawls_location, check_crawl_name(crawl))
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return lock_crawl(folder, crawl)
+
+
 @dataclass
 class CrawlRun:
     """One ingest into one crawl: its input files, its manifest, and the summary being filled.
@@ -328,7 +378,7 @@ class CrawlRun:
     summary: IngestSummary
     started: float
     done_in_run: set[str] = field(default_factory=set)
-    lock: IO[str] | None = None  # lock_crawl's, for a crawl on this machine with files to read
+    lock: IO[str] | None = None  # take_crawl_lock's: a crawl not at a Hadoop URI, files to read
 
     @property
     def crawl_dir(self) -> Path:
@@ -385,14 +435,32 @@ class CrawlRun:
 
 
 def open_crawl_run(
-    paths: list[locations.Location], home: Home, crawl: str | None = None
+    paths: list[locations.Location],
+    home: Home,
+    crawl: str | None = None,
+    lock: IO[str] | None = None,
 ) -> CrawlRun:
     """Find the inputs, name the crawl, clear a killed run's temporaries and read the manifest.
 
     ``paths`` are local paths, Hadoop URIs or http(s) URLs (strings; a URL names one file),
-    and the home's crawls may be at a Hadoop URI (``Home.uri``). Raises ValueError for an
-    unusable crawl name or an unknown URI scheme.
+    and the home's crawls may be at a Hadoop URI (``Home.uri``). ``lock`` is crawl ``crawl``'s
+    lock when the caller took it already (``take_crawl_lock``); the run releases it. Raises
+    ValueError for an unusable crawl name or an unknown URI scheme, CrawlBusy when another
+    run holds the crawl's lock.
     """
+    try:
+        if lock is not None and crawl is None:
+            raise ValueError("a lock taken before the run is that of a crawl the caller names")
+        return _open_crawl_run(paths, home, crawl, lock)
+    except BaseException:
+        if lock is not None:  # a run that does not start releases it all the same
+            lock.close()
+        raise
+
+
+def _open_crawl_run(
+    paths: list[locations.Location], home: Home, crawl: str | None, lock: IO[str] | None
+) -> CrawlRun:
     started = time.perf_counter()
     paths = [
         p if _is_http(p) else locations.check_scheme(p) if locations.is_uri(p) else Path(p)
@@ -416,17 +484,18 @@ def open_crawl_run(
         from linkindex.ingest.remote import RemoteCrawlFolder
 
         folder = RemoteCrawlFolder(str(locations.join(crawls, name)))
-    lock = None
-    if files and isinstance(folder, CrawlFolder):
+    if lock is None and files:
         # Before prepare: it deletes temporaries, which may be a running run's.
-        folder.path.mkdir(parents=True, exist_ok=True)
-        lock = lock_crawl(folder.path, name)
+        lock = take_crawl_lock(home, name)
     try:
         if files:
             folder.prepare()
         manifest = Manifest(folder)
-        if files and manifest.journaled:
-            manifest.save()  # the entries of a killed run, folded before this run adds its own
+        # The entries of a killed run, folded before this run adds its own; and a crawl's first
+        # run writes its (empty) manifest before any part: the build reads, of a crawl with a
+        # manifest, only the parts it names (builder/inputs.py, ingested_parts).
+        if files and (manifest.journaled or not manifest.found):
+            manifest.save()
         current = manifest.current()
     except BaseException:
         if lock is not None:
@@ -505,6 +574,7 @@ def run_ingest(
     workers: int = 1,
     progress: bool = True,
     fetch: FetchPlan | None = None,
+    lock: IO[str] | None = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home``.
 
@@ -514,15 +584,18 @@ def run_ingest(
     ``fetched.FetchPlan``; default: ``home/downloads/<crawl>``, copies deleted once read) says,
     and one already in the crawl is not downloaded again. Raises ValueError for an unusable
     crawl name. With ``workers`` > 1 the workers are spawned, so a script calling this must do
-    it under ``if __name__ == "__main__":`` (multiprocessing's rule for spawn).
+    it under ``if __name__ == "__main__":`` (multiprocessing's rule for spawn). ``lock``: the
+    crawl's lock, taken already (``take_crawl_lock``), which the run then holds and releases.
     """
     if home.uri and locations.is_remote(home.uri):
+        if lock is not None:
+            lock.close()
         raise ValueError(NEEDS_SPARK.format(location=home.uri))
     # file: URIs are local paths here.
     paths = [locations.as_local(p) if isinstance(p, str) else p for p in paths]
     if home.uri:
         home = Home(locations.local_path(home.uri))
-    run = open_crawl_run(paths, home, crawl)
+    run = open_crawl_run(paths, home, crawl, lock)
     if fetch is None and any(isinstance(p, str) for p in run.files):
         from linkindex.ingest.fetched import FetchPlan
 
@@ -578,13 +651,15 @@ def _run_pool(
     context = multiprocessing.get_context("spawn")
     with context.Manager() as manager:
         pool = ProcessPoolExecutor(
-            max_workers=min(workers, len(files)), mp_context=context, initializer=_leave_sigint
+            max_workers=min(workers, len(files)),
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(known,),
         )
         try:
             queue = manager.Queue()
             futures: dict[Future[FileResult], locations.Location] = {
-                pool.submit(_worker, p, crawl, str(crawl_dir), known, fetch, queue): p
-                for p in files
+                pool.submit(_worker, p, crawl, str(crawl_dir), fetch, queue): p for p in files
             }
             pending = set(futures)
             while pending:
@@ -611,11 +686,6 @@ def _run_pool(
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown()
-
-
-def _leave_sigint() -> None:
-    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _drain(queue: Any, bar: Progress) -> None:

@@ -13,8 +13,9 @@ import re
 import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed, wait
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from linkindex import locations
 from linkindex.home import Home
@@ -24,7 +25,7 @@ from linkindex.ingest.runner import CrawlRun, FileResult, open_crawl_run
 from linkindex.ingest.summary import IngestSummary
 
 if TYPE_CHECKING:
-    from pyspark import SparkContext
+    from pyspark import Broadcast, SparkContext
     from pyspark.sql import SparkSession
 
 JOB_FAILED = "the Spark job of this file failed ({error}); ingest it again"
@@ -35,18 +36,24 @@ _CANCEL_FOR = 30.0
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .*$", re.MULTILINE)
 _JVM_PACKAGES = ("org.", "java.", "scala.", "py4j.")
 
-# An input and the crawl's folder (absolute paths, or URIs), the crawl, the known inputs, the
-# folder downloads are kept in (None: deleted once read).
-Task = tuple[str, str, str, frozenset[str], str | None]
+# An input, the crawl, the crawl's folder (absolute paths, or URIs), the folder downloads are
+# kept in (None: deleted once read). The inputs already ingested are not in it: see _run_jobs.
+Task = tuple[str, str, str, str | None]
 
 
-def _ingest_task(task: Task) -> FileResult:
+def _ingest_task(known: Broadcast[frozenset[str]], task: Task) -> FileResult:
     # Runs in an executor's Python worker: imports of the same linkindex as the driver's.
-    source, crawl, crawl_at, known, keep = task
-    return ingest_at(source, crawl, crawl_at, known, keep)
+    source, crawl, crawl_at, keep = task
+    return ingest_at(source, crawl, crawl_at, known.value, keep)
 
 
-def _run_task(spark: SparkSession, task: Task, group: str, stop: threading.Event) -> FileResult:
+def _run_task(
+    spark: SparkSession,
+    task: Task,
+    known: Broadcast[frozenset[str]],
+    group: str,
+    stop: threading.Event,
+) -> FileResult:
     if stop.is_set():
         return FileResult(task[0], status="failed", complete=False, error=STOPPED)
     context = spark.sparkContext
@@ -54,7 +61,9 @@ def _run_task(spark: SparkSession, task: Task, group: str, stop: threading.Event
     # cancels this run's jobs and no one else's on a shared SparkContext.
     context.setJobGroup(group, f"linkindex ingest of {task[0]}", interruptOnCancel=True)
     try:
-        return context.parallelize([task], 1).map(_ingest_task).collect()[0]
+        # The function carries the broadcast's id only, a few bytes whatever its size.
+        job = context.parallelize([task], 1).map(partial(_ingest_task, known))
+        return job.collect()[0]
     except Exception as exc:  # the job aborted (its task failed past Spark's retries)
         error = JOB_FAILED.format(error=_cause(str(exc)) or type(exc).__name__)
         return FileResult(task[0], status="failed", complete=False, error=error)
@@ -116,6 +125,7 @@ def run_spark_ingest(
     crawl: str | None = None,
     keep_downloads: Path | None = None,
     progress: bool = False,
+    lock: IO[str] | None = None,
 ) -> IngestSummary:
     """Ingest WARC/WAT files and folders into crawl ``crawl`` of ``home`` on ``spark``.
 
@@ -124,10 +134,12 @@ def run_spark_ingest(
     local ones at the same absolute paths as the driver (local mode, or a shared folder).
     http(s) URLs and s3:// URIs are downloaded by the tasks (into ``keep_downloads`` when
     given: a folder at the same path on every node). ``progress`` draws the progress bar,
-    which moves as each file's job ends. Raises ValueError for an unusable crawl name or an
-    unknown URI scheme.
+    which moves as each file's job ends. ``lock``: the crawl's lock, taken already
+    (``runner.take_crawl_lock``), which the run then holds and releases; a crawl at a Hadoop
+    URI other than ``file:`` is never locked (docs/ingest.md). Raises ValueError for an
+    unusable crawl name or an unknown URI scheme.
     """
-    run = open_crawl_run(paths, home, crawl)
+    run = open_crawl_run(paths, home, crawl, lock)
     try:
         return _run_jobs(run, spark, keep_downloads, progress)
     finally:
@@ -144,13 +156,20 @@ def _run_jobs(
     # each path as it was given, as the embedded runner writes it.
     crawl_at = _absolute(run.folder.location)
     keep = str(keep_downloads.resolve()) if keep_downloads is not None else None
-    tasks = [(_absolute(p), run.crawl, crawl_at, run.known, keep) for p in files]
+    tasks = [(_absolute(p), run.crawl, crawl_at, keep) for p in files]
     # One job of one task per file, as cc-pyspark maps over WARC paths: Spark spreads them over
     # the executors' cores (jobs_in_flight: at least as many jobs at a time as the cluster has
     # task slots) and retries a lost task on its own, and each file's result comes back as it
     # ends, so the manifest is written after every file and a killed run goes on from there, as
     # the embedded one does.
     context = spark.sparkContext
+    # A task needs the crawl's known inputs only to tell whether its file's SHA-256, which only
+    # the task computes (hashing the file where it is), is one of them: any input, under any
+    # name, may hold content ingested before. So every task needs the whole set, which grows
+    # with the crawl (6 MB at the 90,000 files of a release): broadcast, it goes to each
+    # executor once rather than inside each of the 90,000 tasks (tests/ingest/
+    # test_spark_runner.py, a job's payload against the number of known inputs).
+    known = context.broadcast(run.known)
     group = f"linkindex-ingest-{uuid.uuid4().hex}"
     stop = threading.Event()
     bar = Progress(progress, run.crawl, len(files), None)
@@ -158,7 +177,7 @@ def _run_jobs(
     futures: dict[Future[FileResult], locations.Location] = {}
     try:
         for task, path in zip(tasks, files, strict=True):
-            futures[pool.submit(_run_task, spark, task, group, stop)] = path
+            futures[pool.submit(_run_task, spark, task, known, group, stop)] = path
         for future in as_completed(futures):
             result = future.result()
             result.path = str(futures[future])
@@ -173,6 +192,8 @@ def _run_jobs(
         raise
     finally:
         bar.stop()
+        # Every job has ended or been cancelled (_cancel waits for their threads).
+        known.destroy()
     pool.shutdown()
     # Results came in as files ended: the summary lists them in input order, as embedded does.
     order = {str(p): i for i, p in enumerate(run.files)}

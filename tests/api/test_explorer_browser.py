@@ -1,0 +1,415 @@
+"""The Link Explorer and /docs in headless Chromium over a real server on the bundled sample:
+sign in, look up, read the overview against url_metrics, sign out, a bad secret; the network
+beyond 127.0.0.1 is cut, so every page must work offline. One screenshot per view."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from chromium import Offline, screenshot
+from explain_web import KNOWN, explain_web
+from indexed import build_a_newer_index, built_home
+from rpc import result_of, rpc
+
+from linkindex.accounts.keys import Credential, KeyStore
+from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy
+
+TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
+LINKED_ONLY = "github.com"  # linked to by the sample, never crawled
+UNKNOWN = "never-seen.example"
+LINKED_BY_SIX = "ietf.org"  # 6 linking root domains in the sample: two pages of 5
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory):
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture
+def key(demo_server) -> Credential:
+    """A new key on the demo server, so a test's usage is its own."""
+    return KeyStore(demo_server.home.state / "keys.sqlite").create("explorer")
+
+
+@pytest.fixture
+def offline(browser):
+    contexts: list[Offline] = []
+
+    def _open(viewport: dict[str, int] = LAPTOP) -> Offline:
+        context = Offline(browser, viewport=viewport)
+        contexts.append(context)
+        return context
+
+    yield _open
+    for context in contexts:
+        assert context.blocked == [], f"the page asked for other hosts: {context.blocked}"
+        context.close()
+
+
+def failed(page) -> list[tuple[int, str]]:
+    """The requests the page saw refused, as (status, path)."""
+    return [(status, url.split(":", 2)[2].split("/", 1)[1]) for status, url in page.failures]
+
+
+def sign_in(page, key: Credential, secret: str | None = None) -> None:
+    page.fill("#access-id", key.access_id)
+    page.fill("#secret-key", key.secret_key if secret is None else secret)
+    page.click("#signin-button")
+
+
+def shown(page) -> dict[str, str]:
+    """The overview's numbers as the page shows them, by metric."""
+    cells = page.locator("dd[data-metric]")
+    return {
+        cells.nth(i).get_attribute("data-metric"): cells.nth(i).inner_text()
+        for i in range(cells.count())
+    }
+
+
+def expected(metrics: dict, scope: str) -> dict[str, str]:
+    inbound = metrics[f"external_pages_to_{scope}"]
+    nofollow = metrics[f"external_nofollow_pages_to_{scope}"]
+    spam = metrics["spam_score"]
+    return {
+        "domain_authority": str(metrics["domain_authority"]),
+        "page_authority": str(metrics["page_authority"]),
+        "spam_score": "—" if spam < 0 else f"{spam}%",
+        "link_propensity": f"{metrics['link_propensity']:.2f}",
+        "linking_root_domains": f"{metrics[f'root_domains_to_{scope}']:,}",
+        "inbound_links": f"{inbound:,}",
+        "followed_links": f"{inbound - nofollow:,}",
+        "nofollow_links": f"{nofollow:,}",
+    }
+
+
+def table(page, name: str = "lrd") -> list[list[str]]:
+    return page.evaluate(
+        f"[...document.querySelectorAll('#{name}-table tbody tr')]"
+        ".map(tr => [...tr.cells].map(cell => cell.textContent))"
+    )
+
+
+def table_rows(answer: dict) -> list[list[str]]:
+    """The API's linking root domains as the table shows them."""
+    return [
+        [r["root_domain"], str(r["domain_authority"]),
+         "—" if r["spam_score"] < 0 else f"{r['spam_score']}%", f"{r['link_propensity']:.2f}",
+         f"{r['to_target']['pages']:,}", f"{r['to_target']['nofollow_pages']:,}"]
+        for r in answer["results"]
+    ]  # fmt: skip
+
+
+def rows_used(server, key: Credential) -> int:
+    auth = (key.access_id, key.secret_key)
+    return server.post("usage_data", {}, auth=auth).json()["rows_consumed"]
+
+
+def test_docs_render_every_operation_offline(demo_server, browser, offline, shots):
+    operations = sum(len(p) for p in demo_server.http.get(
+        f"{demo_server.base_url}/openapi.json", timeout=10).json()["paths"].values())  # fmt: skip
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/docs")
+    page.wait_for_selector(".opblock")
+    assert page.locator(".opblock").count() == operations
+    assert page.get_by_text("/v2/url_metrics", exact=True).first.is_visible()
+    assert page.errors == [] and page.failures == []
+    screenshot(page, shots, "docs", full_page=False)  # its first screen: 13 operations
+
+
+def test_the_home_search_leads_to_sign_in_then_to_the_overview_the_api_gives(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/")
+    page.get_by_label("Look up a domain or URL").fill(TARGET)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/explorer?target={TARGET}")
+    assert page.locator("#signin").is_visible()
+    assert f"Sign in to look up {TARGET}" in page.inner_text("#signin-why")
+    screenshot(page, shots, "explorer-sign-in")
+
+    # By keyboard alone: the access id has the focus, Tab moves to the secret, Enter sends.
+    assert page.evaluate("document.activeElement.id") == "access-id"
+    page.keyboard.type(key.access_id)
+    page.keyboard.press("Tab")
+    page.keyboard.type(key.secret_key)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#overview-title")
+    assert page.evaluate("document.activeElement.id") == "overview-title"
+    assert page.inner_text("#who") == key.access_id
+    assert page.title() == f"{TARGET} · Link Explorer · linkindex"
+    assert page.get_attribute("#presence", "data-status") == "crawled"
+
+    # The same numbers as the APIs give any client (asked here with the server's other key).
+    metrics = demo_server.post("url_metrics", {"targets": [TARGET]}).json()["results"][0]
+    brand = result_of(
+        rpc(
+            demo_server,
+            "data.site.metrics.brand.authority.fetch",
+            {"site_query": {"query": "python.org", "scope": "domain"}},
+        )
+    )
+    brand_score = str(brand["site_metrics"]["brand_authority_score"])
+    assert shown(page) == {**expected(metrics, "subdomain"), "brand_authority": brand_score}
+    page.get_by_label("Count links to").select_option("root_domain")
+    assert shown(page) == {**expected(metrics, "root_domain"), "brand_authority": brand_score}
+    screenshot(page, shots, "explorer-overview")
+
+    # The page called the public APIs with the signed-in key, billed as any call: one row for
+    # url_metrics, one for Brand Authority (usage_data is free).
+    assert rows_used(demo_server, key) == 2
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_signed_in_tab_looks_up_and_signs_out(demo_server, offline, key, shots):
+    page = offline(PHONE).page()
+    page.goto(f"{demo_server.base_url}/explorer")
+    page.fill("#token", key.token)  # the JSON-RPC token signs in too
+    page.click("#signin-button")
+    page.wait_for_selector("#search:not([hidden])")
+    page.fill("#target", LINKED_ONLY)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#overview-title")
+    assert page.get_attribute("#presence", "data-status") == "linked_only"
+    # Usable at a phone's width: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, shots, "explorer-overview-phone")
+
+    page.goto(f"{demo_server.base_url}/explorer?target={UNKNOWN}")  # the tab keeps the key
+    page.wait_for_selector("#overview-title")
+    assert page.get_attribute("#presence", "data-status") == "unknown"
+    assert "Not in the index" in page.inner_text("#presence")
+
+    page.click("#sign-out")
+    assert page.locator("#signin").is_visible() and page.locator("#overview").is_hidden()
+    assert page.evaluate("sessionStorage.length") == 0
+    page.reload()
+    assert page.locator("#signin").is_visible()
+    assert page.locator("#overview").is_hidden()
+    # Only Brand Authority of a root domain the index does not hold is refused (-32656, 404).
+    assert page.errors == [] and set(failed(page)) <= {(404, "jsonrpc")}
+
+
+def test_a_bad_secret_is_told_plainly_and_keeps_nothing(demo_server, offline, key, shots):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key, secret="not-the-secret")
+    alert = page.get_by_role("alert")
+    alert.filter(has_text="Sign-in failed").wait_for()
+    assert "no key with that access id and secret key" in alert.inner_text()
+    assert page.evaluate("sessionStorage.length") == 0
+    assert page.locator("#overview").is_hidden()
+    screenshot(page, shots, "explorer-bad-secret")
+    sign_in(page, key)  # and the right one still works
+    page.wait_for_selector("#overview-title")
+    assert page.inner_text("#signin-error") == ""
+    assert page.errors == [] and failed(page) == [(401, "v2/index_metadata")]
+
+
+def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={LINKED_BY_SIX}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    before = rows_used(demo_server, key)
+
+    page.select_option("#lrd-limit", "5")
+    page.get_by_role("button", name="Show linking root domains").click()
+    page.locator("#lrd-page").filter(has_text="Page 1").wait_for()
+    body = {"target": LINKED_BY_SIX, "target_scope": "root_domain", "limit": 5}
+    first = demo_server.post("linking_root_domains", body).json()
+    assert len(first["results"]) == 5 and first["next_token"]
+    assert table(page) == table_rows(first)
+
+    page.get_by_role("button", name="Next page of linking root domains").click()
+    page.locator("#lrd-page").filter(has_text="Page 2 (last)").wait_for()
+    second = demo_server.post(
+        "linking_root_domains", {**body, "next_token": first["next_token"]}
+    ).json()
+    assert table(page) == table_rows(second) and second["next_token"] == ""
+    assert page.get_by_role("button", name="Next page of linking root domains").is_disabled()
+
+    # Back is shown from memory: only the rows of the two pages were billed.
+    page.get_by_role("button", name="Previous page of linking root domains").click()
+    page.locator("#lrd-page").filter(has_text="Page 1").wait_for()
+    assert table(page) == table_rows(first)
+    assert rows_used(demo_server, key) - before == 6
+    page.locator("#usage").filter(has_text=f"{before + 6} rows used").wait_for()
+    screenshot(page, shots, "explorer-linking-root-domains")
+
+    page.select_option("#lrd-sort", "source_spam_score")
+    page.select_option("#lrd-filter", "external+not_deleted")
+    page.get_by_role("button", name="Show linking root domains").click()
+    page.locator("#lrd-table caption").filter(has_text="by Spam Score").wait_for()
+    by_spam = demo_server.post(
+        "linking_root_domains",
+        {**body, "sort": "source_spam_score", "filter": "external+not_deleted"},
+    ).json()
+    assert table(page) == table_rows(by_spam)
+
+    # The export is every page of the same query, in the API's rows, each billed once.
+    used = rows_used(demo_server, key)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV (every page) of linking root domains").click()
+    exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    every = demo_server.all_pages(
+        "linking_root_domains", **body, sort="source_spam_score", filter="external+not_deleted"
+    )
+    assert len(exported) == len(every) == 6
+    for row, result in zip(exported, every, strict=True):
+        flat = {**result, **result["to_target"]}
+        assert row["root_domain"] == flat["root_domain"]
+        # Numbers as JavaScript writes them (0.0 is "0"): equal as numbers.
+        assert {f: float(v) for f, v in row.items() if f != "root_domain"} == {
+            f: float(flat[f]) for f in row if f != "root_domain"
+        }
+    assert set(exported[0]) >= {"root_domain", "domain_authority", "spam_score", "pages"}
+    assert rows_used(demo_server, key) - used == 6
+    assert "Exported 6 linking root domains" in page.inner_text("#status")
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_new_index_published_while_the_page_is_open_is_announced(
+    tmp_path_factory, serve, offline, shots
+):
+    server = serve(built_home(tmp_path_factory, explain_web, "fresh"))
+    page = offline().page()
+    page.goto(f"{server.base_url}/explorer?target={KNOWN}")
+    sign_in(page, server.credential)
+    page.wait_for_selector("#overview-title")
+    old = server.post("index_metadata", {}).json()["index_id"]
+    page.locator("#index").filter(has_text=old).wait_for()
+    assert page.locator("#fresh").is_hidden()
+
+    build_a_newer_index(server)
+    new = server.post("index_metadata", {}).json()["index_id"]
+    assert new != old
+    page.locator("#fresh").filter(has_text=f"A new index ({new}) was published").wait_for()
+    assert page.inner_text("#index") == f"index {new}"
+    screenshot(page, shots, "explorer-new-index")
+
+    page.get_by_role("button", name="Show its numbers").click()
+    page.locator("#status").filter(has_text=f"Overview of {KNOWN}").wait_for()
+    assert page.locator("#fresh").is_hidden()
+    assert page.errors == [] and page.failures == []
+
+
+def test_compare_lists_the_root_domains_linking_to_competitors_but_not_the_target(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target=nodejs.org")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    before = rows_used(demo_server, key)
+    page.get_by_label("Competitor 1").fill("docs.djangoproject.com")
+    page.get_by_label("Competitor 2").fill("www.postgresql.org")
+    page.get_by_role("button", name="Find the gap").click()
+    page.locator("#compare-table caption").filter(has_text="but not to nodejs.org").wait_for()
+
+    competitors = ["docs.djangoproject.com", "www.postgresql.org"]
+    answer = demo_server.post("link_intersect", {
+        "positive_targets": [{"target": t, "scope": "root_domain"} for t in competitors],
+        "negative_targets": [{"target": "nodejs.org", "scope": "root_domain"}],
+        "source_scope": "root_domain", "limit": 25,
+    }).json()  # fmt: skip
+    shown_rows = page.evaluate(
+        "[...document.querySelectorAll('#compare-table tbody tr')]"
+        ".map(tr => [...tr.cells].map(cell => cell.textContent))"
+    )
+    assert shown_rows == [
+        [r["page"], str(r["domain_authority"]),
+         "—" if r["spam_score"] < 0 else f"{r['spam_score']}%",
+         ", ".join(competitors[i] for i in r["matching_target_indexes"])]
+        for r in answer["results"]
+    ]  # fmt: skip
+    assert shown_rows, "the sample has root domains linking to them and not to nodejs.org"
+    assert rows_used(demo_server, key) - before == 5 * len(shown_rows)  # the API's 5 a result
+    screenshot(page, shots, "explorer-compare")
+    assert page.errors == [] and page.failures == []
+
+
+def test_the_inbound_links_table_and_its_export_are_the_apis_links(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    page.select_option("#links-limit", "5")
+    page.select_option("#links-filter", "external+follow")
+    page.get_by_role("button", name="Show inbound links").click()
+    page.locator("#links-page").filter(has_text="Page 1").wait_for()
+    body = {"target": TARGET, "target_scope": "subdomain", "filter": "external+follow"}
+    first = demo_server.post("links", {**body, "limit": 5}).json()["results"]
+    assert table(page, "links") == [
+        [r["source"]["page"], str(r["source"]["page_authority"]),
+         str(r["source"]["domain_authority"]),
+         "—" if r["source"]["spam_score"] < 0 else f"{r['source']['spam_score']}%",
+         r["anchor_text"], r["target"]["page"],
+         ("nofollow" if r["nofollow"] else "followed") + (", redirect" if r["redirect"] else ""),
+         r["date_first_seen"]]
+        for r in first
+    ]  # fmt: skip
+    screenshot(page, shots, "explorer-inbound-links")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV (every page) of inbound links").click()
+    exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
+    every = demo_server.all_pages("links", **body, limit=50)
+    assert [(r["source_page"], r["target_page"], r["anchor_text"]) for r in exported] == [
+        (r["source"]["page"], r["target"]["page"], r["anchor_text"]) for r in every
+    ]
+    assert len(every) > 5  # more than the first page
+    assert page.errors == [] and page.failures == []
+
+
+def test_the_anchor_text_and_top_pages_tables_are_the_apis_first_pages(
+    demo_server, offline, key, shots
+):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    body = {"target": TARGET, "target_scope": "subdomain", "limit": 5}
+    for name, label in (("anchors", "anchor texts"), ("top", "top pages")):
+        page.select_option(f"#{name}-limit", "5")
+        page.get_by_role("button", name=f"Show {label}").click()
+        page.locator(f"#{name}-page").filter(has_text="Page 1").wait_for()
+
+    anchors = demo_server.post("anchor_text", body).json()["results"]
+    assert anchors and table(page, "anchors") == [
+        [r["anchor_text"] or "(none)", f"{r['external_root_domains']:,}",
+         f"{r['external_pages']:,}"]
+        for r in anchors
+    ]  # fmt: skip
+    top = demo_server.post("top_pages", body).json()["results"]
+    assert top and table(page, "top") == [
+        [r["page"], r["title"], str(r["page_authority"]), f"{r['root_domains_to_page']:,}",
+         f"{r['external_pages_to_page']:,}", str(r["http_code"]) if r["http_code"] else
+         "not crawled"]
+        for r in top
+    ]  # fmt: skip
+    screenshot(page, shots, "explorer-anchor-text-top-pages")
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_key_out_of_quota_is_told_when_to_try_again(demo_server, offline, key):
+    """The page is billed as any client: a key whose rows are used up gets the API's 429."""
+    accounts = AccountStore(demo_server.home.state / "keys.sqlite")
+    accounts.set_quota(key.access_id, DATA_ROWS, QuotaPolicy(0, "day", False))
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)  # index_metadata is free: signing in still works
+    status = page.locator("#status").filter(has_text=f"Could not look up {TARGET}")
+    status.wait_for()
+    assert "Try again in" in status.inner_text()
+    assert page.locator("#overview").is_hidden()
+    assert (429, "v2/url_metrics") in failed(page)
+    assert rows_used(demo_server, key) == 0
