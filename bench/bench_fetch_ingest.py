@@ -3,8 +3,9 @@
 The same files (the bundled sample's WARCs, their WATs, a generated web's WARC) ingested by one
 worker from disk and from the tests' local mirror (tests/ingest/bucket_server.py, a threaded
 http.server on 127.0.0.1 in this process: no network's latency or bandwidth, so it measures the
-download path's own cost: writing, verifying, the prefetch's overlap). Interleaved, best of
---repeat. Writes bench/results/fetch-ingest.json.
+download path's own cost: reading from the connection, hashing and checking the stream, holding
+the parts until it is whole). Interleaved, best of --repeat. Writes
+bench/results/fetch-ingest.json.
 """
 
 from __future__ import annotations

@@ -99,6 +99,7 @@ class BucketServer:
     requests: list[tuple[str, str | None, int]] = field(default_factory=list)  # path, Range, status
     accept_encodings: list[str | None] = field(default_factory=list)  # each request's header
     bytes_per_second: int | None = None  # a slow server, for killing a client mid-file
+    sent: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # body bytes a file
     url: str = ""
     _server: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -180,16 +181,18 @@ def _handler(bucket: BucketServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if fault is not None and fault.cut_after is not None:
                 body = body[: fault.cut_after]
-            self._send(body)
+            self._send(listed, body)
             if fault is not None and fault.cut_after is not None:
                 self.close_connection = True
 
-        def _send(self, body: bytes) -> None:
+        def _send(self, listed: str, body: bytes) -> None:
             rate = bucket.bytes_per_second
             step = max(1, rate // 20) if rate else len(body) or 1
             try:
                 for at in range(0, len(body), step):
                     self.wfile.write(body[at : at + step])
+                    with bucket._lock:
+                        bucket.sent[listed] += len(body[at : at + step])
                     if rate:
                         self.wfile.flush()
                         time.sleep(step / rate)

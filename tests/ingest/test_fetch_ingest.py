@@ -23,7 +23,7 @@ from linkindex.home import Home
 from linkindex.ingest import run_ingest
 from linkindex.ingest.commoncrawl import release_files
 from linkindex.ingest.download import DownloadPolicy
-from linkindex.ingest.fetched import FetchPlan, download_path, prefetched
+from linkindex.ingest.fetched import FetchPlan, download_path
 from linkindex.ingest.parts import Manifest
 from linkindex.ingest.spark_runner import run_spark_ingest
 
@@ -164,17 +164,90 @@ def test_a_kept_download_the_reader_finds_cut_is_deleted(mirror, bucket, tmp_pat
     assert [p for p in (tmp_path / "kept").rglob("*") if p.is_file()] == []
 
 
-def test_the_next_file_downloads_while_one_is_read_and_no_further(bucket, mirror, tmp_path):
-    urls = [mirror.url + p for p in bucket.wat]
-    plan = FetchPlan(tmp_path / "dl", policy=FAST)
-    copies = prefetched(urls, plan)
-    first, copy = next(copies)
-    assert first == urls[0] and copy.read_bytes() == bucket.path(bucket.wat[0]).read_bytes()
-    wait_for(lambda: download_path(plan.folder, urls[1]).is_file())
-    time.sleep(0.3)
-    third = download_path(plan.folder, urls[2]).name
-    assert not list(plan.folder.rglob(f"{third}*"))  # two files on disk at most
-    assert [u for u, _ in copies] == urls[1:]
+def test_a_file_is_read_as_it_streams_in_and_never_whole_on_disk(bucket, mirror, tmp_path):
+    listed = bucket.warc[0]
+    size = bucket.path(listed).stat().st_size
+    mirror.bytes_per_second = 40_000  # about two and a half seconds for the file
+    home = Home(tmp_path / "home").ensure()
+    fetch = FetchPlan(tmp_path / "dl", policy=FAST)
+    done: list = []
+    running = threading.Thread(
+        target=lambda: done.append(
+            run_ingest([mirror.url + listed], home, crawl="c", progress=False, fetch=fetch)
+        )
+    )
+    running.start()
+    looked = 0
+    while running.is_alive():
+        if 0 < mirror.sent[listed] < size:
+            looked += 1
+            # Nothing of the input is written anywhere while it arrives: no download folder,
+            # and no file as large as the input under the home or the test's folder.
+            assert not fetch.folder.exists()
+            files = [p for p in tmp_path.rglob("*") if p.is_file() and "bucket" not in p.parts]
+            assert all(p.stat().st_size < size for p in files)
+        time.sleep(0.05)
+    running.join()
+    assert looked > 10 and done[0].files == 1 and done[0].failed_files == []
+    assert mirror.requests_for(listed) == [(None, 200)]
+
+
+def test_a_cut_mid_body_goes_on_with_a_range_and_gives_the_rows_of_a_clean_read(
+    bucket, mirror, tmp_path
+):
+    for listed in bucket.wat:
+        mirror.fail(listed, Fault(cut_after=20_000), Fault(status=503), Fault(cut_after=15_000))
+    home = Home(tmp_path / "home").ensure()
+    summary = fetch_release(mirror, home, tmp_path)
+    assert summary.files == 3 and summary.failed_files == []
+    for listed in bucket.wat:
+        assert mirror.requests_for(listed) == [
+            (None, 200),
+            ("bytes=20000-", 503),
+            ("bytes=20000-", 206),
+            ("bytes=35000-", 206),
+        ]
+    same_rows(home, from_disk(bucket, tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda data: data[:-3], "gzip: the file ends inside a member"),  # FastWARC reads on
+        (lambda data: data[: len(data) // 2], "damaged or cut short"),
+        (lambda data: data[:-6] + bytes([data[-6] ^ 0xFF]) + data[-5:], "damaged or cut short"),
+    ],
+    ids=["cut-in-the-last-trailer", "cut-in-half", "bad-crc"],
+)
+def test_a_streamed_file_that_is_not_whole_yields_no_rows_and_a_failure(
+    damage, reason, bucket, mirror, tmp_path
+):
+    listed = bucket.wat[0]
+    bucket.path(listed).write_bytes(damage(bucket.path(listed).read_bytes()))
+    home = Home(tmp_path / "home").ensure()
+    fetch = FetchPlan(tmp_path / "dl", policy=FAST)
+    summary = run_ingest([mirror.url + listed], home, crawl="c", progress=False, fetch=fetch)
+    (path, error), *_ = summary.failed_files
+    assert path == mirror.url + listed and reason in error, error
+    assert summary.files == 0 and parts(home) == {}
+    assert not [p for p in (home.crawls / "c").iterdir() if ".parquet" in p.name]  # temporaries
+    assert len(mirror.requests_for(listed)) == 2  # read again once, from the start
+
+
+def test_a_kept_download_is_a_mirror_read_from_disk_with_the_same_rows(bucket, mirror, tmp_path):
+    kept = tmp_path / "kept"
+    whole = bucket.path(bucket.wat[0]).read_bytes()
+    first = kept / bucket.wat[0]
+    first.parent.mkdir(parents=True)
+    first.with_name(first.name + ".part").write_bytes(whole[:5000])  # a killed run's
+    home = Home(tmp_path / "home").ensure()
+    summary = fetch_release(mirror, home, tmp_path, folder=kept, keep=True)
+    assert summary.files == 3 and summary.failed_files == []
+    assert mirror.requests_for(bucket.wat[0]) == [("bytes=5000-", 206)]  # on byte for byte
+    same_rows(home, from_disk(bucket, tmp_path))
+    again = Home(tmp_path / "again").ensure()
+    run_ingest([kept / "crawl-data"], again, crawl=RELEASE, progress=False)
+    same_rows(again, home)
 
 
 def linkindex(*args: str, home: Home) -> list[str]:
@@ -239,15 +312,33 @@ def manifest_size(home: Home) -> int:
     return len(Manifest(home.crawls / RELEASE).files)
 
 
+def streaming(mirror, bucket, home: Home) -> bool:
+    """Whether a file the crawl's manifest does not hold yet is halfway through its body."""
+    held = {e["path"] for e in Manifest(home.crawls / RELEASE).files.values()}
+    return any(
+        0 < mirror.sent[p] < bucket.path(p).stat().st_size // 2 and mirror.url + p not in held
+        for p in bucket.wat
+    )
+
+
 @pytest.mark.parametrize(
-    ("sig", "workers"), [(signal.SIGKILL, "1"), (signal.SIGINT, "1"), (signal.SIGINT, "2")]
+    ("sig", "workers", "keep"),
+    [
+        (signal.SIGKILL, "1", False),
+        (signal.SIGINT, "1", False),
+        (signal.SIGINT, "2", False),
+        (signal.SIGKILL, "1", True),
+    ],
 )
-def test_a_run_killed_mid_file_resumes_without_a_record_twice(
-    sig, workers, bucket, mirror, tmp_path
+def test_a_run_killed_mid_file_reads_it_again_without_a_record_twice(
+    sig, workers, keep, bucket, mirror, tmp_path
 ):
     home = Home(tmp_path / "home")
     mirror.bytes_per_second = 40_000  # a file takes about a second and a half
     args = ["--common-crawl", RELEASE, "--base-url", mirror.url, "--workers", workers]
+    kept = tmp_path / "kept"
+    if keep:
+        args += ["--keep-downloads", str(kept)]
     # A session of its own: the signal goes to the command and its workers, as Ctrl-C in a
     # terminal (or kill -9 of the group) does.
     first = subprocess.Popen(
@@ -258,24 +349,35 @@ def test_a_run_killed_mid_file_resumes_without_a_record_twice(
         start_new_session=True,
     )
     wait_for(lambda: manifest_size(home) >= 1)
-    downloads = home.root / "downloads" / RELEASE
-    wait_for(lambda: any(p.stat().st_size > 0 for p in downloads.rglob("*.part")))
+    wait_for(lambda: streaming(mirror, bucket, home))  # killed mid-stream, not between files
     os.killpg(first.pid, sig)
     _, stderr = first.communicate(timeout=60)
     if sig == signal.SIGINT:
         assert first.returncode == 130 and "run the same command again" in " ".join(stderr.split())
         assert "Traceback" not in stderr
     assert 1 <= manifest_size(home) < 3
-    cut = [p for p in downloads.rglob("*.part") if p.stat().st_size > 0]
+    read = {e["path"] for e in Manifest(home.crawls / RELEASE).files.values()}
+    cut = [p for p in kept.rglob("*.part") if p.stat().st_size > 0]
+    assert bool(cut) == keep
+    if not keep:  # nothing of a streamed file on disk but the parts' temporaries
+        assert not (home.root / "downloads" / RELEASE).exists() or not any(
+            p.is_file() for p in (home.root / "downloads" / RELEASE).rglob("*")
+        )
     mirror.bytes_per_second = None
     before = len(mirror.requests)
     second = subprocess.run(
         linkindex(*args, home=home), capture_output=True, text=True, timeout=300
     )
     assert second.returncode == 0, second.stderr
-    ranges = [r for _, r, _ in mirror.requests[before:] if r]
-    assert len(ranges) == len(cut) > 0  # each cut download went on from where it stopped
+    again = mirror.requests[before:]
+    assert {p for p, _, _ in again if p.endswith(".wat.gz")} == {
+        p for p in bucket.wat if mirror.url + p not in read
+    }
+    ranges = [r for _, r, _ in again if r]
+    # Per byte with --keep-downloads (each cut copy went on where it stopped), else per file.
+    assert len(ranges) == len(cut)
     same_rows(home, from_disk(bucket, tmp_path))
+    assert not list((home.crawls / RELEASE).glob(".*.tmp"))
 
 
 def has_bytes(path: Path) -> bool:
@@ -317,7 +419,7 @@ def test_a_spark_run_killed_mid_file_resumes_without_a_record_twice(bucket, mirr
     tasks download and read: the next run gives a clean run's rows."""
     home = Home(tmp_path / "home")
     mirror.bytes_per_second = 20_000  # a file takes about three seconds
-    scratch = tmp_path / "spark-local"  # where the tasks download (their executor's folder)
+    scratch = tmp_path / "spark-local"  # the executors' folder
     args = ["--common-crawl", RELEASE, "--base-url", mirror.url, "--engine", "spark",
             "--master", "local[2]", "--conf", f"spark.local.dir={scratch}"]  # fmt: skip
     first = subprocess.Popen(
@@ -329,7 +431,7 @@ def test_a_spark_run_killed_mid_file_resumes_without_a_record_twice(bucket, mirr
     )
     try:
         wait_for(lambda: manifest_size(home) >= 1, timeout=120)  # the JVM takes a while
-        wait_for(lambda: any(has_bytes(p) for p in scratch.rglob("*.part")))
+        wait_for(lambda: streaming(mirror, bucket, home))  # killed mid-stream
         tree = process_tree(first.pid)
     finally:
         os.killpg(first.pid, signal.SIGKILL)
@@ -437,8 +539,7 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
     )
     listing = f"crawl-data/{RELEASE}/wat.paths.gz"
     try:
-        downloads = home.root / "downloads" / RELEASE
-        wait_for(lambda: any(p.stat().st_size > 0 for p in downloads.rglob("*.part")))
+        wait_for(lambda: any(mirror.sent.values()))  # the first file is streaming in
         second = subprocess.run(
             linkindex(*args, home=home), capture_output=True, text=True, timeout=300
         )
@@ -451,7 +552,9 @@ def test_a_second_run_into_the_same_crawl_exits_2_while_the_first_runs(bucket, m
     assert len(mirror.requests_for(listing)) == 1
 
 
-def test_downloads_of_files_not_read_in_this_run_are_removed_at_its_start(bucket, mirror, tmp_path):
+def test_what_older_runs_left_in_the_downloads_folder_is_removed_at_a_runs_start(
+    bucket, mirror, tmp_path
+):
     home = Home(tmp_path / "home").ensure()
     urls = [mirror.url + p for p in bucket.wat]
     folder = home.root / "downloads" / RELEASE
@@ -464,5 +567,6 @@ def test_downloads_of_files_not_read_in_this_run_are_removed_at_its_start(bucket
     killed.with_name(killed.name + ".part").write_bytes(b"x" * 100)
     summary = run_ingest(urls[:1], home, crawl=RELEASE, progress=False)
     assert summary.files == 1
-    assert mirror.requests_for(bucket.wat[0]) == [("bytes=5000-", 206)]  # resumed, not removed
+    # Read as it streams in: an older version's .part of it is not used, and is removed.
+    assert mirror.requests_for(bucket.wat[0]) == [(None, 200)]
     assert [p for p in folder.rglob("*") if p.is_file()] == []

@@ -15,10 +15,10 @@ import re
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -53,12 +53,17 @@ class DownloadFailed(Exception):
     """The file could not be fetched whole; the message says why (and after how many tries)."""
 
 
-class _Retry(Exception):
+class Retryable(Exception):
     """A failure worth another try; ``wait`` is the server's Retry-After in seconds, if any."""
 
     def __init__(self, message: str, wait: float | None = None) -> None:
         super().__init__(message)
         self.wait = wait
+
+
+class Restart(Retryable):
+    """The bytes held so far are not the file's (a 416 for a range it does not hold): the next
+    try starts it over."""
 
 
 class _Damaged(Exception):
@@ -185,6 +190,11 @@ class Downloader:
         ceiling = backoff_ceiling(failures, self.policy.base_delay, self.policy.max_delay)
         return ceiling * (0.5 + 0.5 * self.rng.random())
 
+    def attempts(self) -> Attempts:
+        """The tries at one file, its time budget starting now."""
+        started = self.clock()
+        return Attempts(self, started, started + self.policy.budget)
+
     def fetch(self, location: str, target: Path, on_bytes: OnBytes | None = None) -> Path:
         """Download ``location`` to ``target``, resuming a ``target.part`` a killed run left.
 
@@ -198,15 +208,16 @@ class Downloader:
             target.unlink()
         target.parent.mkdir(parents=True, exist_ok=True)
         part = target.with_name(target.name + ".part")
-        failures = damaged = resets = tries = 0
-        started = self.clock()
-        deadline = started + self.policy.budget
+        attempts = self.attempts()
+        damaged = 0
         while True:
             have = part.stat().st_size if part.exists() else 0
             asked: float | None = None
-            tries += 1
+            attempts.tries += 1
             try:
-                self._transfer(location, part, have, on_bytes, deadline)
+                with self.body(location, have) as body:
+                    got = self._write(part, body, on_bytes, attempts)
+                attempts.check_length(got, body.total)
                 problem = damage(part, target.name)
                 if problem is not None:
                     raise _Damaged(problem)
@@ -218,31 +229,17 @@ class Downloader:
                 if damaged >= self.policy.damaged_tries:
                     raise DownloadFailed(NOT_WHOLE.format(error=exc)) from None
                 error: str = str(exc)
-            except _Retry as exc:
+            except Restart as exc:
+                part.unlink(missing_ok=True)
+                error = str(exc)
+            except Retryable as exc:
                 asked, error = exc.wait, str(exc)
             except _OverBudget as exc:
-                raise self._over_budget(tries, started, str(exc)) from None
+                raise attempts.over_budget(str(exc)) from None
             except (httpx.TransportError, OSError) as exc:
-                error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                error = describe(exc)
             gained = (part.stat().st_size if part.exists() else 0) > have
-            if gained and resets < self.policy.progress_resets:
-                resets += 1
-                failures = 1
-            else:
-                failures += 1
-            if failures >= self.policy.tries:
-                raise DownloadFailed(GAVE_UP.format(tries=tries, error=error))
-            wait = self.delay(failures, asked)
-            if self.clock() + wait > deadline:
-                raise self._over_budget(tries, started, error)
-            self.sleep(wait)
-
-    def _over_budget(self, tries: int, started: float, error: str) -> DownloadFailed:
-        seconds = self.clock() - started
-        budget = self.policy.budget
-        return DownloadFailed(
-            OVER_BUDGET.format(tries=tries, seconds=seconds, budget=budget, error=error)
-        )
+            attempts.failed(error, gained, asked)
 
     def read_bytes(self, location: str, scratch: Path) -> bytes:
         """A small file whole (a listing), with the same retries, through ``scratch``."""
@@ -255,30 +252,31 @@ class Downloader:
         finally:
             target.unlink(missing_ok=True)
 
-    def _transfer(
-        self, location: str, part: Path, have: int, on_bytes: OnBytes | None, deadline: float
-    ) -> None:
-        if is_http(location):
-            self._http(location, part, have, on_bytes, deadline)
-        else:
-            self._pyarrow(location, part, have, on_bytes, deadline)
+    @contextmanager
+    def body(self, location: str, have: int) -> Iterator[Body]:
+        """One try's response for ``location`` from byte ``have`` (the rest of the file, or the
+        whole file when the server ignores the range). Raises Retryable for what is worth
+        another try (Restart: the bytes held are not the file's), DownloadFailed for what is
+        not, httpx.TransportError or OSError for a connection that failed."""
+        opened = self._http(location, have) if is_http(location) else self._pyarrow(location, have)
+        with opened as body:
+            yield body
 
-    def _http(
-        self, url: str, part: Path, have: int, on_bytes: OnBytes | None, deadline: float
-    ) -> None:
+    @contextmanager
+    def _http(self, url: str, have: int) -> Iterator[Body]:
         headers = {"Range": f"bytes={have}-"} if have else {}
         with self.client().stream("GET", url, headers=headers) as response:
             status = response.status_code
             if status == 416 and have:
                 whole = _UNSATISFIED_RANGE.fullmatch(response.headers.get("Content-Range", ""))
                 if whole and int(whole.group(1)) == have:
-                    return  # the killed run had fetched every byte
-                part.unlink(missing_ok=True)
-                raise _Retry(f"HTTP 416 for a range from byte {have}: fetched again")
+                    yield Body(have, have, iter(()))  # the killed run had fetched every byte
+                    return
+                raise Restart(f"HTTP 416 for a range from byte {have}: fetched again")
             if status in RETRY_STATUSES:
                 now = datetime.fromtimestamp(self.clock(), UTC)
                 wait = parse_retry_after(response.headers.get("Retry-After"), now)
-                raise _Retry(f"HTTP {status}", wait)
+                raise Retryable(f"HTTP {status}", wait)
             if status not in (200, 206):
                 raise DownloadFailed(NOT_RETRIED.format(error=f"HTTP {status} for {url}"))
             encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
@@ -288,18 +286,15 @@ class Downloader:
             if status == 206:
                 span = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", ""))
                 if span is None or int(span.group(1)) != have:
-                    raise _Retry("the server answered another range than the one asked for")
+                    raise Retryable("the server answered another range than the one asked for")
                 start = have
                 total = None if span.group(3) == "*" else int(span.group(3))
             # 200 to a range request: the server sends the whole file, so it starts over. Blocks
-            # are written as they arrive (no chunk size): a cut keeps every byte received.
-            got = self._write(part, start, response.iter_raw(), on_bytes, deadline)
-            if total is not None and got != total:
-                raise _Retry(f"the body ended after {got} of {total} bytes")
+            # are passed on as they arrive (no chunk size): a cut keeps every byte received.
+            yield Body(start, total, response.iter_raw())
 
-    def _pyarrow(
-        self, uri: str, part: Path, have: int, on_bytes: OnBytes | None, deadline: float
-    ) -> None:
+    @contextmanager
+    def _pyarrow(self, uri: str, have: int) -> Iterator[Body]:
         import pyarrow.fs as pafs
 
         fs, path = locations.filesystem(uri)
@@ -307,29 +302,87 @@ class Downloader:
         if info.type != pafs.FileType.File:
             raise DownloadFailed(NOT_RETRIED.format(error=f"no such file: {uri}"))
         total = info.size or 0
-        if have > total:
-            have = 0
+        start = have if have <= total else 0
         with fs.open_input_file(path) as source:
-            source.seek(have)
-            blocks = iter(lambda: source.read(_BLOCK), b"")
-            got = self._write(part, have, blocks, on_bytes, deadline)
-        if got != total:
-            raise _Retry(f"the read ended after {got} of {total} bytes")
+            source.seek(start)
+            yield Body(start, total, iter(lambda: source.read(_BLOCK), b""))
 
-    def _write(
-        self, part: Path, start: int, blocks: Any, on_bytes: OnBytes | None, deadline: float
-    ) -> int:
-        with open(part, "r+b" if start and part.exists() else "wb") as out:
-            out.seek(start)
+    def _write(self, part: Path, body: Body, on_bytes: OnBytes | None, attempts: Attempts) -> int:
+        with open(part, "r+b" if body.start and part.exists() else "wb") as out:
+            out.seek(body.start)
             out.truncate()
-            for block in blocks:
+            for block in body.blocks:
                 out.write(block)
                 if on_bytes is not None:
                     on_bytes(len(block))
-                # A trickle of bytes resets the timeout on every block: the budget still holds.
-                if self.clock() > deadline:
-                    raise _OverBudget(f"{out.tell():,} bytes received, the transfer still going")
+                attempts.check_budget(out.tell())
             return out.tell()
+
+
+@dataclass
+class Body:
+    """One response's bytes of a file: they start at byte ``start`` (0 when the server sent
+    the whole file), the file is ``total`` bytes long when the server said, and ``blocks``
+    yields them as they arrive."""
+
+    start: int
+    total: int | None
+    blocks: Iterator[bytes]
+
+
+@dataclass
+class Attempts:
+    """The tries at one file and the rules between them, for a download to disk (``fetch``)
+    and a download read as it streams in (``ingest.stream``) alike: how many, how long to
+    wait, and the file's time budget."""
+
+    downloader: Downloader
+    started: float
+    deadline: float
+    tries: int = 0
+    failures: int = 0  # failed tries in a row
+    resets: int = 0  # times a try that gained bytes started the count again
+
+    def failed(self, error: str, gained: bool, asked: float | None = None) -> None:
+        """After a failed try (``gained``: it brought bytes; ``asked``: the server's
+        Retry-After): wait before the next one, or raise DownloadFailed when the tries are
+        spent or the wait would end past the budget."""
+        policy = self.downloader.policy
+        if gained and self.resets < policy.progress_resets:
+            self.resets += 1
+            self.failures = 1
+        else:
+            self.failures += 1
+        if self.failures >= policy.tries:
+            raise DownloadFailed(GAVE_UP.format(tries=self.tries, error=error))
+        wait = self.downloader.delay(self.failures, asked)
+        if self.downloader.clock() + wait > self.deadline:
+            raise self.over_budget(error)
+        self.downloader.sleep(wait)
+
+    def check_budget(self, received: int) -> None:
+        """Raise _OverBudget once the budget is spent while bytes still arrive."""
+        # A trickle of bytes resets the timeout on every block: the budget still holds.
+        if self.downloader.clock() > self.deadline:
+            raise _OverBudget(f"{received:,} bytes received, the transfer still going")
+
+    @staticmethod
+    def check_length(got: int, total: int | None) -> None:
+        """Raise Retryable when a body ended before the file did."""
+        if total is not None and got != total:
+            raise Retryable(f"the body ended after {got} of {total} bytes")
+
+    def over_budget(self, error: str) -> DownloadFailed:
+        seconds = self.downloader.clock() - self.started
+        budget = self.downloader.policy.budget
+        return DownloadFailed(
+            OVER_BUDGET.format(tries=self.tries, seconds=seconds, budget=budget, error=error)
+        )
+
+
+def describe(exc: BaseException) -> str:
+    """A failed connection's error as a reason: its type, and its message when it has one."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def _int(value: str | None) -> int | None:

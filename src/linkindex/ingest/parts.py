@@ -120,7 +120,11 @@ class CrawlFolder:
 class PartWriter:
     """Writes rows of one kind from one input file in bounded row groups and parts.
 
-    Rows are tuples in schema order without the leading ``crawl`` column.
+    Rows are tuples in schema order without the leading ``crawl`` column. Each part is renamed
+    to its final name as it fills, unless ``hold``: then every part stays under its temporary
+    name until ``publish`` names them all after the input's hash, known only at the end of a
+    file read as it streams in (``stem`` is then any name for the temporaries), or ``discard``
+    deletes them.
     """
 
     def __init__(
@@ -131,8 +135,11 @@ class PartWriter:
         crawl: str,
         rows_per_group: int = ROWS_PER_GROUP,
         rows_per_part: int = ROWS_PER_PART,
+        hold: bool = False,
     ) -> None:
         self.crawl_dir = crawl_dir
+        self.hold = hold
+        self.held: list[Path] = []  # finished parts still under their temporary names
         self.kind = kind
         self.stem = stem
         self.crawl = crawl
@@ -168,7 +175,7 @@ class PartWriter:
         if not self._buffer:
             return
         if self._writer is None:
-            name = part_name(self.kind, self.stem, len(self.finished))
+            name = part_name(self.kind, self.stem, len(self.finished) + len(self.held))
             # A dot name with a pid never matches the build's links-*.parquet glob and never
             # collides with another worker writing the same input.
             self._temp = self.crawl_dir / temporary_name(name)
@@ -184,9 +191,12 @@ class PartWriter:
         if self._writer is None or self._temp is None:
             return
         self._writer.close()
-        final = self.crawl_dir / part_name(self.kind, self.stem, len(self.finished))
-        os.replace(self._temp, final)
-        self.finished.append(final)
+        if self.hold:
+            self.held.append(self._temp)
+        else:
+            final = self.crawl_dir / part_name(self.kind, self.stem, len(self.finished))
+            os.replace(self._temp, final)
+            self.finished.append(final)
         self._writer = None
         self._temp = None
         self._part_rows = 0
@@ -196,6 +206,22 @@ class PartWriter:
         self._flush()
         self._finish_part()
         return self.finished
+
+    def publish(self, stem: str) -> list[Path]:
+        """Give the held parts (``close`` first) their final names, after ``stem``, in order."""
+        for temp in self.held:
+            final = self.crawl_dir / part_name(self.kind, stem, len(self.finished))
+            os.replace(temp, final)
+            self.finished.append(final)
+        self.held = []
+        return self.finished
+
+    def discard(self) -> None:
+        """Drop the part being written and every held part."""
+        self.abort()
+        for temp in self.held:
+            temp.unlink(missing_ok=True)
+        self.held = []
 
     def abort(self) -> None:
         """Drop the part being written (finished parts stay: the caller decides)."""

@@ -142,9 +142,10 @@ def _wat(record: WarcRecord) -> Record:
 def read_records(source: Path | BinaryIO) -> Iterator[tuple[Record, int]]:
     """Yield every record of a WARC or WAT file with its offset in the file.
 
-    ``source`` is a path or an open binary stream (a Spark task's download, say). Raises
+    ``source`` is a path or an open binary stream (a download as it streams in, say). Raises
     OSError when the data is damaged, TruncatedFile when a file ends inside a record (the
-    end-of-file check needs a path). Records yielded before the error are good.
+    end-of-file check needs a path, or a stream with ``tail_from(offset)``, the bytes from
+    ``offset`` to its end: ``stream.RemoteStream``). Records yielded before the error are good.
     """
     last_pos: int | None = None
     last_cut = False
@@ -174,7 +175,7 @@ def read_records(source: Path | BinaryIO) -> Iterator[tuple[Record, int]]:
                 held = (OtherRecord(reasons.BAD_DIGEST), last_pos)
             else:
                 yield item, last_pos
-    cut = last_cut or (isinstance(source, Path) and not _tail_is_complete(source, last_pos or 0))
+    cut = last_cut or not _tail_is_complete(source, last_pos or 0)
     if held is not None:
         yield (OtherRecord(reasons.TRUNCATED), held[1]) if cut else held
     if cut:
@@ -190,15 +191,22 @@ def _damaged(record: WarcRecord) -> bool:
     return not record.verify_block_digest(consume=False)
 
 
-def _tail_is_complete(path: Path, last_pos: int) -> bool:
+def _tail_is_complete(source: Path | BinaryIO, last_pos: int) -> bool:
     # FastWARC stops quietly at a cut that falls between two records' payloads; reading the
     # bytes from the last good record to the end tells a clean end from a cut one.
-    size = os.path.getsize(path)
+    if not isinstance(source, Path):
+        tail_from = getattr(source, "tail_from", None)
+        tail = tail_from(last_pos) if tail_from is not None else None
+        return True if tail is None else _tail_bytes_are_complete(tail)
+    size = os.path.getsize(source)
     if size - last_pos > _TAIL_CHECK_MAX or size == 0:
         return True
-    with open(path, "rb") as stream:
+    with open(source, "rb") as stream:
         stream.seek(last_pos)
-        tail = stream.read()
+        return _tail_bytes_are_complete(stream.read())
+
+
+def _tail_bytes_are_complete(tail: bytes) -> bool:
     if tail[:2] == b"\x1f\x8b":
         while tail:
             member = zlib.decompressobj(wbits=31)

@@ -13,7 +13,7 @@ import multiprocessing
 import re
 import signal
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,7 @@ from linkindex.home import Home
 from linkindex.ingest.extract import extract
 from linkindex.ingest.parts import CrawlFolder, Manifest, PartWriter, remove_parts
 from linkindex.ingest.progress import Progress
-from linkindex.ingest.reader import read_records
+from linkindex.ingest.reader import Record, read_records
 from linkindex.ingest.summary import IngestSummary
 
 if TYPE_CHECKING:
@@ -188,38 +188,8 @@ def ingest_file(
     remove_parts(crawl_dir, stem)
     pages = PartWriter(crawl_dir, "pages", stem, crawl)
     links = PartWriter(crawl_dir, "links", stem, crawl)
-    skipped = result.skipped
-    pending = [0, 0, 0]
-    last_pos = 0
-    records = read_records(path)
     try:
-        while True:
-            try:
-                record, pos = next(records)
-            except StopIteration:
-                break
-            except Exception as exc:
-                # Whatever the reader raises is damage in the file: keep what came before it.
-                result.complete = False
-                result.error = TRUNCATED_FILE.format(error=exc)
-                break
-            page, rows, skip, dropped = extract(record)
-            if page is not None:
-                pages.add_one(page)
-                pending[1] += 1
-            if rows:
-                links.add(rows)
-                pending[2] += len(rows)
-            if skip is not None:
-                skipped[skip] = skipped.get(skip, 0) + 1
-            for reason, n in dropped.items():
-                skipped[reason] = skipped.get(reason, 0) + n
-            pending[0] += 1
-            if report is not None and pending[0] >= _REPORT_EVERY:
-                report(pending[0], pending[1], pending[2], pos - last_pos)
-                last_pos = pos
-                result.records += pending[0]
-                pending = [0, 0, 0]
+        read_into(read_records(path), pages, links, result, report, lambda: _size(path))
         result.parts = [p.name for p in pages.close() + links.close()]
     except Exception as exc:  # the writer failed (disk full, ...): this file only
         pages.abort()
@@ -228,13 +198,55 @@ def ingest_file(
         return FileResult(
             str(path), result.sha256, "failed", False, error=f"{type(exc).__name__}: {exc}"
         )
-    result.records += pending[0]
     result.bytes = _size(path)
     result.pages = pages.rows
     result.links = links.rows
-    if report is not None:
-        report(pending[0], pending[1], pending[2], max(0, _size(path) - last_pos))
     return result
+
+
+def read_into(
+    records: Iterator[tuple[Record, int]],
+    pages: PartWriter,
+    links: PartWriter,
+    result: FileResult,
+    report: Reporter | None,
+    size: Callable[[], int],
+) -> None:
+    """``extract`` every record into the writers, counting into ``result`` (``size``: the
+    input's bytes, once read). What the reader raises is damage in the file: the records before
+    it are kept and ``result`` says the file is incomplete. What the writers raise is raised."""
+    skipped = result.skipped
+    pending = [0, 0, 0]
+    last_pos = 0
+    while True:
+        try:
+            record, pos = next(records)
+        except StopIteration:
+            break
+        except Exception as exc:
+            result.complete = False
+            result.error = TRUNCATED_FILE.format(error=exc)
+            break
+        page, rows, skip, dropped = extract(record)
+        if page is not None:
+            pages.add_one(page)
+            pending[1] += 1
+        if rows:
+            links.add(rows)
+            pending[2] += len(rows)
+        if skip is not None:
+            skipped[skip] = skipped.get(skip, 0) + 1
+        for reason, n in dropped.items():
+            skipped[reason] = skipped.get(reason, 0) + n
+        pending[0] += 1
+        if report is not None and pending[0] >= _REPORT_EVERY:
+            report(pending[0], pending[1], pending[2], pos - last_pos)
+            last_pos = pos
+            result.records += pending[0]
+            pending = [0, 0, 0]
+    result.records += pending[0]
+    if report is not None:
+        report(pending[0], pending[1], pending[2], max(0, size() - last_pos))
 
 
 def _size(path: Path) -> int:
@@ -594,7 +606,10 @@ def run_ingest(
         if run.lock is not None and owned.is_dir():
             from linkindex.ingest.fetched import remove_stale
 
-            remove_stale(owned, [p for p in files if isinstance(p, str)])
+            # Files are read as they stream in: what is there was left by an older version,
+            # unless the run keeps its downloads in that very folder.
+            kept = fetch is not None and fetch.keep and fetch.folder.resolve() == owned.resolve()
+            remove_stale(owned, [p for p in files if isinstance(p, str)] if kept else [])
     except BaseException:
         run.release()
         raise
@@ -614,23 +629,11 @@ def run_ingest(
 def _run_here(
     files: list[locations.Location], run: CrawlRun, fetch: FetchPlan | None, bar: Progress
 ) -> None:
-    """One file after the other in this process; a file to download is fetched while the one
-    before it is read (``fetched.prefetched``)."""
-    if fetch is None:
-        for path in files:
-            run.record(ingest_input(path, run.crawl, run.crawl_dir, run.known, None, bar.advance))
-            bar.file_done()
-        return
-    from linkindex.ingest.fetched import ingest_downloaded, prefetched
-
-    for location, copy in prefetched(files, fetch):
-        if copy is None:
-            result = ingest_input(location, run.crawl, run.crawl_dir, run.known, None, bar.advance)
-        else:
-            result = ingest_downloaded(
-                str(location), copy, run.crawl, run.crawl_dir, run.known, fetch, bar.advance
-            )
-        run.record(result)
+    """One file after the other in this process. A file to download is read as it streams in,
+    so its transfer overlaps its reading by itself (the socket's buffer fills while records are
+    read)."""
+    for path in files:
+        run.record(ingest_input(path, run.crawl, run.crawl_dir, run.known, fetch, bar.advance))
         bar.file_done()
 
 
