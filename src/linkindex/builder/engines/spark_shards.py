@@ -176,7 +176,7 @@ def _staged_batches(folder: Path, number: int) -> Iterator[pa.RecordBatch]:
 
 
 def write_shard(
-    number: int, *, count: int, folder: str, staging: str, tables: tuple
+    number: int, *, count: int, folder: str, staging: str, tables: tuple[tuple[str, tuple], ...]
 ) -> dict[str, object]:
     """One Spark task: shard ``number``'s whole file from its staged rows, by the driver's
     writer's functions in its order (tables in write order, key tables, indexes); written under
