@@ -158,8 +158,9 @@ class SparkShardTables:
         )
         context = self.spark.sparkContext
         self.tasks = context.parallelize(range(self.count), self.count).map(task).collect()
-        for leftover in self.folder.glob("*.part*"):  # a failed or speculative attempt's file
-            leftover.unlink()
+        # What a failed or speculative attempt left: its file and its candidate keys' file.
+        for leftover in [*self.folder.glob("*.sqlite.part*"), *self.folder.glob("*.sqlite.keys*")]:
+            leftover.unlink(missing_ok=True)
         copy_global_metrics(self._global, shard_paths(self.folder, self.count))
         self._global.index_and_close()
         shutil.rmtree(self.staging, ignore_errors=True)
