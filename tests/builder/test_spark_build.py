@@ -268,16 +268,21 @@ def test_a_build_on_a_standalone_cluster_gives_duckdbs_index(
     for crawl in sorted(p.name for p in two_engine_builds.crawls.iterdir())[:-1]:
         shutil.copytree(two_engine_builds.crawls / crawl, home.crawls / crawl)
     small = [f"--conf={key}={value}" for key, value in SMALL_TABLES_CONF.items()]
+    # In shards, which the executors write into the build folder on the disk they share.
     build = subprocess.run(
         [sys.executable, "-m", "linkindex.cli", "build", "--json", "--engine", "spark",
          "--master", spark_cluster.master_url, "--conf", "spark.executor.memory=512m", *small,
-         "--home", str(home.root)],
+         "--shards", "2", "--home", str(home.root)],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert build.returncode == 0, build.stderr[-3000:] + spark_cluster.log_tails()
     result = json.loads(build.stdout)
     duckdb = two_engine_builds.full["duckdb"]
     assert (result["index_id"], result["counts"]) == (duckdb.index_id, duckdb.counts)
+    snapshot = home.snapshots / result["snapshot"]
+    assert sorted(p.name for p in snapshot.iterdir()) == [
+        "global.sqlite", "shard-0000-of-0002.sqlite", "shard-0001-of-0002.sqlite"
+    ]  # fmt: skip
     # Both workers ran tasks: each kept an executor folder for this application.
     worker_dirs = [spark_cluster.logs.parent / "work" / f"worker-{n}" for n in range(2)]
     assert all(any(d.glob("app-*/*")) for d in worker_dirs), spark_cluster.log_tails()

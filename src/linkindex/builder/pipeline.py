@@ -21,7 +21,6 @@ from linkindex.builder.state import STATE_TABLES, load_state, plan_build, save_s
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import store_layout_digest
-from linkindex.index.sharded_writer import open_writer
 from linkindex.index.shards import MAX_SHARDS
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 from linkindex.scoring import calibration
@@ -36,7 +35,6 @@ __all__ = ["DEFAULT_MEMORY_LIMIT", "BuildResult", "build_index"]
 
 # Bump when a metric definition changes: the same crawls then give a new index_id.
 ALGORITHM_VERSION = "linkindex-build-5"
-BATCH_ROWS = 65536
 # Tables the build reads itself once the steps have run (the snapshot's meta).
 FACTS = "build_facts"
 MEMORY_LIMIT_NOT_SPARK = (
@@ -143,12 +141,12 @@ def build_index(
             previous = _read_existing_meta(previous_folder) if previous_folder else {}
             folder = work / "snapshot"
             folder.mkdir()
-            writer = open_writer(folder, shards)
+            writer = engine.snapshot_tables(folder, shards)
             counts: dict[str, int] = {}
             for output in build.outputs:
                 step(f"writing {output.table}")
-                reader = engine.query(output.render(engine.dialect), BATCH_ROWS)
-                counts[output.table] = writer.write(output.table, output.columns, reader)
+                sql = output.render(engine.dialect)
+                counts[output.table] = writer.write(output.table, output.columns, sql)
             facts = engine.read_table(FACTS).to_pylist()[0]
             counts["links"] = facts["links"]
             counts["live_links"] = facts["live_links"]

@@ -6,7 +6,9 @@ page of results in any documented sort order is one ordered range scan (docs/arc
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import sqlite3
 
 # The 52 URL-metrics keys in the order Moz returns them (spec §1.3).
 URL_METRIC_FIELDS: tuple[str, ...] = (
@@ -340,3 +342,26 @@ def store_layout_digest() -> str:
     if its layout matches, so tables added by a newer linkindex are never missing."""
     text = "\n".join([*create_statements(), *index_statements()])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def _primary_keys() -> dict[str, tuple[str, ...]]:
+    con = sqlite3.connect(":memory:")
+    try:
+        for statement in create_statements():
+            con.execute(statement)
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        keys = {}
+        for table in tables:
+            # table_info's rows: (cid, name, type, notnull, default, place in the key or 0)
+            info = con.execute(f"PRAGMA table_info({table})").fetchall()
+            keys[table] = tuple(row[1] for row in sorted(info, key=lambda r: r[5]) if row[5])
+        return keys
+    finally:
+        con.close()
+
+
+def primary_key(table: str) -> tuple[str, ...]:
+    """A table's key columns in key order, read from its DDL above: the order every snapshot
+    query gives its rows in, and so the order a file's rows are inserted in."""
+    return _primary_keys()[table]

@@ -85,6 +85,20 @@ def batch_rows(batch: pa.RecordBatch) -> Iterator[tuple]:
     return zip(*(c.to_pylist() for c in batch.columns), strict=True)
 
 
+def write_rows(
+    store: StoreFile, table: str, columns: tuple[str, ...], batches: Iterable[pa.RecordBatch]
+) -> int:
+    """Insert one table's batches into one file in one transaction, in the batches' order: how
+    every file of a snapshot gets its rows, on the driver or in a Spark task."""
+    rows = 0
+    store.con.execute("BEGIN")
+    for batch in checked(table, columns, batches):
+        store.insert(table, columns, batch_rows(batch))
+        rows += batch.num_rows
+    store.con.execute("COMMIT")
+    return rows
+
+
 class SnapshotWriter:
     """The unsharded store: every table in one file, index.sqlite."""
 
@@ -93,13 +107,7 @@ class SnapshotWriter:
         self._store = StoreFile(self.path)
 
     def write(self, table: str, columns: tuple[str, ...], batches: Iterable[pa.RecordBatch]) -> int:
-        rows = 0
-        self._store.con.execute("BEGIN")
-        for batch in checked(table, columns, batches):
-            self._store.insert(table, columns, batch_rows(batch))
-            rows += batch.num_rows
-        self._store.con.execute("COMMIT")
-        return rows
+        return write_rows(self._store, table, columns, batches)
 
     def set_meta(self, values: dict[str, object]) -> None:
         self._store.set_meta(values)

@@ -14,9 +14,15 @@ import pyarrow as pa
 
 from linkindex.builder import inputs
 from linkindex.builder.dialects import DUCKDB
-from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
+from linkindex.builder.engines.engine import (
+    RAW_INPUTS,
+    SAVED_INPUTS,
+    SnapshotTables,
+    StreamedTables,
+)
 from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.builder.state import BuildState
+from linkindex.index.sharded_writer import open_writer
 
 if TYPE_CHECKING:
     from linkindex.builder.steps import Step
@@ -111,3 +117,6 @@ class DuckDBEngine:
 
     def save_parquet(self, table: str, path: Path) -> None:
         self.con.execute(f"COPY {table} TO {_quoted(path)} (FORMAT parquet, COMPRESSION zstd)")
+
+    def snapshot_tables(self, folder: Path, shards: int) -> SnapshotTables:
+        return StreamedTables(self, open_writer(folder, shards))

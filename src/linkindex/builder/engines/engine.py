@@ -1,5 +1,6 @@
 """What the build asks of an engine: hold named tables, make one from a step's SELECT, hand
-tables to Python steps as Arrow and take theirs back, or run a step's distributed body itself.
+tables to Python steps as Arrow and take theirs back, or run a step's distributed body itself,
+and write the snapshot's tables from their SELECTs.
 
 Inputs and their digests, and the saved link state's files, are each engine's own.
 """
@@ -7,6 +8,7 @@ Inputs and their digests, and the saved link state's files, are each engine's ow
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -14,6 +16,7 @@ import pyarrow as pa
 
 from linkindex.builder.inputs import InputPart, PartDigest
 from linkindex.builder.state import BuildState
+from linkindex.index.writer import Writer
 from linkindex.locations import Location
 
 if TYPE_CHECKING:
@@ -23,6 +26,19 @@ if TYPE_CHECKING:
 # state it merges them into (an incremental build only).
 RAW_INPUTS = ("raw_pages", "raw_links")
 SAVED_INPUTS = ("saved_captures", "saved_links", "saved_latest_links")
+# The rows of a snapshot query handed over at a time.
+BATCH_ROWS = 65536
+
+
+class SnapshotTables(Protocol):
+    """How the build writes a snapshot: each table from its SELECT, then meta, then finish()
+    (indexes and statistics), which is called after the engine is closed."""
+
+    def write(self, table: str, columns: tuple[str, ...], sql: str) -> int: ...
+
+    def set_meta(self, values: dict[str, object]) -> None: ...
+
+    def finish(self) -> None: ...
 
 
 class Engine(Protocol):
@@ -64,3 +80,25 @@ class Engine(Protocol):
     def save_parquet(self, table: str, path: Path) -> None:
         """Write a table as one zstd Parquet file (the saved link state)."""
         ...
+
+    def snapshot_tables(self, folder: Path, shards: int) -> SnapshotTables:
+        """The writer of a snapshot of ``shards`` files in ``folder`` from this engine's queries
+        (StreamedTables unless the engine writes the files itself)."""
+        ...
+
+
+@dataclass
+class StreamedTables:
+    """Each table's rows streamed from the engine's query to a writer in this process."""
+
+    engine: Engine
+    writer: Writer
+
+    def write(self, table: str, columns: tuple[str, ...], sql: str) -> int:
+        return self.writer.write(table, columns, self.engine.query(sql, BATCH_ROWS))
+
+    def set_meta(self, values: dict[str, object]) -> None:
+        self.writer.set_meta(values)
+
+    def finish(self) -> None:
+        self.writer.finish()

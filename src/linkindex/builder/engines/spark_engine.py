@@ -21,9 +21,15 @@ from linkindex import locations
 from linkindex.builder import record_digest
 from linkindex.builder.dialects import SPARK, to_dialect
 from linkindex.builder.engines import spark_rank
-from linkindex.builder.engines.engine import RAW_INPUTS, SAVED_INPUTS
+from linkindex.builder.engines.engine import (
+    RAW_INPUTS,
+    SAVED_INPUTS,
+    SnapshotTables,
+    StreamedTables,
+)
 from linkindex.builder.inputs import PART_KINDS, InputPart, PartDigest, records_sql
 from linkindex.builder.state import BuildState
+from linkindex.index.sharded_writer import open_writer
 from linkindex.locations import Location, file_key
 from linkindex.spark_session import BUILD_SQL_CONF
 
@@ -272,3 +278,12 @@ class SparkEngine:
         with pq.ParquetWriter(path, self._schema(table), compression="zstd") as writer:
             for batch in self._batches(table, 65536):
                 writer.write_batch(batch)
+
+    def snapshot_tables(self, folder: Path, shards: int) -> SnapshotTables:
+        """One file: streamed to the driver's writer. Shards: written on the executors, one
+        task per shard (engines/spark_shards.py)."""
+        if shards == 1:
+            return StreamedTables(self, open_writer(folder, shards))
+        from linkindex.builder.engines.spark_shards import SparkShardTables
+
+        return SparkShardTables(self, folder, shards)
