@@ -153,7 +153,7 @@ def url_metrics(state: State, data: UrlMetricsRequest) -> dict:
     targets = [parse_target_param(target, f"targets[{i}]") for i, target in enumerate(data.targets)]
     modifiers.check_histories(data)
     snapshot = current_snapshot(state)
-    results = [snapshot.url_metrics(target) for target in targets]
+    results = snapshot.url_metrics_many(targets)
     if data.distributions:
         for result, target in zip(results, targets, strict=True):
             result["distributions"] = snapshot.url_distributions(target)
