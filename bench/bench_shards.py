@@ -108,7 +108,7 @@ def in_process(snapshots: dict[str, Snapshot], targets: dict[str, list[Target]])
     fifty = [rng.sample(one, min(50, len(one))) for _ in range(len(one))]
     calls: dict[str, Callable[[Snapshot, int], object]] = {
         "url_metrics_1": lambda s, i: s.url_metrics(one[i]),
-        "url_metrics_50": lambda s, i: [s.url_metrics(t) for t in fifty[i]],
+        "url_metrics_50": lambda s, i: s.url_metrics_many(fifty[i]),
         "linking_root_domains": lambda s, i: s.linking_root_domains(
             RootDomainQuery("root_domain", one[i].root_domain, "source_domain_authority", limit=26)
         ),

@@ -99,7 +99,7 @@ def global_top_domain_list(ctx: Context, data: GlobalListData) -> dict[str, Any]
     page = data.page
     snapshot = ctx.snapshot()
     rows = snapshot.global_top_root_domains(page.n * page.limit, page.limit)
-    domains = [snapshot.url_metrics(parse_query(r.root_domain, "root_domain")) for r in rows]
+    domains = snapshot.url_metrics_many([parse_query(r.root_domain, "root_domain") for r in rows])
     return {"page": {"n": page.n, "limit": page.limit}, "top_domains": domains}
 
 
