@@ -163,20 +163,34 @@ _URL_METRICS_MANY_SQL = _url_metrics_sql(
 )
 
 
-def _metrics_rows(con: sqlite3.Connection, keys: list[tuple[str, str, str]]) -> list[dict]:
-    """The 52 metrics of each (page, subdomain, root_domain), in the order given, from one file."""
+Keys = tuple[str, str, str]  # a target's (page, subdomain, root_domain)
+
+
+def _metrics_statement(keys: Sequence[Keys]) -> tuple[str, tuple]:
+    """The statement and parameters that read the 52 metrics of targets of one file."""
     if len(keys) == 1:
-        row = con.execute(_URL_METRICS_SQL, keys[0]).fetchone()
-        return [dict(zip(URL_METRIC_FIELDS, row[1:], strict=True))]
+        return _URL_METRICS_SQL, keys[0]
     payload = json.dumps(keys, ensure_ascii=False)
     # SQLite's JSON functions end a string at an escaped NUL. Canonical keys never hold one
     # (urls.py percent-encodes it), so this refuses only a key the index cannot hold.
     if "\\u0000" in payload and any("\x00" in part for key in keys for part in key):
         raise ValueError("a key with a NUL character")
-    rows: list[dict] = [{}] * len(keys)
-    for row in con.execute(_URL_METRICS_MANY_SQL, (payload,)):
-        rows[row[0]] = dict(zip(URL_METRIC_FIELDS, row[1:], strict=True))
-    return rows
+    return _URL_METRICS_MANY_SQL, (payload,)
+
+
+def _metrics_in_order(rows: Sequence[tuple], count: int) -> list[dict[str, object]]:
+    """A metrics statement's rows as dicts, in the order of its targets (each row starts with
+    its target's place)."""
+    found: list[dict[str, object]] = [{}] * count
+    for row in rows:
+        found[row[0]] = dict(zip(URL_METRIC_FIELDS, row[1:], strict=True))
+    return found
+
+
+def _metrics_rows(con: sqlite3.Connection, keys: Sequence[Keys]) -> list[dict[str, object]]:
+    """The 52 metrics of each (page, subdomain, root_domain), in the order given, from one file."""
+    sql, params = _metrics_statement(keys)
+    return _metrics_in_order(con.execute(sql, params).fetchall(), len(keys))
 
 
 class Snapshot:
@@ -213,29 +227,29 @@ class Snapshot:
 
     def url_metrics_many(self, targets: Sequence[CanonicalURL]) -> list[dict[str, object]]:
         """url_metrics of each target, in the order given (a target given twice is answered
-        twice), with one statement for each file the targets live in."""
-        places: dict[sqlite3.Connection, list[int]] = {}
-        for place, target in enumerate(targets):
-            places.setdefault(self.stores.of_root(target.root_domain), []).append(place)
+        twice), with one statement for each file the targets live in, the files' statements
+        run together (on a router, one round trip per shard host)."""
+        return self._metrics_many(
+            [
+                (self.stores.of_root(t.root_domain), (t.page, t.subdomain, t.root_domain))
+                for t in targets
+            ]
+        )
+
+    def _metrics_many(self, targets: Sequence[tuple[object, Keys]]) -> list[dict[str, object]]:
+        """The metrics of each (file's connection, keys), in order, one statement per file."""
+        places: dict[object, list[int]] = {}
+        for place, (con, _) in enumerate(targets):
+            places.setdefault(con, []).append(place)
+        statements = [
+            (con, *_metrics_statement([targets[i][1] for i in in_file]))
+            for con, in_file in places.items()
+        ]
         results: list[dict[str, object]] = [{}] * len(targets)
-        for con, in_file in places.items():
-            keys = [(t.page, t.subdomain, t.root_domain) for t in (targets[i] for i in in_file)]
-            for place, metrics in zip(in_file, _metrics_rows(con, keys), strict=True):
+        for in_file, rows in zip(places.values(), self.stores.run_all(statements), strict=True):
+            for place, metrics in zip(in_file, _metrics_in_order(rows, len(in_file)), strict=True):
                 results[place] = metrics
         return results
-
-    def url_metrics_many(self, targets: list[CanonicalURL]) -> list[dict[str, object]]:
-        """url_metrics of each target, in order, the statements run together (one round trip
-        per shard host on a router, instead of one per target)."""
-        statements = [
-            (
-                self.stores.of_root(t.root_domain),
-                _URL_METRICS_SQL,
-                (t.page, t.subdomain, t.root_domain),
-            )
-            for t in targets
-        ]
-        return [_metrics(rows) for rows in self.stores.run_all(statements)]
 
     def holds(self, target: CanonicalURL) -> tuple[bool, bool]:
         """Whether the index has the target's (page, root domain): a page captured, or a link
@@ -403,13 +417,11 @@ class Snapshot:
         found = self.stores.run_all(
             [(self._of_page(p), link_queries.PAGE_KEYS_SQL, (p,)) for p in pages]
         )
-        statements = []
+        targets = []
         for page, rows in zip(pages, found, strict=True):
             subdomain, root_domain = rows[0] if rows else (page, page)
-            statements.append(
-                (self._of_page(page), _URL_METRICS_SQL, (page, subdomain, root_domain))
-            )
-        return [_metrics(rows) for rows in self.stores.run_all(statements)]
+            targets.append((self._of_page(page), (page, subdomain, root_domain)))
+        return self._metrics_many(targets)
 
     def anchor_texts(
         self, scope: Scope, target: str, after: tuple | None, limit: int
@@ -459,10 +471,6 @@ class Snapshot:
                 return
             sql = f"SELECT k.key, h.day, h.value FROM {table} h JOIN {keys} k ON k.id = h.target_id"
             yield from _history_batches(con.execute(sql), batch_rows)
-
-
-def _metrics(rows: list[tuple]) -> dict[str, object]:
-    return dict(zip(URL_METRIC_FIELDS, rows[0], strict=True))
 
 
 def _history_batches(cursor: sqlite3.Cursor, batch_rows: int) -> Iterator[pa.RecordBatch]:

@@ -48,6 +48,10 @@ class GuardedConnection:
         uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
         self.con = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self.con.execute("PRAGMA cache_size = -65536")  # before the authorizer forbids pragmas
+        # The first use of json_each on a connection declares its virtual table, which SQLite
+        # asks the authorizer as writes to sqlite_master; declared now, the reader's many-target
+        # statements (index/snapshot.py) need only reads. Other virtual tables stay refused.
+        self.con.execute("SELECT 1 FROM json_each('[]')").fetchall()
         self.con.set_authorizer(_authorize)
         self._deadline = float("inf")
         self.con.set_progress_handler(self._past_deadline, _PROGRESS_STEPS)
