@@ -4,12 +4,14 @@ own format; a snapshot published on every host is taken by the router at once (d
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -28,10 +30,14 @@ from shard_hosts import (
 )
 from test_shards_equivalence import SHARDS, URL_TARGETS, build
 
+from linkindex.api.errors import handle_unavailable
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.shards import shard_of
+from linkindex.index.stores import StoreRefused
+from linkindex.route.config import RouteConfig
+from linkindex.route.remote import HostClient, RemoteStores
 from linkindex.shardhost.place import place_files
 from linkindex.urls import parse_target
 
@@ -348,3 +354,73 @@ def test_a_router_whose_hosts_are_all_down_says_so(tmp_path):
         assert answer.json()["message"].startswith("No snapshot is held whole by the shard hosts")
     finally:
         stop_server(router)
+
+
+def test_a_value_over_the_byte_bound_is_refused_before_it_is_built(cluster):
+    """One SQLite step can build a value of any size (randomblob, printf): the byte bound is
+    SQLite's longest string or blob too, so it is refused instead of allocated."""
+    host, name = cluster.hosts[0], cluster.snapshot
+    answer = ask(host, {"snapshot": name, "file": 0, "sql": "SELECT length(randomblob(2e8))"})
+    assert answer.status_code == 413
+    assert "a value is over" in answer.json()["message"]
+
+
+def test_a_batchs_statements_share_one_bound(cluster):
+    """Each statement under the row bound, the batch over it: refused, as one statement of
+    all their rows would be."""
+    host, name = cluster.hosts[0], cluster.snapshot
+    rows = RUNAWAY.replace("SELECT count(*) FROM c", "SELECT x FROM c LIMIT 40000")
+    batch = [{"snapshot": name, "file": 0, "sql": rows, "params": []}] * 3
+    headers = {"Authorization": f"Bearer {SECRET}"}
+    answer = httpx.post(
+        f"{host.url}/shards/batch", content=msgspec.msgpack.encode(batch), headers=headers
+    )
+    assert answer.status_code == 413
+    assert ask(host, {"snapshot": name, "file": 0, "sql": rows}).status_code == 200
+
+
+def test_a_statement_over_a_hosts_bounds_is_a_502_not_a_retry(cluster):
+    """Every holder would refuse it again: the API says so (502) and asks for no retry."""
+    client = HostClient(RouteConfig((cluster.hosts[0].url,), SECRET.encode()))
+    many = RUNAWAY.replace("SELECT count(*) FROM c", "SELECT x FROM c LIMIT 200000")
+    with pytest.raises(StoreRefused) as refused:
+        client.rows([cluster.hosts[0].url], cluster.snapshot, 0, many, [])
+    response = asyncio.run(handle_unavailable(None, refused.value))
+    assert response.status_code == 502
+    assert "retry-after" not in response.headers
+    assert "refused a statement over its bounds" in response.body.decode()
+
+
+class FailingHost(BaseHTTPRequestHandler):
+    """A host that answers every query 503 and counts the calls it got."""
+
+    calls = 0
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        type(self).calls += 1
+        self.rfile.read(int(self.headers.get("content-length", 0)))
+        self.send_response(503)
+        self.send_header("content-length", "0")
+        self.end_headers()
+
+    def log_message(self, *_: object) -> None:
+        pass
+
+
+def test_after_a_failed_batch_the_other_holder_is_asked_first(cluster):
+    """A host whose batch failed is asked once, not again before the other holder for each
+    of the batch's statements (with a hung host, each of those asks would wait its timeout)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FailingHost)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    failing = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        good = cluster.hosts[0].url  # holds shard 0
+        client = HostClient(RouteConfig((failing, good), SECRET.encode()))
+        holders = {n: (failing, good) for n in range(SHARDS)}  # only shard 0 is read
+        stores = RemoteStores(client, cluster.snapshot, SHARDS, holders)
+        con = stores.every_shard()[0]
+        answers = stores.run_all([(con, "SELECT ?", (n,)) for n in range(4)])
+        assert answers == [[(n,)] for n in range(4)]
+        assert FailingHost.calls == 1
+    finally:
+        server.shutdown()

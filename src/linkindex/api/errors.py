@@ -82,8 +82,11 @@ async def handle_http(_: Request, exc: Exception) -> Response:
 
 
 async def handle_unavailable(_: Request, exc: Exception) -> Response:
-    # A router's shard host is down (index/stores.py, StoreUnavailable): retry later.
-    return error_response(503, str(exc), {"Retry-After": "1"})
+    # A router's shard host is down (index/stores.py, StoreUnavailable): retry later; or it
+    # refused the statement over its bounds (StoreRefused): a retry would be refused too.
+    status = getattr(exc, "status", 503)
+    retry = getattr(exc, "retry", True)
+    return error_response(status, str(exc), {"Retry-After": "1"} if retry else None)
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -91,7 +92,9 @@ async def explain_page(request: Request) -> HTMLResponse:
         raise bad_request("target: give a URL, host or root domain, e.g. /explain?target=moz.com")
     snapshot = current_snapshot(state)
     try:
-        report = explain(snapshot, target)
+        # In a worker thread: on a router every statement is a round trip to a shard host,
+        # which must not hold up the event loop's other requests.
+        report = await run_in_threadpool(explain, snapshot, target)
     except BadURL as exc:
         raise bad_request(f"target: {exc}") from exc
     return HTMLResponse(render_html(report))

@@ -31,6 +31,17 @@ class StoreUnavailable(RuntimeError):
     """A file of the snapshot cannot be read now: no shard host holding it answered
     (`linkindex serve --route`); the API answers 503 with this message."""
 
+    status = 503
+    retry = True
+
+
+class StoreRefused(StoreUnavailable):
+    """A shard host refused a statement over one of its bounds (rows, bytes, time): asking
+    again would be refused again, so the API answers 502 without Retry-After."""
+
+    status = 502
+    retry = False
+
 
 class _Held:
     """One thread's connections, by file number. When the thread ends its thread-local storage

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 
 from linkindex.index.shards import GLOBAL_FILE, root_domain_of_key, shard_of
-from linkindex.index.stores import StoreUnavailable
+from linkindex.index.stores import StoreRefused, StoreUnavailable
 from linkindex.index.writer import STORE_FILE
 from linkindex.route.config import RouteConfig
 from linkindex.shardhost.wire import (
@@ -39,6 +40,8 @@ log = logging.getLogger("linkindex.route")
 
 # Worth asking another host holding the same file: this one lacks it, or is failing.
 _TRY_ANOTHER = {404, 500, 502, 503, 504}
+# The host's bounds on one statement's answer (rows, bytes) and time: every holder would refuse.
+_OVER_BOUNDS = {413, 422}
 _MSGPACK = {"content-type": "application/msgpack"}
 # A fan-out's batches, one per host, are sent at once from these threads (shared by requests).
 _BATCHES = ThreadPoolExecutor(max_workers=16, thread_name_prefix="route-batch")
@@ -65,7 +68,11 @@ class HostClient:
         if response.status_code != 200:
             log.warning("shard host %s refused a batch: %s", url, _message(response))
             return None
-        return decode_batch_rows(response.content)
+        try:
+            return decode_batch_rows(response.content)
+        except msgspec.DecodeError:  # not the host's answer (a proxy's page): ask one by one
+            log.warning("shard host %s answered a batch with something else", url)
+            return None
 
     def _post(self, url: str, body: bytes) -> httpx.Response:
         try:
@@ -93,8 +100,19 @@ class HostClient:
                 problems.append(f"{url}: {exc.__class__.__name__} {exc}".rstrip())
                 continue
             if response.status_code == 200:
-                return decode_rows(response.content)
+                try:
+                    return decode_rows(response.content)
+                except msgspec.DecodeError:  # a proxy's page, say: like a host not answering
+                    problems.append(f"{url}: an answer that is not rows")
+                    continue
             problems.append(f"{url}: {_message(response)}")
+            if response.status_code in _OVER_BOUNDS:
+                log.warning("shard host %s refused a statement: %s", url, _message(response))
+                raise StoreRefused(
+                    "A shard host refused a statement over its bounds: "
+                    f"{_message(response)} (its operator can raise them: linkindex serve-shards"
+                    " --max-rows, --max-bytes, --query-seconds)"
+                )
             if response.status_code not in _TRY_ANOTHER:
                 break  # a refusal another host would repeat (the statement, the secret)
         what = "the global file" if number == GLOBAL else f"shard {number}"
@@ -207,9 +225,12 @@ class RemoteStores:
                       list(statements[at][2]))
                 for at in where
             ]  # fmt: skip
-            found = self.client.batch(url, queries) if len(where) > 1 else None
+            batched = len(where) > 1
+            found = self.client.batch(url, queries) if batched else None
             if found is None:  # one statement, or a failed batch: each on its own, with failover
-                found = [statements[at][0].execute(*statements[at][1:]).fetchall() for at in where]
+                # The host whose batch failed is asked last, not first again for each one.
+                failed = url if batched else None
+                found = [self._one(statements[at], failed) for at in where]
             for at, rows in zip(where, found, strict=True):
                 answers[at] = rows
 
@@ -221,6 +242,15 @@ class RemoteStores:
         for future in futures:
             future.result()  # a StoreUnavailable of any host is the request's
         return answers
+
+    def _one(
+        self, statement: tuple[RemoteConnection, str, Sequence[object]], failed: str | None
+    ) -> list[tuple]:
+        con, sql, params = statement
+        urls = con.urls
+        if failed is not None:
+            urls = (*[u for u in urls if u != failed], *[u for u in urls if u == failed])
+        return self.client.rows(urls, self.snapshot, con.number, sql, params)
 
     def every_shard(self) -> list[RemoteConnection]:
         return [self._open(n) for n in range(self.count)] if self.count else [self._open(GLOBAL)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import os
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
@@ -21,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from linkindex.home import HOME_ENV, Home
-from linkindex.shardhost.guard import QueryBounds, Refused
+from linkindex.shardhost.guard import QueryBounds, Refused, answer_bytes
 from linkindex.shardhost.held import HeldFiles
 from linkindex.shardhost.wire import (
     BATCH_PATH,
@@ -82,9 +83,9 @@ def create_host_app(settings: HostSettings) -> Starlette:
             return _refusal(401, unauthorized)
         return Response(msgspec.json.encode(files.holdings()), media_type="application/json")
 
-    def read(asked: Query) -> list[tuple]:
+    def read(asked: Query, bounds: QueryBounds = settings.bounds) -> list[tuple]:
         with files.connection(asked.snapshot, asked.file) as con:
-            return con.rows(asked.sql, asked.params, settings.bounds)
+            return con.rows(asked.sql, asked.params, bounds)
 
     async def query(request: Request) -> Response:
         if not _authorized(request, settings.secret):
@@ -101,7 +102,21 @@ def create_host_app(settings: HostSettings) -> Starlette:
         return Response(encode(rows), media_type="application/msgpack")
 
     def read_all(batch: list[Query]) -> list[list[tuple]]:
-        return [read(asked) for asked in batch]
+        # The bounds hold for the whole batch, not for each of its statements: else one batch
+        # of MAX_BATCH statements could take MAX_BATCH times the time and bytes of one.
+        whole = settings.bounds
+        ends = time.monotonic() + whole.seconds
+        answers: list[list[tuple]] = []
+        rows = size = 0
+        for asked in batch:
+            seconds = ends - time.monotonic()
+            if seconds <= 0:
+                raise Refused(422, f"the batch ran past {whole.seconds:g} s")
+            found = read(asked, QueryBounds(seconds, whole.rows - rows, whole.bytes - size))
+            answers.append(found)
+            rows += len(found)
+            size += answer_bytes(found)
+        return answers
 
     async def query_batch(request: Request) -> Response:
         if not _authorized(request, settings.secret):

@@ -17,6 +17,7 @@ _ALLOWED = frozenset(
 )
 # The SQLite virtual machine calls the progress handler every this many instructions.
 _PROGRESS_STEPS = 10_000
+_MIN_LENGTH = 1024 * 1024
 
 
 class Refused(Exception):
@@ -63,12 +64,18 @@ class GuardedConnection:
         """Every row of one statement, or Refused: not a read (403), malformed (400), over the
         time bound (422) or over the row or byte bound (413)."""
         self._deadline = time.monotonic() + bounds.seconds
+        # The byte bound on what one SQLite step may build too (randomblob(N), printf('%.*c')
+        # make a value of any size in one step, between two checks of the answer): no string
+        # or blob over it. Never under 1 MiB, so the parameters a router sends always fit.
+        self.con.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, max(bounds.bytes, _MIN_LENGTH))
         try:
             return self._read(sql, params, bounds)
         except sqlite3.DatabaseError as exc:
             text = str(exc)
             if "not authorized" in text:
                 raise Refused(403, "only reads are allowed: " + text) from exc
+            if "too big" in text:  # SQLITE_LIMIT_LENGTH, set from the byte bound
+                raise Refused(413, f"a value is over {bounds.bytes} bytes") from exc
             if "interrupted" in text:
                 raise Refused(422, f"the statement ran past {bounds.seconds:g} s") from exc
             raise Refused(400, text) from exc
@@ -94,6 +101,11 @@ class GuardedConnection:
 
     def close(self) -> None:
         self.con.close()
+
+
+def answer_bytes(rows: list[tuple]) -> int:
+    """About what a statement's rows take on the wire."""
+    return sum(_row_bytes(row) for row in rows)
 
 
 def _row_bytes(row: tuple) -> int:

@@ -59,7 +59,7 @@ async def answer_call(
     except RpcError as exc:
         return error_answer(call_id, exc), exc.status
     except StoreUnavailable as exc:  # a router whose shard host is down
-        error = unavailable(str(exc))
+        error = unavailable(str(exc), exc.status)
         return error_answer(call_id, error), error.status
     except Exception:
         log.exception("unexpected error in a JSON-RPC call")

@@ -145,9 +145,10 @@ def internal_error() -> RpcError:
     return RpcError(INTERNAL_ERROR, 500, "An unexpected error occurred.")
 
 
-def unavailable(message: str) -> RpcError:
-    """A router's shard host did not answer (`linkindex serve --route`); worth a retry."""
-    return RpcError(UNAVAILABLE, 503, message)
+def unavailable(message: str, status: int = 503) -> RpcError:
+    """A router's shard host did not answer (`linkindex serve --route`; 503, worth a retry) or
+    refused a statement over its bounds (502)."""
+    return RpcError(UNAVAILABLE, status, message)
 
 
 def no_brand_score() -> RpcError:
