@@ -1,3 +1,4 @@
+import { charts } from "./charts.js";
 import { compare } from "./intersect.js";
 import { linkingRootDomains } from "./linking.js";
 import { inboundLinks } from "./links.js";
@@ -150,8 +151,10 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
   ];
   const tableHolder = element("div", {}, ...tables(scope));
   const compareHolder = element("div", {}, compare(target, scope, onError));
+  const chartsHolder = element("div", {}, charts(target, scope, onError));
   const chooser = scopeChooser(m, scope, (chosen) => {
     linksHolder.replaceChildren(links(m, chosen));
+    chartsHolder.replaceChildren(charts(target, chosen, onError));
     tableHolder.replaceChildren(...tables(chosen));
     compareHolder.replaceChildren(compare(target, chosen, onError));
   });
@@ -163,6 +166,7 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
     element("h2", {}, "Inbound links"),
     chooser,
     linksHolder,
+    chartsHolder,
     tableHolder,
     compareHolder,
   );
