@@ -489,3 +489,58 @@ def test_the_charts_draw_the_apis_histories_and_distributions(demo_server, offli
     # charts: the target, its history, its distributions.
     assert rows_used(demo_server, key) == 2 + 3 + 3
     assert page.errors == [] and page.failures == []
+
+
+SPAM_SIGNALS_HIT = "nodejs.org"  # two Spam Score signals hit in the sample
+
+
+def test_the_overview_says_why_in_the_explain_reports_words(demo_server, offline, key, shots):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={SPAM_SIGNALS_HIT}")
+    sign_in(page, key)
+    page.wait_for_selector("#reasons-body:not([aria-busy]) dl")
+    report = demo_server.http.get(
+        f"{demo_server.base_url}/explain.json", params={"target": SPAM_SIGNALS_HIT},
+        auth=demo_server.auth, timeout=10,
+    ).json()  # fmt: skip
+
+    def sentence(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    said = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('#reasons dd[data-section]')]"
+        ".map(dd => [dd.dataset.section, dd.textContent]))"
+    )
+    assert said == {
+        section: sentence(report[section]["summary"])
+        + (f" {report[section]['rule']}." if section.endswith("authority") and "rule" in
+           report[section] else "")
+        for section in ("page_authority", "domain_authority", "spam_score", "link_propensity",
+                        "brand_authority")
+    }  # fmt: skip
+    for section in ("page_authority", "domain_authority"):
+        shown_sources = table(page, f"{section}-sources")
+        assert shown_sources == [
+            [(f"{r['root_domain']} (its own root domain)" if r.get("own_root_domain")
+              else r["root_domain"]), f"{100 * r['share']:.1f}%",
+             "" if r["trust"] is None else f"{r['trust']:.2f}"]
+            for r in report[section]["strongest_sources"]
+        ]  # fmt: skip
+    assert report["domain_authority"]["strongest_sources"]  # nodejs.org has linkers
+    notes = page.locator("#reasons .note-box").all_inner_texts()
+    assert notes == report["notes"]
+    spam = report["spam_score"]
+    hit = [s for s in spam["signals"] if s["hit"]]
+    assert hit
+    assert f"{len(hit)} of {len(spam['signals'])}" in page.inner_text("#spam-signals-title")
+    items = page.locator("#spam-signals li")
+    assert [items.nth(i).get_attribute("data-signal") for i in range(items.count())] == [
+        s["signal"] for s in hit
+    ]
+    for i, signal in enumerate(hit):
+        assert signal["rule"] in items.nth(i).inner_text()
+    page.locator("#spam-signals").scroll_into_view_if_needed()
+    screenshot(page, shots, "explorer-reasons", full_page=False)
+    # The report is free: only url_metrics, and Brand Authority when it has a score.
+    assert rows_used(demo_server, key) == 1 + (shown(page)["brand_authority"] != "—")
+    assert page.errors == [] and page.failures == []

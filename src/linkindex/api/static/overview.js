@@ -4,6 +4,7 @@ import { linkingRootDomains } from "./linking.js";
 import { inboundLinks } from "./links.js";
 import { anchorText } from "./anchor_text.js";
 import { topPages } from "./top_pages.js";
+import { reasons } from "./reasons.js";
 
 // The overview of one target, drawn from its url_metrics result (and Brand Authority from the
 // JSON-RPC API): plain DOM built with textContent, so nothing from the index runs as markup.
@@ -163,6 +164,7 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
     facts,
     element("h2", {}, "Authority"),
     authority(m, brand),
+    reasons(target, onError),
     element("h2", {}, "Inbound links"),
     chooser,
     linksHolder,
