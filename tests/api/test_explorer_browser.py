@@ -485,6 +485,11 @@ def test_the_charts_draw_the_apis_histories_and_distributions(demo_server, offli
             page.wait_for_selector("#chart-spam canvas")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, shots, "explorer-charts-phone")
+    # Back at a laptop's width the charts are drawn again to their wider box.
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_function(
+        "() => document.querySelector('#chart-da canvas').getBoundingClientRect().width > 600"
+    )
     # url_metrics and Brand Authority for the overview, then 3 rows for each drawing of the
     # charts: the target, its history, its distributions.
     assert rows_used(demo_server, key) == 2 + 3 + 3

@@ -19,6 +19,7 @@ const BARS = "#0b5cad";
 // pointer would be the table's numbers again, and a pointer is not how everyone reads).
 const PADDING = [12, 44, 0, 0];
 const LEGEND = { live: false };
+const HEIGHT = 220;
 
 // The width a chart gets: its box's, so it fits a phone as a laptop (uPlot draws in pixels).
 function widthOf(holder) {
@@ -46,7 +47,18 @@ function figure(id, title, draw, numbers) {
     "aria-label": `${title}: a chart; its numbers are in the table below it.` });
   const node = element("figure", { class: "chart-figure", "aria-labelledby": captionId },
     element("figcaption", { id: captionId }, title), plot, numbers);
-  return { node, draw: () => draw(plot) };
+  // Drawn again to the box's new width when it changes (a phone turned, a window resized):
+  // uPlot draws in pixels and does not follow its box by itself.
+  const drawAndFollow = () => {
+    const chart = draw(plot);
+    let width = plot.clientWidth;
+    new ResizeObserver(() => {
+      if (plot.clientWidth === width) return;
+      width = plot.clientWidth;
+      chart.setSize({ width: widthOf(plot), height: HEIGHT });
+    }).observe(plot);
+  };
+  return { node, draw: drawAndFollow };
 }
 
 // One delta history ({gained, lost}, newest first) as a chart of two lines, oldest first.
@@ -63,7 +75,7 @@ function deltasFigure(id, title, deltas, noun) {
   const numbers = numbersTable(id, `${title}, newest first`, ["Date", `${noun} gained`, `${noun} lost`],
     rows.map(([date, gained, lostCount]) => [date, number(gained), number(lostCount)]));
   const draw = (plot) => new uPlot({
-    width: widthOf(plot), height: 220,
+    width: widthOf(plot), height: HEIGHT,
     padding: PADDING, legend: LEGEND,
     scales: { x: { time: false } },
     axes: [
@@ -89,7 +101,7 @@ function distributionFigure(id, title, buckets, counts, noun) {
   const numbers = numbersTable(id, title, ["Bucket", noun],
     buckets.map((bucket, i) => [bucket, number(counts[i])]));
   const draw = (plot) => new uPlot({
-    width: widthOf(plot), height: 220,
+    width: widthOf(plot), height: HEIGHT,
     padding: PADDING, legend: LEGEND,
     scales: { x: { time: false, range: [-0.5, buckets.length - 0.5] } },
     axes: [
