@@ -495,6 +495,15 @@ def test_the_charts_draw_the_apis_histories_and_distributions(demo_server, offli
     assert rows_used(demo_server, key) == 2 + 3 + 3
     assert page.errors == [] and page.failures == []
 
+    # A target the index never saw: its default zeros are drawn (flat), not an error.
+    page.goto(f"{demo_server.base_url}/explorer?target={UNKNOWN}")
+    page.wait_for_selector("#overview-title")
+    page.get_by_role("button", name="Show charts").click()
+    page.wait_for_selector("#chart-spam canvas")
+    assert {row[1] for row in table(page, "chart-da")} == {"0"}
+    assert {tuple(row[1:]) for row in table(page, "chart-root-domains")} == {("0", "0")}
+    assert page.errors == [] and set(failed(page)) <= {(404, "jsonrpc")}  # Brand Authority
+
 
 SPAM_SIGNALS_HIT = "nodejs.org"  # two Spam Score signals hit in the sample
 

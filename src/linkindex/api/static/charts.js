@@ -74,6 +74,13 @@ function deltasFigure(id, title, deltas, noun) {
   ];
   const numbers = numbersTable(id, `${title}, newest first`, ["Date", `${noun} gained`, `${noun} lost`],
     rows.map(([date, gained, lostCount]) => [date, number(gained), number(lostCount)]));
+  if (!rows.length) {
+    // The index knew nothing of the target in the period (its captures start later): say so
+    // rather than draw empty axes.
+    const empty = element("p", { id, class: "cost" }, "No dates in this period: the index holds no capture of them.");
+    return { node: element("figure", { class: "chart-figure", "aria-labelledby": `${id}-title` },
+      element("figcaption", { id: `${id}-title` }, title), empty, numbers), draw: () => {} };
+  }
   const draw = (plot) => new uPlot({
     width: widthOf(plot), height: HEIGHT,
     padding: PADDING, legend: LEGEND,
