@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 import requests
 from records_factory import fan_in
@@ -61,3 +63,34 @@ def test_the_front_page_lists_the_endpoints_and_searches_in_the_explorer(server)
     assert "POST /jsonrpc" in page and "GET /v2/index_events" in page
     # The search box leads to sign-in, then the overview; /explain is named for API clients.
     assert "action='/explorer'" in page and "/explain?target=" in page
+
+
+def test_the_json_form_takes_the_apis_bearer_credential_and_is_the_clis_report(server):
+    from linkindex.explain import explain
+    from linkindex.index.snapshot import CurrentSnapshot
+
+    bearer = {"Authorization": f"Bearer {server.credential.token}"}
+    response = get(server, "/explain.json?target=target.com", headers=bearer)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["cache-control"] == "no-store"
+    report = response.json()
+    snapshot = CurrentSnapshot(server.home.snapshots).get()
+    assert report == explain(snapshot, "target.com")  # `linkindex explain --json`'s object
+    assert {s["signal"] for s in report["spam_score"]["signals"]} == set(SIGNAL_NAMES)
+    # Basic works as on the page; the secret pair as a Bearer too, as the Explorer sends it.
+    assert get(server, "/explain.json?target=target.com", auth=server.auth).json() == report
+    pair = base64.b64encode(":".join(server.auth).encode()).decode()
+    as_page = {"Authorization": f"Bearer {pair}"}
+    assert get(server, "/explain.json?target=target.com", headers=as_page).json() == report
+
+
+def test_the_json_form_refuses_a_missing_or_wrong_credential_and_bills_nothing(server):
+    before = server.post("usage_data", {}).json()["rows_consumed"]
+    assert get(server, "/explain.json?target=target.com").status_code == 401
+    wrong = {"Authorization": "Bearer not-a-token"}
+    assert get(server, "/explain.json?target=target.com", headers=wrong).status_code == 401
+    response = get(server, "/explain.json", auth=server.auth)
+    assert response.status_code == 400 and response.json()["message"].startswith("target")
+    get(server, "/explain.json?target=target.com", auth=server.auth)
+    assert server.post("usage_data", {}).json()["rows_consumed"] == before  # free

@@ -413,3 +413,148 @@ def test_a_key_out_of_quota_is_told_when_to_try_again(demo_server, offline, key)
     assert page.locator("#overview").is_hidden()
     assert (429, "v2/url_metrics") in failed(page)
     assert rows_used(demo_server, key) == 0
+
+
+def painted(page, chart: str) -> int:
+    """How many pixels of a chart's canvas uPlot painted (0 for a blank one)."""
+    return page.evaluate(
+        f"""(() => {{
+          const canvas = document.querySelector('#{chart} canvas');
+          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let n = 0;
+          for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+          return n;
+        }})()"""
+    )
+
+
+def delta_rows(history: dict) -> list[list[str]]:
+    """A history's gained and lost counts as the chart's table shows them, newest first."""
+    lost = {d["date"]: d["count"] for d in history["metric_deltas"]["lost"]}
+    return [
+        [d["date"], f"{d['count']:,}", f"{lost[d['date']]:,}"]
+        for d in history["metric_deltas"]["gained"]
+    ]
+
+
+DA_BUCKETS = [f"{10 * i + 1}-{10 * i + 10}" for i in range(10)]
+
+
+def test_the_charts_draw_the_apis_histories_and_distributions(demo_server, offline, key, shots):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={TARGET}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    page.get_by_role("button", name="Show charts").click()
+    page.wait_for_selector("#chart-spam canvas")
+
+    for period, scope in (("daily", "subdomain"), ("monthly", "root_domain")):
+        metrics = [f"root_domains_to_{scope}", f"external_pages_to_{scope}"]
+        body = {"targets": [TARGET], "distributions": True, f"{period}_history_deltas": metrics}
+        answer = demo_server.post("url_metrics", body).json()["results"][0]
+        roots, pages = answer[f"{period}_history_deltas"]
+        assert table(page, "chart-root-domains") == delta_rows(roots)
+        assert table(page, "chart-links") == delta_rows(pages)
+        assert any(d["count"] for d in roots["metric_deltas"]["gained"])  # something to draw
+        distributions = answer["distributions"]
+        da = distributions[f"root_domains_to_{scope}_by_domain_authority"]
+        spam = distributions[f"root_domains_to_{scope}_by_spam_score"]
+        assert sum(da) > 0
+        assert table(page, "chart-da") == [
+            [b, f"{n:,}"] for b, n in zip(DA_BUCKETS, da, strict=True)
+        ]
+        assert table(page, "chart-spam") == [
+            [f"{b}%", f"{n:,}"] for b, n in zip(DA_BUCKETS, spam, strict=True)
+        ]
+        # Each chart is labelled by its caption and drawn (under the page's script and style
+        # policy: a refusal would be in page.errors).
+        for chart in ("chart-root-domains", "chart-links", "chart-da", "chart-spam"):
+            figure = page.locator(f"figure:has(#{chart})")
+            assert figure.get_attribute("aria-labelledby") == f"{chart}-title"
+            assert painted(page, chart) > 500, chart
+        if period == "daily":
+            page.locator("#chart-da-title").scroll_into_view_if_needed()
+            page.locator("figure:has(#chart-da) summary").click()  # the numbers, by keyboard too
+            screenshot(page, shots, "explorer-charts")
+            # At a phone's width, by month, for the root domain: drawn to fit the screen.
+            page.set_viewport_size(PHONE)
+            page.get_by_label("Count links to").select_option("root_domain")
+            page.select_option("#charts-period", "monthly")
+            page.get_by_role("button", name="Show charts").click()
+            page.wait_for_selector("#chart-root-domains-title:has-text('by month')")
+            page.wait_for_selector("#chart-spam canvas")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(page, shots, "explorer-charts-phone")
+    # Back at a laptop's width the charts are drawn again to their wider box.
+    page.set_viewport_size(LAPTOP)
+    page.wait_for_function(
+        "() => document.querySelector('#chart-da canvas').getBoundingClientRect().width > 600"
+    )
+    # url_metrics and Brand Authority for the overview, then 3 rows for each drawing of the
+    # charts: the target, its history, its distributions.
+    assert rows_used(demo_server, key) == 2 + 3 + 3
+    assert page.errors == [] and page.failures == []
+
+    # A target the index never saw: its default zeros are drawn (flat), not an error.
+    page.goto(f"{demo_server.base_url}/explorer?target={UNKNOWN}")
+    page.wait_for_selector("#overview-title")
+    page.get_by_role("button", name="Show charts").click()
+    page.wait_for_selector("#chart-spam canvas")
+    assert {row[1] for row in table(page, "chart-da")} == {"0"}
+    assert {tuple(row[1:]) for row in table(page, "chart-root-domains")} == {("0", "0")}
+    assert page.errors == [] and set(failed(page)) <= {(404, "jsonrpc")}  # Brand Authority
+
+
+SPAM_SIGNALS_HIT = "nodejs.org"  # two Spam Score signals hit in the sample
+
+
+def test_the_overview_says_why_in_the_explain_reports_words(demo_server, offline, key, shots):
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer?target={SPAM_SIGNALS_HIT}")
+    sign_in(page, key)
+    page.wait_for_selector("#reasons-body:not([aria-busy]) dl")
+    report = demo_server.http.get(
+        f"{demo_server.base_url}/explain.json", params={"target": SPAM_SIGNALS_HIT},
+        auth=demo_server.auth, timeout=10,
+    ).json()  # fmt: skip
+
+    def sentence(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    said = page.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('#reasons dd[data-section]')]"
+        ".map(dd => [dd.dataset.section, dd.textContent]))"
+    )
+    assert said == {
+        section: sentence(report[section]["summary"])
+        + (f" {report[section]['rule']}." if section.endswith("authority") and "rule" in
+           report[section] else "")
+        for section in ("page_authority", "domain_authority", "spam_score", "link_propensity",
+                        "brand_authority")
+    }  # fmt: skip
+    for section in ("page_authority", "domain_authority"):
+        shown_sources = table(page, f"{section}-sources")
+        assert shown_sources == [
+            [(f"{r['root_domain']} (its own root domain)" if r.get("own_root_domain")
+              else r["root_domain"]), f"{100 * r['share']:.1f}%",
+             "" if r["trust"] is None else f"{r['trust']:.2f}"]
+            for r in report[section]["strongest_sources"]
+        ]  # fmt: skip
+    assert report["domain_authority"]["strongest_sources"]  # nodejs.org has linkers
+    notes = page.locator("#reasons .note-box").all_inner_texts()
+    assert notes == report["notes"]
+    spam = report["spam_score"]
+    hit = [s for s in spam["signals"] if s["hit"]]
+    assert hit
+    assert f"{len(hit)} of {len(spam['signals'])}" in page.inner_text("#spam-signals-title")
+    items = page.locator("#spam-signals li")
+    assert [items.nth(i).get_attribute("data-signal") for i in range(items.count())] == [
+        s["signal"] for s in hit
+    ]
+    for i, signal in enumerate(hit):
+        assert signal["rule"] in items.nth(i).inner_text()
+    page.locator("#spam-signals").scroll_into_view_if_needed()
+    screenshot(page, shots, "explorer-reasons", full_page=False)
+    # The report is free: only url_metrics, and Brand Authority when it has a score.
+    assert rows_used(demo_server, key) == 1 + (shown(page)["brand_authority"] != "—")
+    assert page.errors == [] and page.failures == []

@@ -5,6 +5,7 @@ test_explorer_browser.py)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -38,8 +39,13 @@ def test_the_pages_load_only_this_servers_files_under_a_content_security_policy(
     assert response.headers["referrer-policy"] == "no-referrer"
 
 
+def explorer_files() -> list[Path]:
+    """Every file under static/, the vendored chart library's included."""
+    return sorted(path for path in STATIC.rglob("*") if path.is_file())
+
+
 def test_the_explorer_files_name_no_other_host():
-    for path in STATIC.iterdir():
+    for path in explorer_files():
         assert not EXTERNAL.search(path.read_text(encoding="utf-8")), path.name
 
 
@@ -54,6 +60,8 @@ def test_swagger_ui_is_served_from_the_package_with_its_license(server):
 
 
 def test_the_explorer_scripts_are_served(server):
-    for path in STATIC.iterdir():  # every file the pages load
-        assert get(server, f"/assets/explorer/{path.name}").status_code == 200, path.name
+    for path in explorer_files():  # every file the pages load
+        name = path.relative_to(STATIC).as_posix()
+        assert get(server, f"/assets/explorer/{name}").status_code == 200, name
+    assert "MIT License" in get(server, "/assets/explorer/vendor/uplot/LICENSE").text
     assert get(server, "/assets/explorer/../app.py").status_code == 404

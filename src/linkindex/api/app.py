@@ -25,7 +25,7 @@ from linkindex.api.admission import AdmissionMiddleware
 from linkindex.api.body_guard import BodyGuardMiddleware
 from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.events import OpenStreams, index_events
-from linkindex.api.explain_page import explain_page
+from linkindex.api.explain_page import explain_json, explain_page
 from linkindex.api.explorer_page import explorer_page
 from linkindex.api.handler_thread import EVERY_BODY, THREAD_BODY_BYTES
 from linkindex.api.home_page import home_page
@@ -115,6 +115,7 @@ def create_app(
     routes += [
         Route("/v2/index_events", index_events, methods=["GET"]),
         Route("/explain", explain_page, methods=["GET"]),
+        Route("/explain.json", explain_json, methods=["GET"]),
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Route("/explorer", explorer_page, methods=["GET"]),

@@ -1,6 +1,7 @@
-"""GET /explain?target=...: `linkindex explain` as a web page, for a person with a browser.
+"""GET /explain?target=...: `linkindex explain` as a web page, for a person with a browser;
+GET /explain.json?target=...: the same report as `linkindex explain --json`, for the Explorer.
 
-The same report the CLI prints (linkindex.explain), behind the API's own credentials.
+Both behind the API's own credentials (api/auth.py: Basic, Bearer or x-moz-token); free.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from html import escape
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, JSONResponse
 
 from linkindex.api.auth import authenticate
 from linkindex.api.endpoint import current_snapshot
@@ -84,17 +85,30 @@ def render_html(report: dict) -> str:
     )
 
 
-async def explain_page(request: Request) -> HTMLResponse:
+def _report(request: Request) -> dict:
+    """The report for `?target=`, after the same credentials check as the APIs' (a Bearer
+    header, as the Explorer sends, or Basic, as a browser's own prompt does)."""
     state = request.app.state
     authenticate(state.key_store, request.headers)
     target = request.query_params.get("target", "").strip()
     if not target:
-        raise bad_request("target: give a URL, host or root domain, e.g. /explain?target=moz.com")
+        path = request.url.path
+        raise bad_request(f"target: give a URL, host or root domain, e.g. {path}?target=moz.com")
     snapshot = current_snapshot(state)
     try:
-        # In a worker thread: on a router every statement is a round trip to a shard host,
-        # which must not hold up the event loop's other requests.
-        report = await run_in_threadpool(explain, snapshot, target)
+        return explain(snapshot, target)
     except BadURL as exc:
         raise bad_request(f"target: {exc}") from exc
-    return HTMLResponse(render_html(report))
+
+
+# Each read on a worker thread: on a router every statement is a round trip to a shard host,
+# which must not hold up the event loop's other requests.
+async def explain_page(request: Request) -> HTMLResponse:
+    return HTMLResponse(render_html(await run_in_threadpool(_report, request)))
+
+
+async def explain_json(request: Request) -> JSONResponse:
+    # no-store: the report is of the index in force, and a shared cache must not keep a
+    # credentialed answer.
+    report = await run_in_threadpool(_report, request)
+    return JSONResponse(report, headers={"Cache-Control": "no-store"})

@@ -44,6 +44,7 @@ async def home_page(request: Request) -> HTMLResponse:
         "<input name='target' placeholder='docs.python.org' required></label> "
         "<button>look up</button></form>"
         "<p>Why a page or domain scores what it does: <code>GET /explain?target=...</code>"
-        " with the API's credentials (<code>curl -u access_id:secret_key</code>).</p>"
+        " (or <code>/explain.json</code>) with the API's credentials"
+        " (<code>curl -u access_id:secret_key</code>).</p>"
         "</body></html>"
     )

@@ -101,6 +101,23 @@ export async function v2(endpoint, body) {
   return payload;
 }
 
+// The explain report of a target (GET /explain.json): free, but behind the same credential.
+export async function explainReport(target) {
+  let response;
+  try {
+    response = await fetch("/explain.json?target=" + encodeURIComponent(target), {
+      headers: { Authorization: header() },
+      credentials: "omit",
+      cache: "no-store",
+    });
+  } catch (error) {
+    throw new ApiError(0, "The server could not be reached (" + error.message + ").");
+  }
+  const payload = await response.json().catch(() => null);
+  if (!response.ok) throw failure(response, payload?.message);
+  return payload;
+}
+
 let calls = 0;
 
 export async function rpc(method, data) {

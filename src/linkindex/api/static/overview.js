@@ -1,8 +1,10 @@
+import { charts } from "./charts.js";
 import { compare } from "./intersect.js";
 import { linkingRootDomains } from "./linking.js";
 import { inboundLinks } from "./links.js";
 import { anchorText } from "./anchor_text.js";
 import { topPages } from "./top_pages.js";
+import { reasons } from "./reasons.js";
 
 // The overview of one target, drawn from its url_metrics result (and Brand Authority from the
 // JSON-RPC API): plain DOM built with textContent, so nothing from the index runs as markup.
@@ -150,8 +152,10 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
   ];
   const tableHolder = element("div", {}, ...tables(scope));
   const compareHolder = element("div", {}, compare(target, scope, onError));
+  const chartsHolder = element("div", {}, charts(target, scope, onError));
   const chooser = scopeChooser(m, scope, (chosen) => {
     linksHolder.replaceChildren(links(m, chosen));
+    chartsHolder.replaceChildren(charts(target, chosen, onError));
     tableHolder.replaceChildren(...tables(chosen));
     compareHolder.replaceChildren(compare(target, chosen, onError));
   });
@@ -160,9 +164,11 @@ export function renderOverview(section, target, m, brand, scope, onError, say) {
     facts,
     element("h2", {}, "Authority"),
     authority(m, brand),
+    reasons(target, onError),
     element("h2", {}, "Inbound links"),
     chooser,
     linksHolder,
+    chartsHolder,
     tableHolder,
     compareHolder,
   );
