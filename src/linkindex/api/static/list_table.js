@@ -20,8 +20,12 @@ export function spam(score) {
   return score < 0 ? "—" : `${score}%`;
 }
 
-function csvCell(value) {
-  const text = String(value ?? "");
+// Text a spreadsheet would take for a formula (=, +, -, @, a tab or carriage return first) gets
+// an apostrophe first: anchors and titles are whatever the crawled pages say, and a formula in
+// an exported anchor would run when the file is opened. Numbers are written as they are.
+export function csvCell(value) {
+  let text = String(value ?? "");
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
