@@ -8,6 +8,7 @@ everything a query for one target reads lives in the shard of the target's root 
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from linkindex.urls import Scope, root_domain_of
@@ -40,10 +41,21 @@ def shard_file(number: int, count: int) -> str:
     return f"shard-{number:04d}-of-{count:04d}.sqlite"
 
 
+# shard_file's names, read back.
+_SHARD_FILE = re.compile(r"shard-(\d{4})-of-(\d{4})\.sqlite")
+SHARD_FILES = "shard-*-of-*.sqlite"  # shard_file's names, as a glob
+
+
+def parse_shard_file(name: str) -> tuple[int, int] | None:
+    """(number, count) of a shard_file name; None for any other name."""
+    matched = _SHARD_FILE.fullmatch(name)
+    return (int(matched[1]), int(matched[2])) if matched else None
+
+
 def shard_paths(folder: Path, count: int) -> list[Path]:
     return [folder / shard_file(number, count) for number in range(count)]
 
 
 def shard_count(folder: Path) -> int:
     """How many shards a snapshot folder holds (0: an unsharded one), from its file names."""
-    return len(list(folder.glob("shard-*-of-*.sqlite")))
+    return len(list(folder.glob(SHARD_FILES)))

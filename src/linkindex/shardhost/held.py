@@ -6,7 +6,6 @@ A host may hold any subset of a snapshot's files: `Stores` refuses such a folder
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -14,12 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from linkindex.index.layout import SnapshotLayout
-from linkindex.index.shards import GLOBAL_FILE, shard_file
+from linkindex.index.shards import GLOBAL_FILE, SHARD_FILES, parse_shard_file, shard_file
 from linkindex.index.writer import STORE_FILE
 from linkindex.shardhost.guard import GuardedConnection, Refused
 from linkindex.shardhost.wire import GLOBAL, SNAPSHOT_NAME, HeldSnapshot, Holdings
-
-_SHARD = re.compile(r"shard-(\d{4})-of-(\d{4})\.sqlite")
 
 
 def held_snapshot(folder: Path) -> HeldSnapshot | None:
@@ -28,11 +25,11 @@ def held_snapshot(folder: Path) -> HeldSnapshot | None:
         return HeldSnapshot(folder.name, 0, [], True)
     counts: set[int] = set()
     numbers: list[int] = []
-    for path in folder.glob("shard-*-of-*.sqlite"):
-        matched = _SHARD.fullmatch(path.name)
-        if matched:
-            numbers.append(int(matched[1]))
-            counts.add(int(matched[2]))
+    for path in folder.glob(SHARD_FILES):
+        parsed = parse_shard_file(path.name)
+        if parsed:
+            numbers.append(parsed[0])
+            counts.add(parsed[1])
     has_global = (folder / GLOBAL_FILE).exists()
     if len(counts) > 1 or (not counts and not has_global):
         return None  # nothing, or a mix no build writes
