@@ -25,7 +25,7 @@ import httpx
 from linkindex import __version__, locations
 from linkindex.retrying import RETRY_STATUSES, backoff_ceiling, parse_retry_after
 
-_BLOCK = 1 << 20  # bytes per write while downloading, per read while verifying
+BLOCK = 1 << 20  # bytes per read of a file or a download, most decompressed per gzip step
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _UNSATISFIED_RANGE = re.compile(r"bytes \*/(\d+)")
 HTTP_SCHEMES = ("http", "https")
@@ -95,47 +95,64 @@ class GzipTooLarge(Exception):
     """Gzip data that decompresses to more than the caller allows."""
 
 
-def gunzip_blocks(blocks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
-    """The decompressed bytes of the gzip members in ``blocks``, at most ``_BLOCK`` at a time
-    (a small file of zeros can hold gigabytes). Raises zlib.error for damage, EOFError for a
-    stream that ends inside a member, GzipTooLarge past ``limit`` decompressed bytes."""
-    total = 0
-    for out in _gunzipped(blocks):
-        total += len(out)
-        if limit is not None and total > limit:
-            raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
-        yield out
+class GzipMembers:
+    """Gzip members fed a block at a time, decompressed at most ``BLOCK`` bytes at a time (a
+    small file of zeros can hold gigabytes): each member must end and pass its CRC-32. One
+    definition for a whole file read here and for a download checked as it streams in."""
 
+    def __init__(self) -> None:
+        self._member = zlib.decompressobj(wbits=31)
+        self._inside = False  # bytes of a member not yet ended have been fed
 
-def _gunzipped(blocks: Iterable[bytes]) -> Iterator[bytes]:
-    # Every piece of output, from either place it comes from, passes gunzip_blocks' one check.
-    member = zlib.decompressobj(wbits=31)
-    inside = False  # bytes of a member not yet ended have been read
-    for block in blocks:
-        data = block
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        """The decompressed bytes ``data`` completes; raises zlib.error for damage."""
         while data:
-            out = member.decompress(data, _BLOCK)
-            inside = True
+            out = self._member.decompress(data, BLOCK)
+            self._inside = True
             if out:
                 yield out
-            if member.eof:
-                data = member.unused_data
-                member = zlib.decompressobj(wbits=31)
-                inside = False
+            if self._member.eof:
+                data = self._member.unused_data
+                self._member = zlib.decompressobj(wbits=31)
+                self._inside = False
             else:
-                data = member.unconsumed_tail
-    # The last block's input may be consumed with output still held back by the block limit.
-    while inside and not member.eof and (out := member.decompress(b"", _BLOCK)):
-        yield out
-    if inside and not member.eof:
-        raise EOFError("the file ends inside a member")
+                data = self._member.unconsumed_tail
+        # Input consumed with output held back by the block limit: drain it.
+        while self._inside and not self._member.eof:
+            out = self._member.decompress(b"", BLOCK)
+            if not out:
+                break
+            yield out
+
+    def problem(self) -> str | None:
+        """Why the bytes fed so far are not whole members (the last one cut), or None."""
+        if self._inside and not self._member.eof:
+            return "the file ends inside a member"
+        return None
+
+
+def gunzip_blocks(blocks: Iterable[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """The decompressed bytes of the gzip members in ``blocks``, at most ``BLOCK`` at a time.
+    Raises zlib.error for damage, EOFError for a stream that ends inside a member,
+    GzipTooLarge past ``limit`` decompressed bytes."""
+    members = GzipMembers()
+    total = 0
+    for block in blocks:
+        for out in members.feed(block):
+            total += len(out)
+            if limit is not None and total > limit:
+                raise GzipTooLarge(f"more than {limit:,} bytes once decompressed")
+            yield out
+    problem = members.problem()
+    if problem is not None:
+        raise EOFError(problem)
 
 
 def gzip_damage(path: Path) -> str | None:
     """Why the gzip file at ``path`` is not whole (a cut member, a bad CRC), or None."""
     with open(path, "rb") as stream:
         try:
-            for _ in gunzip_blocks(iter(lambda: stream.read(_BLOCK), b"")):
+            for _ in gunzip_blocks(iter(lambda: stream.read(BLOCK), b"")):
                 pass
         except (zlib.error, EOFError) as exc:
             return f"gzip: {exc}"
@@ -305,7 +322,7 @@ class Downloader:
         start = have if have <= total else 0
         with fs.open_input_file(path) as source:
             source.seek(start)
-            yield Body(start, total, iter(lambda: source.read(_BLOCK), b""))
+            yield Body(start, total, iter(lambda: source.read(BLOCK), b""))
 
     def _write(self, part: Path, body: Body, on_bytes: OnBytes | None, attempts: Attempts) -> int:
         with open(part, "r+b" if body.start and part.exists() else "wb") as out:

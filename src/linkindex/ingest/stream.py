@@ -21,16 +21,17 @@ from typing import IO
 import httpx
 
 from linkindex.ingest.download import (
+    BLOCK,
     Attempts,
     Downloader,
     DownloadFailed,
+    GzipMembers,
     Restart,
     Retryable,
     _OverBudget,
     describe,
 )
 
-_BLOCK = 1 << 20  # bytes per read of a kept .part, and most bytes decompressed per gzip step
 _QUEUED = 8  # blocks received and not yet checked, at most (64 KiB from httpx, 1 MiB from pyarrow)
 # Bytes of an uncompressed stream kept at its end for the reader's check of its last record
 # (reader.read_records: a cut between two records' payloads). A gzip stream needs none: every
@@ -44,36 +45,23 @@ class StreamDamaged(Exception):
 
 
 class GzipCheck:
-    """Every gzip member of the bytes fed ends and passes its CRC-32, checked as they pass with
-    zlib, at most ``_BLOCK`` decompressed bytes at a time (a small file of zeros can hold
-    gigabytes) and nothing kept. FastWARC checks the CRCs too, but stops quietly at a stream
-    that ends inside a member (tried on FastWARC 2.0.1), and a file cut at the source comes
-    with a matching Content-Length: this is the check that catches it."""
+    """Every gzip member of the bytes fed ends and passes its CRC-32, checked as they pass
+    (download.GzipMembers) with nothing kept. FastWARC checks the CRCs too, but stops quietly at
+    a stream that ends inside a member (tried on FastWARC 2.0.1), and a file cut at the source
+    comes with a matching Content-Length: this is the check that catches it."""
 
     def __init__(self) -> None:
-        self._member = zlib.decompressobj(wbits=31)
-        self._inside = False  # bytes of a member not yet ended have been fed
+        self._members = GzipMembers()
 
     def feed(self, data: bytes) -> None:
         """Raises zlib.error for damage."""
-        while data:
-            self._member.decompress(data, _BLOCK)
-            self._inside = True
-            if self._member.eof:
-                data = self._member.unused_data
-                self._member = zlib.decompressobj(wbits=31)
-                self._inside = False
-            else:
-                data = self._member.unconsumed_tail
-        # Input consumed with output held back by the block limit: drain it.
-        while self._inside and not self._member.eof and self._member.decompress(b"", _BLOCK):
+        for _ in self._members.feed(data):
             pass
 
     def problem(self) -> str | None:
         """Why the bytes fed are not whole gzip members (the last one cut), or None."""
-        if self._inside and not self._member.eof:
-            return "gzip: the file ends inside a member"
-        return None
+        problem = self._members.problem()
+        return None if problem is None else f"gzip: {problem}"
 
 
 class Checks(threading.Thread):
@@ -228,7 +216,7 @@ class RemoteStream(io.RawIOBase):
         if self._checks.error is not None:
             raise StreamDamaged(self._checks.error)
         if self._held is not None:
-            block = self._held.read(_BLOCK)
+            block = self._held.read(BLOCK)
             if block:
                 self._at += len(block)
                 self._checks.put(block)
@@ -303,7 +291,7 @@ class RemoteStream(io.RawIOBase):
     def drain(self) -> None:
         """Read to the end (the reader may stop before it), so that ``verdict`` can be given."""
         while self.failure is None and not self._ended:
-            self.read(_BLOCK)
+            self.read(BLOCK)
 
     def verdict(self) -> DownloadFailed | StreamDamaged | None:
         """Why the stream is not the whole file (read to its end), or None."""
