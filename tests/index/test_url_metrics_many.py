@@ -93,3 +93,20 @@ def test_a_key_with_a_nul_is_refused_rather_than_cut_short(snapshots):
     with pytest.raises(ValueError, match="NUL"):
         snapshot.url_metrics_many(targets)
     assert parse_target("t.com/\x00x").page == "t.com/%00x"
+
+
+def test_pages_known_by_their_key_are_answered_as_page_metrics_in_order(snapshots):
+    """A links page's two ends: page_metrics_many reads each file's pages, their other keys
+    included, in one statement, with page_metrics' answers (a page the index does not hold
+    is its own subdomain and root domain)."""
+    answers = {}
+    for name, snapshot in snapshots.items():
+        held = [t.page for t in held_targets(snapshot)]
+        unseen = ["unknown.example/", 'é.example/ä?q="x"', "t.com/nothing"]
+        pages = held[::-1] + unseen + held[:2] + [held[0], unseen[0], held[0]]
+        many = snapshot.page_metrics_many(pages)
+        assert many == [snapshot.page_metrics(page) for page in pages]
+        assert [m["page"] for m in many] == pages
+        assert snapshot.page_metrics_many([]) == []
+        answers[name] = many
+    assert answers["one file"] == answers["4 shards"]

@@ -12,11 +12,11 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyarrow as pa
 
@@ -162,20 +162,41 @@ _URL_METRICS_MANY_SQL = _url_metrics_sql(
     " FROM json_each(?)"
 )
 
+# Pages known by their key alone (a links page's two ends): their subdomain and root domain from
+# `pages` in the same statement, the page itself for both where the index holds no row of it
+# (page_metrics' rule), so a file's pages take one statement, not one more per page.
+_PAGE_METRICS_MANY_SQL = _url_metrics_sql(
+    "SELECT j.key AS i, j.value AS page, coalesce(k.subdomain, j.value) AS subdomain,"
+    " coalesce(k.root_domain, j.value) AS root_domain"
+    " FROM json_each(?) j LEFT JOIN pages k ON k.page = j.value"
+)
+
 
 Keys = tuple[str, str, str]  # a target's (page, subdomain, root_domain)
+
+
+def _json_keys(keys: Sequence[Keys] | Sequence[str]) -> str:
+    """``keys`` as the one JSON text json_each reads."""
+    payload = json.dumps(keys, ensure_ascii=False)
+    # SQLite's JSON functions end a string at an escaped NUL. Canonical keys never hold one
+    # (urls.py percent-encodes it), so this refuses only a key the index cannot hold.
+    if "\\u0000" in payload and "\x00" in "".join(
+        part for key in keys for part in ((key,) if isinstance(key, str) else key)
+    ):
+        raise ValueError("a key with a NUL character")
+    return payload
 
 
 def _metrics_statement(keys: Sequence[Keys]) -> tuple[str, tuple]:
     """The statement and parameters that read the 52 metrics of targets of one file."""
     if len(keys) == 1:
         return _URL_METRICS_SQL, keys[0]
-    payload = json.dumps(keys, ensure_ascii=False)
-    # SQLite's JSON functions end a string at an escaped NUL. Canonical keys never hold one
-    # (urls.py percent-encodes it), so this refuses only a key the index cannot hold.
-    if "\\u0000" in payload and any("\x00" in part for key in keys for part in key):
-        raise ValueError("a key with a NUL character")
-    return _URL_METRICS_MANY_SQL, (payload,)
+    return _URL_METRICS_MANY_SQL, (_json_keys(keys),)
+
+
+def _page_metrics_statement(pages: Sequence[str]) -> tuple[str, tuple]:
+    """The same for pages of one file known by their key alone."""
+    return _PAGE_METRICS_MANY_SQL, (_json_keys(pages),)
 
 
 def _metrics_in_order(rows: Sequence[tuple], count: int) -> list[dict[str, object]]:
@@ -236,14 +257,18 @@ class Snapshot:
             ]
         )
 
-    def _metrics_many(self, targets: Sequence[tuple[object, Keys]]) -> list[dict[str, object]]:
-        """The metrics of each (file's connection, keys), in order, one statement per file."""
+    def _metrics_many(
+        self,
+        targets: Sequence[tuple[object, Any]],
+        statement: Callable[[list[Any]], tuple[str, tuple]] = _metrics_statement,
+    ) -> list[dict[str, object]]:
+        """The metrics of each (file's connection, what names the target), in order, one
+        ``statement`` per file, the files' statements run together."""
         places: dict[object, list[int]] = {}
         for place, (con, _) in enumerate(targets):
             places.setdefault(con, []).append(place)
         statements = [
-            (con, *_metrics_statement([targets[i][1] for i in in_file]))
-            for con, in_file in places.items()
+            (con, *statement([targets[i][1] for i in in_file])) for con, in_file in places.items()
         ]
         results: list[dict[str, object]] = [{}] * len(targets)
         for in_file, rows in zip(places.values(), self.stores.run_all(statements), strict=True):
@@ -413,15 +438,9 @@ class Snapshot:
         return _metrics_rows(con, [(page, subdomain, root_domain)])[0]
 
     def page_metrics_many(self, pages: list[str]) -> list[dict]:
-        """page_metrics of each page, in order: the pages' keys together, then their metrics."""
-        found = self.stores.run_all(
-            [(self._of_page(p), link_queries.PAGE_KEYS_SQL, (p,)) for p in pages]
-        )
-        targets = []
-        for page, rows in zip(pages, found, strict=True):
-            subdomain, root_domain = rows[0] if rows else (page, page)
-            targets.append((self._of_page(page), (page, subdomain, root_domain)))
-        return self._metrics_many(targets)
+        """page_metrics of each page, in order, one statement per file holding them."""
+        targets = [(self._of_page(page), page) for page in pages]
+        return self._metrics_many(targets, _page_metrics_statement)
 
     def anchor_texts(
         self, scope: Scope, target: str, after: tuple | None, limit: int
