@@ -10,9 +10,11 @@ from __future__ import annotations
 import hmac
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
 from pathlib import Path
+from typing import Any
 
 import msgspec
 from starlette.applications import Starlette
@@ -87,20 +89,6 @@ def create_host_app(settings: HostSettings) -> Starlette:
         with files.connection(asked.snapshot, asked.file) as con:
             return con.rows(asked.sql, asked.params, bounds)
 
-    async def query(request: Request) -> Response:
-        if not _authorized(request, settings.secret):
-            return _refusal(401, unauthorized)
-        try:
-            try:
-                asked = decode_query(await _body(request))
-            except msgspec.MsgspecError as exc:
-                raise Refused(400, f"not a query: {exc}") from exc
-            # SQLite in a worker thread: the event loop keeps answering the other queries.
-            rows = await run_in_threadpool(read, asked)
-        except Refused as exc:
-            return _refusal(exc.status, exc.message)
-        return Response(encode(rows), media_type="application/msgpack")
-
     def read_all(batch: list[Query]) -> list[list[tuple]]:
         # The bounds hold for the whole batch, not for each of its statements: else one batch
         # of MAX_BATCH statements could take MAX_BATCH times the time and bytes of one.
@@ -118,27 +106,44 @@ def create_host_app(settings: HostSettings) -> Starlette:
             size += answer_bytes(found)
         return answers
 
-    async def query_batch(request: Request) -> Response:
-        if not _authorized(request, settings.secret):
-            return _refusal(401, unauthorized)
+    def parse_query(body: bytes) -> Query:
         try:
+            return decode_query(body)
+        except msgspec.MsgspecError as exc:
+            raise Refused(400, f"not a query: {exc}") from exc
+
+    def parse_batch(body: bytes) -> list[Query]:
+        try:
+            batch = decode_batch(body)
+        except msgspec.MsgspecError as exc:
+            raise Refused(400, f"not a list of queries: {exc}") from exc
+        if len(batch) > MAX_BATCH:
+            raise Refused(413, f"a batch holds at most {MAX_BATCH} queries")
+        return batch
+
+    def answering(parse: Callable[[bytes], Any], run: Callable[[Any], object]):
+        """An endpoint: the secret, the bounded body ``parse``d, ``run`` on it, the rows as
+        msgpack; any refusal in the host's format."""
+
+        async def endpoint(request: Request) -> Response:
+            if not _authorized(request, settings.secret):
+                return _refusal(401, unauthorized)
             try:
-                batch = decode_batch(await _body(request))
-            except msgspec.MsgspecError as exc:
-                raise Refused(400, f"not a list of queries: {exc}") from exc
-            if len(batch) > MAX_BATCH:
-                raise Refused(413, f"a batch holds at most {MAX_BATCH} queries")
-            # One refusal refuses the batch: the router then asks statement by statement.
-            rows = await run_in_threadpool(read_all, batch)
-        except Refused as exc:
-            return _refusal(exc.status, exc.message)
-        return Response(encode(rows), media_type="application/msgpack")
+                asked = parse(await _body(request))
+                # SQLite in a worker thread: the event loop keeps answering the other queries.
+                rows = await run_in_threadpool(run, asked)
+            except Refused as exc:
+                return _refusal(exc.status, exc.message)
+            return Response(encode(rows), media_type="application/msgpack")
+
+        return endpoint
 
     return Starlette(
         routes=[
             Route(HELD_PATH, held, methods=["GET"]),
-            Route(QUERY_PATH, query, methods=["POST"]),
-            Route(BATCH_PATH, query_batch, methods=["POST"]),
+            Route(QUERY_PATH, answering(parse_query, read), methods=["POST"]),
+            # One refusal refuses the batch: the router then asks statement by statement.
+            Route(BATCH_PATH, answering(parse_batch, read_all), methods=["POST"]),
         ]
     )
 
