@@ -93,9 +93,14 @@ def start_server(
     return Server(base_url, home, credential, process)
 
 
-def stop_server(server: Server) -> None:
-    server.process.terminate()
+def stop_process(process: subprocess.Popen) -> None:
+    """Ask a server process to stop; kill it if it has not within 10 s."""
+    process.terminate()
     try:
-        server.process.wait(timeout=10)
+        process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        server.process.kill()
+        process.kill()
+
+
+def stop_server(server: Server) -> None:
+    stop_process(server.process)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from live_server import free_port
+from live_server import free_port, stop_process
 
 from linkindex.home import Home
 
@@ -66,11 +66,7 @@ def start_shard_hosts(
 
 
 def stop_shard_host(host: ShardHost) -> None:
-    host.process.terminate()
-    try:
-        host.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        host.process.kill()
+    stop_process(host.process)
 
 
 def example_routes() -> str:
