@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,11 @@ def known_inputs(home: Home, crawl: str, count: int) -> None:
     folder = home.crawls / crawl
     folder.mkdir(parents=True)
     (folder / "manifest.json").write_text(json.dumps({"version": 1, "files": files}))
+
+
+def write_gzip_bomb(path: Path) -> Path:
+    """A gzip file of 256 MiB of zeros once decompressed, 255 KB on disk."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * (1 << 20)
+    path.write_bytes(b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush())
+    return path

@@ -12,6 +12,7 @@ import zlib
 
 import pytest
 from bucket_server import Fault
+from ingest_helpers import write_gzip_bomb
 
 from linkindex.ingest.download import (
     Downloader,
@@ -185,10 +186,7 @@ def test_gzip_damage_finds_a_cut_member_and_a_bad_crc(bucket, tmp_path):
 
 
 def test_gzip_damage_reads_a_bomb_in_bounded_memory(tmp_path):
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    zeros = b"\0" * (1 << 20)
-    bomb = b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush()
-    (tmp_path / "bomb.gz").write_bytes(bomb)  # 256 MiB once decompressed, 255 KB on disk
+    write_gzip_bomb(tmp_path / "bomb.gz")
     tracemalloc.start()
     try:
         assert gzip_damage(tmp_path / "bomb.gz") is None

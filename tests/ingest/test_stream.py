@@ -7,10 +7,10 @@ from __future__ import annotations
 import hashlib
 import random
 import tracemalloc
-import zlib
 
 import pytest
 from bucket_server import Fault
+from ingest_helpers import write_gzip_bomb
 
 from linkindex.ingest.download import Downloader, DownloadFailed, DownloadPolicy
 from linkindex.ingest.stream import RemoteStream, StreamDamaged
@@ -80,10 +80,7 @@ def test_a_stream_that_keeps_failing_is_given_up_after_the_tries(bucket, mirror)
 
 
 def test_a_stream_is_checked_in_bounded_memory(tmp_path):
-    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
-    zeros = b"\0" * (1 << 20)
-    bomb = b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush()
-    (tmp_path / "bomb.gz").write_bytes(bomb)  # 256 MiB once decompressed, 255 KB on disk
+    write_gzip_bomb(tmp_path / "bomb.gz")
     tracemalloc.start()
     try:
         with streamed((tmp_path / "bomb.gz").as_uri()) as stream:
