@@ -106,6 +106,8 @@ def _measured_at(r: Reading) -> str:
     ]
     state = r.freshness
     flag = {FRESH: "fresh", STALE: "**stale**"}.get(state.state, "not checkable")
+    if r.code is None:  # the cell already says why
+        return f"{', '.join(parts)}; {flag}"
     return f"{', '.join(parts)}; {flag}: {state.detail}"
 
 
