@@ -1,6 +1,5 @@
-"""The figures of the README's benchmark table: their declarations (bench/figures.toml) and each
-one read from its benchmark's results file, with its aim, when and where it was measured, and
-whether its code has changed since."""
+"""The figures of the README's benchmark table: their declarations (bench/figures.toml), and each
+read from its results file with its aim, when and at what code and load it was measured."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""The README's benchmark table: rendered from the figures of bench/results/ (figures.py) and
-written between its two marker comments. `make bench-table` rewrites it; `--check` only says
-whether the README's table is what the results give and whether any figure is stale.
-
-    python bench/readme_table.py [--check] [--readme README.md] [--results bench/results]
-"""
+"""The README's benchmark table: its rows rendered from the figures (figures.py) and written
+between its two marker comments (`make bench-table`), or checked (`make bench-table-check`)."""
 
 from __future__ import annotations
 
@@ -51,13 +47,9 @@ def quantity(value: float, unit: str) -> str:
     return f"{number(value)} {unit}".strip()
 
 
-def _absent(reading: Reading, path: tuple) -> bool:
-    return path in reading.absent
-
-
 def _measured(r: Reading) -> str:
     if r.measured is None:
-        return "not in the results file" if _absent(r, r.figure.measured) else "not recorded"
+        return "not in the results file" if r.figure.measured in r.absent else "not recorded"
     return f"**{quantity(r.measured, r.figure.unit)}**"
 
 
@@ -114,10 +106,15 @@ def _measured_at(r: Reading) -> str:
 UNSAID = "**Why it misses is not said yet** (a note in bench/figures.toml)."
 
 
+def _unsaid(r: Reading) -> bool:
+    """Whether ``r`` misses its aim with nothing to say why."""
+    return r.met is False and not (r.figure.note or r.why)
+
+
 def _note(r: Reading) -> str:
     history = r.figure.benchmark.history
     link = f"[history](bench/README.md#history-{history})" if history else ""
-    unsaid = UNSAID if r.met is False and not (r.figure.note or r.why) else ""
+    unsaid = UNSAID if _unsaid(r) else ""
     return " ".join(part for part in (r.figure.note, r.why, unsaid, link) if part)
 
 
@@ -162,24 +159,28 @@ def render(readings: list[Reading]) -> str:
     return "\n".join([*lines, "", summary(readings)])
 
 
+def _between(text: str) -> tuple[int, int] | None:
+    """Where the text between the markers starts and ends, if both are there in order."""
+    start, end = text.find(START), text.find(END)
+    return (start + len(START), end) if 0 <= start < end else None
+
+
 def replace_block(text: str, block: str, readme: str = "README.md") -> str:
     """``text`` with everything between the markers replaced by ``block``; the markers and
     everything outside them stay as they are."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
+    span = _between(text)
+    if span is None:
         raise ValueError(NO_MARKERS.format(readme=readme, start=START, end=END))
-    return text[: start + len(START)] + "\n" + block + "\n" + text[end:]
+    return text[: span[0]] + "\n" + block + "\n" + text[span[1] :]
 
 
 def current_block(text: str) -> str | None:
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < start:
-        return None
-    return text[start + len(START) : end].strip("\n")
+    span = _between(text)
+    return text[span[0] : span[1]].strip("\n") if span else None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if the "
                         "table is not what the results give or a figure is stale")  # fmt: skip
     parser.add_argument("--readme", type=Path, default=REPO / "README.md")
@@ -195,15 +196,16 @@ def main(argv: list[str] | None = None) -> int:
     for r in not_fresh:
         state = "stale" if r.freshness.state == STALE else "not checkable"
         print(f"{state}: {r.figure.what} ({r.figure.benchmark.results}): {r.freshness.detail}")
-    unsaid = [r for r in readings if UNSAID in _note(r)]
+    unsaid = [r for r in readings if _unsaid(r)]
     for r in unsaid:
         print(f"misses its aim without saying why: {r.figure.what}")
     print(summary(readings))
     if args.check:
-        if current_block(text) is None:
+        current = current_block(text)
+        if current is None:
             print(NO_MARKERS.format(readme=args.readme, start=START, end=END))
             return 1
-        if current_block(text) != block:
+        if current != block:
             print(f"{args.readme}'s benchmark table is not what bench/results/ gives: "
                   "run `make bench-table`")  # fmt: skip
             return 1
