@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint browser fuzz validate fit-spam bench-ingest bench-wat bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards bench-route release-cost soak clean
+.PHONY: demo test lint browser fuzz validate fit-spam bench bench-table bench-table-check bench-ingest bench-wat bench-fetch-ingest bench-manifest bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards bench-route release-cost soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,12 +52,44 @@ validate: $(STAMP)
 fit-spam: $(STAMP)
 	$(VENV)/bin/linkindex metrics fit-spam
 
+# Every benchmark below, one after another (a failed one does not stop the others; they are
+# named at the end), then the README's table rewritten from bench/results/. bench-build comes
+# before bench-serve, which serves its index, and release-cost last, as it reads the others.
+BENCHMARKS := bench-ingest bench-wat bench-fetch-ingest bench-manifest bench-build \
+	bench-incremental bench-rank bench-serve bench-shards bench-route bench-spark \
+	bench-spark-ingest bench-spark-rank soak release-cost
+bench: $(STAMP)
+	@failed=; for benchmark in $(BENCHMARKS); do \
+		echo "== make $$benchmark"; \
+		$(MAKE) --no-print-directory $$benchmark || failed="$$failed $$benchmark"; \
+	done; \
+	$(MAKE) --no-print-directory bench-table; \
+	if [ -n "$$failed" ]; then echo "make bench: these failed:$$failed"; exit 1; fi
+
+# The README's benchmark table, rewritten from bench/results/*.json and bench/figures.toml
+# without measuring anything; bench-table-check changes nothing and fails when the table is not
+# what the results give or a figure's code changed after it was measured (the standard library
+# only: no install needed).
+bench-table:
+	$(PYTHON) bench/readme_table.py
+
+bench-table-check:
+	$(PYTHON) bench/readme_table.py --check
+
 bench-ingest: $(STAMP)
 	$(VENV)/bin/python bench/bench_ingest.py
 
 # WAT against WARC: the same captures ingested from either file, cost per page (docs/ingest.md).
 bench-wat: $(STAMP)
 	$(VENV)/bin/python bench/bench_wat_vs_warc.py --repeat 5
+
+# Ingest of files read as they stream in from a local mirror, against the same files from disk.
+bench-fetch-ingest: $(STAMP)
+	$(VENV)/bin/python bench/bench_fetch_ingest.py --repeat 5
+
+# Recording one ingested file in a manifest of 90,000 entries (a whole release's WAT files).
+bench-manifest: $(STAMP)
+	$(VENV)/bin/python bench/bench_manifest.py --entries 90000 --repeat 5
 
 # The Spark engines beside the embedded ones in one run, as ratios (needs Java 17+): ingest per
 # core, local vs the embedded runner; a build of RECORDS link records (default 10M), local[2] vs

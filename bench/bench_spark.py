@@ -221,6 +221,11 @@ def main() -> None:
                 report[part] = last[part]
                 measured_at = last.get("kept_from_run_started", {}).get(part, last["started_at"])
                 report.setdefault("kept_from_run_started", {})[part] = measured_at
+                # The code that measured it, not this run's (the README's table checks it); a
+                # part the last run had kept itself keeps that part's code, or none if unknown.
+                was_kept = part in last.get("kept_from_run_started", {})
+                code = last.get("kept_code", {}).get(part) if was_kept else last.get("code")
+                report.setdefault("kept_code", {})[part] = code
 
     def save() -> None:
         report["loadavg_at_end"] = loadavg()

@@ -208,7 +208,12 @@ def code_version() -> dict[str, object]:
 
 
 def write_result(name: str, result: dict[str, object]) -> Path:
-    """Write results/<name> as indented JSON and print it; returns the file."""
+    """Write results/<name> as indented JSON and print it; returns the file. A result that does
+    not say which code it measured, when, or the load at its end gets them here, so the README's
+    table (readme_table.py) can tell whether the figure is stale."""
+    result.setdefault("code", code_version())
+    result.setdefault("measured_at", time.strftime("%Y-%m-%dT%H:%M:%S%z", time.gmtime()))
+    result.setdefault("loadavg_at_end", loadavg())
     out = RESULTS / name
     RESULTS.mkdir(parents=True, exist_ok=True)
     text = json.dumps(result, indent=2)
