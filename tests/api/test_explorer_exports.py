@@ -196,6 +196,14 @@ def test_a_ticket_belongs_to_the_key_that_asked_and_bills_it(server, key):
     assert used(server, other) == 0
 
 
+def test_a_ticket_of_a_key_revoked_since_is_a_401(server, key):
+    url = ticket(server, key)
+    KeyStore(server.home.state / "keys.sqlite").revoke(key.access_id)
+    answer = follow(server, url)
+    assert answer.status_code == 401
+    assert answer.json()["name"] == "Unauthorized"
+
+
 def test_a_guessed_ticket_is_no_export(server):
     assert follow(server, "/explorer/exports/" + "A" * 43).status_code == 404
 
