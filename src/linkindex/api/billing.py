@@ -29,10 +29,36 @@ def quota_exhausted(quota: Quota, now: float | None = None) -> ApiError:
             " ask the server's operator to raise it (linkindex keys set-quota)"
         )
         return ApiError(429, message)
+    message = f"Quota exhausted: {used} used this {quota.reset}; it resets at {_when(quota)}"
+    return ApiError(429, message, _retry_after(quota, now))
+
+
+def quota_too_small(quota: Quota, rows: int, more: bool, now: float | None = None) -> ApiError:
+    """429 for a whole list (a CSV export) that needs more rows than the quota has left:
+    refused before any row is billed, rather than cut short part way."""
+    left = max(0, quota.allotted - quota.used)
+    needs = f"{'more than ' if more else ''}{rows} rows"
+    message = (
+        f"Quota too small for this export: the list has {needs} and this key has {left} of"
+        f" {quota.allotted} rows left on {quota.path}; export a narrower list (a filter), or"
+    )
+    if quota.period_reset is None:
+        message += " ask the server's operator to raise the quota (linkindex keys set-quota)"
+        return ApiError(429, message)
+    message += f" wait until the quota resets at {_when(quota)}"
+    return ApiError(429, message, _retry_after(quota, now))
+
+
+def _when(quota: Quota) -> str:
+    assert quota.period_reset is not None
+    return datetime.fromtimestamp(quota.period_reset, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _retry_after(quota: Quota, now: float | None) -> dict[str, str]:
+    """Retry-After: the seconds until the quota's period resets."""
+    assert quota.period_reset is not None
     wait = max(1, math.ceil(quota.period_reset - (time.time() if now is None else now)))
-    when = datetime.fromtimestamp(quota.period_reset, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    message = f"Quota exhausted: {used} used this {quota.reset}; it resets at {when}"
-    return ApiError(429, message, {"Retry-After": str(wait)})
+    return {"Retry-After": str(wait)}
 
 
 def check_quota(meter: Meter, key: ApiKey, path: str) -> None:

@@ -51,6 +51,18 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def decode_body(decoder: msgspec.json.Decoder, request_type: type, body: bytes) -> Any:
+    """The body as `request_type`, or the 400 that says what is wrong with it."""
+    try:
+        return decode_request(decoder, request_type, body)
+    except msgspec.ValidationError as exc:
+        raise bad_request(describe_validation(str(exc))) from exc
+    except msgspec.DecodeError as exc:
+        raise bad_request(f"Request body is not valid JSON: {exc}") from exc
+    except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
+        raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
+
+
 @dataclass(frozen=True)
 class Endpoint:
     """One V2 endpoint: its path, body and result types (which also make its OpenAPI entry)."""
@@ -89,14 +101,7 @@ class Endpoint:
             body = await read_body(request)
             if not body.strip() and self.empty_body_allowed:
                 body = b"{}"
-            try:
-                data = decode_request(decoder, self.request_type, body)
-            except msgspec.ValidationError as exc:
-                raise bad_request(describe_validation(str(exc))) from exc
-            except msgspec.DecodeError as exc:
-                raise bad_request(f"Request body is not valid JSON: {exc}") from exc
-            except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
-                raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
+            data = decode_body(decoder, self.request_type, body)
             # A large request in a worker thread: a handler that reads for seconds (50 targets
             # with every modifier) leaves the event loop free for other requests.
             args = (state, data, key) if self.pass_key else (state, data)

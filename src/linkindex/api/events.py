@@ -33,17 +33,19 @@ TOO_MANY_STREAMS = (
 
 
 class OpenStreams:
-    """How many event streams each key holds open in this process."""
+    """How many streams (of index events, of CSV exports) each key holds open in this
+    process."""
 
-    def __init__(self, per_key: int = STREAMS_PER_KEY) -> None:
+    def __init__(self, per_key: int = STREAMS_PER_KEY, message: str = TOO_MANY_STREAMS) -> None:
         self.per_key = per_key
+        self.message = message  # formatted with {limit}
         self.held: Counter[str] = Counter()
 
     def open(self, access_id: str) -> Callable[[], None]:
         """Counts one more stream of the key, or raises the 429; returns its release, which
         counts only once however often it is called."""
         if self.held[access_id] >= self.per_key:
-            message = TOO_MANY_STREAMS.format(limit=self.per_key)
+            message = self.message.format(limit=self.per_key)
             raise ApiError(429, message, {"Retry-After": "1"})
         self.held[access_id] += 1
         released = False

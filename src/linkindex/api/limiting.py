@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from linkindex.accounts.limits import Limiter, Refused
 from linkindex.api.auth import identify
 from linkindex.api.errors import error_body
+from linkindex.api.exports import EXPORTS_PATH
 
 JSONRPC_PATH = "/jsonrpc"
 # Moz's JSON-RPC code for a rate-limited call was never captured (spec 2.1): -32429 echoes the
@@ -22,7 +23,9 @@ JSONRPC_RATE_LIMITED = -32429
 
 
 def limited_path(path: str) -> bool:
-    return path.startswith("/v2/") or path == JSONRPC_PATH
+    # An export's ticket is asked for with the key, as a V2 call is; following the ticket
+    # (EXPORTS_PATH/<ticket>) is limited page by page as it streams (api/exports/stream.py).
+    return path.startswith("/v2/") or path in (JSONRPC_PATH, EXPORTS_PATH)
 
 
 def refusal_body(path: str, refused: Refused) -> bytes:

@@ -14,7 +14,6 @@ const ANCHOR_TEXT = {
     ["Linking root domains", (r) => number(r.external_root_domains)],
     ["Linking pages", (r) => number(r.external_pages)],
   ],
-  csv: ["anchor_text", "external_root_domains", "external_pages"].map((f) => [f, (r) => r[f]]),
 };
 
 export function anchorText(target, scope, onError, say) {

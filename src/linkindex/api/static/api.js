@@ -101,6 +101,14 @@ export async function v2(endpoint, body) {
   return payload;
 }
 
+// A ticket for a CSV export of a V2 list (POST /explorer/exports): {url, expires_in, row_cap}.
+// Free; the download that follows `url` bills each row (docs/explorer.md, "CSV exports").
+export async function exportTicket(endpoint, request) {
+  const { response, payload } = await post("/explorer/exports", { endpoint, request }, header());
+  if (!response.ok) throw failure(response, payload?.message);
+  return payload;
+}
+
 // The explain report of a target (GET /explain.json): free, but behind the same credential.
 export async function explainReport(target) {
   let response;

@@ -27,12 +27,6 @@ const LINKING_ROOT_DOMAINS = {
     ["Linking pages", (r) => number(r.to_target.pages)],
     ["Nofollow pages", (r) => number(r.to_target.nofollow_pages)],
   ],
-  // The API's field names; to_target's counts flattened.
-  csv: [
-    ...["root_domain", "domain_authority", "spam_score", "link_propensity",
-      "root_domains_to_root_domain"].map((f) => [f, (r) => r[f]]),
-    ...["pages", "nofollow_pages", "redirect_pages", "deleted_pages"].map((f) => [f, (r) => r.to_target[f]]),
-  ],
 };
 
 export function linkingRootDomains(target, scope, onError, say) {

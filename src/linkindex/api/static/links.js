@@ -31,16 +31,6 @@ const LINKS = {
     ["Kind", (r) => (r.nofollow ? "nofollow" : "followed") + (r.redirect ? ", redirect" : "")],
     ["First seen", (r) => r.date_first_seen],
   ],
-  csv: [
-    ["source_page", (r) => r.source.page],
-    ["source_page_authority", (r) => r.source.page_authority],
-    ["source_domain_authority", (r) => r.source.domain_authority],
-    ["source_spam_score", (r) => r.source.spam_score],
-    ["anchor_text", (r) => r.anchor_text],
-    ["target_page", (r) => r.target.page],
-    ...["nofollow", "redirect", "rel_canonical", "via_redirect", "via_rel_canonical",
-      "date_first_seen", "date_last_seen", "date_disappeared"].map((f) => [f, (r) => r[f]]),
-  ],
 };
 
 export function inboundLinks(target, scope, onError, say) {

@@ -1,6 +1,7 @@
 // A list the API pages with next_token (linking root domains, inbound links), as a table: the
-// API's sorts and filters, a page size, paging, and a CSV export of every page. Loaded only
-// when asked for, since each row shown is billed; a page seen before is shown from memory.
+// API's sorts and filters, a page size, paging, and a CSV export of every page (written by the
+// server as it reads the list: api/exports/). Loaded only when asked for, since each row shown
+// is billed; a page seen before is shown from memory.
 import * as api from "./api.js";
 
 const SIZES = [25, 50, 5];
@@ -20,39 +21,15 @@ export function spam(score) {
   return score < 0 ? "—" : `${score}%`;
 }
 
-// Text a spreadsheet would take for a formula (=, +, -, @, a tab or carriage return first) gets
-// an apostrophe first: anchors and titles are whatever the crawled pages say, and a formula in
-// an exported anchor would run when the file is opened. Numbers are written as they are.
-export function csvCell(value) {
-  let text = String(value ?? "");
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function csv(spec, results) {
-  const lines = [spec.csv.map(([field]) => field).join(",")];
-  for (const r of results) lines.push(spec.csv.map(([, value]) => csvCell(value(r))).join(","));
-  return lines.join("\r\n") + "\r\n";
-}
-
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob([text], { type: "text/csv" }));
-  const link = element("a", { href: url, download: name });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function choice(id, label, options) {
   const select = element("select", { id, name: id });
   for (const [value, text] of options) select.append(element("option", { value }, text));
   return [element("div", { class: "field" }, element("label", { for: id }, label), select), select];
 }
 
-// `spec`: {id, endpoint, title, noun, billing, sorts, filters, columns: [[header, row => text]],
-// csv: [[field, row => value]]}; a list without sorts or filters (anchor text) has `order`, the
-// words for its one order, instead. `onError(error)` hears of a 401; `say(text)` of progress.
+// `spec`: {id, endpoint, title, noun, billing, sorts, filters, columns: [[header, row => text]]};
+// a list without sorts or filters (anchor text) has `order`, the words for its one order,
+// instead. `onError(error)` hears of a 401; `say(text)` of progress.
 export function listTable(spec, target, scope, onError, say) {
   const id = spec.id;
   const [sortField, sort] = spec.sorts
@@ -103,18 +80,22 @@ export function listTable(spec, target, scope, onError, say) {
     pager.hidden = false;
   }
 
-  // `notify`: refresh the header's rows used after the call (an export does it once, at its end).
-  async function load(token, limit = Number(size.value), notify = true) {
+  // The query the controls say; the export sends it too.
+  function query(token, limit = Number(size.value)) {
     const request = { target, target_scope: scope, limit };
     if (sort) request.sort = sort.value;
     if (filter) request.filter = filter.value;
     if (token) request.next_token = token;
+    return request;
+  }
+
+  async function load(token) {
     wrap.setAttribute("aria-busy", "true");
     try {
-      return await api.v2(spec.endpoint, request);
+      return await api.v2(spec.endpoint, query(token));
     } finally {
       wrap.removeAttribute("aria-busy");
-      if (notify) document.dispatchEvent(new Event("linkindex:billed"));
+      document.dispatchEvent(new Event("linkindex:billed"));
     }
   }
 
@@ -153,30 +134,27 @@ export function listTable(spec, target, scope, onError, say) {
     draw();
   });
 
-  // The whole list, 50 rows a call, following next_token to its end; each call is billed, and
-  // a refusal (quota, rate) stops the export without a file.
+  // The whole list as a file the browser writes as the rows arrive: the page asks for a
+  // ticket with the key (the request checked and the quota's cover, before any row is billed),
+  // and the download follows it, since a download cannot send the key's header.
   exporter.addEventListener("click", async () => {
-    const results = [];
     exporter.disabled = true;
     try {
-      let token = null;
-      do {
-        const page = await load(token, 50, false);
-        results.push(...page.results);
-        token = page.next_token;
-        say(`Exporting ${spec.noun}: ${results.length} rows…`);
-      } while (token);
+      const ticket = await api.exportTicket(spec.endpoint, query(null, 50));
+      const link = element("a", { href: ticket.url, download: "" });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      say(`Exporting ${spec.noun}: your browser saves the file as the rows arrive`
+        + ` (at most ${number(ticket.row_cap)} rows; each one billed).`);
     } catch (error) {
       if (error.status === 401) onError(error);
-      else say(`Export stopped after ${results.length} rows (no file): ${api.describe(error)}`);
-      return;
+      else say(`Export refused, nothing billed: ${api.describe(error)}`);
     } finally {
       exporter.disabled = false;
+      // The rows are billed as the file arrives: the header catches up on the page's next call.
       document.dispatchEvent(new Event("linkindex:billed"));
     }
-    const name = `${spec.endpoint.replaceAll("_", "-")}-${target.replace(/[^A-Za-z0-9.-]+/g, "_")}-${scope}.csv`;
-    download(name, csv(spec, results));
-    say(`Exported ${results.length} ${spec.noun} to ${name}.`);
   });
 
   return element("section", { class: "list", "aria-labelledby": `${id}-title` },

@@ -28,8 +28,6 @@ const TOP_PAGES = {
     ["Linking pages", (r) => number(r.external_pages_to_page)],
     ["HTTP", (r) => (r.http_code ? String(r.http_code) : "not crawled")],
   ],
-  csv: ["page", "title", "page_authority", "root_domains_to_page", "external_pages_to_page",
-    "http_code", "last_crawled"].map((f) => [f, (r) => r[f]]),
 };
 
 export function topPages(target, scope, onError, say) {

@@ -1,0 +1,110 @@
+"""Export tickets: short-lived, single-use, unguessable names of one export, bound to the key
+that asked for it, shared by every server worker through home/state/exports.sqlite.
+
+A browser download cannot carry the Explorer's Authorization header, so the page asks for a
+ticket with it and the download names the ticket (docs/explorer.md, "CSV exports").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# The page follows its ticket at once: a minute covers a slow network, and a ticket copied
+# out of the page is soon worth nothing.
+TICKET_SECONDS = 60
+# Tickets a key may hold unused at once, across the server's workers.
+TICKETS_PER_KEY = 4
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS tickets (
+    digest BLOB PRIMARY KEY, access_id TEXT NOT NULL, endpoint TEXT NOT NULL,
+    request BLOB NOT NULL, expires REAL NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tickets_by_key ON tickets (access_id, expires);
+"""
+
+
+class TooManyTickets(Exception):
+    """The key holds TICKETS_PER_KEY tickets it has not used yet."""
+
+
+@dataclass(frozen=True)
+class Ticket:
+    access_id: str
+    endpoint: str
+    request: bytes  # the endpoint's request body, as checked when the ticket was issued
+
+
+def _digest(ticket: str) -> bytes:
+    # Stored as a digest, as keys are: a copy of the file names no export to follow.
+    return hashlib.sha256(ticket.encode()).digest()
+
+
+class Tickets:
+    def __init__(
+        self,
+        path: Path,
+        lifetime: float = TICKET_SECONDS,
+        per_key: int = TICKETS_PER_KEY,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.lifetime = lifetime
+        self.per_key = per_key
+        self.clock = clock  # tests move it on instead of waiting for a ticket to expire
+        self._local = threading.local()
+        con = self._con()
+        con.execute("PRAGMA journal_mode = WAL")
+        con.executescript(SCHEMA)
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            # Not billing data: a crash only loses tickets a minute from expiring anyway.
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            con.execute("PRAGMA synchronous = OFF")
+            self._local.con = con
+        return con
+
+    def issue(self, access_id: str, endpoint: str, request: bytes) -> str:
+        """A new ticket for the key, or TooManyTickets."""
+        ticket = secrets.token_urlsafe(32)
+        now = self.clock()
+        con = self._con()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            con.execute("DELETE FROM tickets WHERE expires <= ?", (now,))
+            (held,) = con.execute(
+                "SELECT COUNT(*) FROM tickets WHERE access_id = ?", (access_id,)
+            ).fetchone()
+            if held >= self.per_key:
+                raise TooManyTickets(access_id)
+            con.execute(
+                "INSERT INTO tickets VALUES (?, ?, ?, ?, ?)",
+                (_digest(ticket), access_id, endpoint, request, now + self.lifetime),
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return ticket
+
+    def take(self, ticket: str, access_id: str | None = None) -> Ticket | None:
+        """The ticket's export, once: the same ticket again, an expired one, or one of
+        another key than `access_id` (when given) is None."""
+        query = "DELETE FROM tickets WHERE digest = ? AND expires > ?"
+        args: tuple = (_digest(ticket), self.clock())
+        if access_id is not None:
+            query, args = query + " AND access_id = ?", (*args, access_id)
+        found = self._con().execute(query + " RETURNING access_id, endpoint, request", args)
+        row = found.fetchone()
+        found.fetchall()  # to the statement's end: it commits only then
+        return Ticket(*row) if row else None
