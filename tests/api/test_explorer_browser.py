@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from chromium import Offline, screenshot
@@ -17,6 +18,8 @@ from web import crafted_web
 from linkindex.accounts.keys import Credential, KeyStore
 from linkindex.accounts.meter import Meter
 from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy
+from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout
+from linkindex.index.snapshot import Snapshot
 
 TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
 LINKED_ONLY = "github.com"  # linked to by the sample, never crawled
@@ -279,6 +282,24 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     assert page.errors == [] and page.failures == []
 
 
+def published_index(server) -> dict:
+    """The current snapshot's id, date and publish time, read from its meta."""
+    layout = SnapshotLayout(server.home.snapshots)
+    meta = Snapshot(layout.path_of(layout.current_name())).meta
+    return {"id": meta["index_id"], "date": meta["index_date"], "at": meta[PUBLISHED_AT]}
+
+
+def assert_header_shows(page, index: dict) -> None:
+    """The header says "index <id>, data to <date>, published <how long ago> (<UTC time>)"."""
+    page.locator("#index").filter(has_text=f"index {index['id']},").wait_for()
+    assert page.inner_text("#index").startswith(
+        f"index {index['id']}, data to {index['date']}, published "
+    )
+    assert page.get_attribute("#published", "datetime") == index["at"]
+    utc = re.escape(index["at"].replace("T", " ").replace("Z", " UTC"))
+    assert re.fullmatch(rf"(now|\d+ \w+ ago) \({utc}\)", page.inner_text("#published"))
+
+
 def test_a_new_index_published_while_the_page_is_open_is_announced(
     tmp_path_factory, serve, offline, shots
 ):
@@ -287,15 +308,20 @@ def test_a_new_index_published_while_the_page_is_open_is_announced(
     page.goto(f"{server.base_url}/explorer?target={KNOWN}")
     sign_in(page, server.credential)
     page.wait_for_selector("#overview-title")
-    old = server.post("index_metadata", {}).json()["index_id"]
-    page.locator("#index").filter(has_text=old).wait_for()
+    old = published_index(server)
+    assert old["id"] == server.post("index_metadata", {}).json()["index_id"]
+    assert_header_shows(page, old)
     assert page.locator("#fresh").is_hidden()
 
     build_a_newer_index(server)
-    new = server.post("index_metadata", {}).json()["index_id"]
-    assert new != old
-    page.locator("#fresh").filter(has_text=f"A new index ({new}) was published").wait_for()
-    assert page.inner_text("#index") == f"index {new}"
+    new = published_index(server)
+    assert new["id"] == server.post("index_metadata", {}).json()["index_id"] != old["id"]
+    assert new["date"] == "2026-03-05"  # the added crawl's date: the index's data moved on
+    utc = new["at"].replace("T", " ").replace("Z", " UTC")
+    page.locator("#fresh").filter(
+        has_text=f"A new index ({new['id']}, data to {new['date']}) was published at {utc}"
+    ).wait_for()
+    assert_header_shows(page, new)
     screenshot(page, shots, "explorer-new-index")
 
     page.get_by_role("button", name="Show its numbers").click()
