@@ -360,7 +360,19 @@ def test_compare_lists_the_root_domains_linking_to_competitors_but_not_the_targe
         for r in answer["results"]
     ]  # fmt: skip
     assert shown_rows, "the sample has root domains linking to them and not to nodejs.org"
-    assert rows_used(demo_server, key) - before == 5 * len(shown_rows)  # the API's 5 a result
+
+    # Each site's own numbers side by side, at its own scope: url_metrics' for them all.
+    sites = ["nodejs.org", *competitors]
+    metrics = demo_server.post("url_metrics", {"targets": sites}).json()["results"]
+    assert table(page, "compare-metrics") == [
+        [site, f"root domain {m['root_domain']}", str(m["domain_authority"]),
+         str(m["page_authority"]), "—" if m["spam_score"] < 0 else f"{m['spam_score']}%",
+         f"{m['root_domains_to_root_domain']:,}", f"{m['external_pages_to_root_domain']:,}"]
+        for site, m in zip(sites, metrics, strict=True)
+    ]  # fmt: skip
+    assert len({row[2] for row in table(page, "compare-metrics")}) > 1  # not all the same DA
+    # One url_metrics call, a row per site; the API's 5 a root domain for the intersect.
+    assert rows_used(demo_server, key) - before == len(sites) + 5 * len(shown_rows)
     screenshot(page, shots, "explorer-compare")
     assert page.errors == [] and page.failures == []
 
