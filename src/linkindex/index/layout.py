@@ -135,6 +135,9 @@ def record_publish_time(built: Path) -> None:
     con = sqlite3.connect(global_store(built), isolation_level=None)
     try:
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (PUBLISHED_AT, json.dumps(now)))
+        # The store's statistics were taken before: keep meta's true to its rows, as a store
+        # written with the time already in its meta would have them.
+        con.execute("ANALYZE meta")
     finally:
         con.close()
 
