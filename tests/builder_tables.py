@@ -63,7 +63,7 @@ def golden() -> dict[str, dict[str, object]]:
 
 
 # Meta that says when or how a snapshot was built rather than what it holds.
-_BUILD_FACTS = ("built_at",)
+_BUILD_FACTS = ("built_at", "published_at")
 
 
 def snapshot_content(home: Home) -> dict[str, object]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from chromium import Offline, screenshot
@@ -17,6 +18,8 @@ from web import crafted_web
 from linkindex.accounts.keys import Credential, KeyStore
 from linkindex.accounts.meter import Meter
 from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy
+from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout
+from linkindex.index.snapshot import Snapshot
 
 TARGET = "docs.python.org"  # crawled in the sample; links from other root domains
 LINKED_ONLY = "github.com"  # linked to by the sample, never crawled
@@ -279,6 +282,24 @@ def test_the_linking_root_domains_table_pages_and_sorts_as_the_api_does(
     assert page.errors == [] and page.failures == []
 
 
+def published_index(server) -> dict:
+    """The current snapshot's id, date and publish time, read from its meta."""
+    layout = SnapshotLayout(server.home.snapshots)
+    meta = Snapshot(layout.path_of(layout.current_name())).meta
+    return {"id": meta["index_id"], "date": meta["index_date"], "at": meta[PUBLISHED_AT]}
+
+
+def assert_header_shows(page, index: dict) -> None:
+    """The header says "index <id>, data to <date>, published <how long ago> (<UTC time>)"."""
+    page.locator("#index").filter(has_text=f"index {index['id']},").wait_for()
+    assert page.inner_text("#index").startswith(
+        f"index {index['id']}, data to {index['date']}, published "
+    )
+    assert page.get_attribute("#published", "datetime") == index["at"]
+    utc = re.escape(index["at"].replace("T", " ").replace("Z", " UTC"))
+    assert re.fullmatch(rf"(now|\d+ \w+ ago) \({utc}\)", page.inner_text("#published"))
+
+
 def test_a_new_index_published_while_the_page_is_open_is_announced(
     tmp_path_factory, serve, offline, shots
 ):
@@ -287,15 +308,20 @@ def test_a_new_index_published_while_the_page_is_open_is_announced(
     page.goto(f"{server.base_url}/explorer?target={KNOWN}")
     sign_in(page, server.credential)
     page.wait_for_selector("#overview-title")
-    old = server.post("index_metadata", {}).json()["index_id"]
-    page.locator("#index").filter(has_text=old).wait_for()
+    old = published_index(server)
+    assert old["id"] == server.post("index_metadata", {}).json()["index_id"]
+    assert_header_shows(page, old)
     assert page.locator("#fresh").is_hidden()
 
     build_a_newer_index(server)
-    new = server.post("index_metadata", {}).json()["index_id"]
-    assert new != old
-    page.locator("#fresh").filter(has_text=f"A new index ({new}) was published").wait_for()
-    assert page.inner_text("#index") == f"index {new}"
+    new = published_index(server)
+    assert new["id"] == server.post("index_metadata", {}).json()["index_id"] != old["id"]
+    assert new["date"] == "2026-03-05"  # the added crawl's date: the index's data moved on
+    utc = new["at"].replace("T", " ").replace("Z", " UTC")
+    page.locator("#fresh").filter(
+        has_text=f"A new index ({new['id']}, data to {new['date']}) was published at {utc}"
+    ).wait_for()
+    assert_header_shows(page, new)
     screenshot(page, shots, "explorer-new-index")
 
     page.get_by_role("button", name="Show its numbers").click()
@@ -334,7 +360,19 @@ def test_compare_lists_the_root_domains_linking_to_competitors_but_not_the_targe
         for r in answer["results"]
     ]  # fmt: skip
     assert shown_rows, "the sample has root domains linking to them and not to nodejs.org"
-    assert rows_used(demo_server, key) - before == 5 * len(shown_rows)  # the API's 5 a result
+
+    # Each site's own numbers side by side, at its own scope: url_metrics' for them all.
+    sites = ["nodejs.org", *competitors]
+    metrics = demo_server.post("url_metrics", {"targets": sites}).json()["results"]
+    assert table(page, "compare-metrics") == [
+        [site, f"root domain {m['root_domain']}", str(m["domain_authority"]),
+         str(m["page_authority"]), "—" if m["spam_score"] < 0 else f"{m['spam_score']}%",
+         f"{m['root_domains_to_root_domain']:,}", f"{m['external_pages_to_root_domain']:,}"]
+        for site, m in zip(sites, metrics, strict=True)
+    ]  # fmt: skip
+    assert len({row[2] for row in table(page, "compare-metrics")}) > 1  # not all the same DA
+    # One url_metrics call, a row per site; the API's 5 a root domain for the intersect.
+    assert rows_used(demo_server, key) - before == len(sites) + 5 * len(shown_rows)
     screenshot(page, shots, "explorer-compare")
     assert page.errors == [] and page.failures == []
 
@@ -347,20 +385,12 @@ def test_the_inbound_links_table_and_its_export_are_the_apis_links(
     sign_in(page, key)
     page.wait_for_selector("#overview-title")
     page.select_option("#links-limit", "5")
-    page.select_option("#links-filter", "external+follow")
+    page.select_option("#links-follow", "follow")
     page.get_by_role("button", name="Show inbound links").click()
     page.locator("#links-page").filter(has_text="Page 1").wait_for()
     body = {"target": TARGET, "target_scope": "subdomain", "filter": "external+follow"}
     first = demo_server.post("links", {**body, "limit": 5}).json()["results"]
-    assert table(page, "links") == [
-        [r["source"]["page"], str(r["source"]["page_authority"]),
-         str(r["source"]["domain_authority"]),
-         "—" if r["source"]["spam_score"] < 0 else f"{r['source']['spam_score']}%",
-         r["anchor_text"], r["target"]["page"],
-         ("nofollow" if r["nofollow"] else "followed") + (", redirect" if r["redirect"] else ""),
-         r["date_first_seen"]]
-        for r in first
-    ]  # fmt: skip
+    assert table(page, "links") == link_rows(first)
     screenshot(page, shots, "explorer-inbound-links")
 
     with page.expect_download() as download:
@@ -373,6 +403,129 @@ def test_the_inbound_links_table_and_its_export_are_the_apis_links(
     ]
     assert len(every) > 5  # more than the first page
     assert page.errors == [] and page.failures == []
+
+
+def link_rows(results: list[dict]) -> list[list[str]]:
+    """The API's links as the inbound links table shows them (live links: no Lost column)."""
+    return [
+        [r["source"]["page"], str(r["source"]["page_authority"]),
+         str(r["source"]["domain_authority"]),
+         "—" if r["source"]["spam_score"] < 0 else f"{r['source']['spam_score']}%",
+         r["anchor_text"], r["target"]["page"],
+         ("nofollow" if r["nofollow"] else "followed") + (", redirect" if r["redirect"] else ""),
+         r["date_first_seen"]]
+        for r in results
+    ]  # fmt: skip
+
+
+def open_overview(server, offline, key, target: str):
+    page = offline().page()
+    page.goto(f"{server.base_url}/explorer?target={target}")
+    sign_in(page, key)
+    page.wait_for_selector("#overview-title")
+    return page
+
+
+def test_a_date_sort_of_linking_root_domains_is_the_apis_with_its_60_day_filter(
+    demo_server, offline, key, shots
+):
+    """Choosing "date gained" chooses the 60-day gained filter the API requires with it, From
+    narrows it, and the rows (with their Gained dates) are the API's for the same body."""
+    page = open_overview(demo_server, offline, key, LINKED_BY_SIX)
+    assert page.locator("#lrd-begin").is_disabled()  # dates go with the date sorts only
+    page.select_option("#lrd-sort", "date_gained")
+    assert page.input_value("#lrd-filter") == "external+gained_last_60_days"
+    assert "which the API requires with this sort" in page.inner_text("#lrd-rules")
+    page.fill("#lrd-begin", "2024-03-05")
+    page.get_by_role("button", name="Show linking root domains").click()
+    page.locator("#lrd-table caption").filter(has_text="by date gained").wait_for()
+    body = {"target": LINKED_BY_SIX, "target_scope": "root_domain", "limit": 25,
+            "sort": "date_gained", "filter": "external+gained_last_60_days",
+            "begin_date": "2024-03-05"}  # fmt: skip
+    answer = demo_server.post("linking_root_domains", body).json()
+    assert 0 < len(answer["results"]) < 6  # narrowed by From: not all six of ietf.org's
+    assert table(page) == [
+        [*row, r["date_gained"]]
+        for row, r in zip(table_rows(answer), answer["results"], strict=True)
+    ]
+    assert page.locator("#lrd-table thead th").last.inner_text() == "Gained"
+    page.locator("#lrd-table").scroll_into_view_if_needed()
+    screenshot(page, shots, "explorer-linking-root-domains-by-date", full_page=False)
+
+    # The other way round: the lost filter chooses its sort; a plain sort drops the filter.
+    page.select_option("#lrd-filter", "external+lost_last_60_days")
+    assert page.input_value("#lrd-sort") == "date_lost"
+    page.select_option("#lrd-sort", "source_domain_authority")
+    assert page.input_value("#lrd-filter") == "external"
+    assert page.locator("#lrd-begin").is_disabled()
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_refused_date_range_shows_the_apis_message(demo_server, offline, key):
+    page = open_overview(demo_server, offline, key, LINKED_BY_SIX)
+    page.select_option("#lrd-sort", "date_lost")
+    page.fill("#lrd-begin", "2024-03-08")
+    page.fill("#lrd-end", "2024-03-01")
+    page.get_by_role("button", name="Show linking root domains").click()
+    message = demo_server.post("linking_root_domains", {
+        "target": LINKED_BY_SIX, "target_scope": "root_domain", "sort": "date_lost",
+        "filter": "external+lost_last_60_days", "begin_date": "2024-03-08",
+        "end_date": "2024-03-01"}).json()["message"]  # fmt: skip
+    page.locator("#lrd-error").filter(has_text=message).wait_for()
+    assert page.inner_text("#lrd-error") == f"The API refused this query: {message}"
+    assert page.errors == [] and failed(page) == [(400, "v2/linking_root_domains")]
+
+
+def test_the_links_sorts_and_filter_terms_are_the_apis(demo_server, offline, key, shots):
+    """Every sort and filter term of /v2/links is a control: a sort by the source root domain's
+    linking root domains with followed links gained in the 60 days gives the API's rows."""
+    page = open_overview(demo_server, offline, key, TARGET)
+    page.select_option("#links-limit", "5")
+    page.select_option("#links-sort", "root_domains_to_source_root_domain")
+    page.select_option("#links-follow", "follow")
+    page.check("#links-gained_last_60_days")
+    assert page.inner_text("#links-filter-sent") == (
+        "filter sent: external+follow+gained_last_60_days"
+    )
+    page.get_by_role("button", name="Show inbound links").click()
+    page.locator("#links-page").filter(has_text="Page 1").wait_for()
+    body = {"target": TARGET, "target_scope": "subdomain", "limit": 5,
+            "sort": "root_domains_to_source_root_domain",
+            "filter": "external+follow+gained_last_60_days"}  # fmt: skip
+    answer = demo_server.post("links", body).json()["results"]
+    assert answer and table(page, "links") == link_rows(answer)
+    page.locator("#links-filter-sent").scroll_into_view_if_needed()
+    screenshot(page, shots, "explorer-inbound-links-filters", full_page=False)
+
+    # One link from each source root domain, from one root domain, with one anchor text.
+    first = answer[0]
+    page.fill("#links-anchor", first["anchor_text"] or "(none)")
+    page.fill("#links-source-root", first["source"]["root_domain"])
+    page.select_option("#links-source-scope", "root_domain")
+    page.get_by_role("button", name="Show inbound links").click()
+    page.locator("#links-page").filter(has_text="Page 1 (last)").wait_for()
+    narrowed = demo_server.post("links", {
+        **body, "anchor_text": first["anchor_text"] or "\u0000",
+        "source_root_domain": first["source"]["root_domain"], "source_scope": "root_domain",
+    }).json()["results"]  # fmt: skip
+    assert len(narrowed) == 1 and table(page, "links") == link_rows(narrowed)
+    assert page.errors == [] and page.failures == []
+
+
+def test_a_refused_links_filter_shows_the_apis_message(demo_server, offline, key):
+    """Several terms without 'external' are a 400: the page says the API's words."""
+    page = open_overview(demo_server, offline, key, TARGET)
+    page.uncheck("#links-external")
+    page.select_option("#links-follow", "follow")
+    page.select_option("#links-redirect", "not_redirect")
+    page.get_by_role("button", name="Show inbound links").click()
+    message = demo_server.post("links", {
+        "target": TARGET, "target_scope": "subdomain", "limit": 25,
+        "sort": "source_page_authority", "filter": "follow+not_redirect",
+    }).json()["message"]  # fmt: skip
+    page.locator("#links-error").filter(has_text=message).wait_for()
+    assert "'external' must be one of them" in message
+    assert page.errors == [] and failed(page) == [(400, "v2/links")]
 
 
 def test_the_anchor_text_and_top_pages_tables_are_the_apis_first_pages(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from contextlib import ExitStack
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -13,6 +15,9 @@ from records_factory import fan_in
 
 from linkindex.api.events import CHECK_SECONDS, STREAMS_PER_KEY
 from linkindex.builder.pipeline import build_index
+from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout
+from linkindex.index.snapshot import Snapshot
+from linkindex.index.stores import global_store
 
 
 def first_crawl() -> list:
@@ -67,6 +72,55 @@ def test_a_published_build_is_pushed_with_the_previous_id(server, home):
         event = next_event(lines)
     assert event["previous_index_id"] == old
     assert event["index_id"] == index_id(server) != old
+
+
+def current_snapshot(home) -> Snapshot:
+    layout = SnapshotLayout(home.snapshots)
+    return Snapshot(layout.path_of(layout.current_name()))
+
+
+def first_event(server) -> dict:
+    with httpx.stream("GET", f"{server.base_url}/v2/index_events", auth=server.auth,
+                      timeout=10) as response:  # fmt: skip
+        return next_event(response.iter_lines())
+
+
+def utc_second(at: str) -> datetime:
+    """An ISO 8601 UTC time to the second, as events carry it ("2026-12-07T01:57:44Z")."""
+    return datetime.strptime(at, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def test_an_event_tells_the_index_date_of_its_snapshot(server, home):
+    event = first_event(server)
+    assert event["index_date"] == current_snapshot(home).meta["index_date"] == "2026-01-10"
+
+
+def test_an_event_tells_when_its_index_was_published(server, home):
+    old = first_event(server)
+    with httpx.stream("GET", f"{server.base_url}/v2/index_events", auth=server.auth,
+                      headers={"Last-Event-ID": old["id"]}, timeout=15) as response:  # fmt: skip
+        lines = response.iter_lines()
+        fan_in("c2", "2026-03-10", 4).write(home.crawls)
+        before = datetime.now(UTC).replace(microsecond=0)
+        build_index(home)
+        after = datetime.now(UTC)
+        event = next_event(lines)
+    # The moment the build made it current, not when it started (its meta's built_at).
+    assert before <= utc_second(event["published_at"]) <= after
+    assert event["published_at"] == current_snapshot(home).meta[PUBLISHED_AT]
+    assert event["index_date"] == "2026-03-10"
+    assert utc_second(old["published_at"]) <= utc_second(event["published_at"])
+
+
+def test_a_snapshot_published_before_its_time_was_recorded_still_streams(home, serve):
+    """Older snapshots have no published_at in their meta: the event says null for it."""
+    store = global_store(current_snapshot(home).folder)
+    with sqlite3.connect(store) as con:
+        con.execute("DELETE FROM meta WHERE key = ?", (PUBLISHED_AT,))
+    event = first_event(serve(home))
+    assert event["published_at"] is None
+    assert event["index_date"] == "2026-01-10"
+    assert event["index_id"] == current_snapshot(home).index_id
 
 
 def test_the_event_stream_needs_credentials(server):

@@ -17,7 +17,8 @@ from starlette.responses import StreamingResponse
 
 from linkindex.api.auth import authenticate
 from linkindex.api.errors import ApiError
-from linkindex.index.snapshot import NoSnapshot
+from linkindex.index.layout import PUBLISHED_AT
+from linkindex.index.snapshot import NoSnapshot, Snapshot
 
 # CurrentSnapshot rereads the CURRENT pointer at most this often, so checking faster is useless.
 CHECK_SECONDS = 0.5
@@ -61,16 +62,27 @@ class OpenStreams:
         return release
 
 
-def _current_index(state: State) -> tuple[str, list[str]] | None:
+def index_facts(snapshot: Snapshot) -> dict[str, object]:
+    """What an event tells of an index beyond its id: Moz's spam_score_update_days, and ours,
+    its date (YYYY-MM-DD) and when it was published (ISO 8601 UTC; null for a snapshot
+    published before that was recorded)."""
+    return {
+        "spam_score_update_days": list(snapshot.meta.get("spam_score_update_days", [])),
+        "index_date": snapshot.meta.get("index_date") or None,
+        "published_at": snapshot.meta.get(PUBLISHED_AT),
+    }
+
+
+def _current_index(state: State) -> tuple[str, dict[str, object]] | None:
     try:
         snapshot = state.snapshots.get()
     except NoSnapshot:
         return None
-    return snapshot.index_id, list(snapshot.meta.get("spam_score_update_days", []))
+    return snapshot.index_id, index_facts(snapshot)
 
 
-def _event(index_id: str, previous: str | None, days: list[str]) -> bytes:
-    data = {"index_id": index_id, "previous_index_id": previous, "spam_score_update_days": days}
+def _event(index_id: str, previous: str | None, facts: dict[str, object]) -> bytes:
+    data = {"index_id": index_id, "previous_index_id": previous, **facts}
     return f"event: index\nid: {index_id}\ndata: {json.dumps(data)}\n\n".encode()
 
 

@@ -175,7 +175,7 @@ def build_index(
         step("indexing")
         writer.finish()
         step("publishing")
-        published = layout.publish(folder, name, keep=keep, replace=force)
+        published = layout.publish(folder, name, keep=keep, replace=force, record_time=True)
     return BuildResult(
         index_id, published, False, index_date, time.monotonic() - started, counts,
         "incremental" if plan.incremental else "full", plan.reason,

@@ -6,18 +6,25 @@ with one atomic rename: readers see the old snapshot or the new one, never a hal
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from linkindex.file_lock import try_lock
+from linkindex.index.stores import global_store
 
 POINTER = "CURRENT"
 BUILDING_PREFIX = ".building-"
 DEFAULT_KEEP = 3
+# The meta key of when a build's snapshot was made current (ISO 8601 UTC, to the second); a
+# snapshot published before it was recorded has none.
+PUBLISHED_AT = "published_at"
 
 
 class BuildInProgress(RuntimeError):
@@ -61,13 +68,20 @@ class SnapshotLayout:
             lock.close()
 
     def publish(
-        self, built: Path, name: str, keep: int = DEFAULT_KEEP, replace: bool = False
+        self,
+        built: Path,
+        name: str,
+        keep: int = DEFAULT_KEEP,
+        replace: bool = False,
+        record_time: bool = False,
     ) -> str:
         """Move a finished snapshot into place, make it current, and return its folder name.
 
         An identical rebuild reuses the published folder, unless ``replace`` (a forced build):
         then the new copy gets a folder of its own (``name-1``, ``name-2``...), so readers of
         the old one are never disturbed and CURRENT still changes in one atomic rename.
+        ``record_time`` (a build's own publish, not a shard host's copy of one) writes the
+        moment into the snapshot's meta as PUBLISHED_AT, just before it becomes visible.
         """
         final = self.path_of(name)
         if final.exists() and replace:
@@ -79,6 +93,8 @@ class SnapshotLayout:
         if final.exists():
             shutil.rmtree(built)  # an identical rebuild: the published copy is the same content
         else:
+            if record_time:
+                record_publish_time(built)
             for item in built.iterdir():
                 fsync_path(item)
             os.rename(built, final)
@@ -110,6 +126,20 @@ class SnapshotLayout:
         others = [p for p in self.published() if p.name != current]
         for old in others[max(keep - 1, 0) :]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def record_publish_time(built: Path) -> None:
+    """Writes now into a finished, not yet published snapshot's meta: the build's own
+    ``built_at`` is taken before the store is indexed, which can take minutes."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    con = sqlite3.connect(global_store(built), isolation_level=None)
+    try:
+        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (PUBLISHED_AT, json.dumps(now)))
+        # The store's statistics were taken before: keep meta's true to its rows, as a store
+        # written with the time already in its meta would have them.
+        con.execute("ANALYZE meta")
+    finally:
+        con.close()
 
 
 def fsync_path(path: Path) -> None:

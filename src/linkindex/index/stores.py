@@ -60,17 +60,18 @@ class _Held:
         weakref.finalize(self, give_back, self.opened)
 
 
+def global_store(folder: Path) -> Path:
+    """The file of a snapshot folder that holds its global lists and its meta."""
+    return folder / (GLOBAL_FILE if shard_count(folder) else STORE_FILE)
+
+
 class Stores:
     """Read-only connections to a snapshot's files: one per file per thread, opened lazily."""
 
     def __init__(self, folder: Path) -> None:
         self.count = shard_count(folder)
-        if self.count:
-            self.global_path = folder / GLOBAL_FILE
-            self.paths = shard_paths(folder, self.count)
-        else:
-            self.global_path = folder / STORE_FILE
-            self.paths = [self.global_path]
+        self.global_path = global_store(folder)
+        self.paths = shard_paths(folder, self.count) if self.count else [self.global_path]
         for path in {self.global_path, *self.paths}:
             if not path.exists():
                 raise NoStore(f"snapshot store missing: {path}")

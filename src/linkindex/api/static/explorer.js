@@ -24,6 +24,7 @@ async function showUsage() {
 function showSignIn(why) {
   listening?.abort();
   listening = null;
+  clearInterval(ageTimer);
   $("fresh").hidden = true;
   $("index").textContent = "";
   $("account").hidden = true;
@@ -34,19 +35,59 @@ function showSignIn(why) {
   $("access-id").focus();
 }
 
-// The index the server answers from, and a notice when a new one is published while the tab
-// is open (GET /v2/index_events): the overview on screen is then of the index before.
+// The index the server answers from, its date and when it was published, and a notice when a
+// new one is published while the tab is open (GET /v2/index_events): the overview on screen is
+// then of the index before.
 let listening = null;
 let currentIndex = null;
+let ageTimer = null;
+
+const RELATIVE = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const STEPS = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7], ["week", 4.35], ["month", 12], ["year", Infinity]];
+
+// "3 minutes ago", in the largest unit that fits.
+function ago(when, now = Date.now()) {
+  let amount = (when - now) / 1000;
+  for (const [unit, size] of STEPS) {
+    if (Math.abs(amount) < size) return RELATIVE.format(Math.round(amount), unit);
+    amount /= size;
+  }
+  return "";
+}
+
+function utc(when) {
+  return when.toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC");
+}
+
+// "index <id>, data to <date>, published <time ago>", the absolute time in the <time> element's
+// title and datetime; a snapshot published before that was recorded says no time.
+function showIndex(event) {
+  const parts = [`index ${event.index_id}`];
+  if (event.index_date) parts.push(`data to ${event.index_date}`);
+  const node = $("index");
+  node.replaceChildren(parts.join(", "));
+  clearInterval(ageTimer);
+  if (!event.published_at) return;
+  const when = new Date(event.published_at);
+  const time = document.createElement("time");
+  time.id = "published";
+  time.dateTime = event.published_at;
+  time.title = utc(when);
+  const age = () => { time.textContent = `${ago(when)} (${utc(when)})`; };
+  age();
+  ageTimer = setInterval(age, 30_000);
+  node.append(", published ", time);
+}
 
 function listenForIndexes() {
   listening = new AbortController();
   currentIndex = null;
   api.listen("/v2/index_events", listening.signal, (id, event) => {
-    $("index").textContent = `index ${event.index_id}`;
+    showIndex(event);
     if (currentIndex !== null && event.index_id !== currentIndex) {
-      const at = new Date().toLocaleTimeString();
-      $("fresh-text").textContent = `A new index (${event.index_id}) was published at ${at}.`;
+      const at = event.published_at ? utc(new Date(event.published_at)) : new Date().toLocaleTimeString();
+      const dated = event.index_date ? `, data to ${event.index_date}` : "";
+      $("fresh-text").textContent = `A new index (${event.index_id}${dated}) was published at ${at}.`;
       $("fresh").hidden = false;
       $("fresh-reload").hidden = !target;
     }

@@ -1,5 +1,7 @@
-// Compare: root domains linking to up to 5 competitors but not to the target, from
-// POST /v2/link_intersect. Asked for only: the API bills 5 rows for each root domain listed.
+// Compare: the target's and its competitors' own metrics side by side (one POST /v2/url_metrics
+// with them all), and the root domains linking to up to 5 competitors but not to the target
+// (POST /v2/link_intersect). Asked for only: url_metrics bills a row per site, the intersect 5
+// rows for each root domain listed.
 import * as api from "./api.js";
 
 const MAX_COMPETITORS = 5; // with the target, the API's 6 targets at most
@@ -17,6 +19,26 @@ export function competitorTarget(text) {
   const slash = bare.indexOf("/");
   const page = slash >= 0 && bare.slice(slash).replace(/[?#].*$/, "") !== "/";
   return { target: text.trim(), scope: page ? "page" : "root_domain" };
+}
+
+const SCOPE_WORDS = { page: "page", subdomain: "subdomain", root_domain: "root domain" };
+
+function count(n) {
+  return Number(n).toLocaleString("en-US");
+}
+
+// One row per site, each at its own scope: [site, counted for, DA, PA, Spam Score, linking root
+// domains, inbound links (linking pages on other root domains)].
+const METRIC_COLUMNS = ["Site", "Links counted to", "DA", "PA", "Spam Score",
+  "Linking root domains", "Inbound links"];
+
+function metricsRow({ target: site, scope }, m) {
+  const spam = m.spam_score < 0 ? "—" : `${m.spam_score}%`;
+  const cells = [`${SCOPE_WORDS[scope]} ${m[scope]}`, String(m.domain_authority),
+    String(m.page_authority), spam, count(m[`root_domains_to_${scope}`]),
+    count(m[`external_pages_to_${scope}`])];
+  return element("tr", {}, element("th", { scope: "row" }, site),
+    ...cells.map((text) => element("td", {}, text)));
 }
 
 // The section for `target` at `scope`; `onError(error)` is told of a refused call.
@@ -43,6 +65,13 @@ export function compare(target, scope, onError) {
     body);
   const wrap = element("div", { class: "table-wrap", hidden: "" }, table);
   const more = element("button", { type: "button", id: "compare-more", hidden: "" }, "More");
+  const metricsBody = element("tbody");
+  const metricsCaption = element("caption");
+  const metricsWrap = element("div", { class: "table-wrap", hidden: "" },
+    element("table", { id: "compare-metrics-table" }, metricsCaption,
+      element("thead", {}, element("tr", {},
+        ...METRIC_COLUMNS.map((c) => element("th", { scope: "col" }, c)))),
+      metricsBody));
 
   let competitors = [];
   let token = "";
@@ -96,6 +125,21 @@ export function compare(target, scope, onError) {
     }
   }
 
+  // The sites' own numbers, from one url_metrics call with them all (a row billed each).
+  async function sideBySide() {
+    const sites = [{ target, scope }, ...competitors.map(competitorTarget)];
+    metricsWrap.hidden = true;
+    try {
+      const answer = await api.v2("url_metrics", { targets: sites.map((site) => site.target) });
+      metricsBody.replaceChildren(...sites.map((site, i) => metricsRow(site, answer.results[i])));
+      metricsCaption.textContent = `${target} and its competitors, each counted for its own scope`;
+      metricsWrap.hidden = false;
+    } catch (failure) {
+      if (failure.status === 401) onError(failure);
+      else error.textContent = api.describe(failure);
+    }
+  }
+
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.textContent = "";
@@ -106,6 +150,7 @@ export function compare(target, scope, onError) {
       return;
     }
     body.replaceChildren();
+    await sideBySide();
     await load(null);
   });
   more.addEventListener("click", () => load(token));
@@ -113,6 +158,6 @@ export function compare(target, scope, onError) {
   return element("section", { class: "compare", "aria-labelledby": "compare-title" },
     element("h2", { id: "compare-title" }, "Compare: who links to them but not to you"),
     element("p", { class: "cost" },
-      "Root domains linking to your competitors and not to this target (link intersect). Each root domain listed bills 5 rows."),
-    form, error, wrap, more);
+      "Each site's own numbers side by side (one url_metrics call: a row billed per site), then the root domains linking to your competitors and not to this target (link intersect): each root domain listed bills 5 rows."),
+    form, error, metricsWrap, wrap, more);
 }

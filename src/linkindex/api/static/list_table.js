@@ -21,15 +21,17 @@ export function spam(score) {
   return score < 0 ? "—" : `${score}%`;
 }
 
-function choice(id, label, options) {
+export function choice(id, label, options) {
   const select = element("select", { id, name: id });
   for (const [value, text] of options) select.append(element("option", { value }, text));
   return [element("div", { class: "field" }, element("label", { for: id }, label), select), select];
 }
 
-// `spec`: {id, endpoint, title, noun, billing, sorts, filters, columns: [[header, row => text]]};
-// a list without sorts or filters (anchor text) has `order`, the words for its one order,
-// instead. `onError(error)` hears of a 401; `say(text)` of progress.
+// `spec`: {id, endpoint, title, noun, billing, sorts, filters, columns: [[header, row => text,
+// request => shown?]]}; a list without sorts or filters (anchor text) has `order`, the words for
+// its one order, instead. `spec.more(id, {sort, filter})`, when given, adds the list's other
+// parameters: {fields, params: () => request fields}; it may keep the API's rules between them
+// and the sort and filter. `onError(error)` hears of a 401; `say(text)` of progress.
 export function listTable(spec, target, scope, onError, say) {
   const id = spec.id;
   const [sortField, sort] = spec.sorts
@@ -39,14 +41,17 @@ export function listTable(spec, target, scope, onError, say) {
     ? choice(`${id}-filter`, "Filter", Object.entries(spec.filters))
     : ["", null];
   const [sizeField, size] = choice(`${id}-limit`, "Per page", SIZES.map((n) => [String(n), String(n)]));
+  const more = spec.more ? spec.more(id, { sort, filter }) : { fields: [], params: () => ({}) };
   const show = element("button", { type: "submit" }, `Show ${spec.noun}`);
   const exporter = element("button", { type: "button", id: `${id}-export`,
     "aria-label": `Export CSV (every page) of ${spec.noun}` }, "Export CSV (every page)");
   const form = element("form", { id: `${id}-form`, class: "controls" },
-    sortField, filterField, sizeField, show, exporter);
+    sortField, filterField, ...more.fields, sizeField, show, exporter);
+  // The API's 400 when it refuses a combination, in its own words.
+  const refusal = element("p", { id: `${id}-error`, class: "error", role: "alert" });
   const body = element("tbody");
   const caption = element("caption");
-  const head = element("tr", {}, ...spec.columns.map(([name]) => element("th", { scope: "col" }, name)));
+  const head = element("tr");
   const table = element("table", { id: `${id}-table` }, caption, element("thead", {}, head), body);
   const wrap = element("div", { class: "table-wrap", hidden: "" }, table);
   const previous = element("button", { type: "button", id: `${id}-previous`,
@@ -60,16 +65,22 @@ export function listTable(spec, target, scope, onError, say) {
   // pages[i]: {results, next_token} of page i of the current query, as the API answered.
   let pages = [];
   let shown = 0;
+  let asked = {}; // the request of the pages shown: some columns exist only for some requests
+
+  function columns() {
+    return spec.columns.filter(([, , when]) => !when || when(asked));
+  }
 
   function row(result) {
     const tr = element("tr");
-    spec.columns.forEach(([, cell], i) =>
+    columns().forEach(([, cell], i) =>
       tr.append(element(i ? "td" : "th", i ? {} : { scope: "row" }, cell(result))));
     return tr;
   }
 
   function draw() {
     const page = pages[shown];
+    head.replaceChildren(...columns().map(([name]) => element("th", { scope: "col" }, name)));
     body.replaceChildren(...page.results.map(row));
     const order = sort ? spec.sorts[sort.value] : spec.order;
     caption.textContent = `${spec.title} of ${target} (${scope.replace("_", " ")}), by ${order}`;
@@ -85,6 +96,7 @@ export function listTable(spec, target, scope, onError, say) {
     const request = { target, target_scope: scope, limit };
     if (sort) request.sort = sort.value;
     if (filter) request.filter = filter.value;
+    Object.assign(request, more.params());
     if (token) request.next_token = token;
     return request;
   }
@@ -101,18 +113,23 @@ export function listTable(spec, target, scope, onError, say) {
 
   function failed(error) {
     if (error.status === 401) onError(error);
+    else if (error.status === 400) refusal.textContent = `The API refused this query: ${error.message}`;
     else say(`${spec.title}: ${api.describe(error)}`);
   }
 
   // Another sort, filter or size is another query: its tokens are not this one's.
   form.addEventListener("change", () => {
     pages = [];
+    refusal.textContent = "";
     wrap.hidden = true;
     pager.hidden = true;
   });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    refusal.textContent = "";
     try {
+      asked = { ...(sort ? { sort: sort.value } : {}), ...(filter ? { filter: filter.value } : {}),
+        ...more.params() };
       pages = [await load(null)];
       shown = 0;
       draw();
@@ -160,5 +177,5 @@ export function listTable(spec, target, scope, onError, say) {
   return element("section", { class: "list", "aria-labelledby": `${id}-title` },
     element("h2", { id: `${id}-title` }, spec.title),
     element("p", { class: "cost" }, spec.billing),
-    form, wrap, pager);
+    form, refusal, wrap, pager);
 }
