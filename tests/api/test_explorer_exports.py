@@ -145,9 +145,18 @@ def test_an_export_is_the_endpoints_whole_list_as_a_csv_file(server, key):
     for row, result in zip(exported, every, strict=True):
         flat = {**result, **result["to_target"]}
         assert row["root_domain"] == flat["root_domain"]
-        assert {f: float(v) for f, v in row.items() if f != "root_domain"} == {
-            f: float(flat[f]) for f in row if f != "root_domain"
-        }
+        counts = set(row) - {"root_domain", "date_gained", "date_lost"}
+        assert {f: float(row[f]) for f in counts} == {f: float(flat[f]) for f in counts}
+        assert row["date_gained"] == row["date_lost"] == ""  # given only with a date sort
+
+
+def test_a_date_sorted_export_carries_the_dates_the_api_gives(server, key):
+    request = {**LRD, "sort": "date_gained", "filter": "external+gained_last_60_days"}
+    exported = rows_of(follow(server, ticket(server, key, request=request)).text)
+    every = server.all_pages("linking_root_domains", **request, limit=50)
+    assert exported and len(exported) == len(every)
+    assert [row["date_gained"] for row in exported] == [r["date_gained"] for r in every]
+    assert all(row["date_gained"] for row in exported)
 
 
 def test_the_rows_billed_are_the_rows_streamed(server, key):

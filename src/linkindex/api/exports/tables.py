@@ -60,6 +60,8 @@ TABLES: dict[str, ExportTable] = {
                 *_fields(
                     "pages", "nofollow_pages", "redirect_pages", "deleted_pages", under="to_target"
                 ),
+                # Given by the API only with sort date_gained / date_lost; empty otherwise.
+                *_fields("date_gained", "date_lost"),
             ),  # fmt: skip
             "page",
         ),
