@@ -161,9 +161,10 @@ def parse_document(body: bytes, charset: str | None) -> HtmlPage:
     nav: set[int] = set()  # mem_id of every <a> and <area> in a navigation container
     comments: set[int] = set()  # mem_id of every <a> and <area> in a comments section
     anchors: list[LexborNode] = []
-    # lexbor gives an element once for each selector of the list it matches, in a row.
+    # lexbor gives an element once for each selector of the list it matches, in a row: an <a>
+    # that comes again also matched a navigation or comments selector, and is checked as one.
     last = -1
-    anchor_again = False  # the <a> just found matched another selector too: a container's
+    anchor_again = False  # the last element found was an <a> not yet checked as a container
     # One CSS walk finds every element looked at. The whole document is searched, not just
     # <head>: a parser without scripting (like a crawler's) ends <head> at a
     # <noscript><img> tracking pixel, and what follows lands in <body>.
