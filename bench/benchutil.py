@@ -14,6 +14,7 @@ import platform
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -220,3 +221,17 @@ def write_result(name: str, result: dict[str, object]) -> Path:
     out.write_text(text + "\n", encoding="utf-8")
     print(text)
     return out
+
+
+def ingest_in_child(src: Path, files: list[Path]) -> dict[str, float]:
+    """One timed run_ingest of ``files`` by the code in the source tree ``src`` (a ``src``
+    folder: this checkout's, or another version's, e.g. ``git archive <commit> src``), in a
+    child process after one warm-up run (bench/ingest_child.py): seconds, CPU seconds, pages
+    and links."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    child = REPO / "bench" / "ingest_child.py"
+    done = subprocess.run(
+        [sys.executable, str(child), *map(str, files)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -157,12 +157,12 @@ class PartWriter:
     def add(self, rows: list[Any]) -> None:
         self._buffer.extend(rows)
         if len(self._buffer) >= self.rows_per_group:
-            self._flush()
+            self.flush()
 
     def add_one(self, row: Any) -> None:
         self._buffer.append(row)
         if len(self._buffer) >= self.rows_per_group:
-            self._flush()
+            self.flush()
 
     def _table(self, rows: list[Sequence[Any]]) -> pa.Table:
         # One C++ conversion of the row tuples to a struct array, then its columns: several
@@ -171,7 +171,8 @@ class PartWriter:
         columns = [pa.repeat(pa.scalar(self.crawl, pa.string()), len(rows)), *struct.flatten()]
         return pa.Table.from_arrays(columns, schema=self.schema)
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Write the buffered rows as a row group (``close`` does, first)."""
         if not self._buffer:
             return
         if self._writer is None:
@@ -203,7 +204,7 @@ class PartWriter:
 
     def close(self) -> list[Path]:
         """Write what is buffered and publish the last part; return every finished part."""
-        self._flush()
+        self.flush()
         self._finish_part()
         return self.finished
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import msgspec
 from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
 
 from linkindex.ingest import reasons
@@ -29,6 +30,9 @@ _TAIL_CHECK_MAX = 64 << 20
 _RESPONSE = WarcRecordType.response
 _REVISIT = WarcRecordType.revisit
 _METADATA = WarcRecordType.metadata
+# msgspec's JSON decoder builds the same dicts and lists as json.loads in about half its time
+# (on the bundled sample's WATs); what it refuses (NaN, integers past 64 bits, ...), json reads.
+_decode_json = msgspec.json.Decoder().decode
 
 
 class TruncatedFile(OSError):
@@ -133,9 +137,12 @@ def _wat(record: WarcRecord) -> Record:
     if len(payload) < record.content_length:
         return OtherRecord(reasons.TRUNCATED)
     try:
-        data = json.loads(payload)
-    except ValueError:
-        return WatEnvelope(None)
+        data = _decode_json(payload)
+    except msgspec.DecodeError:
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            return WatEnvelope(None)
     return WatEnvelope(data if isinstance(data, dict) else None)
 
 

@@ -14,6 +14,8 @@ from linkindex.ingest.reader import parse_warc_date, target_uri
 from linkindex.records import ANCHOR_TEXT_MAX_CHARS
 
 _ANCHOR_PATHS = {"A@/href": "text", "AREA@/href": "alt"}
+_NO_FLAGS = (False, False, False)
+_new = tuple.__new__
 
 
 class WatPage(NamedTuple):
@@ -41,8 +43,17 @@ def _text(value: Any) -> str:
     return fold(html.unescape(text) if "&" in text else text, ANCHOR_TEXT_MAX_CHARS)
 
 
+def _flags(entry: dict[str, Any]) -> tuple[bool, bool, bool]:
+    rel = entry.get("rel")
+    if not rel or not isinstance(rel, str):
+        return _NO_FLAGS
+    tokens = rel.lower().split()
+    return "nofollow" in tokens, "ugc" in tokens, "sponsored" in tokens
+
+
 def _links(meta: dict[str, Any]) -> list[RawLink]:
     links: list[RawLink] = []
+    append = links.append
     previous_alt = ""
     for entry in meta.get("Links") or ():
         path = entry.get("path")
@@ -56,20 +67,9 @@ def _links(meta: dict[str, Any]) -> list[RawLink]:
             # anchor text, as the HTML parser gives it.
             text = previous_alt
         previous_alt = ""
-        tokens = _rel_tokens(entry)
-        links.append(
-            RawLink(
-                _url(entry["url"]),
-                text,
-                "nofollow" in tokens,
-                "ugc" in tokens,
-                "sponsored" in tokens,
-                False,
-                # WAT paths (A@/href) keep no ancestry: in_nav and in_comments cannot be known
-                False,
-                False,
-            )
-        )
+        # WAT paths (A@/href) keep no ancestry: in_nav and in_comments cannot be known.
+        # tuple.__new__ builds the RawLink at C speed: this runs once per link.
+        append(_new(RawLink, (_url(entry["url"]), text, *_flags(entry), False, False, False)))
     for entry in (meta.get("Head") or {}).get("Link") or ():
         if "canonical" in _rel_tokens(entry) and "url" in entry:
             links.append(RawLink(_url(entry["url"]), "", False, False, False, True, False, False))
