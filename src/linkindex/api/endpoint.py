@@ -30,7 +30,11 @@ from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 
 TargetScope = Literal["page", "subdomain", "root_domain"]
-Limit = Annotated[int, msgspec.Meta(ge=1, le=50, description="Results per page, 1-50.")]
+# The most results a list endpoint gives in one page.
+MAX_LIMIT = 50
+Limit = Annotated[
+    int, msgspec.Meta(ge=1, le=MAX_LIMIT, description=f"Results per page, 1-{MAX_LIMIT}.")
+]
 Target = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 
 

@@ -20,14 +20,14 @@ from linkindex.accounts.keys import ApiKey
 from linkindex.accounts.limits import Refused
 from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.billing import charge_rows, check_quota, quota_too_small
-from linkindex.api.endpoint import Endpoint
+from linkindex.api.endpoint import MAX_LIMIT, Endpoint
 from linkindex.api.errors import ApiError
 from linkindex.api.exports.tables import TABLES, csv_lines
 from linkindex.api.params import RESULT_CAP
 from linkindex.index.stores import StoreUnavailable
 
 # The API's largest page: the fewest calls for the rate limit, the same rows billed.
-PAGE_SIZE = 50
+PAGE_SIZE = MAX_LIMIT
 # One export holds at most the API's cap on a list, whichever list it is.
 ROW_CAP = RESULT_CAP
 # From the ticket followed to the last row, waits for the rate limit included.
