@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import csv
+import inspect
 import io
 import time
 
@@ -16,7 +17,7 @@ from web import crafted_web
 
 from linkindex.accounts.keys import Credential, KeyStore
 from linkindex.accounts.quotas import DATA_ROWS, AccountStore, QuotaPolicy, RateLimit
-from linkindex.api.exports import stream
+from linkindex.api.exports import routes, stream
 from linkindex.api.exports.cells import cell, js_number
 from linkindex.api.exports.tables import csv_lines
 
@@ -87,10 +88,11 @@ def spend(server, key: Credential, rows: int) -> None:
     state.meter.charge(state.key_store.active(key.access_id), DATA_ROWS, rows)
 
 
-def asgi_messages(app, path: str, on_send=None) -> list[dict]:
+def asgi_messages(app, path: str, on_send=None, timeout: float = 60) -> list[dict]:
     """What the app sends for GET `path`, message by message (`on_send(message)` hears each
-    as it goes): a response that ends unfinished has no last body message with more_body
-    false, and the server then drops the connection mid-body."""
+    as it goes, and may hold the send back by returning an awaitable): a response that ends
+    unfinished has no last body message with more_body false, and the server then drops the
+    connection mid-body. TimeoutError when the app has not answered within `timeout` s."""
     sent: list[dict] = []
 
     async def go() -> None:
@@ -107,15 +109,16 @@ def asgi_messages(app, path: str, on_send=None) -> list[dict]:
 
         async def send(message: dict) -> None:
             sent.append(message)
-            if on_send is not None:
-                on_send(message)
+            held = on_send(message) if on_send is not None else None
+            if inspect.isawaitable(held):
+                await held
 
         scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
                  "http_version": "1.1", "method": "GET", "scheme": "http", "path": path,
                  "raw_path": path.encode(), "query_string": b"", "root_path": "",
                  "headers": [(b"host", b"testserver")], "client": ("127.0.0.1", 1),
                  "server": ("testserver", 80)}  # fmt: skip
-        await app(scope, receive, send)
+        await asyncio.wait_for(app(scope, receive, send), timeout)
 
     asyncio.run(go())
     return sent
@@ -319,6 +322,112 @@ def test_a_key_holds_a_few_tickets_at_once(server, key):
     refused = ask(server, key, "linking_root_domains", LRD)
     assert refused.status_code == 429
     assert refused.json()["message"].startswith("Too many export tickets")
+
+
+def test_a_head_request_bills_nothing_and_leaves_the_ticket(server, key):
+    url = ticket(server, key)
+    before = used(server, key)
+    answer = server.http.head(f"{server.base_url}{url}", timeout=30)
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "GET"
+    assert used(server, key) == before
+    assert len(rows_of(follow(server, url).text)) == 51
+
+
+def test_the_export_paths_say_their_own_methods(server, key):
+    asking = server.http.get(f"{server.base_url}/explorer/exports", headers=bearer(key))
+    assert (asking.status_code, asking.headers["allow"]) == (405, "POST")
+    assert asking.json()["message"] == routes.ASK_NOT_ALLOWED
+    following = server.http.post(f"{server.base_url}{ticket(server, key)}", json={})
+    assert (following.status_code, following.headers["allow"]) == (405, "GET")
+    assert following.json()["message"] == routes.FOLLOW_NOT_ALLOWED
+
+
+def test_a_request_nested_too_deeply_is_a_400(server, key):
+    nested = b"[" * 5000 + b"]" * 5000
+    answer = server.http.post(
+        f"{server.base_url}/explorer/exports",
+        data=b'{"endpoint": "links", "request": ' + nested + b"}",
+        headers={**bearer(key), "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400
+    assert answer.json()["message"].startswith("Request body nests too deeply")
+
+
+def test_too_many_exports_at_once_leaves_the_ticket_for_a_retry(server, key):
+    url = ticket(server, key)
+    running = server.app.state.running_exports
+    holds = [running.open(key.access_id) for _ in range(running.per_key)]
+    busy = follow(server, url)
+    assert busy.status_code == 429
+    assert busy.json()["message"].startswith("Too many exports at once")
+    for release in holds:
+        release()
+    assert len(rows_of(follow(server, url).text)) == 51
+
+
+def test_a_quota_used_up_before_the_follow_leaves_the_ticket_for_a_retry(server, key):
+    set_quota(server, key, 60)
+    url = ticket(server, key)
+    spend(server, key, 60)
+    refused = follow(server, url)
+    assert refused.status_code == 429
+    assert refused.json()["message"].startswith("Quota exhausted")
+    set_quota(server, key, 120)
+    assert len(rows_of(follow(server, url).text)) == 51
+
+
+def test_a_rate_limit_past_the_deadline_leaves_the_ticket_for_a_retry(server, key, monkeypatch):
+    accounts = AccountStore(server.home.state / "keys.sqlite")
+    accounts.set_rate_limit(key.access_id, RateLimit(1, "minute"))
+    monkeypatch.setattr(stream, "EXPORT_SECONDS", 1)  # the minute's wait would pass it
+    url = ticket(server, key)  # the minute's one call
+    refused = follow(server, url)
+    assert refused.status_code == 429
+    accounts.set_rate_limit(key.access_id, None)
+    assert len(rows_of(follow(server, url).text)) == 51
+
+
+def test_a_client_that_stops_reading_is_cut_off_at_the_deadline(server, key, monkeypatch):
+    monkeypatch.setattr(stream, "EXPORT_SECONDS", 1)
+    url = ticket(server, key)
+
+    async def stop_reading(message: dict) -> None:
+        if message.get("body"):
+            await asyncio.Event().wait()  # a paused download: the send never returns
+
+    messages = asgi_messages(server.app, url, stop_reading, timeout=10)
+    assert messages[0]["status"] == 200
+    assert not finished(messages)
+    assert key.access_id not in server.app.state.running_exports.held
+
+
+def test_tickets_promise_their_rows_of_the_quota(server, key):
+    set_quota(server, key, 60)
+    ticket(server, key)  # 51 rows of the 60
+    refused = ask(server, key, "linking_root_domains", LRD)
+    assert refused.status_code == 429
+    assert refused.json()["message"].startswith(
+        "Quota too small for this export: the list has more than 50 rows and this key has 60 of 60"
+        " rows left on api.limits.data.rows, 51 of them promised to its export tickets"
+    )
+
+
+def test_a_key_at_its_tickets_is_refused_before_its_list_is_read(server, key, monkeypatch):
+    set_quota(server, key, 1000)  # under the row cap: a ticket's list would be counted
+    for _ in range(server.app.state.export_tickets.per_key):
+        ticket(server, key)
+    pages: list[str | None] = []
+
+    def read_page(*args):
+        pages.append(args[3])
+        return stream.read_page(*args)
+
+    monkeypatch.setattr(routes, "read_page", read_page)
+    refused = ask(server, key, "linking_root_domains", LRD)
+    assert refused.status_code == 429
+    assert refused.json()["message"].startswith("Too many export tickets")
+    assert pages == []
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_is_escaped():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import time
 from contextlib import ExitStack
@@ -15,7 +16,7 @@ from records_factory import fan_in
 
 from linkindex.api.events import CHECK_SECONDS, STREAMS_PER_KEY
 from linkindex.builder.pipeline import build_index
-from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout
+from linkindex.index.layout import PUBLISHED_AT, PUBLISHED_FILE, SnapshotLayout
 from linkindex.index.snapshot import Snapshot
 from linkindex.index.stores import global_store
 
@@ -112,11 +113,32 @@ def test_an_event_tells_when_its_index_was_published(server, home):
     assert utc_second(old["published_at"]) <= utc_second(event["published_at"])
 
 
+def test_an_index_made_current_again_tells_when_it_was_made_current_again(home, serve):
+    """Build A, build B with a new crawl, take the crawl back and build: A's own folder is
+    current again, and its event says it was published after B, not when A first was."""
+    first = current_snapshot(home)
+    fan_in("c2", "2026-03-10", 4).write(home.crawls)
+    build_index(home)
+    replaced = current_snapshot(home).meta[PUBLISHED_AT]
+    shutil.rmtree(home.crawls / "c2")
+    time.sleep(1)  # the times are to the second
+    before = datetime.now(UTC).replace(microsecond=0)
+    again = build_index(home, full=True)
+    after = datetime.now(UTC)
+    assert home.snapshots / again.snapshot == first.folder  # the same folder, reused
+    event = first_event(serve(home))
+    assert event["index_id"] == first.index_id
+    assert before <= utc_second(event["published_at"]) <= after
+    assert utc_second(event["published_at"]) > utc_second(replaced)
+
+
 def test_a_snapshot_published_before_its_time_was_recorded_still_streams(home, serve):
-    """Older snapshots have no published_at in their meta: the event says null for it."""
-    store = global_store(current_snapshot(home).folder)
-    with sqlite3.connect(store) as con:
+    """Older snapshots have no publish time, in their meta or beside it: the event says null
+    for it."""
+    folder = current_snapshot(home).folder
+    with sqlite3.connect(global_store(folder)) as con:
         con.execute("DELETE FROM meta WHERE key = ?", (PUBLISHED_AT,))
+    (folder / PUBLISHED_FILE).unlink()
     event = first_event(serve(home))
     assert event["published_at"] is None
     assert event["index_date"] == "2026-01-10"

@@ -33,15 +33,21 @@ def quota_exhausted(quota: Quota, now: float | None = None) -> ApiError:
     return ApiError(429, message, _retry_after(quota, now))
 
 
-def quota_too_small(quota: Quota, rows: int, more: bool, now: float | None = None) -> ApiError:
-    """429 for a whole list (a CSV export) that needs more rows than the quota has left:
-    refused before any row is billed, rather than cut short part way."""
+def quota_too_small(
+    quota: Quota, rows: int, more: bool, now: float | None = None, promised: int = 0
+) -> ApiError:
+    """429 for a whole list (a CSV export) that needs more rows than the quota has left, less
+    the rows its export tickets not yet followed promise: refused before any row is billed,
+    rather than cut short part way."""
     left = max(0, quota.allotted - quota.used)
     needs = f"{'more than ' if more else ''}{rows} rows"
     message = (
         f"Quota too small for this export: the list has {needs} and this key has {left} of"
-        f" {quota.allotted} rows left on {quota.path}; export a narrower list (a filter), or"
+        f" {quota.allotted} rows left on {quota.path}"
     )
+    if promised:
+        message += f", {promised} of them promised to its export tickets not yet followed"
+    message += "; export a narrower list (a filter), or"
     if quota.period_reset is None:
         message += " ask the server's operator to raise the quota (linkindex keys set-quota)"
         return ApiError(429, message)

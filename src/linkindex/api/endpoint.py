@@ -18,13 +18,23 @@ from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.auth import caller
 from linkindex.api.billing import charge_rows, check_quota, idempotency_key
 from linkindex.api.decoding import decode_request
-from linkindex.api.errors import BODY_TOO_LARGE, NO_INDEX, ApiError, describe_validation
+from linkindex.api.errors import (
+    BODY_TOO_DEEP,
+    BODY_TOO_LARGE,
+    NO_INDEX,
+    ApiError,
+    describe_validation,
+)
 from linkindex.api.handler_thread import run_handler
 from linkindex.api.params import bad_request
 from linkindex.index.snapshot import NoSnapshot, Snapshot
 
 TargetScope = Literal["page", "subdomain", "root_domain"]
-Limit = Annotated[int, msgspec.Meta(ge=1, le=50, description="Results per page, 1-50.")]
+# The most results a list endpoint gives in one page.
+MAX_LIMIT = 50
+Limit = Annotated[
+    int, msgspec.Meta(ge=1, le=MAX_LIMIT, description=f"Results per page, 1-{MAX_LIMIT}.")
+]
 Target = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
 
 
@@ -61,6 +71,8 @@ def decode_body(decoder: msgspec.json.Decoder, request_type: type, body: bytes) 
         raise bad_request(f"Request body is not valid JSON: {exc}") from exc
     except UnicodeDecodeError as exc:  # bad UTF-8 inside a JSON string
         raise bad_request(f"Request body is not valid UTF-8: {exc.reason}") from exc
+    except RecursionError as exc:  # msgspec skipping a deep value it keeps raw, or converts
+        raise bad_request(BODY_TOO_DEEP) from exc
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ HEAD_TOO_LARGE = (
 )
 HEAD_TIMEOUT = "Request timeout: send the request line and headers within {:g} seconds"
 BODY_TOO_LARGE = "Request body too large: at most {} bytes"
+BODY_TOO_DEEP = (
+    "Request body nests too deeply: send the request's own fields, none of which nests more"
+    " than a few levels"
+)
 BODY_TIMEOUT = "Request timeout: send the whole request body within {:g} seconds"
 
 # Valid values named in the message when a client sends a value outside an enumeration.

@@ -22,9 +22,12 @@ from linkindex.index.stores import global_store
 POINTER = "CURRENT"
 BUILDING_PREFIX = ".building-"
 DEFAULT_KEEP = 3
-# The meta key of when a build's snapshot was made current (ISO 8601 UTC, to the second); a
-# snapshot published before it was recorded has none.
+# When a build's snapshot was made current (ISO 8601 UTC, to the second): the meta key that
+# holds the first time (a copy of the folder, on a shard host, carries it), and the file beside
+# its stores that holds the latest, rewritten whenever a build makes the folder current again.
+# A snapshot published before either was recorded has neither.
 PUBLISHED_AT = "published_at"
+PUBLISHED_FILE = "published_at"
 
 
 class BuildInProgress(RuntimeError):
@@ -81,7 +84,9 @@ class SnapshotLayout:
         then the new copy gets a folder of its own (``name-1``, ``name-2``...), so readers of
         the old one are never disturbed and CURRENT still changes in one atomic rename.
         ``record_time`` (a build's own publish, not a shard host's copy of one) writes the
-        moment into the snapshot's meta as PUBLISHED_AT, just before it becomes visible.
+        moment into the folder's PUBLISHED_FILE just before CURRENT names it, and into a new
+        folder's meta as PUBLISHED_AT: a folder made current again (a build back to the
+        records of an earlier one) has its stores unchanged but tells the new moment.
         """
         final = self.path_of(name)
         if final.exists() and replace:
@@ -90,24 +95,25 @@ class SnapshotLayout:
                 suffix += 1
             name = f"{name}-{suffix}"
             final = self.path_of(name)
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         if final.exists():
             shutil.rmtree(built)  # an identical rebuild: the published copy is the same content
         else:
             if record_time:
-                record_publish_time(built)
+                record_publish_time(built, now)
             for item in built.iterdir():
                 fsync_path(item)
             os.rename(built, final)
+        if record_time:
+            # Not current (a build never republishes the current folder), so no reader sees
+            # the file change; written before CURRENT names the folder, so none sees it stale.
+            replace_file(final / PUBLISHED_FILE, now + "\n")
         self._point_to(name)
         self.prune(keep)
         return name
 
     def _point_to(self, name: str) -> None:
-        tmp = self.folder / f".{POINTER}.{os.getpid()}"
-        tmp.write_text(name + "\n")
-        fsync_path(tmp)
-        os.replace(tmp, self.pointer)
-        fsync_path(self.folder)
+        replace_file(self.pointer, name + "\n")
 
     def published(self) -> list[Path]:
         """Published snapshots, newest first."""
@@ -128,10 +134,27 @@ class SnapshotLayout:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def record_publish_time(built: Path) -> None:
-    """Writes now into a finished, not yet published snapshot's meta: the build's own
+def publish_time(folder: Path) -> str | None:
+    """When the folder was last made current, from its PUBLISHED_FILE; None without one (an
+    older home's snapshot: its meta may still say when it was first published)."""
+    try:
+        return (folder / PUBLISHED_FILE).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a small file whole, visible at once or not at all (rename(2)), and durable."""
+    tmp = path.parent / f".{path.name}.{os.getpid()}"
+    tmp.write_text(text)
+    fsync_path(tmp)
+    os.replace(tmp, path)
+    fsync_path(path.parent)
+
+
+def record_publish_time(built: Path, now: str) -> None:
+    """Writes `now` into a finished, not yet published snapshot's meta: the build's own
     ``built_at`` is taken before the store is indexed, which can take minutes."""
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     con = sqlite3.connect(global_store(built), isolation_level=None)
     try:
         con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (PUBLISHED_AT, json.dumps(now)))

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import pyarrow as pa
 
 from linkindex.index import distributions, encoding, histories, link_queries, page_lists
-from linkindex.index.layout import SnapshotLayout
+from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout, publish_time
 from linkindex.index.schema import (
     LINKING_ROOT_SORT_KEYS,
     PAGE_COLUMNS,
@@ -228,6 +228,9 @@ class Snapshot:
         self.path = self.stores.global_path
         meta = self.stores.global_lists().execute("SELECT key, value FROM meta").fetchall()
         self.meta = {k: json.loads(v) for k, v in meta}
+        published = publish_time(folder) if stores is None else None
+        if published:  # made current again since its meta was written
+            self.meta[PUBLISHED_AT] = published
         self.index_id: str = self.meta["index_id"]
         index_date = self.meta.get("index_date") or encoding.EPOCH.isoformat()
         self.index_date: date = date.fromisoformat(index_date)

@@ -4,8 +4,10 @@ ticket) and GET /explorer/exports/<ticket> (the list as a CSV file, streamed as 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 import weakref
 from typing import Any, Literal, get_args
 
@@ -14,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
-from starlette.types import Send
+from starlette.types import Message, Send
 
 from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.auth import CHALLENGE, caller, credential, verify
@@ -28,11 +30,11 @@ from linkindex.api.exports.stream import (
     ROW_CAP,
     Export,
     ExportStopped,
-    check_covered,
     read_page,
+    rows_covered,
 )
 from linkindex.api.exports.tables import TABLES
-from linkindex.api.exports.tickets import TooManyTickets
+from linkindex.api.exports.tickets import TICKET_SECONDS, TooManyTickets
 from linkindex.api.params import bad_request
 from linkindex.api.registry import V2_ENDPOINTS
 
@@ -56,11 +58,19 @@ TOO_MANY_EXPORTS = (
 NO_NEXT_TOKEN = "An export starts at the list's first row: send the request without next_token"
 TOO_MANY_TICKETS = (
     "Too many export tickets: this key holds {limit} it has not followed yet; follow them or"
-    " wait a minute for them to expire"
+    f" wait {TICKET_SECONDS} s for them to expire"
 )
 NO_SUCH_EXPORT = (
-    "No such export: a ticket is followed once, within a minute, with the key that asked for"
-    " it; ask for another (POST /explorer/exports)"
+    f"No such export: a ticket is followed once, within {TICKET_SECONDS} s, with the key that"
+    " asked for it; ask for another (POST /explorer/exports)"
+)
+# The export paths' own 405s: the API's (errors.NOT_ALLOWED) speaks of its POST endpoints.
+ASK_NOT_ALLOWED = (
+    f"Method not allowed: ask for an export ticket with POST {EXPORTS_PATH} and a JSON body"
+)
+FOLLOW_NOT_ALLOWED = (
+    "Method not allowed: follow an export ticket with GET, once (a HEAD would use it up"
+    " and bill its list without sending it)"
 )
 
 
@@ -83,7 +93,10 @@ def running_exports() -> OpenStreams:
 async def create_export(request: Request) -> JSONResponse:
     """A ticket for one export: the request is checked as its endpoint checks it (the same
     400s), its first page read, and the key's quota must cover the whole list."""
+    if request.method != "POST":
+        raise ApiError(405, ASK_NOT_ALLOWED, {"Allow": "POST"})
     state = request.app.state
+    tickets = state.export_tickets
     key = caller(state.key_store, request.scope.setdefault("state", {}), request.headers)
     check_quota(state.meter, key, DATA_ROWS)
     wanted = decode_body(EXPORT_DECODER, ExportRequest, await read_body(request))
@@ -92,17 +105,20 @@ async def create_export(request: Request) -> JSONResponse:
     if data.next_token:
         raise bad_request(NO_NEXT_TOKEN)
     data = msgspec.structs.replace(data, limit=PAGE_SIZE)
-    first = await run_in_threadpool(read_page, state, endpoint, data, None, PAGE_SIZE)
-    await run_in_threadpool(check_covered, state, key, endpoint, data, first)
     try:
-        ticket = state.export_tickets.issue(key.access_id, endpoint.name, msgspec.json.encode(data))
+        # The held tickets first: refusing the key's fifth is cheaper than counting its list.
+        tickets.check_room(key.access_id)
+        first = await run_in_threadpool(read_page, state, endpoint, data, None, PAGE_SIZE)
+        promised = tickets.held(key.access_id).rows
+        rows = await run_in_threadpool(rows_covered, state, key, endpoint, data, first, promised)
+        ticket = tickets.issue(key.access_id, endpoint.name, msgspec.json.encode(data), rows)
     except TooManyTickets:
-        limit = state.export_tickets.per_key
-        raise ApiError(429, TOO_MANY_TICKETS.format(limit=limit), {"Retry-After": "60"}) from None
+        message = TOO_MANY_TICKETS.format(limit=tickets.per_key)
+        raise ApiError(429, message, {"Retry-After": str(int(tickets.lifetime))}) from None
     return JSONResponse(
         {
             "url": f"{EXPORTS_PATH}/{ticket}",
-            "expires_in": state.export_tickets.lifetime,
+            "expires_in": tickets.lifetime,
             "row_cap": ROW_CAP,
         },
         headers={"Cache-Control": "no-store"},
@@ -119,7 +135,10 @@ def file_name(endpoint: str, data: Any, default_scope: str) -> str:
 async def stream_export(request: Request) -> Response:
     """The export's CSV, billed page by page to the key that asked for the ticket. Errors
     before the first row are answered as the endpoint's; after it, the response ends
-    unfinished (ExportStopped)."""
+    unfinished (ExportStopped). A refusal the key can wait out (its running exports, its
+    quota or rate) leaves the ticket to be followed again."""
+    if request.method != "GET":  # HEAD too: it would take the ticket and send nothing
+        raise ApiError(405, FOLLOW_NOT_ALLOWED, {"Allow": "GET"})
     state = request.app.state
     presented = credential(request.headers)
     holder = None
@@ -128,7 +147,8 @@ async def stream_export(request: Request) -> Response:
         if key is None:
             raise ApiError(401, UNAUTHORIZED, CHALLENGE)
         holder = key.access_id
-    ticket = state.export_tickets.take(request.path_params["ticket"], holder)
+    name = request.path_params["ticket"]
+    ticket = state.export_tickets.peek(name, holder)
     if ticket is None:
         raise ApiError(404, NO_SUCH_EXPORT)
     key = state.key_store.active(ticket.access_id)
@@ -139,7 +159,12 @@ async def stream_export(request: Request) -> Response:
     release = state.running_exports.open(key.access_id)
     try:
         export = Export(state, key, endpoint, data)
-        first = await export.page(None)
+        await export.admit()
+        # Taken only now, once nothing the key can wait out refuses it: a follower that lost
+        # the race to another finds it gone.
+        if state.export_tickets.take(name, holder) is None:
+            raise ApiError(404, NO_SUCH_EXPORT)
+        first = await export.read(None)
     except BaseException:
         release()
         raise
@@ -149,6 +174,7 @@ async def stream_export(request: Request) -> Response:
     name = file_name(endpoint.name, data, TABLES[endpoint.name].default_scope)
     return UnfinishedOnStop(
         lines,
+        export.deadline,
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="{name}"',
@@ -159,23 +185,40 @@ async def stream_export(request: Request) -> Response:
 
 
 class UnfinishedOnStop(StreamingResponse):
-    """A stream that, on ExportStopped, never sends its last (empty, final) body message: the
-    server then closes the connection mid-body, which a browser counts as a failed download."""
+    """A stream that, on ExportStopped or at its deadline (a client that stopped reading
+    holds each send back), never sends its last (empty, final) body message: the server then
+    closes the connection mid-body, which a browser counts as a failed download."""
+
+    def __init__(self, content: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self.deadline = deadline  # time.monotonic()'s
 
     async def stream_response(self, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code,
-                    "headers": self.raw_headers})  # fmt: skip
+        async def bounded(message: Message) -> None:
+            async with asyncio.timeout(max(0.0, self.deadline - time.monotonic())):
+                await send(message)
+
         try:
+            await bounded({"type": "http.response.start", "status": self.status_code,
+                           "headers": self.raw_headers})  # fmt: skip
             async for chunk in self.body_iterator:
-                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                await bounded({"type": "http.response.body", "body": chunk, "more_body": True})
         except ExportStopped as stop:
             log.warning("CSV export stopped before the end of its list: %s", stop)
+            return
+        except TimeoutError:
+            log.warning("CSV export stopped: its client read too slowly to end in time")
+            await self.body_iterator.aclose()  # type: ignore[attr-defined]  # its slot back
             return
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
 def routes() -> list[Route]:
     return [
-        Route(EXPORTS_PATH, create_export, methods=["POST"]),
-        Route(EXPORTS_PATH + "/{ticket}", stream_export, methods=["GET"]),
+        # Every method reaches the handlers, which answer the others their own 405.
+        Route(EXPORTS_PATH, create_export, methods=EVERY_METHOD),
+        Route(EXPORTS_PATH + "/{ticket}", stream_export, methods=EVERY_METHOD),
     ]

@@ -20,14 +20,14 @@ from linkindex.accounts.keys import ApiKey
 from linkindex.accounts.limits import Refused
 from linkindex.accounts.quotas import DATA_ROWS
 from linkindex.api.billing import charge_rows, check_quota, quota_too_small
-from linkindex.api.endpoint import Endpoint
+from linkindex.api.endpoint import MAX_LIMIT, Endpoint
 from linkindex.api.errors import ApiError
 from linkindex.api.exports.tables import TABLES, csv_lines
 from linkindex.api.params import RESULT_CAP
 from linkindex.index.stores import StoreUnavailable
 
 # The API's largest page: the fewest calls for the rate limit, the same rows billed.
-PAGE_SIZE = 50
+PAGE_SIZE = MAX_LIMIT
 # One export holds at most the API's cap on a list, whichever list it is.
 ROW_CAP = RESULT_CAP
 # From the ticket followed to the last row, waits for the rate limit included.
@@ -56,22 +56,28 @@ def read_page(
     return ListPage(body["results"], body["next_token"], endpoint.rows(data, answer))
 
 
-def check_covered(
-    state: State, key: ApiKey, endpoint: Endpoint, request: Any, first: ListPage
-) -> None:
-    """Refuse (429) an export whose rows the key's quota cannot pay for in full. Counting
-    reads the list unbilled, so it is done only when the quota has fewer than ROW_CAP rows
-    left, and stops once it passes them: it reads no more rows than the key could buy."""
+def rows_covered(
+    state: State, key: ApiKey, endpoint: Endpoint, request: Any, first: ListPage, promised: int
+) -> int:
+    """The rows a new ticket promises, once the key's quota, less the rows its other tickets
+    promise, is known to pay for the whole list; else 429. Counting reads the list unbilled,
+    so it is done only when fewer than ROW_CAP rows are left, and stops at the first page that
+    passes them: it reads at most one page more than the key could buy. An uncounted list
+    promises ROW_CAP, the most an export holds."""
     quota = state.meter.quota(key, DATA_ROWS)
-    left = quota.allotted - quota.used
-    if quota.overage or left >= ROW_CAP:
-        return
+    if quota.overage:
+        return 0
+    left = quota.allotted - quota.used - promised
+    if left >= ROW_CAP:
+        return ROW_CAP
     counted, token = first.rows, first.next_token
     while token and counted <= left:
         page = read_page(state, endpoint, request, token, PAGE_SIZE)
         counted, token = counted + page.rows, page.next_token
     if counted > left:
-        raise quota_too_small(quota, counted, more=bool(token), now=state.meter.clock())
+        now = state.meter.clock()
+        raise quota_too_small(quota, counted, more=bool(token), now=now, promised=promised)
+    return counted
 
 
 @dataclass
@@ -86,10 +92,18 @@ class Export:
     streamed: int = 0
 
     async def page(self, token: str | None) -> ListPage:
-        """The next page, as the endpoint's call: the rate limit, the quota, the handler (in
-        a worker thread: an export is many calls), the charge before its rows are sent."""
+        """The next page, as the endpoint's call: admitted, then read."""
+        await self.admit()
+        return await self.read(token)
+
+    async def admit(self) -> None:
+        """What refuses a call before it is read: the rate limit (waited for), the quota."""
         await self._admit()
         check_quota(self.state.meter, self.key, DATA_ROWS)
+
+    async def read(self, token: str | None) -> ListPage:
+        """The page at `token` from the endpoint's handler (in a worker thread: an export is
+        many calls), charged before its rows are sent; admit() lets it in first."""
         limit = min(PAGE_SIZE, ROW_CAP - self.streamed)
         page = await run_in_threadpool(
             read_page, self.state, self.endpoint, self.request, token, limit

@@ -25,14 +25,27 @@ TICKETS_PER_KEY = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tickets (
     digest BLOB PRIMARY KEY, access_id TEXT NOT NULL, endpoint TEXT NOT NULL,
-    request BLOB NOT NULL, expires REAL NOT NULL
+    request BLOB NOT NULL, expires REAL NOT NULL,
+    rows INTEGER NOT NULL  -- promised: the key's quota covered them when it was issued
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tickets_by_key ON tickets (access_id, expires);
 """
+COLUMNS = "access_id, endpoint, request"
+# A home's file from before tickets promised rows: its tickets are a minute from expiring, so
+# the table is made anew rather than migrated.
+OLD_TABLE = "SELECT COUNT(*) > 0 AND NOT SUM(name = 'rows') FROM pragma_table_info('tickets')"
 
 
 class TooManyTickets(Exception):
     """The key holds TICKETS_PER_KEY tickets it has not used yet."""
+
+
+@dataclass(frozen=True)
+class Held:
+    """A key's unexpired tickets: how many, and the rows they promise together."""
+
+    tickets: int
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -63,6 +76,8 @@ class Tickets:
         self._local = threading.local()
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
+        if con.execute(OLD_TABLE).fetchone()[0]:
+            con.execute("DROP TABLE tickets")
         con.executescript(SCHEMA)
 
     def _con(self) -> sqlite3.Connection:
@@ -74,8 +89,23 @@ class Tickets:
             self._local.con = con
         return con
 
-    def issue(self, access_id: str, endpoint: str, request: bytes) -> str:
-        """A new ticket for the key, or TooManyTickets."""
+    def held(self, access_id: str) -> Held:
+        """The key's unexpired tickets, without taking any."""
+        found = self._con().execute(
+            "SELECT COUNT(*), COALESCE(SUM(rows), 0) FROM tickets"
+            " WHERE access_id = ? AND expires > ?",
+            (access_id, self.clock()),
+        )
+        return Held(*found.fetchone())
+
+    def check_room(self, access_id: str) -> None:
+        """TooManyTickets when the key holds as many as it may: cheap, so it is asked before
+        an export is counted; issue() checks again, atomically."""
+        if self.held(access_id).tickets >= self.per_key:
+            raise TooManyTickets(access_id)
+
+    def issue(self, access_id: str, endpoint: str, request: bytes, rows: int) -> str:
+        """A new ticket for the key, promising `rows` of its quota, or TooManyTickets."""
         ticket = secrets.token_urlsafe(32)
         now = self.clock()
         con = self._con()
@@ -88,8 +118,8 @@ class Tickets:
             if held >= self.per_key:
                 raise TooManyTickets(access_id)
             con.execute(
-                "INSERT INTO tickets VALUES (?, ?, ?, ?, ?)",
-                (_digest(ticket), access_id, endpoint, request, now + self.lifetime),
+                "INSERT INTO tickets VALUES (?, ?, ?, ?, ?, ?)",
+                (_digest(ticket), access_id, endpoint, request, now + self.lifetime, rows),
             )
             con.execute("COMMIT")
         except BaseException:
@@ -97,14 +127,25 @@ class Tickets:
             raise
         return ticket
 
+    def peek(self, ticket: str, access_id: str | None = None) -> Ticket | None:
+        """The ticket's export, left in place: what take() would give now."""
+        query, args = self._which(ticket, access_id)
+        row = self._con().execute(f"SELECT {COLUMNS} FROM tickets WHERE {query}", args)
+        found = row.fetchone()
+        return Ticket(*found) if found else None
+
     def take(self, ticket: str, access_id: str | None = None) -> Ticket | None:
         """The ticket's export, once: the same ticket again, an expired one, or one of
         another key than `access_id` (when given) is None."""
-        query = "DELETE FROM tickets WHERE digest = ? AND expires > ?"
-        args: tuple = (_digest(ticket), self.clock())
-        if access_id is not None:
-            query, args = query + " AND access_id = ?", (*args, access_id)
-        found = self._con().execute(query + " RETURNING access_id, endpoint, request", args)
+        query, args = self._which(ticket, access_id)
+        found = self._con().execute(f"DELETE FROM tickets WHERE {query} RETURNING {COLUMNS}", args)
         row = found.fetchone()
         found.fetchall()  # to the statement's end: it commits only then
         return Ticket(*row) if row else None
+
+    def _which(self, ticket: str, access_id: str | None) -> tuple[str, tuple]:
+        query = "digest = ? AND expires > ?"
+        args: tuple = (_digest(ticket), self.clock())
+        if access_id is not None:
+            query, args = query + " AND access_id = ?", (*args, access_id)
+        return query, args

@@ -1,6 +1,7 @@
 // The anchor text table (POST /v2/anchor_text): each anchor of the followed external links to
 // the target, with how many pages and root domains use it, on list_table.js.
-import { listTable, number } from "./list_table.js";
+import { number } from "./dom.js";
+import { listTable } from "./list_table.js";
 
 const ANCHOR_TEXT = {
   id: "anchors",

@@ -4,7 +4,7 @@
 // call for all four, on request only, since it bills rows; each chart has its numbers as a table.
 import uPlot from "./vendor/uplot/uPlot.esm.js";
 import * as api from "./api.js";
-import { element, number } from "./list_table.js";
+import { element, number } from "./dom.js";
 
 const PERIODS = {
   daily: "By day (the index date and the 60 days before)",

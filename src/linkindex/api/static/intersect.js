@@ -3,15 +3,9 @@
 // (POST /v2/link_intersect). Asked for only: url_metrics bills a row per site, the intersect 5
 // rows for each root domain listed.
 import * as api from "./api.js";
+import { element, number, spam } from "./dom.js";
 
 const MAX_COMPETITORS = 5; // with the target, the API's 6 targets at most
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
 
 // A competitor with a path is that page; otherwise its whole root domain.
 export function competitorTarget(text) {
@@ -23,20 +17,15 @@ export function competitorTarget(text) {
 
 const SCOPE_WORDS = { page: "page", subdomain: "subdomain", root_domain: "root domain" };
 
-function count(n) {
-  return Number(n).toLocaleString("en-US");
-}
-
 // One row per site, each at its own scope: [site, counted for, DA, PA, Spam Score, linking root
 // domains, inbound links (linking pages on other root domains)].
 const METRIC_COLUMNS = ["Site", "Links counted to", "DA", "PA", "Spam Score",
   "Linking root domains", "Inbound links"];
 
 function metricsRow({ target: site, scope }, m) {
-  const spam = m.spam_score < 0 ? "—" : `${m.spam_score}%`;
   const cells = [`${SCOPE_WORDS[scope]} ${m[scope]}`, String(m.domain_authority),
-    String(m.page_authority), spam, count(m[`root_domains_to_${scope}`]),
-    count(m[`external_pages_to_${scope}`])];
+    String(m.page_authority), spam(m.spam_score), number(m[`root_domains_to_${scope}`]),
+    number(m[`external_pages_to_${scope}`])];
   return element("tr", {}, element("th", { scope: "row" }, site),
     ...cells.map((text) => element("td", {}, text)));
 }
@@ -93,9 +82,8 @@ export function compare(target, scope, onError) {
   function add(results) {
     for (const r of results) {
       const names = r.matching_target_indexes.map((i) => competitors[i]).join(", ");
-      const spam = r.spam_score < 0 ? "—" : `${r.spam_score}%`;
       const tr = element("tr", {}, element("th", { scope: "row" }, r.page),
-        element("td", {}, String(r.domain_authority)), element("td", {}, spam),
+        element("td", {}, String(r.domain_authority)), element("td", {}, spam(r.spam_score)),
         element("td", { class: "names" }, names));
       body.append(tr);
     }

@@ -1,6 +1,7 @@
 // The linking root domains table (POST /v2/linking_root_domains), on list_table.js, with every
 // sort, filter and date of the API and its rules between them (api/params.py).
-import { element, listTable, number, spam } from "./list_table.js";
+import { element, number, spam } from "./dom.js";
+import { listTable } from "./list_table.js";
 
 // The API's pairs: a date sort needs exactly its 60-day filter, and that filter its sort.
 const DATE_SORTS = {

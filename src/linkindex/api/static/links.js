@@ -2,7 +2,8 @@
 // source's authority, on list_table.js, with every sort and filter the API takes for it
 // (api/link_params.py): filter terms joined by "+", anchor text, source root domain, one link per
 // source, and hosts limited to one link.
-import { choice, element, listTable, spam } from "./list_table.js";
+import { element, spam } from "./dom.js";
+import { choice, listTable } from "./list_table.js";
 
 // Each pair of opposite terms is one choice (the API refuses a term with its opposite).
 const STATES = [

@@ -3,23 +3,9 @@
 // server as it reads the list: api/exports/). Loaded only when asked for, since each row shown
 // is billed; a page seen before is shown from memory.
 import * as api from "./api.js";
+import { element, number } from "./dom.js";
 
 const SIZES = [25, 50, 5];
-
-export function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-export function number(n) {
-  return Number(n).toLocaleString("en-US");
-}
-
-export function spam(score) {
-  return score < 0 ? "—" : `${score}%`;
-}
 
 export function choice(id, label, options) {
   const select = element("select", { id, name: id });

@@ -1,4 +1,5 @@
 import { charts } from "./charts.js";
+import { element, number, spam } from "./dom.js";
 import { compare } from "./intersect.js";
 import { linkingRootDomains } from "./linking.js";
 import { inboundLinks } from "./links.js";
@@ -14,17 +15,6 @@ const SCOPES = {
   subdomain: "the subdomain",
   page: "the page",
 };
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  for (const child of children) node.append(child);
-  return node;
-}
-
-export function count(n) {
-  return Number(n).toLocaleString("en-US");
-}
 
 // The scope a person means: a path asks about the page, a bare root domain (or its www host)
 // about the root domain, any other host about that subdomain.
@@ -46,7 +36,7 @@ export function presence(m) {
       : `The page ${m.page} was never crawled; it is known only from links to it, if any.`;
     return {
       status: "crawled",
-      text: `In the index: ${count(m.pages_crawled_from_root_domain)} pages of ${m.root_domain} crawled. ${page}`,
+      text: `In the index: ${number(m.pages_crawled_from_root_domain)} pages of ${m.root_domain} crawled. ${page}`,
     };
   }
   if (linked > 0) {
@@ -76,7 +66,6 @@ function brandText(brand) {
 }
 
 function authority(m, brand) {
-  const spam = m.spam_score < 0 ? "—" : `${m.spam_score}%`;
   const spamNote = m.spam_score < 0 ? "no score: too little crawled to judge" : "";
   const [brandValue, brandNote] = brandText(brand);
   return element(
@@ -84,7 +73,7 @@ function authority(m, brand) {
     { class: "metrics" },
     metric("domain_authority", "Domain Authority", String(m.domain_authority), m.root_domain),
     metric("page_authority", "Page Authority", String(m.page_authority), m.page),
-    metric("spam_score", "Spam Score", spam, spamNote),
+    metric("spam_score", "Spam Score", spam(m.spam_score), spamNote),
     metric("brand_authority", "Brand Authority", brandValue, brandNote),
     metric("link_propensity", "Link Propensity", m.link_propensity.toFixed(2),
       "how readily the root domain links out"),
@@ -113,10 +102,10 @@ export function links(m, scope) {
     element(
       "dl",
       { class: "metrics" },
-      metric("linking_root_domains", "Linking root domains", count(m[`root_domains_to_${scope}`])),
-      metric("inbound_links", "Inbound links", count(inbound), "linking pages"),
-      metric("followed_links", "Followed", count(inbound - nofollow)),
-      metric("nofollow_links", "Nofollow", count(nofollow), "nofollow, ugc or sponsored"),
+      metric("linking_root_domains", "Linking root domains", number(m[`root_domains_to_${scope}`])),
+      metric("inbound_links", "Inbound links", number(inbound), "linking pages"),
+      metric("followed_links", "Followed", number(inbound - nofollow)),
+      metric("nofollow_links", "Nofollow", number(nofollow), "nofollow, ugc or sponsored"),
     ),
     ...split(inbound - nofollow, nofollow),
   );

@@ -2,7 +2,7 @@
 // (GET /explain.json, free) of the target: its notes, each score's summary, and the Spam Score
 // signals hit with their rules. Drawn with textContent only, like the rest of the overview.
 import * as api from "./api.js";
-import { element } from "./list_table.js";
+import { element } from "./dom.js";
 
 const SECTIONS = {
   page_authority: "Page Authority",

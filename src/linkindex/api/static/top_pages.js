@@ -1,6 +1,7 @@
 // The top pages table (POST /v2/top_pages): the target's pages the index knows, most
 // authoritative first, on list_table.js.
-import { listTable, number } from "./list_table.js";
+import { number } from "./dom.js";
+import { listTable } from "./list_table.js";
 
 const TOP_PAGES = {
   id: "top",
