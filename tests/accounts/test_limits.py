@@ -148,3 +148,23 @@ def test_old_bad_requests_of_every_client_are_swept(home, limiter, clock):
     limiter.record_client_error("c")
     con = sqlite3.connect(home.state / "limits.sqlite")
     assert con.execute("SELECT client FROM bad_requests").fetchall() == [("c",)]
+
+
+def test_bad_requests_recorded_by_another_worker_count_at_once(home, limiter, clock):
+    other_worker = Limiter(home.state / "limits.sqlite", clock, throttle=True)
+    assert admitted(limiter, "c", None, 10) == 10  # this worker has read: no bad requests
+    for _ in range(51):
+        other_worker.record_client_error("c")
+    assert admitted(limiter, "c", None, 60) == 50
+    clock.now += 30
+    assert admitted(other_worker, "c", None, 60) == 60  # lifted there: lifted here too
+    assert admitted(limiter, "c", None, 60) == 60
+
+
+def test_a_client_without_bad_requests_is_admitted_without_reading_them(limiter):
+    limiter.admit("c", None)
+    statements: list[str] = []
+    limiter._con().set_trace_callback(statements.append)
+    for _ in range(20):
+        limiter.admit("c", None)
+    assert not [s for s in statements if "bad_requests" in s]
