@@ -20,6 +20,7 @@ from pathlib import Path
 from bench_serve import LRD, URL_METRICS, AsgiDriver, lrd_body, sample_targets, url_metrics_body
 from benchutil import FULL_LINKS, code_version, work_dir, work_home
 
+import linkindex
 from linkindex.accounts.keys import KeyStore
 from linkindex.home import Home
 
@@ -76,7 +77,9 @@ def main() -> None:
     total = stats.total_tt  # type: ignore[attr-defined]
     version = code_version()
     changed = f"+{version['src_diff_sha256']}" if version["src_diff_sha256"] else ""
-    print(f"code {version['head']}{changed}, load average {os.getloadavg()[0]:.2f}")
+    print(f"bench {version['head']}{changed}, load average {os.getloadavg()[0]:.2f}")
+    # The code profiled: this checkout's src, or another copy put first on PYTHONPATH.
+    print(f"linkindex from {Path(linkindex.__file__).parent.parent}")
     print(
         f"{2 * args.requests} requests (linking_root_domains and url_metrics alternating),"
         f" {wall / (2 * args.requests) * 1e6:.0f} us each under the profiler"
