@@ -3,8 +3,9 @@ requests (more than 50 4xx in 5 minutes: 50 requests per 5 minutes until 30 s pa
 
 State lives in home/state/limits.sqlite, shared by every server worker. It is not billing data,
 so it is written without fsync: a crash only forgets who was being slowed down. Each worker keeps
-its reading of a client's recent bad requests in memory while SQLite's data_version says no other
-connection wrote the file, so a request from a well-behaved client reads no rows.
+its reading of a client's recent bad requests in memory and asks SQLite's data_version whether
+another worker has written the file at most every SHARED_CHECK_SECONDS, so a request from a
+well-behaved client costs no SQLite call at all.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ THROTTLE_ENV = "LINKINDEX_THROTTLE"
 # Clients whose bad requests one connection remembers before it forgets them all and rereads:
 # a bound on memory when every request comes from a new address.
 REMEMBERED_CLIENTS = 10_000
+# How long a worker trusts that memory before it asks whether another worker has written
+# limits.sqlite: a 4xx answered by another worker counts here at most this late. (Asking on
+# every request cost as much as the count it saves: both are one SQLite statement.)
+SHARED_CHECK_SECONDS = 0.05
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rate (client TEXT PRIMARY KEY, tat REAL NOT NULL) WITHOUT ROWID;
@@ -102,12 +107,15 @@ class Limiter:
 
     def _bad_request_times(self, client: str, now: float) -> list[float]:
         """The client's bad requests of the last window, oldest first: as this connection last
-        read them, unless another connection (another worker) has written the file since."""
+        read them, unless it has seen another connection (another worker) write the file since."""
         con = self._con()
         local = self._local
-        version = con.execute("PRAGMA data_version").fetchone()[0]
-        if version != getattr(local, "version", None) or len(local.errors) > REMEMBERED_CLIENTS:
-            local.version, local.errors = version, {}
+        moment = time.monotonic()  # not self.clock: the bound is real time, whatever the rules'
+        if moment >= getattr(local, "check_at", 0.0):
+            local.check_at = moment + SHARED_CHECK_SECONDS
+            version = con.execute("PRAGMA data_version").fetchone()[0]
+            if version != getattr(local, "version", None) or len(local.errors) > REMEMBERED_CLIENTS:
+                local.version, local.errors = version, {}
         times = local.errors.get(client)
         if times is None:
             times = local.errors[client] = [
