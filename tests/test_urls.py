@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkindex.urls import SCOPES, BadURL, canonicalize, parse_target
+from linkindex.urls import SCOPES, BadURL, cached_parse_target, canonicalize, parse_target
 
 
 def url(raw: str, base: str | None = None) -> str:
@@ -288,3 +288,12 @@ def test_host_longer_than_dns_allows_is_rejected() -> None:
         canonicalize("http://" + "a" * 64 + ".com/")
     with pytest.raises(BadURL):
         canonicalize("http://" + ".".join(["a" * 60] * 5) + "/")
+
+
+def test_the_apis_canonicalize_a_repeated_target_once_and_never_remember_a_bad_one():
+    first = cached_parse_target("MOZ.com/Blog/../x")
+    assert first == parse_target("MOZ.com/Blog/../x")
+    assert cached_parse_target("MOZ.com/Blog/../x") is first
+    for _ in range(2):
+        with pytest.raises(BadURL):
+            cached_parse_target("ftp://moz.com/")

@@ -179,3 +179,10 @@ def parse_target(target: str) -> CanonicalURL:
             raise BadURL(f"not an http(s) URL: {target[:80]!r}")
         target = "http://" + target.lstrip("/")
     return canonicalize(target)
+
+
+# A server meets the same targets again and again (a client paging, a dashboard refreshing),
+# and a target's canonical form depends on its text alone: the APIs ask through this memory of
+# the last few thousand (a bad target is not remembered: it raises every time).
+TARGET_CACHE_SIZE = 4096
+cached_parse_target = lru_cache(maxsize=TARGET_CACHE_SIZE)(parse_target)

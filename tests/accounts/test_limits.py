@@ -4,10 +4,11 @@ the spec's throttle (more than 50 4xx in 5 minutes: 50 requests per 5 minutes un
 from __future__ import annotations
 
 import sqlite3
+import time
 
 import pytest
 
-from linkindex.accounts.limits import Limiter, Refused
+from linkindex.accounts.limits import SHARED_CHECK_SECONDS, Limiter, Refused
 from linkindex.accounts.quotas import RateLimit
 
 
@@ -148,3 +149,27 @@ def test_old_bad_requests_of_every_client_are_swept(home, limiter, clock):
     limiter.record_client_error("c")
     con = sqlite3.connect(home.state / "limits.sqlite")
     assert con.execute("SELECT client FROM bad_requests").fetchall() == [("c",)]
+
+
+def test_bad_requests_recorded_by_another_worker_count_within_the_shared_check(
+    home, limiter, clock
+):
+    other_worker = Limiter(home.state / "limits.sqlite", clock, throttle=True)
+    assert admitted(limiter, "c", None, 10) == 10  # this worker has read: no bad requests
+    for _ in range(51):
+        other_worker.record_client_error("c")
+    time.sleep(SHARED_CHECK_SECONDS)
+    assert admitted(limiter, "c", None, 60) == 50
+    clock.now += 30
+    assert admitted(other_worker, "c", None, 60) == 60  # lifted there: lifted here too
+    time.sleep(SHARED_CHECK_SECONDS)
+    assert admitted(limiter, "c", None, 60) == 60
+
+
+def test_a_client_without_bad_requests_is_admitted_without_a_sqlite_statement(limiter):
+    limiter.admit("c", None)
+    statements: list[str] = []
+    limiter._con().set_trace_callback(statements.append)
+    for _ in range(20):
+        limiter.admit("c", None)
+    assert len(statements) < 5  # a data_version per SHARED_CHECK_SECONDS, not a count each

@@ -2,11 +2,15 @@
 requests (more than 50 4xx in 5 minutes: 50 requests per 5 minutes until 30 s pass without one).
 
 State lives in home/state/limits.sqlite, shared by every server worker. It is not billing data,
-so it is written without fsync: a crash only forgets who was being slowed down.
+so it is written without fsync: a crash only forgets who was being slowed down. Each worker keeps
+its reading of a client's recent bad requests in memory and asks SQLite's data_version whether
+another worker has written the file at most every SHARED_CHECK_SECONDS, so a request from a
+well-behaved client costs no SQLite call at all.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
 import sqlite3
@@ -24,6 +28,13 @@ THROTTLE_ALLOWANCE = 50
 THROTTLE_QUIET_SECONDS = 30
 # "off" turns the throttle off, e.g. behind a proxy that makes every client one address.
 THROTTLE_ENV = "LINKINDEX_THROTTLE"
+# Clients whose bad requests one connection remembers before it forgets them all and rereads:
+# a bound on memory when every request comes from a new address.
+REMEMBERED_CLIENTS = 10_000
+# How long a worker trusts that memory before it asks whether another worker has written
+# limits.sqlite: a 4xx answered by another worker counts here at most this late. (Asking on
+# every request cost as much as the count it saves: both are one SQLite statement.)
+SHARED_CHECK_SECONDS = 0.05
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rate (client TEXT PRIMARY KEY, tat REAL NOT NULL) WITHOUT ROWID;
@@ -89,16 +100,36 @@ class Limiter:
             self._rate(client, rate, now)
         if not self.throttle:
             return
-        errors, last_error = (
-            self._con()
-            .execute(
-                "SELECT COUNT(*), MAX(at) FROM bad_requests WHERE client = ? AND at > ?",
-                (client, now - THROTTLE_WINDOW_SECONDS),
-            )
-            .fetchone()
-        )
+        times = self._bad_request_times(client, now)
+        errors = len(times) - bisect.bisect_right(times, now - THROTTLE_WINDOW_SECONDS)
         if errors > THROTTLE_ERRORS:
-            self._throttle(client, now, last_error)
+            self._throttle(client, now, times[-1])
+
+    def _bad_request_times(self, client: str, now: float) -> list[float]:
+        """The client's bad requests of the last window, oldest first: as this connection last
+        read them, unless it has seen another connection (another worker) write the file since."""
+        con = self._con()
+        local = self._local
+        moment = time.monotonic()  # not self.clock: the bound is real time, whatever the rules'
+        if moment >= getattr(local, "check_at", 0.0):
+            local.check_at = moment + SHARED_CHECK_SECONDS
+            version = con.execute("PRAGMA data_version").fetchone()[0]
+            if version != getattr(local, "version", None) or len(local.errors) > REMEMBERED_CLIENTS:
+                local.version, local.errors = version, {}
+        times = local.errors.get(client)
+        if times is None:
+            times = local.errors[client] = [
+                at
+                for (at,) in con.execute(
+                    "SELECT at FROM bad_requests WHERE client = ? AND at > ? ORDER BY at",
+                    (client, now - THROTTLE_WINDOW_SECONDS),
+                )
+            ]
+        return times
+
+    def _forget(self, client: str) -> None:
+        # This connection's own writes leave its data_version as it was: drop what it read.
+        getattr(self._local, "errors", {}).pop(client, None)
 
     def _throttle(self, client: str, now: float, last_error: float) -> None:
         con = self._con()
@@ -109,6 +140,7 @@ class Limiter:
             con.execute("DELETE FROM bad_requests WHERE client = ?", (client,))
             con.execute("DELETE FROM throttled_requests WHERE client = ?", (client,))
             con.execute("COMMIT")
+            self._forget(client)
             return
         con.execute("BEGIN IMMEDIATE")
         try:
@@ -162,3 +194,4 @@ class Limiter:
             con.execute("DELETE FROM bad_requests WHERE at <= ?", (cutoff,))
             con.execute("DELETE FROM throttled_requests WHERE at <= ?", (cutoff,))
         con.execute("COMMIT")
+        self._forget(client)

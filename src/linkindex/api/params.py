@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from linkindex.api.errors import ApiError
-from linkindex.urls import BadURL, CanonicalURL, parse_target
+from linkindex.urls import BadURL, CanonicalURL, cached_parse_target
 
 LRD_SORTS = (
     "source_domain_authority",
@@ -41,7 +41,7 @@ def bad_request(message: str) -> ApiError:
 
 def parse_target_param(value: str, name: str = "target") -> CanonicalURL:
     try:
-        return parse_target(value)
+        return cached_parse_target(value)
     except BadURL as exc:
         raise bad_request(f"{name} is not a valid URL: {exc}") from exc
 

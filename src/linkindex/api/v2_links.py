@@ -36,7 +36,7 @@ from linkindex.api.v2 import UrlMetrics
 from linkindex.api.v2_paging import next_token, open_next_token
 from linkindex.index.link_queries import LinkRow
 from linkindex.index.snapshot import Snapshot
-from linkindex.urls import BadURL, parse_target
+from linkindex.urls import BadURL, cached_parse_target
 
 OLD_INDEX = (
     "This index was built before the link tables existed: run `linkindex build` on the server"
@@ -98,7 +98,7 @@ def _source_root(value: str | None) -> str | None:
     if value is None:
         return None
     try:
-        return parse_target(value).root_domain
+        return cached_parse_target(value).root_domain
     except BadURL as exc:
         raise bad_request(f"source_root_domain is not a valid domain: {exc}") from exc
 

@@ -13,7 +13,7 @@ import msgspec
 from linkindex.api.jsonrpc.errors import INVALID_PARAMS, OFFSET_EXPIRED, RpcError, invalid_param
 from linkindex.api.lists import Page
 from linkindex.api.tokens import TokenCodec, TokenExpired, TokenInvalid
-from linkindex.urls import BadURL, CanonicalURL, Scope, parse_target
+from linkindex.urls import BadURL, CanonicalURL, Scope, cached_parse_target
 
 SiteScope = Literal["domain", "subdomain", "subfolder", "url"]
 Query = Annotated[str, msgspec.Meta(min_length=1, max_length=2048)]
@@ -61,7 +61,7 @@ class ResolvedSite:
 
 def parse_query(value: str, key: str) -> CanonicalURL:
     try:
-        return parse_target(value)
+        return cached_parse_target(value)
     except BadURL as exc:
         raise invalid_param(key, f"not a valid URL: {exc}", value) from exc
 
