@@ -274,6 +274,9 @@ def main() -> None:
         "--filter-terms", type=int, default=2, help="links filters of up to this many terms"
     )
     parser.add_argument("--endpoint", action="append", help="only these endpoints")
+    parser.add_argument(
+        "--target-scope", action="append", choices=SCOPES, help="only lists at these scopes"
+    )
     parser.add_argument("--out", type=Path, help="default: results/queries-<N>.json")
     parser.add_argument("--worst", type=int, default=20, help="how many worst ones to print")
     args = parser.parse_args()
@@ -282,6 +285,8 @@ def main() -> None:
     targets, found = combinations(store, args.filter_terms)
     if args.endpoint:
         found = [c for c in found if c.endpoint in args.endpoint]
+    if args.target_scope:
+        found = [c for c in found if c.body.get("target_scope") in args.target_scope]
     print(f"{len(found)} combinations on {targets['heaviest']}", flush=True)
     callers = [Caller(snapshots)]
     if args.before:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from linkindex.index import schema
+from linkindex.index import heavy_orders, schema
 from linkindex.index.encoding import (
     LINK_FLAG_BITS,
     day_number,
@@ -158,12 +158,31 @@ def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list
         cursor_params = list(query.after)
     # A listed subdomain the index does not know has no links to limit.
     limited = [i for s in query.limited_subdomains if (i := key_id(con, "subdomain", s))]
+    table = "link_rows"
+    # A heavy target's rows are walked in the sort's own index (schema.py, "Heavy targets' link
+    # orders"); that index does not carry anchor texts or source root domains, and a page
+    # filtered by one would read the table for every row it walks.
+    heavy = None
+    if query.anchor_text is None and source_root is None:
+        heavy = heavy_orders.heavy_order(con, query.scope, target, query.sort)
+    if heavy is not None:
+        table = f"link_rows INDEXED BY {heavy.index}"
+        where += f" AND {heavy.term}"
     if query.source_scope == "page" and not limited:
         if cursor_condition:
             where += " AND " + cursor_condition
-        sql = f"SELECT {columns} FROM link_rows WHERE {where} ORDER BY {order} LIMIT ?"
+        sql = f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {order} LIMIT ?"
         rows = con.execute(sql, [*params, *cursor_params, query.limit]).fetchall()
         return _named(con, rows)
+    if heavy is not None:
+        sql = (
+            f"SELECT {columns}, {LINK_SOURCE_COLUMNS[query.source_scope]}, source_subdomain_id"
+            f" FROM {table} WHERE {where} ORDER BY {order}"
+        )
+        walked = _first_per_source(
+            con.execute(sql, params), query.source_scope != "page", set(limited), query
+        )
+        return _named(con, walked)
     # The best link per source (and per listed subdomain) is the first in sort order: rank the
     # target's filtered links in a window, keep the first of each, then page through those.
     ranks = []
@@ -195,6 +214,33 @@ def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list
     # The window's placeholders come first in the statement text, then the WHERE's.
     rows = con.execute(sql, [*limited, *params, *cursor_params, query.limit]).fetchall()
     return _named(con, rows)
+
+
+def _first_per_source(
+    rows: Iterable[tuple], per_source: bool, limited: set[int], query: LinkQuery
+) -> list[tuple]:
+    """The window's answer from rows walked in sort order: a row is the best of its source
+    (and of its listed subdomain) when it is the first one seen, whether or not it is before
+    the cursor; the walk stops once the page is full."""
+    seen_sources: set[int] = set()
+    seen_subdomains: set[int] = set()
+    after = None if query.after is None else tuple(query.after)
+    page: list[tuple] = []
+    for row in rows:
+        source, subdomain = row[-2], row[-1]
+        best = True
+        if per_source:
+            best = source not in seen_sources
+            seen_sources.add(source)
+        if subdomain in limited:
+            best = best and subdomain not in seen_subdomains
+            seen_subdomains.add(subdomain)
+        # (sort value, source, linked page, target), as the cursor orders them
+        if best and (after is None or (row[8], row[0], row[1], row[2]) > after):
+            page.append(row[:-2])
+            if len(page) == query.limit:
+                break
+    return page
 
 
 def _named(con: sqlite3.Connection, rows: list[tuple]) -> list[LinkRow]:
