@@ -158,31 +158,21 @@ def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list
         cursor_params = list(query.after)
     # A listed subdomain the index does not know has no links to limit.
     limited = [i for s in query.limited_subdomains if (i := key_id(con, "subdomain", s))]
-    table = "link_rows"
     # A heavy target's rows are walked in the sort's own index (schema.py, "Heavy targets' link
     # orders"); that index does not carry anchor texts or source root domains, and a page
     # filtered by one would read the table for every row it walks.
-    heavy = None
     if query.anchor_text is None and source_root is None:
         heavy = heavy_orders.heavy_order(con, query.scope, target, query.sort)
-    if heavy is not None:
-        table = f"link_rows INDEXED BY {heavy.index}"
-        where += f" AND {heavy.term}"
+        if heavy is not None:
+            where += f" AND {heavy.term}"
+            rows = _heavy_page(con, heavy.index, query, where, params, set(limited))
+            return _named(con, rows)
     if query.source_scope == "page" and not limited:
         if cursor_condition:
             where += " AND " + cursor_condition
-        sql = f"SELECT {columns} FROM {table} WHERE {where} ORDER BY {order} LIMIT ?"
+        sql = f"SELECT {columns} FROM link_rows WHERE {where} ORDER BY {order} LIMIT ?"
         rows = con.execute(sql, [*params, *cursor_params, query.limit]).fetchall()
         return _named(con, rows)
-    if heavy is not None:
-        sql = (
-            f"SELECT {columns}, {LINK_SOURCE_COLUMNS[query.source_scope]}, source_subdomain_id"
-            f" FROM {table} WHERE {where} ORDER BY {order}"
-        )
-        walked = _first_per_source(
-            con.execute(sql, params), query.source_scope != "page", set(limited), query
-        )
-        return _named(con, walked)
     # The best link per source (and per listed subdomain) is the first in sort order: rank the
     # target's filtered links in a window, keep the first of each, then page through those.
     ranks = []
@@ -216,18 +206,61 @@ def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list
     return _named(con, rows)
 
 
-def _first_per_source(
-    rows: Iterable[tuple], per_source: bool, limited: set[int], query: LinkQuery
+# A link row's stored columns but its key, by its key (the table's primary key).
+_ROW_BY_KEY_SQL = (
+    "SELECT flags, first_day, last_day, lost_day, anchor_text FROM link_rows WHERE target_id = ?"
+    " AND external = ? AND neg_page_authority = ? AND source_id = ? AND link_id = ?"
+)
+
+
+def _heavy_page(
+    con: sqlite3.Connection,
+    index: str,
+    query: LinkQuery,
+    where: str,
+    params: list[object],
+    limited: set[int],
 ) -> list[tuple]:
-    """The window's answer from rows walked in sort order: a row is the best of its source
-    (and of its listed subdomain) when it is the first one seen, whether or not it is before
-    the cursor; the walk stops once the page is full."""
+    """A page of a heavy target's links in two steps: the keys of its rows from the sort's
+    index alone, then each row of the page by its key. Reading the table at every entry walked
+    cost 30 times the walk (800 vs 25 ms for a filter no link of the heaviest root domain
+    matches, at 10M link records)."""
+    order = f"{LINK_SORT_COLUMNS[query.sort]}, source_id, link_id, target_id"
+    select = (
+        f"SELECT {order}, external, neg_page_authority, {LINK_SOURCE_COLUMNS[query.source_scope]},"
+        f" source_subdomain_id FROM link_rows INDEXED BY {index} WHERE {where}"
+    )
+    if query.source_scope == "page" and not limited:
+        cursor_params: list[object] = []
+        if query.after is not None:
+            select += f" AND ({order}) > (?, ?, ?, ?)"
+            cursor_params = list(query.after)
+        keys = con.execute(
+            f"{select} ORDER BY {order} LIMIT ?", [*params, *cursor_params, query.limit]
+        ).fetchall()
+    else:
+        walked = con.execute(f"{select} ORDER BY {order}", params)
+        keys = _first_per_source(walked, query.source_scope != "page", limited, query)
+    rows = []
+    for sort_value, source, link, target, external, neg_page_authority, *_ in keys:
+        found = con.execute(_ROW_BY_KEY_SQL, (target, external, neg_page_authority, source, link))
+        rows.append((source, link, target, *found.fetchone(), sort_value))
+    return rows
+
+
+def _first_per_source(
+    keys: Iterable[tuple], per_source: bool, limited: set[int], query: LinkQuery
+) -> list[tuple]:
+    """The window's answer from keys walked in sort order, each (sort value, source, linked
+    page, target, ..., source at the source scope, source subdomain): a row is the best of its
+    source (and of its listed subdomain) when it is the first one seen, whether or not it is
+    before the cursor; the walk stops once the page is full."""
     seen_sources: set[int] = set()
     seen_subdomains: set[int] = set()
     after = None if query.after is None else tuple(query.after)
     page: list[tuple] = []
-    for row in rows:
-        source, subdomain = row[-2], row[-1]
+    for key in keys:
+        source, subdomain = key[-2], key[-1]
         best = True
         if per_source:
             best = source not in seen_sources
@@ -235,9 +268,8 @@ def _first_per_source(
         if subdomain in limited:
             best = best and subdomain not in seen_subdomains
             seen_subdomains.add(subdomain)
-        # (sort value, source, linked page, target), as the cursor orders them
-        if best and (after is None or (row[8], row[0], row[1], row[2]) > after):
-            page.append(row[:-2])
+        if best and (after is None or key[:4] > after):
+            page.append(key)
             if len(page) == query.limit:
                 break
     return page
