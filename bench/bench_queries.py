@@ -301,6 +301,7 @@ def main() -> None:
             row |= {f"before_{k}": v for k, v in figures(samples[1][n]).items()}
         rows.append(row)
     result: dict[str, object] = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "store": str(store),
         "store_bytes": store.stat().st_size,
         "code": code_version(),
