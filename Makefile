@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint browser fuzz validate fit-spam bench bench-table bench-table-check bench-ingest bench-wat bench-fetch-ingest bench-manifest bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards bench-route release-cost soak clean
+.PHONY: demo test lint browser fuzz validate fit-spam bench bench-table bench-table-check bench-ingest bench-wat bench-fetch-ingest bench-manifest bench-spark bench-spark-ingest bench-spark-rank bench-build bench-incremental bench-rank bench-serve bench-shards bench-route bench-queries release-cost soak clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,9 +54,10 @@ fit-spam: $(STAMP)
 
 # Every benchmark below, one after another (a failed one does not stop the others; they are
 # named at the end), then the README's table rewritten from bench/results/. bench-build comes
-# before bench-serve, which serves its index, and release-cost last, as it reads the others.
+# before bench-serve and bench-queries, which read its index, and release-cost last, as it reads
+# the others.
 BENCHMARKS := bench-ingest bench-wat bench-fetch-ingest bench-manifest bench-build \
-	bench-incremental bench-rank bench-serve bench-shards bench-route bench-spark \
+	bench-incremental bench-rank bench-serve bench-queries bench-shards bench-route bench-spark \
 	bench-spark-ingest bench-spark-rank soak release-cost
 bench: $(STAMP)
 	@failed=; for benchmark in $(BENCHMARKS); do \
@@ -136,6 +137,16 @@ bench-shards: $(STAMP)
 ROUTE_LINKS ?= 300000
 bench-route: $(STAMP)
 	$(VENV)/bin/python bench/bench_route.py --links $(ROUTE_LINKS)
+
+# Every valid sort, filter and scope combination of every V2 list endpoint, and every url_metrics
+# history kind, in-process on the heaviest targets of the index bench-build made of QUERY_LINKS
+# link records (p50 and p99 per combination, the worst printed); bench/results/queries-<N>.json.
+# QUERY_BEFORE=bench/work/<folder> measures an index of the same records built by the code before
+# a change in turns with it.
+QUERY_LINKS ?= 10000000
+bench-queries: $(STAMP)
+	$(VENV)/bin/python bench/bench_queries.py --links $(QUERY_LINKS) \
+		$(if $(QUERY_BEFORE),--before $(QUERY_BEFORE))
 
 # The cost of indexing one whole Common Crawl release, from the figures in bench/results/ (the
 # other benchmarks' output; nothing is measured anew): docs/scale.md, "The cost of a release".

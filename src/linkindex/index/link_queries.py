@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from linkindex.index import schema
+from linkindex.index import heavy_orders, schema
 from linkindex.index.encoding import (
     LINK_FLAG_BITS,
     day_number,
@@ -158,6 +158,15 @@ def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list
         cursor_params = list(query.after)
     # A listed subdomain the index does not know has no links to limit.
     limited = [i for s in query.limited_subdomains if (i := key_id(con, "subdomain", s))]
+    # A heavy target's rows are walked in the sort's own index (schema.py, "Heavy targets' link
+    # orders"); that index does not carry anchor texts or source root domains, and a page
+    # filtered by one would read the table for every row it walks.
+    if query.anchor_text is None and source_root is None:
+        heavy = heavy_orders.heavy_order(con, query.scope, target, query.sort)
+        if heavy is not None:
+            where += f" AND {heavy.term}"
+            rows = _heavy_page(con, heavy.index, query, where, params, set(limited))
+            return _named(con, rows)
     if query.source_scope == "page" and not limited:
         if cursor_condition:
             where += " AND " + cursor_condition
@@ -195,6 +204,75 @@ def links(con: sqlite3.Connection, query: LinkQuery, recent_since: date) -> list
     # The window's placeholders come first in the statement text, then the WHERE's.
     rows = con.execute(sql, [*limited, *params, *cursor_params, query.limit]).fetchall()
     return _named(con, rows)
+
+
+# A link row's stored columns but its key, by its key (the table's primary key).
+_ROW_BY_KEY_SQL = (
+    "SELECT flags, first_day, last_day, lost_day, anchor_text FROM link_rows WHERE target_id = ?"
+    " AND external = ? AND neg_page_authority = ? AND source_id = ? AND link_id = ?"
+)
+
+
+def _heavy_page(
+    con: sqlite3.Connection,
+    index: str,
+    query: LinkQuery,
+    where: str,
+    params: list[object],
+    limited: set[int],
+) -> list[tuple]:
+    """A page of a heavy target's links in two steps: the keys of its rows from the sort's
+    index alone, then each row of the page by its key. Reading the table at every entry walked
+    cost 30 times the walk (800 vs 25 ms for a filter no link of the heaviest root domain
+    matches, at 10M link records)."""
+    order = f"{LINK_SORT_COLUMNS[query.sort]}, source_id, link_id, target_id"
+    select = (
+        f"SELECT {order}, external, neg_page_authority, {LINK_SOURCE_COLUMNS[query.source_scope]},"
+        f" source_subdomain_id FROM link_rows INDEXED BY {index} WHERE {where}"
+    )
+    if query.source_scope == "page" and not limited:
+        cursor_params: list[object] = []
+        if query.after is not None:
+            select += f" AND ({order}) > (?, ?, ?, ?)"
+            cursor_params = list(query.after)
+        keys = con.execute(
+            f"{select} ORDER BY {order} LIMIT ?", [*params, *cursor_params, query.limit]
+        ).fetchall()
+    else:
+        walked = con.execute(f"{select} ORDER BY {order}", params)
+        keys = _first_per_source(walked, query.source_scope != "page", limited, query)
+    rows = []
+    for sort_value, source, link, target, external, neg_page_authority, *_ in keys:
+        found = con.execute(_ROW_BY_KEY_SQL, (target, external, neg_page_authority, source, link))
+        rows.append((source, link, target, *found.fetchone(), sort_value))
+    return rows
+
+
+def _first_per_source(
+    keys: Iterable[tuple], per_source: bool, limited: set[int], query: LinkQuery
+) -> list[tuple]:
+    """The window's answer from keys walked in sort order, each (sort value, source, linked
+    page, target, ..., source at the source scope, source subdomain): a row is the best of its
+    source (and of its listed subdomain) when it is the first one seen, whether or not it is
+    before the cursor; the walk stops once the page is full."""
+    seen_sources: set[int] = set()
+    seen_subdomains: set[int] = set()
+    after = None if query.after is None else tuple(query.after)
+    page: list[tuple] = []
+    for key in keys:
+        source, subdomain = key[-2], key[-1]
+        best = True
+        if per_source:
+            best = source not in seen_sources
+            seen_sources.add(source)
+        if subdomain in limited:
+            best = best and subdomain not in seen_subdomains
+            seen_subdomains.add(subdomain)
+        if best and (after is None or key[:4] > after):
+            page.append(key)
+            if len(page) == query.limit:
+                break
+    return page
 
 
 def _named(con: sqlite3.Connection, rows: list[tuple]) -> list[LinkRow]:
