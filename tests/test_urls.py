@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from linkindex.urls import SCOPES, BadURL, cached_parse_target, canonicalize, parse_target
+from linkindex.urls import (
+    SCOPES,
+    TARGET_CACHE_CHARS,
+    BadURL,
+    cached_parse_target,
+    canonicalize,
+    parse_target,
+)
 
 
 def url(raw: str, base: str | None = None) -> str:
@@ -297,3 +304,10 @@ def test_the_apis_canonicalize_a_repeated_target_once_and_never_remember_a_bad_o
     for _ in range(2):
         with pytest.raises(BadURL):
             cached_parse_target("ftp://moz.com/")
+
+
+def test_the_apis_remember_only_short_targets_so_the_memory_is_bounded_in_bytes():
+    long_target = "moz.com/" + "a" * TARGET_CACHE_CHARS
+    first = cached_parse_target(long_target)
+    assert first == parse_target(long_target)
+    assert cached_parse_target(long_target) is not first  # parsed again, not kept

@@ -183,6 +183,16 @@ def parse_target(target: str) -> CanonicalURL:
 
 # A server meets the same targets again and again (a client paging, a dashboard refreshing),
 # and a target's canonical form depends on its text alone: the APIs ask through this memory of
-# the last few thousand (a bad target is not remembered: it raises every time).
+# the last few thousand (a bad target is not remembered: it raises every time). Only targets
+# of up to TARGET_CACHE_CHARS characters are kept, so the memory is bounded in bytes too: 4,096
+# targets of the API's longest would hold about 240 MB (each parsed form keeps several copies).
 TARGET_CACHE_SIZE = 4096
-cached_parse_target = lru_cache(maxsize=TARGET_CACHE_SIZE)(parse_target)
+TARGET_CACHE_CHARS = 256
+_remembered_target = lru_cache(maxsize=TARGET_CACHE_SIZE)(parse_target)
+
+
+def cached_parse_target(target: str) -> CanonicalURL:
+    """parse_target, remembered for short targets."""
+    if len(target) > TARGET_CACHE_CHARS:
+        return parse_target(target)
+    return _remembered_target(target)

@@ -5,6 +5,7 @@ The expected values never come from linkindex.ingest's own code.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import NamedTuple
 from urllib.parse import urljoin
 
 import pytest
-from ingest_helpers import CC_WARC, SAMPLE_DIR
+from ingest_helpers import CC_WARC, CC_WAT, SAMPLE_DIR
 from warcio.archiveiterator import ArchiveIterator as WarcioIterator
 
 from linkindex.home import Home
@@ -191,3 +192,19 @@ def test_iana_counts_match_an_independent_count(iana_warc, tmp_path):
     assert summary.links == sum(sum(c.links.values()) for c in expected)
     assert summary.skipped["revisit"] == records["revisit"]
     assert summary.failed_files == []
+
+
+@pytest.mark.parametrize("path", [CC_WARC, CC_WAT, SAMPLE_DIR / "docs-python.warc.gz"])
+def test_extracting_a_real_record_leaves_no_reference_cycle(path):
+    """Ingest reads a file with the automatic collector off (runner.read_into): that is sound
+    while extraction leaves no cycles behind, record after record."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        gc.collect()
+        for record, _ in read_records(path):
+            extract(record)
+            assert gc.collect() == 0
+    finally:
+        if collecting:
+            gc.enable()

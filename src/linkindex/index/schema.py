@@ -378,7 +378,8 @@ def store_layout_digest() -> str:
     """A hash of the store's DDL. A build reuses a published snapshot of the same records only
     if its layout matches, so tables added by a newer linkindex are never missing."""
     heavy = [s for scope in LINKING_ROOT_SCOPES for s in heavy_order_statements(scope, [0])]
-    text = "\n".join([*create_statements(), *index_statements(), *heavy])
+    # The threshold decides which targets get those indexes: a new one is a new layout.
+    text = "\n".join([*create_statements(), *index_statements(), *heavy, str(HEAVY_LINK_ROWS)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

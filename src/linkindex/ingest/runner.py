@@ -39,9 +39,10 @@ INPUT_SUFFIXES = (".warc", ".warc.gz", ".wat", ".wat.gz")
 _CC_CRAWL = re.compile(r"CC-MAIN-\d{4}-\d{2}(?!\d)")
 _CRAWL_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _REPORT_EVERY = 256  # records between two progress reports from a worker
-# Records between two collections of the youngest generation while a file is read with the
-# automatic collector off (read_into).
+# Records, or input bytes, between two collections of the two younger generations while a file
+# is read with the automatic collector off (read_into): whichever comes first.
 _COLLECT_EVERY = 4096
+_COLLECT_EVERY_BYTES = 64 << 20
 _PEEK_BYTES = 4 << 20  # of a file at a URI, read to find a Common Crawl id in its first records
 
 NO_INPUT = "no such file or folder"
@@ -223,8 +224,10 @@ def read_into(
     # The automatic collector is off while a file is read: every link is a tuple that waits in
     # the writer's buffer, and the collections it set off traversed them again and again (11 %
     # of the bundled sample's ingest, 15 % of a link-heavy crawl's; bench/profile_ingest.py).
-    # Records make (almost) no reference cycles; the youngest generation is collected every
-    # _COLLECT_EVERY records all the same, so a file whose records did would stay bounded.
+    # Records make (almost) no reference cycles; the two younger generations are collected every
+    # _COLLECT_EVERY records or _COLLECT_EVERY_BYTES read all the same, so a file whose records
+    # did would stay bounded (generation 1 too: a cycle still alive at one collection is moved
+    # there, and would otherwise wait for the file's end).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -250,6 +253,7 @@ def _read_into(
     pending = [0, 0, 0]
     last_pos = 0
     since_collect = 0
+    collected_at = 0
     while True:
         try:
             record, pos = next(records)
@@ -272,9 +276,9 @@ def _read_into(
             skipped[reason] = skipped.get(reason, 0) + n
         pending[0] += 1
         since_collect += 1
-        if since_collect >= _COLLECT_EVERY:
-            gc.collect(0)
-            since_collect = 0
+        if since_collect >= _COLLECT_EVERY or pos - collected_at >= _COLLECT_EVERY_BYTES:
+            gc.collect(1)
+            since_collect, collected_at = 0, pos
         if report is not None and pending[0] >= _REPORT_EVERY:
             report(pending[0], pending[1], pending[2], pos - last_pos)
             last_pos = pos
