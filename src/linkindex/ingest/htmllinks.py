@@ -16,8 +16,8 @@ from linkindex.records import ANCHOR_TEXT_MAX_CHARS
 
 TITLE_MAX_CHARS = 1024
 _UTF8 = codecs.lookup("utf-8").name
-_NO_FLAGS = (False, False, False)
-_new = tuple.__new__  # builds a RawLink at C speed: this runs once per link
+NO_FLAGS = (False, False, False)  # rel_flags of a link without rel
+new_link = tuple.__new__  # builds a RawLink at C speed: this runs once per link
 # Every element parse_document looks at, found with one CSS query (each selector in the list
 # adds a few percent to a parse, measured on the bundled sample): <a>; <area>; the head
 # elements; the elements whose contents are not visible text (text_chars: <template> needs no
@@ -119,9 +119,10 @@ def _text_codec(charset: str) -> str | None:
     return info.name if getattr(info, "_is_text_encoding", True) else None
 
 
-def _tokens(rel: str | None) -> tuple[bool, bool, bool]:
+def rel_flags(rel: str | None) -> tuple[bool, bool, bool]:
+    """nofollow, ugc, sponsored: whether a link's rel names each (tokens in any case)."""
     if not rel:
-        return False, False, False
+        return NO_FLAGS
     tokens = rel.lower().split()
     return "nofollow" in tokens, "ugc" in tokens, "sponsored" in tokens
 
@@ -233,15 +234,15 @@ def parse_document(body: bytes, charset: str | None) -> HtmlPage:
             img = node.css_first("img[alt]")
             text = fold(img.attributes.get("alt") or "", ANCHOR_TEXT_MAX_CHARS) if img else ""
         rel = attrs.get("rel")
-        flags = _tokens(rel) if rel else _NO_FLAGS
+        flags = rel_flags(rel) if rel else NO_FLAGS
         in_nav = node.mem_id in nav if nav else False
         in_comments = node.mem_id in comments if comments else False
-        append(_new(RawLink, (href, text, *flags, False, in_nav, in_comments)))
+        append(new_link(RawLink, (href, text, *flags, False, in_nav, in_comments)))
     for node in areas:
         attrs = node.attributes
         if attrs.get("href") is not None:
             alt = fold(attrs.get("alt") or "", ANCHOR_TEXT_MAX_CHARS)
-            flags = _tokens(attrs.get("rel"))
+            flags = rel_flags(attrs.get("rel"))
             append(
                 RawLink(attrs["href"] or "", alt, *flags, False, node.mem_id in nav,
                         node.mem_id in comments)

@@ -9,13 +9,19 @@ import html
 from typing import Any, NamedTuple
 
 from linkindex.ingest import reasons
-from linkindex.ingest.htmllinks import TITLE_MAX_CHARS, HtmlPage, RawLink, fold
+from linkindex.ingest.htmllinks import (
+    NO_FLAGS,
+    TITLE_MAX_CHARS,
+    HtmlPage,
+    RawLink,
+    fold,
+    new_link,
+    rel_flags,
+)
 from linkindex.ingest.reader import parse_warc_date, target_uri
 from linkindex.records import ANCHOR_TEXT_MAX_CHARS
 
 _ANCHOR_PATHS = {"A@/href": "text", "AREA@/href": "alt"}
-_NO_FLAGS = (False, False, False)
-_new = tuple.__new__
 
 
 class WatPage(NamedTuple):
@@ -45,10 +51,7 @@ def _text(value: Any) -> str:
 
 def _flags(entry: dict[str, Any]) -> tuple[bool, bool, bool]:
     rel = entry.get("rel")
-    if not rel or not isinstance(rel, str):
-        return _NO_FLAGS
-    tokens = rel.lower().split()
-    return "nofollow" in tokens, "ugc" in tokens, "sponsored" in tokens
+    return rel_flags(rel) if rel and isinstance(rel, str) else NO_FLAGS
 
 
 def _links(meta: dict[str, Any]) -> list[RawLink]:
@@ -69,7 +72,7 @@ def _links(meta: dict[str, Any]) -> list[RawLink]:
         previous_alt = ""
         # WAT paths (A@/href) keep no ancestry: in_nav and in_comments cannot be known.
         # tuple.__new__ builds the RawLink at C speed: this runs once per link.
-        append(_new(RawLink, (_url(entry["url"]), text, *_flags(entry), False, False, False)))
+        append(new_link(RawLink, (_url(entry["url"]), text, *_flags(entry), False, False, False)))
     for entry in (meta.get("Head") or {}).get("Link") or ():
         if "canonical" in _rel_tokens(entry) and "url" in entry:
             links.append(RawLink(_url(entry["url"]), "", False, False, False, True, False, False))
