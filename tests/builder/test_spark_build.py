@@ -280,7 +280,7 @@ def test_a_build_on_a_standalone_cluster_gives_duckdbs_index(
     duckdb = two_engine_builds.full["duckdb"]
     assert (result["index_id"], result["counts"]) == (duckdb.index_id, duckdb.counts)
     snapshot = home.snapshots / result["snapshot"]
-    assert sorted(p.name for p in snapshot.iterdir()) == [
+    assert sorted(p.name for p in snapshot.glob("*.sqlite")) == [
         "global.sqlite", "shard-0000-of-0002.sqlite", "shard-0001-of-0002.sqlite"
     ]  # fmt: skip
     # Both workers ran tasks: each kept an executor folder for this application.
