@@ -50,7 +50,10 @@ def heavy_order(con: sqlite3.Connection, scope: Scope, target: int, sort: str) -
     return HeavyOrder(index, term) if target in targets else None
 
 
-@functools.lru_cache(maxsize=64)
+# 18 indexes a store file (6 sorts x 3 scopes), so room for the files of a server with dozens
+# of shards: with fewer entries than that, a round of queries over every file would evict each
+# entry before its next use and parse its id list on every call.
+@functools.lru_cache(maxsize=1024)
 def _indexed(create_sql: str) -> tuple[str, frozenset[int]]:
     """A partial index's WHERE term (as schema.heavy_targets_condition wrote it) and its ids."""
     term = create_sql.rsplit(" WHERE ", 1)[1]
