@@ -7,6 +7,7 @@ Why and what they cost: schema.py, "Heavy targets' link orders"; docs/architectu
 from __future__ import annotations
 
 import functools
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -57,5 +58,6 @@ def heavy_order(con: sqlite3.Connection, scope: Scope, target: int, sort: str) -
 def _indexed(create_sql: str) -> tuple[str, frozenset[int]]:
     """A partial index's WHERE term (as schema.heavy_targets_condition wrote it) and its ids."""
     term = create_sql.rsplit(" WHERE ", 1)[1]
-    listed = term[term.index("(") + 1 : term.rindex(")")]
-    return term, frozenset(int(i) for i in listed.split(", "))
+    # Every number in the term is an id, in either form it was written: "c = 1 OR c = 2", or
+    # "c IN (1, 2)" in the stores written before.
+    return term, frozenset(int(i) for i in re.findall(r"\b\d+\b", term))
