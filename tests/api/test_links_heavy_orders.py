@@ -94,6 +94,14 @@ def test_creating_an_order_scans_the_rows_without_a_lookup_table_per_row(snapsho
         assert "OpenEphemeral" not in program, name
 
 
+def test_a_heavy_page_names_only_its_own_target_of_the_index_term(snapshots):
+    _, heavy = snapshots
+    con = heavy.stores.every_shard()[0]
+    target = con.execute("SELECT id FROM link_keys_root_domain WHERE key = 't.com'").fetchone()[0]
+    found = heavy_orders.heavy_order(con, "root_domain", target, "source_spam_score")
+    assert found is not None and found.term == f"target_root_id = {target}"
+
+
 def test_every_sort_filter_and_source_scope_answers_as_without_the_orders(snapshots):
     plain, heavy = snapshots
     asked = 0
