@@ -81,6 +81,27 @@ def test_targets_over_the_threshold_get_an_order_per_sort_and_others_none(snapsh
                 assert (found is not None) == (rows > HEAVY), (scope, target, sort)
 
 
+def test_creating_an_order_scans_the_rows_without_a_lookup_table_per_row(snapshots):
+    # SQLite's CREATE INDEX fills an "IN (...)" list's lookup table again for every row scanned.
+    _, heavy = snapshots
+    con = heavy.stores.every_shard()[0]
+    created = con.execute(
+        "SELECT name, sql FROM sqlite_schema WHERE name LIKE 'link_rows_heavy_%'"
+    ).fetchall()
+    assert len(created) == len(SCOPES) * len(LINKS_SORTS)
+    for name, sql in created:
+        program = [row[1] for row in con.execute("EXPLAIN " + sql.replace(name, "probe", 1))]
+        assert "OpenEphemeral" not in program, name
+
+
+def test_a_heavy_page_names_only_its_own_target_of_the_index_term(snapshots):
+    _, heavy = snapshots
+    con = heavy.stores.every_shard()[0]
+    target = con.execute("SELECT id FROM link_keys_root_domain WHERE key = 't.com'").fetchone()[0]
+    found = heavy_orders.heavy_order(con, "root_domain", target, "source_spam_score")
+    assert found is not None and found.term == f"target_root_id = {target}"
+
+
 def test_every_sort_filter_and_source_scope_answers_as_without_the_orders(snapshots):
     plain, heavy = snapshots
     asked = 0
