@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from linkindex.state_files import ThreadConnections
+
 if TYPE_CHECKING:
     from linkindex.accounts.quotas import Account
 
@@ -79,7 +81,7 @@ class KeyStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._local = threading.local()
+        self._con = ThreadConnections(path, timeout=30)
         self._cache_version: int | None = None
         self._by_access_id: dict[str, tuple[str, ApiKey]] = {}
         self._by_token_hash: dict[str, ApiKey] = {}
@@ -90,13 +92,6 @@ class KeyStore:
         con.execute("PRAGMA journal_mode = WAL")
         con.execute(SCHEMA)
         con.executescript(ACCOUNTS_SCHEMA)
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self._local.con = con
-        return con
 
     def create(self, name: str = "default") -> Credential:
         credential = Credential(

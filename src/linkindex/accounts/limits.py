@@ -13,13 +13,13 @@ from __future__ import annotations
 import bisect
 import math
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from linkindex.accounts.quotas import RateLimit
+from linkindex.state_files import ThreadConnections
 
 # Spec 2.1 (Moz's error-handling guide).
 THROTTLE_ERRORS = 50
@@ -80,18 +80,11 @@ class Limiter:
             throttle = os.environ.get(THROTTLE_ENV, "on").lower() not in ("off", "0", "false")
         self.throttle = throttle
         self._next_sweep = 0.0
-        self._local = threading.local()
+        self._local = threading.local()  # this thread's bad-request cache
+        self._con = ThreadConnections(path, timeout=60, synchronous="OFF")
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
         con.executescript(SCHEMA)
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-            con.execute("PRAGMA synchronous = OFF")
-            self._local.con = con
-        return con
 
     def admit(self, client: str, rate: RateLimit | None) -> None:
         """Let one request from `client` through, or raise Refused."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import threading
 from dataclasses import dataclass
 from pathlib import Path
+
+from linkindex.state_files import ThreadConnections
 
 SYNC_ENV = "LINKINDEX_USAGE_SYNC"
 # A repeat of a request with the same idempotency key within this window is not billed again.
@@ -79,18 +80,10 @@ class UsageLedger:
         self.synchronous = (synchronous or os.environ.get(SYNC_ENV) or "NORMAL").upper()
         if self.synchronous not in ("NORMAL", "FULL"):
             raise ValueError(f"{SYNC_ENV} must be normal or full, not {self.synchronous!r}")
-        self._local = threading.local()
+        self._con = ThreadConnections(path, timeout=60, synchronous=self.synchronous)
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
         con.executescript(SCHEMA)
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=60)
-            con.execute(f"PRAGMA synchronous = {self.synchronous}")
-            self._local.con = con
-        return con
 
     @staticmethod
     def _total(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from linkindex.state_files import ThreadConnections
 
 # The page follows its ticket at once: a minute covers a slow network, and a ticket copied
 # out of the page is soon worth nothing.
@@ -73,21 +73,13 @@ class Tickets:
         self.lifetime = lifetime
         self.per_key = per_key
         self.clock = clock  # tests move it on instead of waiting for a ticket to expire
-        self._local = threading.local()
+        # OFF: not billing data; a crash only loses tickets a minute from expiring anyway.
+        self._con = ThreadConnections(path, timeout=30, synchronous="OFF")
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
         if con.execute(OLD_TABLE).fetchone()[0]:
             con.execute("DROP TABLE tickets")
         con.executescript(SCHEMA)
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            # Not billing data: a crash only loses tickets a minute from expiring anyway.
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            con.execute("PRAGMA synchronous = OFF")
-            self._local.con = con
-        return con
 
     def held(self, access_id: str) -> Held:
         """The key's unexpired tickets, without taking any."""

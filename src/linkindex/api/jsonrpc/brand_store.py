@@ -6,13 +6,13 @@ One SQLite file in WAL mode under home/state, shared by every server worker of t
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from linkindex.state_files import ThreadConnections
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS generated_brand_authority (
@@ -85,19 +85,12 @@ class BrandStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._local = threading.local()
+        # FULL: a stored score survives a power cut.
+        self._con = ThreadConnections(path, timeout=30, synchronous="FULL")
         con = self._con()
         con.execute("PRAGMA journal_mode = WAL")
         for statement in SCHEMA:
             con.execute(statement)
-
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            con.execute("PRAGMA synchronous = FULL")  # a stored score survives a power cut
-            self._local.con = con
-        return con
 
     def generated_score(self, index_id: str, root_domain: str) -> int | None:
         row = (
