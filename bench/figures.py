@@ -46,6 +46,12 @@ class Benchmark:
     results: str  # the file's name in bench/results/
     sources: tuple[str, ...]  # files and folders whose commits make its figures stale
     history: str  # the heading "History: <history>" of bench/README.md
+    # A part run by less code than the whole benchmark: its own sources (bench_spark's ingest
+    # part does not build, so a change to the build leaves its figures current).
+    part_sources: dict[str, tuple[str, ...]]
+
+    def sources_of(self, part: str | None) -> tuple[str, ...]:
+        return self.part_sources.get(part, self.sources) if part else self.sources
 
 
 @dataclass(frozen=True)
@@ -100,13 +106,21 @@ def load_figures(path: Path = FIGURES) -> list[Figure]:
     groups: dict[str, list[str]] = declared.get("code", {})
     figures = []
     for bench in declared["benchmark"]:
-        sources = [s for group in bench.get("code", []) for s in groups[group]]
+
+        def declared_sources(code: list[str], extra: list[str]) -> tuple[str, ...]:
+            listed = [s for group in code for s in groups[group]]
+            return tuple(dict.fromkeys([*listed, *extra]))
+
         benchmark = Benchmark(
             name=bench["name"],
             command=bench["command"],
             results=bench["results"],
-            sources=tuple(dict.fromkeys([*sources, *bench.get("sources", [])])),
+            sources=declared_sources(bench.get("code", []), bench.get("sources", [])),
             history=bench.get("history", ""),
+            part_sources={
+                name: declared_sources(part.get("code", []), part.get("sources", []))
+                for name, part in bench.get("parts", {}).items()
+            },
         )
         for fig in bench.get("figure", []):
             divide_by = fig.get("divide_by")
@@ -248,7 +262,9 @@ def read(figure: Figure, results: Path = RESULTS, repo: Path = REPO) -> Reading:
         code = data.get("code")
     head = code.get("head") if isinstance(code, dict) else None
     uncommitted = tuple(code.get("src_changed_files", [])) if isinstance(code, dict) else ()
-    fresh = freshness(repo, head or None, list(figure.benchmark.sources), uncommitted)
+    fresh = freshness(
+        repo, head or None, list(figure.benchmark.sources_of(figure.part)), uncommitted
+    )
     return Reading(
         figure=figure,
         has_results=True,

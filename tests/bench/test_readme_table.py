@@ -166,6 +166,21 @@ def test_a_part_kept_from_an_earlier_run_is_dated_and_versioned_by_that_run(benc
     assert bench.rows()[0][7].startswith(f"{bench.measured}, 2026-12-06 20:01,")
 
 
+def test_a_part_with_its_own_code_is_stale_only_when_that_code_changes(bench) -> None:
+    figures = FIGURES.replace(
+        'history = "ingest"\n', 'history = "ingest"\nparts.read = { sources = ["src/read"] }\n', 1
+    ).replace('what = "ingest on the sample"', 'what = "x"\npart = "read"')
+    (bench.repo.root.parent / "figures.toml").write_text(figures)
+    read_at = bench.repo.commit({"src/read/parse.py": "1"})
+    bench.write(results_of(read_at))
+    bench.repo.commit({"src/ingest/read.py": "2"})
+    part, whole = bench.rows()
+    assert part[7].endswith("fresh: no later commit to its code")
+    assert "**stale**" in whole[7]
+    newest = bench.repo.commit({"src/read/parse.py": "2"})
+    assert bench.rows()[0][7].endswith(f"**stale**: 1 later commit to its code (newest {newest})")
+
+
 def test_the_table_counts_aims_met_and_stale_rows(bench) -> None:
     bench.write(results_of(bench.measured))
     lines = render(bench.readings()).splitlines()
