@@ -1,5 +1,5 @@
 """Heavy targets' linking-root orders: which targets' rows are marked heavy when a store is
-written, and the term a linking_root_domains query repeats to walk their per-sort indexes.
+written, and the index a linking_root_domains page of one of them walks.
 
 Why and what they cost: schema.py, "Heavy targets' linking-root orders"; docs/scale.md.
 """
@@ -33,15 +33,15 @@ def mark(con: sqlite3.Connection, threshold: int | None = None) -> None:
 def partial(con: sqlite3.Connection) -> bool:
     """Whether this store indexes only its heavy targets' orders; a store written before
     indexes every target's, which its queries walk without the term."""
-    name = f"{schema.linking_root_table('page')}_by_date_gained"
+    name = schema.linking_root_order_index("page", "date_gained")
     found = con.execute(_INDEX_SQL, (name,)).fetchone()
     return found is not None and found[0].endswith(f" WHERE {schema.LINKING_ROOT_HEAVY_TERM}")
 
 
-def heavy_term(con: sqlite3.Connection, scope: str, target: str) -> str | None:
-    """The term that lets a query of ``target`` walk its per-sort index: schema's
-    LINKING_ROOT_HEAVY_TERM for a heavy target, None for a light one (sorted in memory)."""
+def heavy_order(con: sqlite3.Connection, scope: str, target: str, sort: str) -> str | None:
+    """The index a page of ``target`` in ``sort`` walks, named by the query, which repeats
+    schema.LINKING_ROOT_HEAVY_TERM: for a heavy target; None for a light one (sorted)."""
     table = schema.linking_root_table(scope)
     # The target's first row in key order: one seek.
     row = con.execute(f"SELECT heavy FROM {table} WHERE target = ? LIMIT 1", (target,)).fetchone()
-    return schema.LINKING_ROOT_HEAVY_TERM if row is not None and row[0] == 1 else None
+    return schema.linking_root_order_index(scope, sort) if row is not None and row[0] == 1 else None

@@ -1,7 +1,8 @@
 """The serving store of one snapshot: SQLite tables clustered in the order the API reads them.
 
-Each linking-root-domain table is keyed (target, negated sort value, source root domain), so a
-page of results in any documented sort order is one ordered range scan (docs/architecture.md).
+Each linking-root-domain table is keyed (target, negated DA, source root domain), so a page in
+the default sort is one ordered range scan, and in any other sort too for a heavily linked
+target, whose rows alone have an index per sort (docs/architecture.md).
 """
 
 from __future__ import annotations
@@ -100,10 +101,10 @@ LINKING_ROOT_SORT_KEYS = {
 # 10,000 rows and 30 ms at 400,000 (bench/README.md). Only targets with more than
 # HEAVY_LINKING_ROOTS rows pay for an index per sort: their rows get heavy = 1 when the store is
 # written, each sort's index is partial over those rows (one comparison a row, whatever the
-# number of heavy targets) and a query of such a target repeats the term. At 10M link records 5
-# pages, 11 subdomains and 8 root domains, with 4%, 11% and 10% of the rows; the other targets
-# keep the sort, under a millisecond. 0 and 1 are stored in no content byte, only their header
-# byte.
+# number of heavy targets), and a page of such a target names the index and repeats the term
+# (SQLite's sampled statistics would otherwise pick the sort). At 10M link records 5 pages, 11
+# subdomains and 8 root domains, with 4%, 11% and 10% of the rows: the indexes went from 150 to
+# 12 bytes a link row. 0 and 1 take no content byte, only a header byte a row.
 HEAVY_LINKING_ROOTS = 10_000
 LINKING_ROOT_HEAVY_COLUMN = "heavy INTEGER NOT NULL DEFAULT 0"
 LINKING_ROOT_HEAVY_TERM = "heavy = 1"
@@ -132,6 +133,10 @@ def _table_ddl(name: str, columns: tuple[str, ...], key: str, stored: tuple[str,
 
 def linking_root_table(scope: str) -> str:
     return f"linking_roots_{scope}"
+
+
+def linking_root_order_index(scope: str, sort: str) -> str:
+    return f"{linking_root_table(scope)}_by_{sort}"
 
 
 def create_statements() -> list[str]:
@@ -167,8 +172,8 @@ def index_statements() -> list[str]:
             if column == "neg_domain_authority":
                 continue
             statements.append(
-                f"CREATE INDEX {table}_by_{sort} ON {table} (target, {column}, source)"
-                f" WHERE {LINKING_ROOT_HEAVY_TERM}"
+                f"CREATE INDEX {linking_root_order_index(scope, sort)}"
+                f" ON {table} (target, {column}, source) WHERE {LINKING_ROOT_HEAVY_TERM}"
             )
     statements += page_list_index_statements()
     statements += link_index_statements()

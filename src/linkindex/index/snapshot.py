@@ -30,6 +30,7 @@ from linkindex.index import (
 )
 from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout, publish_time
 from linkindex.index.schema import (
+    LINKING_ROOT_HEAVY_TERM,
     LINKING_ROOT_SORT_KEYS,
     PAGE_COLUMNS,
     ROOT_DOMAIN_COLUMNS,
@@ -398,16 +399,18 @@ class Snapshot:
             params.extend(query.after)
         params.append(query.limit)
         con = self.stores.of_key(query.scope, query.target)
+        table = linking_root_table(query.scope)
         # The key orders the DA sort; another sort walks its index if the target has one.
         if sort_column != LINKING_ROOT_SORT_KEYS["source_domain_authority"] and (
             self.has_partial_root_orders
         ):
-            term = linking_root_orders.heavy_term(con, query.scope, query.target)
-            if term is not None:
-                conditions.append(term)
+            index = linking_root_orders.heavy_order(con, query.scope, query.target, query.sort)
+            if index is not None:
+                table += f" INDEXED BY {index}"
+                conditions.append(LINKING_ROOT_HEAVY_TERM)
         sql = (
             _LINKING_ROOT_SELECT.format(sort_column=sort_column)
-            + f" FROM {linking_root_table(query.scope)} WHERE {' AND '.join(conditions)}"
+            + f" FROM {table} WHERE {' AND '.join(conditions)}"
             + f" ORDER BY {sort_column}, source LIMIT ?"
         )
         return list(map(LinkingRootRow._make, con.execute(sql, params)))
