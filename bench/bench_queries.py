@@ -69,6 +69,24 @@ def heaviest_targets(store: Path, count: int = 2) -> dict[str, list[str]]:
         con.close()
 
 
+def targets_under(store: Path, rows: int) -> dict[str, str]:
+    """At each scope, the target with the most rows in its linking-root table not over ``rows``:
+    given the store's threshold (schema.HEAVY_LINKING_ROOTS), the heaviest target whose
+    linking_root_domains pages are sorted in memory."""
+    con = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
+    try:
+        return {
+            scope: con.execute(
+                f"SELECT target FROM linking_roots_{scope} GROUP BY target"
+                " HAVING count(*) <= ? ORDER BY count(*) DESC, target LIMIT 1",
+                (rows,),
+            ).fetchone()[0]
+            for scope in SCOPES
+        }
+    finally:
+        con.close()
+
+
 def source_subdomains(store: Path, root_domain: str, count: int = 10) -> list[str]:
     """The subdomains with the most links to a root domain: a subdomains_limited_to_one list."""
     con = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
@@ -277,12 +295,22 @@ def main() -> None:
     parser.add_argument(
         "--target-scope", action="append", choices=SCOPES, help="only lists at these scopes"
     )
+    parser.add_argument(
+        "--linking-roots-under",
+        type=int,
+        metavar="ROWS",
+        help="also every linking_root_domains combination on the target with the most"
+        " linking-root rows not over ROWS at each scope",
+    )
     parser.add_argument("--out", type=Path, help="default: results/queries-<N>.json")
     parser.add_argument("--worst", type=int, default=20, help="how many worst ones to print")
     args = parser.parse_args()
     snapshots = snapshots_of(work_dir(args.links, args.work))
     store = snapshots / (snapshots / "CURRENT").read_text().strip() / "index.sqlite"
     targets, found = combinations(store, args.filter_terms)
+    if args.linking_roots_under is not None:
+        targets["linking_roots_under"] = under = targets_under(store, args.linking_roots_under)
+        found += linking_root_combinations(under)
     if args.endpoint:
         found = [c for c in found if c.endpoint in args.endpoint]
     if args.target_scope:

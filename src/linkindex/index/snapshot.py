@@ -20,9 +20,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyarrow as pa
 
-from linkindex.index import distributions, encoding, histories, link_queries, page_lists
+from linkindex.index import (
+    distributions,
+    encoding,
+    histories,
+    link_queries,
+    linking_root_orders,
+    page_lists,
+)
 from linkindex.index.layout import PUBLISHED_AT, SnapshotLayout, publish_time
 from linkindex.index.schema import (
+    LINKING_ROOT_HEAVY_TERM,
     LINKING_ROOT_SORT_KEYS,
     PAGE_COLUMNS,
     ROOT_DOMAIN_COLUMNS,
@@ -390,13 +398,28 @@ class Snapshot:
             conditions.append(f"({sort_column}, source) > (?, ?)")
             params.extend(query.after)
         params.append(query.limit)
+        con = self.stores.of_key(query.scope, query.target)
+        table = linking_root_table(query.scope)
+        # The key orders the DA sort; another sort walks its index if the target has one.
+        if sort_column != LINKING_ROOT_SORT_KEYS["source_domain_authority"] and (
+            self.has_partial_root_orders
+        ):
+            index = linking_root_orders.heavy_order(con, query.scope, query.target, query.sort)
+            if index is not None:
+                table += f" INDEXED BY {index}"
+                conditions.append(LINKING_ROOT_HEAVY_TERM)
         sql = (
             _LINKING_ROOT_SELECT.format(sort_column=sort_column)
-            + f" FROM {linking_root_table(query.scope)} WHERE {' AND '.join(conditions)}"
+            + f" FROM {table} WHERE {' AND '.join(conditions)}"
             + f" ORDER BY {sort_column}, source LIMIT ?"
         )
-        con = self.stores.of_key(query.scope, query.target)
         return list(map(LinkingRootRow._make, con.execute(sql, params)))
+
+    @functools.cached_property
+    def has_partial_root_orders(self) -> bool:
+        """False for a snapshot written before the linking-root orders were only the heavy
+        targets' (its every file is written by one version)."""
+        return linking_root_orders.partial(self.stores.every_shard()[0])
 
     # Page lists and distributions: the queries live in index/page_lists.py and distributions.py.
     def top_pages(self, query: page_lists.TopPagesQuery) -> list[page_lists.ListedPage]:

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from linkindex.index import heavy_orders
+from linkindex.index import heavy_orders, linking_root_orders
 from linkindex.index.schema import create_statements, index_statements
 
 STORE_FILE = "index.sqlite"
@@ -65,6 +65,7 @@ class StoreFile:
         )
 
     def index_and_close(self) -> None:
+        linking_root_orders.mark(self.con)  # before the partial indexes over the marked rows
         for statement in index_statements():
             self.con.execute(statement)
         heavy_orders.create(self.con)
