@@ -383,7 +383,8 @@ def store_layout_digest() -> str:
     if its layout matches, so tables added by a newer linkindex are never missing."""
     heavy = [s for scope in LINKING_ROOT_SCOPES for s in heavy_order_statements(scope, [0])]
     # The threshold decides which targets get those indexes: a new one is a new layout.
-    text = "\n".join([*create_statements(), *index_statements(), *heavy, str(HEAVY_LINK_ROWS)])
+    stored = [*create_statements(), *index_statements(), *heavy, PACKED_SOURCES_DDL]
+    text = "\n".join([*stored, str(HEAVY_LINK_ROWS)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -408,3 +409,16 @@ def primary_key(table: str) -> tuple[str, ...]:
     """A table's key columns in key order, read from its DDL above: the order every snapshot
     query gives its rows in, and so the order a file's rows are inserted in."""
     return _primary_keys()[table]
+
+
+# --- Heavy targets' linking sources, packed (index/linking_sources.py) ---------------------------
+# link_intersect combines every source page with a live external link to each target: 136k of
+# them in the 230k link rows of the heaviest root domain at 10M link records, 220 ms to read as
+# rows into Python. A target with more than HEAVY_LINK_ROWS link rows has them here as three
+# arrays in one row (little-endian: page ids ascending as int64, their DA and Spam Score as
+# int16), so a query reads three blobs instead. The lighter targets are read as rows.
+PACKED_SOURCES_TABLE = "packed_sources"
+PACKED_SOURCES_DDL = (
+    f"CREATE TABLE {PACKED_SOURCES_TABLE} (scope TEXT, target INTEGER, sources BLOB,"
+    " domain_authorities BLOB, spam_scores BLOB, PRIMARY KEY (scope, target))"
+)
