@@ -116,3 +116,12 @@ def test_cursors_and_values_are_python_numbers_for_the_next_token():
     assert got[0].cursor == (-2, -40, 5)
     assert all(type(v) is int for v in (*got[0].cursor, got[0].source, got[0].domain_authority))
     assert not any(isinstance(v, np.generic) for v in got[0].matching_target_indexes)
+
+
+def test_a_source_read_twice_keeps_the_scores_of_its_last_row():
+    found = from_rows([(5, 40, 2), (6, 10, 1), (5, 41, 3)])
+    assert dict(zip(found.sources.tolist(), found.domain_authorities.tolist(), strict=True)) == {
+        5: 41,
+        6: 10,
+    }
+    assert sorted(found.spam_scores.tolist()) == [1, 3]

@@ -63,10 +63,15 @@ def has_packed_sql() -> str:
 
 def from_rows(rows: Sequence[tuple], names: bool = False) -> Sources:
     """(source, DA, Spam Score) rows as arrays; a source listed twice keeps its last scores."""
-    scored = {source: (da, spam) for source, da, spam in rows}
-    scores = np.array(list(scored.values()), dtype=np.int64).reshape(-1, 2)
-    sources = np.array(list(scored), dtype=np.str_ if names else np.int64)
-    return Sources(sources, scores[:, 0], scores[:, 1])
+    sources, authorities, spam = zip(*rows, strict=True) if rows else ((), (), ())
+    if len(set(sources)) < len(sources):
+        scored = {source: (da, score) for source, da, score in rows}
+        sources, (authorities, spam) = tuple(scored), zip(*scored.values(), strict=True)
+    return Sources(
+        np.array(sources, dtype=np.str_ if names else np.int64),
+        np.array(authorities, dtype=np.int64),
+        np.array(spam, dtype=np.int64),
+    )
 
 
 def unpacked(rows: Sequence[tuple]) -> Sources:
