@@ -392,7 +392,7 @@ def store_layout_digest() -> str:
 def _primary_keys() -> dict[str, tuple[str, ...]]:
     con = sqlite3.connect(":memory:")
     try:
-        for statement in create_statements():
+        for statement in [*create_statements(), PACKED_SOURCES_DDL]:
             con.execute(statement)
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         keys = {}
