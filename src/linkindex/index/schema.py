@@ -412,11 +412,13 @@ def primary_key(table: str) -> tuple[str, ...]:
 
 
 # --- Heavy targets' linking sources, packed (index/linking_sources.py) ---------------------------
-# link_intersect combines every source page with a live external link to each target: 136k of
-# them in the 230k link rows of the heaviest root domain at 10M link records, 220 ms to read as
-# rows into Python. A target with more than HEAVY_LINK_ROWS link rows has them here as three
-# arrays in one row (little-endian: page ids ascending as int64, their DA and Spam Score as
-# int16), so a query reads three blobs instead. The lighter targets are read as rows.
+# link_intersect combines every source page with a live external link to each target: 126k of
+# them in the 259k external link rows of the heaviest root domain at 10M link records, which
+# with the second heaviest's took 375 ms to read as rows into Python. A target with more than
+# HEAVY_LINK_ROWS link rows has them here as three arrays in one row (little-endian: page ids
+# ascending as int64, their DA and Spam Score as int16), so a query reads three blobs instead:
+# 18 MB at 10M (bench/README.md, "link_intersect from packed sources"). The lighter targets
+# are read as rows.
 PACKED_SOURCES_TABLE = "packed_sources"
 PACKED_SOURCES_DDL = (
     f"CREATE TABLE {PACKED_SOURCES_TABLE} (scope TEXT, target INTEGER, sources BLOB,"
