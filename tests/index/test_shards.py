@@ -134,7 +134,9 @@ def _resharded(one_file: Path, folder: Path, count: int) -> None:
     con = sqlite3.connect(f"file:{one_file}?mode=ro", uri=True)
     listed = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     names = [r[0] for r in con.execute(listed)]
-    tables = [*KEY_TABLES, *(t for t in names if t not in KEY_TABLES and t != "meta")]
+    # Packed sources are not handed over: each file packs its own when it is finished.
+    derived = {"meta", schema.PACKED_SOURCES_TABLE}
+    tables = [*KEY_TABLES, *(t for t in names if t not in KEY_TABLES and t not in derived)]
     writer = ShardedWriter(folder, count)
     for table in tables:
         order = ", ".join(schema.primary_key(table))

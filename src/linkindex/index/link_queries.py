@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
-from linkindex.index import heavy_orders, schema
+from linkindex.index import heavy_orders, intersect, linking_sources, schema
 from linkindex.index.encoding import (
     LINK_FLAG_BITS,
     day_number,
@@ -20,6 +20,7 @@ from linkindex.index.encoding import (
     iso_day,
     link_states,
 )
+from linkindex.index.linking_sources import LIVE_DIRECT_CLEAR
 from linkindex.index.schema import LINK_SORT_COLUMNS, LINK_SOURCE_COLUMNS, LINK_TARGET_COLUMNS
 from linkindex.index.stores import Stores
 from linkindex.urls import Scope
@@ -52,8 +53,6 @@ _SHADOWED = {
     "subdomain": LINK_FLAG_BITS["shadowed_subdomain"],
     "root_domain": LINK_FLAG_BITS["shadowed_root_domain"],
 }
-# The states a live link that points at the target itself (not via a hop) does not have.
-_LIVE_DIRECT_CLEAR = flag_mask(("deleted", "via_redirect", "via_rel_canonical"))
 
 
 def _states_wanted(filters: Iterable[str]) -> dict[str, bool] | None:
@@ -383,7 +382,7 @@ def links_exist(
                 f"SELECT 1 FROM link_rows WHERE {target_column} = ? AND external IN (0, 1)"
                 " AND neg_page_authority = ? AND source_id = ? AND flags & ? = 0 LIMIT 1"
             )
-            checks.append((con, sql, (target_id, authority, source_id, _LIVE_DIRECT_CLEAR)))
+            checks.append((con, sql, (target_id, authority, source_id, LIVE_DIRECT_CLEAR)))
             checked.append(source)
         else:
             scanned[source_id] = source
@@ -394,7 +393,7 @@ def links_exist(
             f"SELECT DISTINCT {column} FROM link_rows WHERE {target_column} = ?"
             f" AND flags & ? = 0 AND {column} IN ({marks})"
         )
-        checks.append((con, sql, [target_id, _LIVE_DIRECT_CLEAR, *scanned]))
+        checks.append((con, sql, [target_id, LIVE_DIRECT_CLEAR, *scanned]))
     results = stores.run_all(checks)
     for source, rows in zip(checked, results[: len(checked)], strict=True):
         answers[source] = bool(rows)
@@ -431,10 +430,10 @@ INTERSECT_SORTS = ("matching_target_count", "source_spam_score", "source_domain_
 
 def _linking_sources(
     stores: Stores, targets: Sequence[tuple[Scope, str]], source_scope: Scope
-) -> list[dict[int | str, tuple[int, int]]]:
-    """Each target's sources (page ids or root domain names) with a live external link to it:
-    (DA, spam). The targets' statements run together (`Stores.run_all`): at page scope the
-    targets' numbers in one round, their sources in the next."""
+) -> list[linking_sources.Sources]:
+    """Each target's sources (page ids or root domain names) with a live external link to it,
+    with their DA and Spam Score. The targets' statements run together (`Stores.run_all`): at
+    page scope the targets' numbers in one round, their sources in the next."""
     cons = [stores.of_key(scope, target) for scope, target in targets]
     if source_scope == "root_domain":
         statements = [
@@ -443,28 +442,27 @@ def _linking_sources(
              (target,))
             for con, (scope, target) in zip(cons, targets, strict=True)
         ]  # fmt: skip
-        return [_scored(rows) for rows in stores.run_all(statements)]
+        found = stores.run_all(statements)
+        return [linking_sources.from_rows(rows, names=True) for rows in found]
+    packed = linking_sources.has_packed_sql()
     ids = stores.run_all([
-        (con, _KEY_SQL.format(schema.link_key_table(scope)), (target,))
+        (con, f"SELECT id, {packed} FROM {schema.link_key_table(scope)} WHERE key = ?", (target,))
         for con, (scope, target) in zip(cons, targets, strict=True)
     ])  # fmt: skip
-    # Page ids are in name order, so they order and tie-break as the names would.
+    # Page ids are in name order, so they order and tie-break as the names would. A heavy
+    # target's sources come packed from a file that has them (linking_sources.py).
     known = [n for n, rows in enumerate(ids) if rows]
-    statements = [
-        (cons[n], "SELECT DISTINCT source_id, -neg_domain_authority, -neg_spam_score FROM"
-                  f" link_rows WHERE {LINK_TARGET_COLUMNS[targets[n][0]]} = ? AND external = 1"
-                  " AND flags & ? = 0",
-         (ids[n][0][0], _LIVE_DIRECT_CLEAR))
-        for n in known
-    ]  # fmt: skip
-    found: list[dict[int | str, tuple[int, int]]] = [{} for _ in targets]
+    statements = []
+    for n in known:
+        (target, has_packed), scope = ids[n][0], targets[n][0]
+        if has_packed:
+            statements.append((cons[n], linking_sources.packed_or_rows_sql(scope), (target,) * 3))
+        else:
+            statements.append((cons[n], linking_sources.live_pages_sql(scope), (target,)))
+    found = [linking_sources.from_rows([]) for _ in targets]
     for n, rows in zip(known, stores.run_all(statements), strict=True):
-        found[n] = _scored(rows)
+        found[n] = linking_sources.unpacked(rows)
     return found
-
-
-def _scored(rows: list[tuple]) -> dict[int | str, tuple[int, int]]:
-    return {source: (da, spam) for source, da, spam in rows}
 
 
 def link_intersect(
@@ -479,48 +477,28 @@ def link_intersect(
 ) -> list[IntersectRow]:
     """Sources linking to at least ``minimum_matching`` positive targets and to no negative one.
 
-    Every linking source of every target is read and combined here: the cost grows with the
-    targets' linking sources, not with the page size.
+    Every linking source of every target is combined here (index/intersect.py): the cost grows
+    with the targets' linking sources, not with the page size.
     """
 
     every = _linking_sources(stores, [*negatives, *positives], source_scope)
-    excluded: set[int | str] = set()
-    for sources in every[: len(negatives)]:
-        excluded.update(sources)
-    matches: dict[int | str, list[int]] = {}
-    scores: dict[int | str, tuple[int, int]] = {}
-    for index, sources in enumerate(every[len(negatives) :]):
-        for source, score in sources.items():
-            if source not in excluded:
-                matches.setdefault(source, []).append(index)
-                scores[source] = score
-
-    def key(source: int | str) -> tuple:
-        da, spam = scores[source]
-        if sort == "matching_target_count":
-            return (-len(matches[source]), -da, source)
-        if sort == "source_spam_score":
-            return (-spam, source)
-        return (-da, source)
-
-    keys = sorted(key(s) for s, found in matches.items() if len(found) >= minimum_matching)
-    if after is not None:
-        keys = [k for k in keys if k > tuple(after)]
-    keys = keys[:limit]
-    shown = [str(k[-1]) for k in keys]
-    titles = [""] * len(keys)
+    matches = intersect.ranked(
+        every[: len(negatives)], every[len(negatives) :], sort, minimum_matching, after, limit
+    )
+    shown = [str(m.source) for m in matches]
+    titles = [""] * len(matches)
     if source_scope == "page":
-        names = _names_anywhere(stores, {k[-1] for k in keys})
-        shown = [names[k[-1]] for k in keys]
+        names = _names_anywhere(stores, {int(m.source) for m in matches})
+        shown = [names[int(m.source)] for m in matches]
         # The titles together: one round of statements to the shard hosts on a router.
         sql = "SELECT title FROM pages WHERE page = ?"
         found = stores.run_all([(stores.of_key("page", name), sql, (name,)) for name in shown])
         titles = [rows[0][0] if rows else "" for rows in found]
-    rows = []
-    for k, name, title in zip(keys, shown, titles, strict=True):
-        da, spam = scores[k[-1]]
-        rows.append(IntersectRow(name, title, da, spam, matches[k[-1]], k))
-    return rows
+    return [
+        IntersectRow(name, title, m.domain_authority, m.spam_score, m.matching_target_indexes,
+                     m.cursor)
+        for m, name, title in zip(matches, shown, titles, strict=True)
+    ]  # fmt: skip
 
 
 def _names_anywhere(stores: Stores, ids: set[int]) -> dict[int, str]:

@@ -405,10 +405,8 @@ def store_layout_digest() -> str:
     if its layout matches, so tables added by a newer linkindex are never missing."""
     heavy = [s for scope in LINKING_ROOT_SCOPES for s in heavy_order_statements(scope, [0])]
     # The threshold decides which targets get those indexes: a new one is a new layout.
-    text = "\n".join(
-        [*create_statements(), *index_statements(), *heavy, str(HEAVY_LINK_ROWS)]
-        + [str(HEAVY_LINKING_ROOTS)]
-    )
+    stored = [*create_statements(), *index_statements(), *heavy, PACKED_SOURCES_DDL]
+    text = "\n".join([*stored, str(HEAVY_LINK_ROWS), str(HEAVY_LINKING_ROOTS)])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -416,7 +414,7 @@ def store_layout_digest() -> str:
 def _primary_keys() -> dict[str, tuple[str, ...]]:
     con = sqlite3.connect(":memory:")
     try:
-        for statement in create_statements():
+        for statement in [*create_statements(), PACKED_SOURCES_DDL]:
             con.execute(statement)
         tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
         keys = {}
@@ -433,3 +431,18 @@ def primary_key(table: str) -> tuple[str, ...]:
     """A table's key columns in key order, read from its DDL above: the order every snapshot
     query gives its rows in, and so the order a file's rows are inserted in."""
     return _primary_keys()[table]
+
+
+# --- Heavy targets' linking sources, packed (index/linking_sources.py) ---------------------------
+# link_intersect combines every source page with a live external link to each target: 126k of
+# them in the 259k external link rows of the heaviest root domain at 10M link records, which
+# with the second heaviest's took 375 ms to read as rows into Python. A target with more than
+# HEAVY_LINK_ROWS link rows has them here as three arrays in one row (little-endian: page ids
+# ascending as int64, their DA and Spam Score as int16), so a query reads three blobs instead:
+# 18 MB at 10M (bench/README.md, "link_intersect from packed sources"). The lighter targets
+# are read as rows.
+PACKED_SOURCES_TABLE = "packed_sources"
+PACKED_SOURCES_DDL = (
+    f"CREATE TABLE {PACKED_SOURCES_TABLE} (scope TEXT, target INTEGER, sources BLOB,"
+    " domain_authorities BLOB, spam_scores BLOB, PRIMARY KEY (scope, target))"
+)

@@ -13,7 +13,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
-from linkindex.index import heavy_orders, linking_root_orders
+from linkindex.index import heavy_orders, linking_root_orders, linking_sources
 from linkindex.index.schema import create_statements, index_statements
 
 STORE_FILE = "index.sqlite"
@@ -69,6 +69,7 @@ class StoreFile:
         for statement in index_statements():
             self.con.execute(statement)
         heavy_orders.create(self.con)
+        linking_sources.create(self.con)
         self.con.execute("PRAGMA analysis_limit = 1000")  # sampled statistics suffice here
         self.con.execute("ANALYZE")
         self.con.close()
