@@ -21,7 +21,7 @@ from web import TARGET, crafted_web  # noqa: E402
 
 from linkindex.builder.pipeline import build_index  # noqa: E402
 from linkindex.home import Home  # noqa: E402
-from linkindex.index import schema  # noqa: E402
+from linkindex.index import history_summaries, schema  # noqa: E402
 from linkindex.index.layout import SnapshotLayout  # noqa: E402
 from linkindex.index.sharded_writer import KEY_TABLES, ShardedWriter  # noqa: E402
 from linkindex.index.shards import root_domain_of_key, shard_of  # noqa: E402
@@ -134,8 +134,9 @@ def _resharded(one_file: Path, folder: Path, count: int) -> None:
     con = sqlite3.connect(f"file:{one_file}?mode=ro", uri=True)
     listed = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     names = [r[0] for r in con.execute(listed)]
-    # Packed sources are not handed over: each file packs its own when it is finished.
-    derived = {"meta", schema.PACKED_SOURCES_TABLE}
+    # Packed sources and history summaries are not handed over: each file packs its own when it
+    # is finished, and the build summarizes histories once the files are written.
+    derived = {"meta", schema.PACKED_SOURCES_TABLE, schema.HISTORY_SUMMARY_TABLE}
     tables = [*KEY_TABLES, *(t for t in names if t not in KEY_TABLES and t not in derived)]
     writer = ShardedWriter(folder, count)
     for table in tables:
@@ -148,6 +149,7 @@ def _resharded(one_file: Path, folder: Path, count: int) -> None:
     writer.set_meta({key: json.loads(value) for key, value in con.execute("SELECT * FROM meta")})
     con.close()
     writer.finish()
+    history_summaries.create(folder)
 
 
 def test_each_engine_writes_the_same_shards_as_it_writes_one_file(

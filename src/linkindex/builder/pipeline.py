@@ -19,6 +19,7 @@ from linkindex.builder.inputs import content_index_id, crawl_names, list_parts
 from linkindex.builder.runner import run_steps
 from linkindex.builder.state import STATE_TABLES, load_state, plan_build, save_state
 from linkindex.home import Home
+from linkindex.index import history_summaries
 from linkindex.index.layout import SnapshotLayout
 from linkindex.index.schema import store_layout_digest
 from linkindex.index.shards import MAX_SHARDS
@@ -174,6 +175,8 @@ def build_index(
         # After DuckDB has closed and released its buffers: SQLite sorts each index in memory.
         step("indexing")
         writer.finish()
+        step("summarizing the heavy targets' histories")
+        history_summaries.create(folder)
         step("publishing")
         published = layout.publish(folder, name, keep=keep, replace=force, record_time=True)
     return BuildResult(

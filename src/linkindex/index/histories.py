@@ -2,11 +2,14 @@
 counts, derived from the link rows' first and lost days, and PA / DA kept from earlier builds.
 
 Snapshot.metric_histories exposes it; docs/metrics.md ("Metric histories") states the rules.
+A heavy target's link counts are read from the summary the store was written with
+(index/history_summaries.py), made by this module's own computation.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import itertools
 import sqlite3
 from collections.abc import Sequence
@@ -16,7 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from linkindex.index import schema
-from linkindex.index.encoding import LINK_FLAG_BITS, day_number
+from linkindex.index.encoding import EPOCH, LINK_FLAG_BITS, day_number
 from linkindex.index.link_queries import key_id
 from linkindex.index.schema import URL_METRIC_FIELDS
 from linkindex.link_metrics import (
@@ -155,6 +158,45 @@ class Calendar:
             if self.known(day)
         ]
 
+    def grid(self) -> np.ndarray:
+        """The day numbers of every history's dates, in order: the days each is computed on
+        (one grid whatever is asked, so a stored summary serves every request)."""
+        return _grid(self)
+
+    def delta_pairs(self) -> tuple[tuple[int, int], ...]:
+        """Every (day, the day it is compared with) of the deltas, as day numbers."""
+        return _delta_pairs(self)
+
+
+# A snapshot has one calendar: its dates are worked out once, not on every request.
+@functools.lru_cache(maxsize=16)
+def _grid(when: Calendar) -> np.ndarray:
+    days = {day for kind in HISTORY_KINDS for _, day in when.points(kind)}
+    days.update(d for kind in HISTORY_KINDS for _, day, before in when.pairs(kind)
+                for d in (day, before))  # fmt: skip
+    grid = np.array(sorted(day_number(d) for d in days), dtype=np.int64)
+    grid.flags.writeable = False
+    return grid
+
+
+@functools.lru_cache(maxsize=16)
+def _delta_pairs(when: Calendar) -> tuple[tuple[int, int], ...]:
+    pairs = (
+        (day_number(day), day_number(before))
+        for kind in HISTORY_KINDS
+        if kind.endswith("_deltas")
+        for _, day, before in when.pairs(kind)
+    )
+    return tuple(dict.fromkeys(pairs))
+
+
+def calendar_of(meta: dict[str, object]) -> Calendar:
+    """The calendar of a store from its meta (its index date and oldest capture)."""
+    first = meta.get("first_capture_date")
+    index_date = meta.get("index_date") or EPOCH.isoformat()
+    oldest = date.fromisoformat(str(first)) if first else None
+    return Calendar(date.fromisoformat(str(index_date)), oldest)
+
 
 def metric_histories(
     con: sqlite3.Connection,
@@ -168,33 +210,31 @@ def metric_histories(
     ``con`` holds the target's rows; the links into the pages that hop to it are those pages'
     own rows, read from ``every_shard`` (default: ``con``, an unsharded snapshot)."""
     asked = request.asked()
-    days: set[date] = set()
-    for kind, _ in asked:
-        if kind.endswith("_values"):
-            days.update(day for _, day in when.points(kind))
-        else:
-            days.update(d for _, day, before in when.pairs(kind) for d in (day, before))
-    grid = np.array(sorted(day_number(d) for d in days), dtype=np.int64)
+    grid = when.grid()
     column = {d: i for i, d in enumerate(grid.tolist())}
     names = {name for _, metric_names in asked for name in metric_names}
-    series = _CountSeries(con, target, grid, every_shard or (con,)).compute(names)
+    ids = {scope: key_id(con, scope, target.key(scope)) for scope in _SCOPES}
+    root_id = ids["root_domain"] if ids["root_domain"] is not None else -1
+    series = _CountSeries(con, ids, root_id, when, every_shard or (con,)).compute(names)
     series.update(_authority_series(con, target, grid, names))
     out: dict[str, list[dict]] = {}
     for kind, metric_names in asked:
         entries = []
+        # The kind's dates as grid columns, once for all its metrics.
+        at = [(label, column[day_number(day)]) for label, day in when.points(kind)]
+        pairs = when.pairs(kind)
+        now_at = [column[day_number(day)] for _, day, _ in pairs]
+        before_at = [column[day_number(before)] for _, _, before in pairs]
         for name in metric_names:
             values = series[name]
             if kind.endswith("_values"):
                 points = [
-                    {"date": label, "value": _plain(values[column[day_number(day)]])}
-                    for label, day in when.points(kind)
-                    if values[column[day_number(day)]] is not None
+                    {"date": label, "value": _plain(values[i])}
+                    for label, i in at
+                    if values[i] is not None
                 ]
                 entries.append({"metric_name": name, "metric_values": points})
                 continue
-            pairs = when.pairs(kind)
-            now_at = [column[day_number(day)] for _, day, _ in pairs]
-            before_at = [column[day_number(before)] for _, _, before in pairs]
             if name in AUTHORITY_TABLES:
                 changes = [
                     (label, values[i], values[j])
@@ -228,6 +268,8 @@ class _Series(dict):
         super().__init__()
         self.days = days
         self.units: dict[str, np.ndarray] = {}
+        # A stored count's gains and losses per (grid column, column before), instead of units.
+        self.stored: dict[str, tuple[dict[tuple[int, int], int], np.ndarray, np.ndarray]] = {}
 
     def add_units(self, name: str, packed: np.ndarray) -> None:
         # Turned to one bitset per day over the units: a day's count is a popcount, and a
@@ -245,6 +287,10 @@ class _Series(dict):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Per pair of grid days: units counted on the day and not the day before, and the
         reverse."""
+        if name in self.stored:
+            at, gained, lost = self.stored[name]
+            rows = [at[pair] for pair in zip(now_at, before_at, strict=True)]
+            return gained[rows], lost[rows]
         by_day = self.units[name]
         now, then = by_day[now_at], by_day[before_at]
         gained = np.bitwise_count(now & ~then).sum(axis=1, dtype=np.int64)
@@ -285,26 +331,34 @@ class _CountSeries:
     def __init__(
         self,
         con: sqlite3.Connection,
-        target: CanonicalURL,
-        grid: np.ndarray,
+        ids: dict[Scope, int | None],
+        root_id: int,
+        when: Calendar,
         every_shard: Sequence[sqlite3.Connection],
     ) -> None:
+        """``ids``: the target's number at each scope (None: no link names it); ``root_id``:
+        its root domain's number (-1 when none)."""
         self.con = con
         self.every_shard = every_shard
-        self.target = target
-        self.grid = grid
-        self.days = len(grid)
-        self.ids = {scope: key_id(con, scope, target.key(scope)) for scope in _SCOPES}
-        self.root_id = self.ids["root_domain"] if self.ids["root_domain"] is not None else -1
+        self.when = when
+        self.grid = when.grid()
+        self.days = len(self.grid)
+        self.ids = ids
+        self.root_id = root_id
 
-    def compute(self, names: set[str]) -> _Series:
+    def compute(self, names: set[str], stored: bool = True) -> _Series:
+        """The asked metrics' series; a scope's from its stored summary when the store has
+        one for the target (``stored``), computed from its link rows otherwise."""
         series = _Series(self.days)
         for scope in _SCOPES:
-            wanted = {n for n in names if n in COUNT_METRICS and n.endswith(f"_to_{scope}")}
-            if scope == "root_domain":
-                wanted |= names & set(DISTRIBUTION_METRICS)
-            if wanted:
+            wanted = names & set(scope_metrics(scope))
+            if not wanted:
+                continue
+            summary = _stored_summary(self.con, scope, self.ids[scope]) if stored else None
+            if summary is None:
                 self._scope(scope, wanted, series)
+            else:
+                _read_summary(summary, wanted, self.when, series)
         return series
 
     def _rows(
@@ -456,6 +510,88 @@ class _CountSeries:
                 [_day_counts(live[buckets == b], self.days) for b in range(BUCKET_COUNT)]
             )  # (10 buckets x days)
             series[d.name] = [counts[:, k] for k in range(counts.shape[1])]
+
+
+def scope_metrics(scope: Scope) -> tuple[str, ...]:
+    """The metrics of the link rows at a scope: its counts, and at root-domain scope the
+    distributions."""
+    counts = tuple(n for n in COUNT_METRICS if n.endswith(f"_to_{scope}"))
+    return (*counts, *DISTRIBUTION_METRICS) if scope == "root_domain" else counts
+
+
+# A summary row: (metric, values, gained, lost), arrays of little-endian int64 over the grid
+# of the store's calendar (Calendar.grid; a distribution's values are 10 per day) and over its
+# delta pairs (Calendar.delta_pairs; empty for a distribution, which has no deltas).
+SummaryRow = tuple[str, bytes, bytes, bytes]
+_STORED = np.dtype("<i8")
+
+
+def summary_rows(
+    con: sqlite3.Connection,
+    scope: Scope,
+    target_id: int,
+    when: Calendar,
+    every_shard: Sequence[sqlite3.Connection],
+) -> list[SummaryRow]:
+    """Every metric of a target at a scope on every date of every history, computed from its
+    link rows as a request computes them: what a store keeps for a heavy target."""
+    column = schema.LINK_TARGET_COLUMNS[scope]
+    sql = f"SELECT target_root_id FROM link_rows WHERE {column} = ? LIMIT 1"
+    found = con.execute(sql, (target_id,)).fetchone()
+    ids: dict[Scope, int | None] = dict.fromkeys(_SCOPES)
+    ids[scope] = target_id
+    counts = _CountSeries(con, ids, found[0] if found else -1, when, every_shard)
+    series = counts.compute(set(scope_metrics(scope)), stored=False)
+    at = {d: i for i, d in enumerate(counts.grid.tolist())}
+    pairs = when.delta_pairs()
+    now_at, before_at = [at[d] for d, _ in pairs], [at[b] for _, b in pairs]
+    rows = []
+    for name in scope_metrics(scope):
+        values = np.asarray(series[name], dtype=_STORED)
+        if name in series.units:
+            gained, lost = series.gains(name, now_at, before_at)
+        else:
+            gained = lost = np.zeros(0, dtype=_STORED)
+        rows.append((name, *(a.astype(_STORED).tobytes() for a in (values, gained, lost))))
+    return rows
+
+
+def _stored_summary(
+    con: sqlite3.Connection, scope: Scope, target_id: int | None
+) -> list[SummaryRow] | None:
+    """The summary the store keeps for a target at a scope, if it is heavy there."""
+    if target_id is None or not _has_table(con, schema.HISTORY_SUMMARY_TABLE):
+        return None
+    sql = (
+        f"SELECT metric, value, gained, lost FROM {schema.HISTORY_SUMMARY_TABLE}"
+        " WHERE scope = ? AND target_id = ?"
+    )
+    rows = con.execute(sql, (scope, target_id)).fetchall()
+    return rows or None
+
+
+def _read_summary(
+    rows: list[SummaryRow], wanted: set[str], when: Calendar, series: _Series
+) -> None:
+    """The wanted metrics of a stored summary into ``series`` (over the calendar's grid)."""
+    grid = when.grid()
+    pairs: dict[tuple[int, int], int] = {}
+    for name, value, gained, lost in rows:
+        if name not in wanted:
+            continue
+        values = np.frombuffer(value, dtype=_STORED).astype(np.int64)
+        if name in DISTRIBUTION_METRICS:
+            series[name] = list(values.reshape(len(grid), BUCKET_COUNT))
+            continue
+        series[name] = values
+        if not pairs:
+            at = {d: i for i, d in enumerate(grid.tolist())}
+            pairs = {(at[d], at[b]): k for k, (d, b) in enumerate(when.delta_pairs())}
+        series.stored[name] = (
+            pairs,
+            np.frombuffer(gained, dtype=_STORED).astype(np.int64),
+            np.frombuffer(lost, dtype=_STORED).astype(np.int64),
+        )
 
 
 def _authority_series(

@@ -500,8 +500,7 @@ class Snapshot:
     def metric_histories(
         self, target: CanonicalURL, request: histories.HistoryRequest
     ) -> dict[str, list[dict]]:
-        first = self.meta.get("first_capture_date")
-        when = histories.Calendar(self.index_date, date.fromisoformat(first) if first else None)
+        when = histories.calendar_of(self.meta)
         con = self.stores.of_root(target.root_domain)
         return histories.metric_histories(con, target, when, request, self.stores.every_shard())
 
