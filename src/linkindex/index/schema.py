@@ -298,7 +298,7 @@ HEAVY_TARGETS_DDL = (
 # are heavy too and one number says all three: 0 none, 1 the root domain, 2 and the subdomain,
 # 3 and the page. The partial indexes' term is then one comparison a row whatever the number of
 # heavy targets (a list of them cost rows x targets: hours at 100M link records), and the number
-# costs one header byte a row and no content byte for 0 and 1 (bench/bench_heavy_levels.py).
+# costs one header byte a row and no content byte for 0 and 1 (bench/bench_heavy_orders.py).
 HEAVY_LEVELS = {"root_domain": 1, "subdomain": 2, "page": 3}
 HEAVY_LEVEL_COLUMN = "heavy INTEGER NOT NULL DEFAULT 0"
 
