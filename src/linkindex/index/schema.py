@@ -297,8 +297,10 @@ HEAVY_TARGETS_DDL = (
 # subdomain's, and those some of its root domain's, so a heavy page's subdomain and root domain
 # are heavy too and one number says all three: 0 none, 1 the root domain, 2 and the subdomain,
 # 3 and the page. The partial indexes' term is then one comparison a row whatever the number of
-# heavy targets (a list of them cost rows x targets: hours at 100M link records), and the number
-# costs one header byte a row and no content byte for 0 and 1 (bench/bench_heavy_orders.py).
+# heavy targets (a term naming them cost rows x targets: about 13 min of CPU at 100M link records,
+# and SQLite refuses one of 1,000 targets), and the level costs a row one header byte, and a
+# content byte only for 2 and 3: 1.2 bytes a row at 10M (bench/bench_heavy_orders.py). The
+# indexes carry it too: SQLite counts a partial index as covering only with its term's columns.
 HEAVY_LEVELS = {"root_domain": 1, "subdomain": 2, "page": 3}
 HEAVY_LEVEL_COLUMN = "heavy INTEGER NOT NULL DEFAULT 0"
 
@@ -327,9 +329,7 @@ def heavy_order_statements(scope: str) -> list[str]:
     external and neg_page_authority ride along as the table's primary key)."""
     statements = []
     for sort, column in LINK_SORT_COLUMNS.items():
-        # The level too: SQLite counts a partial index as covering only if it holds the columns
-        # of its own WHERE term, which a query repeats; without it every entry walked read the
-        # table row.
+        # The level too (see above): without it every entry walked read the table row.
         columns = dict.fromkeys((LINK_TARGET_COLUMNS[scope], column, *HEAVY_ORDER_COLUMNS, "heavy"))
         statements.append(
             f"CREATE INDEX {heavy_order_index(scope, sort)} ON link_rows ({', '.join(columns)})"
