@@ -94,12 +94,47 @@ def test_creating_an_order_scans_the_rows_without_a_lookup_table_per_row(snapsho
         assert "OpenEphemeral" not in program, name
 
 
-def test_a_heavy_page_names_only_its_own_target_of_the_index_term(snapshots):
+def test_the_orders_term_is_one_comparison_whatever_the_number_of_heavy_targets(
+    snapshots, tmp_path
+):
+    # A term naming the heavy targets costs rows x targets to create: hours at 100M link records.
     _, heavy = snapshots
     con = heavy.stores.every_shard()[0]
-    target = con.execute("SELECT id FROM link_keys_root_domain WHERE key = 't.com'").fetchone()[0]
-    found = heavy_orders.heavy_order(con, "root_domain", target, "source_spam_score")
-    assert found is not None and found.term == f"target_root_id = {target}"
+    more = tmp_path / STORE_FILE
+    shutil.copy(heavy.stores.global_path, more)
+    every = sqlite3.connect(more, isolation_level=None)
+    every.execute("DELETE FROM heavy_targets")
+    every.execute("UPDATE link_rows SET heavy = 0")
+    for scope in SCOPES:
+        for sort in LINKS_SORTS:
+            every.execute(f"DROP INDEX IF EXISTS {schema.heavy_order_index(scope, sort)}")
+    heavy_orders.create(every, 0)  # every target heavy
+    listed = "SELECT count(*) FROM heavy_targets"
+    assert every.execute(listed).fetchone()[0] > con.execute(listed).fetchone()[0]
+    created = "SELECT name, sql FROM sqlite_schema WHERE name LIKE 'link_rows_heavy_%' ORDER BY 1"
+    assert every.execute(created).fetchall() == con.execute(created).fetchall()
+    every.close()
+
+
+def test_a_rows_heavy_level_counts_the_scopes_at_which_its_target_is_heavy(snapshots):
+    _, heavy = snapshots
+    con = heavy.stores.every_shard()[0]
+    counts = {
+        scope: dict(con.execute(f"SELECT {column}, count(*) FROM link_rows GROUP BY 1"))
+        for scope, column in schema.LINK_TARGET_COLUMNS.items()
+    }
+    rows = con.execute(
+        "SELECT target_root_id, target_subdomain_id, target_id, heavy FROM link_rows"
+    )
+    levels = set()
+    for root, subdomain, page, level in rows:
+        want = sum(
+            counts[scope][target] > HEAVY
+            for scope, target in (("root_domain", root), ("subdomain", subdomain), ("page", page))
+        )
+        assert level == want, (root, subdomain, page)
+        levels.add(level)
+    assert levels == {0, 1, 2, 3}
 
 
 def test_every_sort_filter_and_source_scope_answers_as_without_the_orders(snapshots):
@@ -147,7 +182,7 @@ def test_a_heavy_targets_page_in_any_sort_is_an_ordered_walk_without_a_sort(snap
     assert len(listed) == len(LINKS_SORTS) * len(SCOPES)
     for statement in listed:
         plan = " | ".join(row[3] for row in con.execute("EXPLAIN QUERY PLAN " + statement))
-        assert "link_rows_heavy_root_domain_by_" in plan, plan
+        assert "USING COVERING INDEX link_rows_heavy_root_domain_by_" in plan, plan
         assert "TEMP B-TREE" not in plan, plan
 
 
@@ -166,3 +201,31 @@ def test_a_build_on_either_engine_orders_exactly_its_heavy_targets(engine, home,
                 found = heavy_orders.heavy_order(con, scope, target, sort)
                 assert (found is not None) == (rows > HEAVY), (scope, target, sort)
     con.close()
+
+
+def test_a_store_written_before_the_levels_sorts_its_heavy_targets_and_answers_the_same(
+    snapshots, tmp_path
+):
+    # Its orders name every heavy target and its rows hold no level; the next build replaces
+    # it (its layout digest differs), and until then its pages are sorted, not walked.
+    plain, heavy = snapshots
+    shutil.copy(heavy.stores.global_path, tmp_path / STORE_FILE)
+    con = sqlite3.connect(tmp_path / STORE_FILE, isolation_level=None)
+    for scope, column in schema.LINK_TARGET_COLUMNS.items():
+        ids = [
+            r[0] for r in con.execute("SELECT target FROM heavy_targets WHERE scope = ?", (scope,))
+        ]
+        for sort in LINKS_SORTS:
+            index = schema.heavy_order_index(scope, sort)
+            (sql,) = con.execute(
+                "SELECT sql FROM sqlite_schema WHERE name = ?", (index,)
+            ).fetchone()
+            con.execute(f"DROP INDEX {index}")
+            term = " OR ".join(f"{column} = {i}" for i in ids)
+            con.execute(sql.rsplit(" WHERE ", 1)[0] + f" WHERE ({term})")
+    con.execute("DROP TABLE heavy_targets")
+    con.close()
+    before = Snapshot(tmp_path)
+    for scope, sort in itertools.product(SCOPES, LINKS_SORTS):
+        query = LinkQuery(scope=scope, target=TARGETS[scope], sort=sort, source_scope="root_domain")
+        assert _every_page(before, query) == _every_page(plain, query), query

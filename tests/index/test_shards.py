@@ -24,7 +24,7 @@ from linkindex.home import Home  # noqa: E402
 from linkindex.index import history_summaries, schema  # noqa: E402
 from linkindex.index.layout import SnapshotLayout  # noqa: E402
 from linkindex.index.sharded_writer import KEY_TABLES, ShardedWriter  # noqa: E402
-from linkindex.index.shards import root_domain_of_key, shard_of  # noqa: E402
+from linkindex.index.shards import root_domain_of_key, shard_of, shard_paths  # noqa: E402
 from linkindex.index.snapshot import CurrentSnapshot, Snapshot  # noqa: E402
 from linkindex.urls import parse_target  # noqa: E402
 
@@ -134,14 +134,15 @@ def _resharded(one_file: Path, folder: Path, count: int) -> None:
     con = sqlite3.connect(f"file:{one_file}?mode=ro", uri=True)
     listed = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     names = [r[0] for r in con.execute(listed)]
-    # Packed sources and history summaries are not handed over: each file packs its own when it
-    # is finished, and the build summarizes histories once the files are written.
-    derived = {"meta", schema.PACKED_SOURCES_TABLE, schema.HISTORY_SUMMARY_TABLE}
+    # Each file makes its own heavy targets and levels, packed sources from the rows it was given,
+    # and the build summarizes histories once the files are written: none is handed over.
+    derived = {"meta", "heavy_targets", schema.PACKED_SOURCES_TABLE, schema.HISTORY_SUMMARY_TABLE}
     tables = [*KEY_TABLES, *(t for t in names if t not in KEY_TABLES and t not in derived)]
     writer = ShardedWriter(folder, count)
     for table in tables:
         order = ", ".join(schema.primary_key(table))
-        cursor = con.execute(f"SELECT * FROM {table} ORDER BY {order}")
+        listed = ", ".join(schema.LINK_ROW_COLUMNS) if table == "link_rows" else "*"
+        cursor = con.execute(f"SELECT {listed} FROM {table} ORDER BY {order}")
         columns = tuple(d[0] for d in cursor.description)
         rows = cursor.fetchall()
         batch = pa.RecordBatch.from_pylist([dict(zip(columns, r, strict=True)) for r in rows])
@@ -218,3 +219,33 @@ def test_each_engine_writes_the_same_shards_as_it_writes_one_file(
         assert sorted(mine) == sorted(theirs), name
         for table in theirs:
             assert _same_but_float_bits(mine[table], theirs[table]), (name, table)
+
+
+def test_each_shard_lists_the_heavy_targets_of_its_own_rows_as_one_file_would(
+    tmp_path: Path, monkeypatch
+):
+    # A low threshold makes t.com and others heavy at each scope; a shard's file holds whole
+    # root domains, so its heavy targets, levels and orders are the one file's in it.
+    monkeypatch.setattr(schema, "HEAVY_LINK_ROWS", 2)
+    home = Home(tmp_path / "one").ensure()
+    for crawl in crafted_web():
+        crawl.write(home.crawls)
+    one = SnapshotLayout(home.snapshots).path_of(DUCKDB.build(home).snapshot) / "index.sqlite"
+    built = Home(tmp_path / "three").ensure()
+    for crawl in crafted_web():
+        crawl.write(built.crawls)
+    layout = SnapshotLayout(built.snapshots)
+    written = layout.path_of(DUCKDB.build(built, shards=3).snapshot)
+    want = tmp_path / "resharded"
+    want.mkdir()
+    _resharded(one, want, 3)
+    listed = "SELECT scope, target FROM heavy_targets"
+    everywhere = sorted(
+        row for path in shard_paths(written, 3) for row in _tables(path)["heavy_targets"]
+    )
+    with sqlite3.connect(f"file:{one}?mode=ro", uri=True) as con:
+        assert everywhere == sorted(con.execute(listed).fetchall())
+    assert {scope for scope, _ in everywhere} == set(schema.LINK_TARGET_COLUMNS)
+    for path in sorted(want.glob("*.sqlite")):
+        mine, theirs = _tables(written / path.name), _tables(path)
+        assert mine == theirs, path.name

@@ -6,8 +6,6 @@ Why and what they cost: schema.py, "Heavy targets' link orders"; docs/architectu
 
 from __future__ import annotations
 
-import functools
-import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -16,20 +14,41 @@ from linkindex.urls import Scope
 
 _SCOPES: tuple[Scope, ...] = ("page", "subdomain", "root_domain")
 _INDEX_SQL = "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?"
+_LISTED_SQL = "SELECT 1 FROM heavy_targets WHERE scope = ? AND target = ?"
 
 
 def create(con: sqlite3.Connection, threshold: int | None = None) -> None:
     """Index the orders of every target with more than ``threshold`` (by default
     schema.HEAVY_LINK_ROWS) link rows in this file, chosen from the rows written, so every
-    build engine and shard layout gets the same."""
+    build engine and shard layout gets the same: list them, set their rows' heavy level, then
+    index each scope that has any."""
     threshold = schema.HEAVY_LINK_ROWS if threshold is None else threshold
+    con.execute("BEGIN")
     for scope in _SCOPES:
         column = schema.LINK_TARGET_COLUMNS[scope]
-        sql = f"SELECT {column} FROM link_rows GROUP BY {column} HAVING count(*) > ? ORDER BY 1"
-        ids = [row[0] for row in con.execute(sql, (threshold,))]
-        if ids:
-            for statement in schema.heavy_order_statements(scope, ids):
+        con.execute(
+            f"INSERT INTO heavy_targets SELECT ?, {column} FROM link_rows"
+            f" GROUP BY {column} HAVING count(*) > ?",
+            (scope, threshold),
+        )
+    con.execute(schema.heavy_level_update())
+    con.execute("COMMIT")
+    for scope in _SCOPES:
+        if con.execute("SELECT 1 FROM heavy_targets WHERE scope = ?", (scope,)).fetchone():
+            for statement in schema.heavy_order_statements(scope):
                 con.execute(statement)
+
+
+def heavy_targets(con: sqlite3.Connection, scope: Scope, threshold: int | None = None) -> list[int]:
+    """The heavy targets at ``scope`` of this file, ascending: those ``create`` listed, or with
+    another ``threshold``, those with more link rows than it here (a target's rows are all in
+    one file). The one choice of heavy targets the other per-target summaries follow."""
+    if threshold is None:
+        sql = "SELECT target FROM heavy_targets WHERE scope = ? ORDER BY 1"
+        return [row[0] for row in con.execute(sql, (scope,))]
+    column = schema.LINK_TARGET_COLUMNS[scope]
+    sql = f"SELECT {column} FROM link_rows GROUP BY {column} HAVING count(*) > ? ORDER BY 1"
+    return [row[0] for row in con.execute(sql, (threshold,))]
 
 
 @dataclass(frozen=True)
@@ -43,28 +62,13 @@ class HeavyOrder:
 
 def heavy_order(con: sqlite3.Connection, scope: Scope, target: int, sort: str) -> HeavyOrder | None:
     """The order of ``target``'s links in ``sort``, if this file indexed it; None otherwise
-    (a light target, or a store written before these orders existed)."""
+    (a light target, or a store written before the heavy levels, which sorts its rows instead
+    until the next build replaces it: its layout digest differs)."""
     index = schema.heavy_order_index(scope, sort)
+    term = schema.heavy_targets_condition(scope)
     found = con.execute(_INDEX_SQL, (index,)).fetchone()
-    if found is None:
+    if found is None or not found[0].endswith(f" WHERE {term}"):
         return None
-    term, targets = _indexed(found[0])
-    if target not in targets:
+    if con.execute(_LISTED_SQL, (scope, target)).fetchone() is None:
         return None
-    if " IN (" in term:  # a store written before the equalities
-        return HeavyOrder(index, term)
-    # The target's own equality implies the OR of them all, and SQLite tests it on every entry
-    # walked: one comparison, not one a target (a page of the heaviest root domain: 47 vs 69 us).
-    return HeavyOrder(index, f"{schema.LINK_TARGET_COLUMNS[scope]} = {int(target)}")
-
-
-# 18 indexes a store file (6 sorts x 3 scopes), so room for the files of a server with dozens
-# of shards: with fewer entries than that, a round of queries over every file would evict each
-# entry before its next use and parse its id list on every call.
-@functools.lru_cache(maxsize=1024)
-def _indexed(create_sql: str) -> tuple[str, frozenset[int]]:
-    """A partial index's WHERE term (as schema.heavy_targets_condition wrote it) and its ids."""
-    term = create_sql.rsplit(" WHERE ", 1)[1]
-    # Every number in the term is an id, in either form it was written: "c = 1 OR c = 2", or
-    # "c IN (1, 2)" in the stores written before.
-    return term, frozenset(int(i) for i in re.findall(r"\b\d+\b", term))
+    return HeavyOrder(index, term)

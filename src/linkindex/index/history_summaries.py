@@ -1,5 +1,5 @@
-"""Heavy targets' history summaries: when a snapshot's files are written, each target with more
-than HEAVY_LINK_ROWS link rows at a scope gets its histories' counts stored beside its rows.
+"""Heavy targets' history summaries: when a snapshot's files are written, each heavy target at a
+scope (heavy_orders.heavy_targets) gets its histories' counts stored beside its rows.
 
 Why and what they cost: schema.py, "Heavy targets' history summaries"; docs/metrics.md.
 """
@@ -10,7 +10,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from linkindex.index import histories, schema
+from linkindex.index import heavy_orders, histories, schema
 from linkindex.index.shards import shard_count, shard_paths
 from linkindex.index.stores import global_store
 from linkindex.urls import Scope
@@ -19,12 +19,11 @@ _SCOPES: tuple[Scope, ...] = ("page", "subdomain", "root_domain")
 
 
 def create(folder: Path, threshold: int | None = None) -> int:
-    """Store the summaries of every target of the snapshot in ``folder`` with more than
-    ``threshold`` (by default schema.HEAVY_LINK_ROWS) link rows, each in its target's file;
-    the number of summaries. Run once every file is written and indexed: the links into the
+    """Store the summaries of every heavy target of the snapshot in ``folder`` (those its files'
+    heavy orders index, or with ``threshold``, those over it), each in its target's file; the
+    number of summaries. Run once every file is written and indexed: the links into the
     pages that hop to a target are read from every file, as a request reads them, so every
     build engine and shard layout stores the same."""
-    threshold = schema.HEAVY_LINK_ROWS if threshold is None else threshold
     count = shard_count(folder)
     paths = shard_paths(folder, count) if count else [global_store(folder)]
     files = [sqlite3.connect(path, isolation_level=None) for path in paths]
@@ -40,7 +39,7 @@ def create(folder: Path, threshold: int | None = None) -> int:
             rows = [
                 (scope, target, *row)
                 for scope in _SCOPES
-                for target in heavy_targets(con, scope, threshold)
+                for target in heavy_orders.heavy_targets(con, scope, threshold)
                 for row in histories.summary_rows(con, scope, target, when, files)
             ]
             con.execute("BEGIN")
@@ -54,11 +53,3 @@ def create(folder: Path, threshold: int | None = None) -> int:
         meta.close()
         for con in files:
             con.close()
-
-
-def heavy_targets(con: sqlite3.Connection, scope: Scope, threshold: int) -> list[int]:
-    """The targets at ``scope`` with more than ``threshold`` link rows in this file (a
-    target's rows are all in one file)."""
-    column = schema.LINK_TARGET_COLUMNS[scope]
-    sql = f"SELECT {column} FROM link_rows GROUP BY {column} HAVING count(*) > ? ORDER BY 1"
-    return [row[0] for row in con.execute(sql, (threshold,))]

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from linkindex.index import schema
+from linkindex.index import heavy_orders, schema
 from linkindex.index.encoding import flag_mask
 from linkindex.urls import Scope
 
@@ -87,16 +87,13 @@ def unpacked(rows: Sequence[tuple]) -> Sources:
 
 
 def create(con: sqlite3.Connection, threshold: int | None = None) -> None:
-    """Pack the live source pages of every target with more than ``threshold`` (by default
-    schema.HEAVY_LINK_ROWS) link rows in this file, chosen from the rows written, so every
-    build engine and shard layout packs the same."""
-    threshold = schema.HEAVY_LINK_ROWS if threshold is None else threshold
+    """Pack the live source pages of this file's heavy targets (heavy_orders.heavy_targets:
+    those its heavy orders index, or with ``threshold``, those over it), chosen from the rows
+    written, so every build engine and shard layout packs the same."""
     con.execute(schema.PACKED_SOURCES_DDL)
     insert = f"INSERT INTO {schema.PACKED_SOURCES_TABLE} VALUES (?, ?, ?, ?, ?)"
     for scope in _SCOPES:
-        column = schema.LINK_TARGET_COLUMNS[scope]
-        sql = f"SELECT {column} FROM link_rows GROUP BY {column} HAVING count(*) > ? ORDER BY 1"
-        for (target,) in con.execute(sql, (threshold,)).fetchall():
+        for target in heavy_orders.heavy_targets(con, scope, threshold):
             found = from_rows(con.execute(live_pages_sql(scope), (target,)).fetchall())
             order = np.argsort(found.sources, kind="stable")
             packed = [

@@ -245,10 +245,11 @@ def link_create_statements() -> list[str]:
         body = ",\n  ".join(f"{c} {types[c]}" for c in columns)
         return f"CREATE TABLE {name} (\n  {body},\n  PRIMARY KEY ({key})\n) WITHOUT ROWID"
 
-    statements = [
-        ddl("link_rows", LINK_ROW_COLUMNS,
-            "target_id, external, neg_page_authority, source_id, link_id")
-    ]  # fmt: skip
+    rows = ddl("link_rows", LINK_ROW_COLUMNS,
+               "target_id, external, neg_page_authority, source_id, link_id")  # fmt: skip
+    # The heavy level is the store's own (heavy_orders.py sets it), not a column the build writes.
+    rows = rows.replace(",\n  PRIMARY KEY", f",\n  {HEAVY_LEVEL_COLUMN},\n  PRIMARY KEY", 1)
+    statements = [rows, HEAVY_TARGETS_DDL]
     for scope in LINKING_ROOT_SCOPES:
         # A rowid table: the id is the rowid, so the key's unique index maps names to ids.
         statements.append(
@@ -288,29 +289,52 @@ HEAVY_ORDER_COLUMNS: tuple[str, ...] = (
     "source_subdomain_id", "source_root_id",
 )  # fmt: skip
 
+# Which targets are heavy, by scope, in this file: what a query looks its target up in.
+HEAVY_TARGETS_DDL = (
+    "CREATE TABLE heavy_targets (scope TEXT, target INTEGER, PRIMARY KEY (scope, target))"
+    " WITHOUT ROWID"
+)
+# A link row's heavy level: at how many scopes its target is heavy. A page's rows are some of its
+# subdomain's, and those some of its root domain's, so a heavy page's subdomain and root domain
+# are heavy too and one number says all three: 0 none, 1 the root domain, 2 and the subdomain,
+# 3 and the page. The partial indexes' term is then one comparison a row whatever the number of
+# heavy targets (a term naming them cost rows x targets: about 13 min of CPU at 100M link records,
+# and SQLite refuses one of 1,000 targets), and the level costs a row one header byte, and a
+# content byte only for 2 and 3: 1.2 bytes a row at 10M (bench/bench_heavy_orders.py). The
+# indexes carry it too: SQLite counts a partial index as covering only with its term's columns.
+HEAVY_LEVELS = {"root_domain": 1, "subdomain": 2, "page": 3}
+HEAVY_LEVEL_COLUMN = "heavy INTEGER NOT NULL DEFAULT 0"
+
 
 def heavy_order_index(scope: str, sort: str) -> str:
     return f"link_rows_heavy_{scope}_by_{sort}"
 
 
-def heavy_targets_condition(scope: str, ids: list[int]) -> str:
+def heavy_targets_condition(scope: str) -> str:
     """The partial indexes' WHERE term: a query names the index and repeats this term."""
-    column = LINK_TARGET_COLUMNS[scope]
-    # Equalities, not "IN (...)": SQLite's CREATE INDEX fills an IN list's lookup table again
-    # for every row it scans, which made the 18 indexes cost 3.2 times as much CPU (68 vs 21 s
-    # on the 10M benchmark's store: bench/bench_heavy_orders.py).
-    return "(" + " OR ".join(f"{column} = {int(i)}" for i in ids) + ")"
+    return f"heavy >= {HEAVY_LEVELS[scope]}"
 
 
-def heavy_order_statements(scope: str, ids: list[int]) -> list[str]:
-    """One partial index per links sort over the given targets' rows (the key's external and
-    neg_page_authority ride along as the table's primary key)."""
+def heavy_level_update() -> str:
+    """Sets the heavy level of every row of the heavy root domains listed in heavy_targets."""
+    listed = "(SELECT target FROM heavy_targets WHERE scope = '{}')"
+    return (
+        f"UPDATE link_rows SET heavy = 1 + (target_subdomain_id IN {listed.format('subdomain')})"
+        f" + (target_id IN {listed.format('page')})"
+        f" WHERE target_root_id IN {listed.format('root_domain')}"
+    )
+
+
+def heavy_order_statements(scope: str) -> list[str]:
+    """One partial index per links sort over the rows of the scope's heavy targets (the key's
+    external and neg_page_authority ride along as the table's primary key)."""
     statements = []
     for sort, column in LINK_SORT_COLUMNS.items():
-        columns = dict.fromkeys((LINK_TARGET_COLUMNS[scope], column, *HEAVY_ORDER_COLUMNS))
+        # The level too (see above): without it every entry walked read the table row.
+        columns = dict.fromkeys((LINK_TARGET_COLUMNS[scope], column, *HEAVY_ORDER_COLUMNS, "heavy"))
         statements.append(
             f"CREATE INDEX {heavy_order_index(scope, sort)} ON link_rows ({', '.join(columns)})"
-            f" WHERE {heavy_targets_condition(scope, ids)}"
+            f" WHERE {heavy_targets_condition(scope)}"
         )
     return statements
 
@@ -421,10 +445,12 @@ HISTORY_SUMMARY_DDL = (
 def store_layout_digest() -> str:
     """A hash of the store's DDL. A build reuses a published snapshot of the same records only
     if its layout matches, so tables added by a newer linkindex are never missing."""
-    heavy = [s for scope in LINKING_ROOT_SCOPES for s in heavy_order_statements(scope, [0])]
-    # The threshold decides which targets get those indexes: a new one is a new layout.
+    heavy = [s for scope in LINKING_ROOT_SCOPES for s in heavy_order_statements(scope)]
+    # The thresholds and the levels decide which rows those indexes hold: new ones, a new layout.
     stored = [*create_statements(), *index_statements(), *heavy, PACKED_SOURCES_DDL]
-    text = "\n".join([*stored, str(HEAVY_LINK_ROWS), str(HEAVY_LINKING_ROOTS)])
+    text = "\n".join(
+        [*stored, heavy_level_update(), str(HEAVY_LINK_ROWS), str(HEAVY_LINKING_ROOTS)]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
