@@ -93,7 +93,7 @@ def _record(target: str, day: str, anchor: str | None, redirect: bool | None) ->
             "source_root_domain": "s.com", "target_subdomain": target.split("/")[0],
             "target_root_domain": target.split("/")[0], "fetch_time": _day(day),
             "anchor_text": anchor, "nofollow": False, "ugc": False, "sponsored": False,
-            "in_comments": None, "redirect": redirect, "rel_canonical": False}  # fmt: skip
+            "in_comments": False, "redirect": redirect, "rel_canonical": False}  # fmt: skip
 
 
 def test_a_links_flags_and_anchor_are_its_newest_captures_where_null_wins_a_tie(engine):
