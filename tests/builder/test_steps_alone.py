@@ -88,6 +88,33 @@ def test_a_link_is_lost_on_the_first_capture_of_its_source_after_it_was_last_see
     assert links["t.com/"] == (True, None)
 
 
+def _record(target: str, day: str, anchor: str | None, redirect: bool | None) -> dict:
+    return {"source_page": "s.com/", "target_page": target, "source_subdomain": "s.com",
+            "source_root_domain": "s.com", "target_subdomain": target.split("/")[0],
+            "target_root_domain": target.split("/")[0], "fetch_time": _day(day),
+            "anchor_text": anchor, "nofollow": False, "ugc": False, "sponsored": False,
+            "in_comments": False, "redirect": redirect, "rel_canonical": False}  # fmt: skip
+
+
+def test_a_links_flags_and_anchor_are_its_newest_captures_where_null_wins_a_tie(engine):
+    records = [
+        _record("t.com/", "2026-01-01", None, None),  # older: loses to any newer value
+        _record("t.com/", "2026-02-01", "b", False),
+        _record("t.com/", "2026-02-01", "", True),  # true and non-empty win their tie
+        _record("n.com/", "2026-02-01", "a", True),
+        _record("n.com/", "2026-02-01", None, None),  # NULL wins its capture's tie
+    ]
+    rows = run_alone(engine, _step(link_state.FULL_STEPS, "spans"), raw_links=records)
+    spans = {r["target_page"]: r for r in rows["spans"]}
+    assert (spans["t.com/"]["redirect"], spans["t.com/"]["anchor_raw"]) == (True, "b")
+    assert (spans["n.com/"]["redirect"], spans["n.com/"]["anchor_raw"]) == (None, None)
+    assert spans["t.com/"]["in_comments"] is False and spans["t.com/"]["followed"] is True
+    assert (spans["t.com/"]["target_root_domain"], spans["t.com/"]["first_seen"]) == (
+        "t.com",
+        _day("2026-01-01"),
+    )
+
+
 def test_out_links_of_a_page_count_live_links_and_other_root_domains(engine):
     def link(target: str, followed: bool = True, live: bool = True) -> dict:
         return {"source_page": "a.com/1", "source_root_domain": "a.com", "target_page": target,

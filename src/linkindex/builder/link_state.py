@@ -71,23 +71,71 @@ GROUP BY page
 # with the same maxes, taking last_seen as their capture time.
 # Records of one capture tie on the time: a NULL value then wins, as DuckDB orders a NULL
 # field above any value and Spark below; the field 'n' (is it NULL) says so in both.
-SPANS = """
-SELECT source_page, target_page,
-       any_value(source_subdomain) AS source_subdomain,
-       any_value(source_root_domain) AS source_root_domain,
-       any_value(target_subdomain) AS target_subdomain,
-       any_value(target_root_domain) AS target_root_domain,
-       min({first}) AS first_seen,
-       max({last}) AS last_seen,
-       max({{'t': {last}, 'n': {followed} IS NULL, 'v': {followed}}}).v AS followed,
-       max({{'t': {last}, 'n': {comments} IS NULL, 'v': {comments}}}).v AS in_comments,
-       max({{'t': {last}, 'n': redirect IS NULL, 'v': redirect}}).v AS redirect,
-       max({{'t': {last}, 'n': rel_canonical IS NULL, 'v': rel_canonical}}).v AS rel_canonical,
-       max({{'t': {last}, 'n': {anchor} IS NULL, 'e': {anchor} <> '', 'a': {anchor}}}).a
-           AS anchor_raw
-FROM ({source})
-WHERE source_page <> target_page
-GROUP BY source_page, target_page
+# Each flag's (time, 'n', value) is one integer, microseconds * 8 + 4 * n + (value: NULL 2,
+# true 1, false 0), whose max is a fixed-size aggregate state: a struct's max or a string kept
+# per link lives in memory DuckDB cannot spill, which made this step thrash past memory_limit
+# (bench/README.md, "History: build"). 'n' says whether the value is NULL, so a NULL never
+# ties a value on it. It is spelled `{v} IS NULL` as the struct's field was: over the records,
+# followed is `NOT (...)`, which SQL reads NOT ((...) IS NULL), so there a NULL loses its tie.
+# The pages' subdomains and root domains (fixed by each page's URL) are looked up per page
+# for the same reason, not kept per link.
+_FLAG_KEY = (
+    "max(date_diff('microsecond', TIMESTAMP '1970-01-01', {{last}}) * 8"
+    " + CASE WHEN {v} IS NULL THEN 4 ELSE 0 END"
+    " + CASE WHEN ({v}) IS NULL THEN 2 WHEN ({v}) THEN 1 ELSE 0 END) AS {name}"
+)
+_FLAGS = {
+    "followed": "{followed}",
+    "in_comments": "{comments}",
+    "redirect": "redirect",
+    "rel_canonical": "rel_canonical",
+}
+_FLAG_KEYS = ",\n           ".join(
+    _FLAG_KEY.format(v=v, name=f"{name}_key") for name, v in _FLAGS.items()
+)
+# The value is the key's last two bits; the remainder of a negative key (a capture before
+# 1970) is negative in both dialects.
+_FLAG_VALUES = ",\n       ".join(
+    f"CASE (l.{name}_key % 4 + 4) % 4 WHEN 2 THEN NULL WHEN 1 THEN true ELSE false END AS {name}"
+    for name in _FLAGS
+)
+_ANCHOR = "max({{'t': {last}, 'n': {anchor} IS NULL, 'e': {anchor} <> '', 'a': {anchor}}}).a"
+SPANS = f"""
+WITH grouped AS (
+    SELECT source_page, target_page,
+           min({{first}}) AS first_seen,
+           max({{last}}) AS last_seen,
+           {_FLAG_KEYS},
+           {_ANCHOR} AS anchor_raw
+    FROM ({{source}})
+    WHERE source_page <> target_page
+    GROUP BY source_page, target_page
+),
+sources AS (
+    SELECT source_page AS page,
+           any_value(source_subdomain) AS subdomain,
+           any_value(source_root_domain) AS root_domain
+    FROM ({{source}})
+    GROUP BY source_page
+),
+targets AS (
+    SELECT target_page AS page,
+           any_value(target_subdomain) AS subdomain,
+           any_value(target_root_domain) AS root_domain
+    FROM ({{source}})
+    GROUP BY target_page
+)
+SELECT l.source_page, l.target_page,
+       s.subdomain AS source_subdomain,
+       s.root_domain AS source_root_domain,
+       t.subdomain AS target_subdomain,
+       t.root_domain AS target_root_domain,
+       l.first_seen, l.last_seen,
+       {_FLAG_VALUES},
+       l.anchor_raw
+FROM grouped l
+JOIN sources s ON s.page = l.source_page
+JOIN targets t ON t.page = l.target_page
 """
 # The marks by which a link says it is not its source's endorsement: ugc and sponsored count
 # as nofollow, search engines read all three as "do not vouch". Over a link record's columns.
