@@ -115,6 +115,21 @@ def test_a_links_flags_and_anchor_are_its_newest_captures_where_null_wins_a_tie(
     )
 
 
+def test_a_links_flags_are_its_newest_captures_before_1970_too(engine):
+    # A capture time before the epoch makes the flags' sort key negative.
+    records = [
+        _record("t.com/", "1969-06-01", "a", True),
+        _record("t.com/", "1969-07-01", "b", False),  # newest: its false wins
+        _record("n.com/", "1969-07-01", "a", None),
+        _record("n.com/", "1969-07-01", "a", True),  # NULL wins its capture's tie
+        _record("o.com/", "1969-12-31", "a", True),
+        _record("o.com/", "1970-01-02", "a", False),  # newest, across the epoch
+    ]
+    rows = run_alone(engine, _step(link_state.FULL_STEPS, "spans"), raw_links=records)
+    spans = {r["target_page"]: r["redirect"] for r in rows["spans"]}
+    assert spans == {"t.com/": False, "n.com/": None, "o.com/": False}
+
+
 def test_out_links_of_a_page_count_live_links_and_other_root_domains(engine):
     def link(target: str, followed: bool = True, live: bool = True) -> dict:
         return {"source_page": "a.com/1", "source_root_domain": "a.com", "target_page": target,

@@ -355,7 +355,7 @@ class _CountSeries:
             if not wanted:
                 continue
             summary = _stored_summary(self.con, scope, self.ids[scope]) if stored else None
-            if summary is None:
+            if summary is None or not _covers(summary, wanted, self.when):
                 self._scope(scope, wanted, series)
             else:
                 _read_summary(summary, wanted, self.when, series)
@@ -568,6 +568,23 @@ def _stored_summary(
     )
     rows = con.execute(sql, (scope, target_id)).fetchall()
     return rows or None
+
+
+def _covers(rows: list[SummaryRow], wanted: set[str], when: Calendar) -> bool:
+    """Whether a stored summary holds every wanted metric over this calendar's dates: one
+    written by another linkindex (a metric added since, another history length) is not read,
+    the target's histories are computed from its link rows instead."""
+    days, pairs = len(when.grid()), len(when.delta_pairs())
+    sizes = {name: (len(value), len(gained)) for name, value, gained, _ in rows}
+    step = _STORED.itemsize
+    for name in wanted:
+        if name in DISTRIBUTION_METRICS:
+            want = (days * BUCKET_COUNT * step, 0)
+        else:
+            want = (days * step, pairs * step)
+        if sizes.get(name) != want:
+            return False
+    return True
 
 
 def _read_summary(
