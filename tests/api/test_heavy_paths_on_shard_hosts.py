@@ -7,11 +7,11 @@ from __future__ import annotations
 import itertools
 import shutil
 import sqlite3
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from link_web import link_web
+from paging import every_page_of
 
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
@@ -68,23 +68,13 @@ def snapshots(tmp_path_factory) -> tuple[Snapshot, Snapshot]:
     return Snapshot(plain), Snapshot(heavy, _GuardedStores(heavy))
 
 
-def _pages(read, query) -> list[tuple]:
-    rows, after = [], None
-    while True:
-        page = read(replace(query, after=after, limit=2))
-        rows += [tuple(row) for row in page]
-        if len(page) < 2:
-            return rows
-        after = page[-1].cursor
-
-
 def test_links_answer_the_same_through_a_shard_hosts_guard(snapshots):
     plain, heavy = snapshots
     for (scope, target), sort, source_scope in itertools.product(
         TARGETS.items(), schema.LINK_SORT_COLUMNS, ("page", "root_domain")
     ):
         query = LinkQuery(scope=scope, target=target, sort=sort, source_scope=source_scope)
-        assert _pages(heavy.links, query) == _pages(plain.links, query), query
+        assert every_page_of(heavy.links, query) == every_page_of(plain.links, query), query
 
 
 def test_linking_root_domains_answer_the_same_through_a_shard_hosts_guard(snapshots):
@@ -92,7 +82,7 @@ def test_linking_root_domains_answer_the_same_through_a_shard_hosts_guard(snapsh
     for (scope, target), sort in itertools.product(TARGETS.items(), schema.LINKING_ROOT_SORT_KEYS):
         query = RootDomainQuery(scope=scope, target=target, sort=sort)
         read = heavy.linking_root_domains
-        assert _pages(read, query) == _pages(plain.linking_root_domains, query), query
+        assert every_page_of(read, query) == every_page_of(plain.linking_root_domains, query), query
 
 
 def test_link_intersect_answers_the_same_through_a_shard_hosts_guard(snapshots):

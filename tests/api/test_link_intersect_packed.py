@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from indexed import built_home
 from link_web import link_web
+from paging import every_page
 
 from linkindex.builder.pipeline import build_index
 from linkindex.home import Home
@@ -63,13 +64,11 @@ def snapshots(tmp_path_factory) -> dict[str, Snapshot]:
 
 
 def _every_page(snapshot: Snapshot, positives, negatives, scope, sort, minimum) -> list[tuple]:
-    rows, after = [], None
-    while True:
-        page = snapshot.link_intersect(positives, negatives, scope, sort, minimum, after, 2)
-        rows += [tuple(row) for row in page]
-        if len(page) < 2:
-            return rows
-        after = page[-1].cursor
+    return every_page(
+        lambda after, limit: snapshot.link_intersect(
+            positives, negatives, scope, sort, minimum, after, limit
+        )
+    )
 
 
 def test_targets_over_the_threshold_get_a_packed_row_and_others_none(snapshots):

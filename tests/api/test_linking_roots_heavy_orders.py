@@ -7,12 +7,12 @@ from __future__ import annotations
 import itertools
 import shutil
 import sqlite3
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from indexed import built_home
+from paging import every_page_of
 from web import crafted_web
 
 from linkindex.builder.pipeline import build_index
@@ -75,13 +75,7 @@ def _queries(snapshot: Snapshot) -> list[RootDomainQuery]:
 
 
 def _every_page(snapshot: Snapshot, query: RootDomainQuery) -> list[tuple]:
-    rows, after = [], None
-    while True:
-        page = snapshot.linking_root_domains(replace(query, after=after, limit=2))
-        rows += [tuple(row) for row in page]
-        if len(page) < 2:
-            return rows
-        after = page[-1].cursor
+    return every_page_of(snapshot.linking_root_domains, query)
 
 
 def test_targets_over_the_threshold_and_only_they_are_marked_heavy(snapshots):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from indexed import built_home
 from link_web import link_web
+from paging import every_page_of
 
 from linkindex.api.errors import ApiError
 from linkindex.api.link_params import LINKS_FILTERS, LINKS_SORTS, check_links_filter
@@ -60,13 +61,7 @@ def snapshots(tmp_path_factory) -> tuple[Snapshot, Snapshot]:
 
 
 def _every_page(snapshot: Snapshot, query: LinkQuery) -> list[tuple]:
-    rows, after = [], None
-    while True:
-        page = snapshot.links(LinkQuery(**{**query.__dict__, "after": after, "limit": 2}))
-        rows += [tuple(row) for row in page]
-        if len(page) < 2:
-            return rows
-        after = page[-1].cursor
+    return every_page_of(snapshot.links, query)
 
 
 def test_targets_over_the_threshold_get_an_order_per_sort_and_others_none(snapshots):
