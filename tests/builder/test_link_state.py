@@ -146,6 +146,23 @@ def test_self_redirect_in_the_same_second_keeps_the_real_capture(home, build_hom
 
 
 @duckdb_only_for_time
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: link_state.NEW_CAPTURES drops every 3xx record of a page in the second"
+    " of a self-redirect, so the real redirect's capture is lost too (the bundled sample's"
+    " docs.python.org/ answers http_code 0); remove this mark with the fix",
+)
+def test_self_redirect_in_the_same_second_keeps_a_real_redirect_capture(home, build_home):
+    crawl = Crawl("c1", "2026-01-10")
+    crawl.page("https://a.com/", status=302)
+    crawl.link("https://a.com/", "https://a.com/start", redirect=True)
+    crawl.page("http://a.com/", status=301)
+    crawl.link("http://a.com/", "https://a.com/", redirect=True)
+    metrics = _metrics(_snapshot(home, build_home(crawl)), "a.com/")
+    assert metrics["http_code"] == 302
+
+
+@duckdb_only_for_time
 @pytest.mark.parametrize("status", [0, 429, 500, 503])
 def test_a_failed_newer_capture_does_not_make_links_lost(home, build_home, status):
     first, second = Crawl("c1", "2026-01-10"), Crawl("c2", "2026-02-10")
